@@ -1,0 +1,180 @@
+using System.Text.Json;
+
+namespace ScoutAudit.Core;
+
+/// <summary>
+/// One audit event: an immutable record of something that happened, when, in which session
+/// and at what cost. Every field set through this API is validated as it is set
+/// (<see cref="EventFieldRules"/>); events read from disk carry what the line holds.
+/// </summary>
+public sealed class AuditEvent
+{
+    private static readonly KeyValuePair<string, JsonElement>[] NoExtras = [];
+
+    private double? _cost;
+    private long? _inputTokens;
+    private long? _outputTokens;
+    private IReadOnlyList<string>? _files;
+    private double? _confidence;
+    private double? _durationMs;
+    private JsonElement? _config;
+    private IReadOnlyList<KeyValuePair<string, JsonElement>> _extras = NoExtras;
+
+    /// <summary>An event of type <paramref name="eventType"/> stamped now, in this process's session.</summary>
+    public AuditEvent(string eventType)
+        : this(eventType, DateTimeOffset.UtcNow, ProcessSession.Id)
+    {
+    }
+
+    /// <summary>
+    /// An event with an explicit time and session. The time is kept to the millisecond,
+    /// as the line stores it.
+    /// </summary>
+    public AuditEvent(string eventType, DateTimeOffset timestamp, string sessionId)
+    {
+        Event = EventFieldRules.EventType(eventType);
+        SessionId = EventFieldRules.SessionId(sessionId);
+        Timestamp = UtcTimestamp.TruncateToMilliseconds(timestamp);
+    }
+
+    private AuditEvent(DateTimeOffset timestamp, string eventType, string sessionId)
+    {
+        Timestamp = timestamp;
+        Event = eventType;
+        SessionId = sessionId;
+    }
+
+    /// <summary>When the event happened, in UTC.</summary>
+    public DateTimeOffset Timestamp { get; }
+
+    /// <summary>The event type (<c>nav</c>, <c>validation_fail</c>...).</summary>
+    public string Event { get; }
+
+    /// <summary>The session that wrote the event.</summary>
+    public string SessionId { get; }
+
+    /// <summary>Cost in dollars, finite and not negative.</summary>
+    public double? Cost { get => _cost; init => _cost = EventFieldRules.Cost(value); }
+
+    /// <summary>The model that did the work.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Input tokens, not negative.</summary>
+    public long? InputTokens { get => _inputTokens; init => _inputTokens = EventFieldRules.Tokens(value, StandardFields.InputTokens); }
+
+    /// <summary>Output tokens, not negative.</summary>
+    public long? OutputTokens { get => _outputTokens; init => _outputTokens = EventFieldRules.Tokens(value, StandardFields.OutputTokens); }
+
+    /// <summary>The files the event concerns.</summary>
+    public IReadOnlyList<string>? Files { get => _files; init => _files = EventFieldRules.Files(value); }
+
+    /// <summary>Why the event happened, free text.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Confidence from 0 to 100.</summary>
+    public double? Confidence { get => _confidence; init => _confidence = EventFieldRules.Confidence(value); }
+
+    /// <summary>Duration in milliseconds, finite and not negative.</summary>
+    public double? DurationMs { get => _durationMs; init => _durationMs = EventFieldRules.DurationMs(value); }
+
+    /// <summary>A configuration snapshot: a JSON object (build one with <see cref="JsonValues"/>).</summary>
+    public JsonElement? Config
+    {
+        get => _config;
+        init => _config = value is { ValueKind: not JsonValueKind.Object } v
+            ? throw new ArgumentException($"Config must be a JSON object; got a JSON {v.ValueKind.ToString().ToLowerInvariant()}.", StandardFields.Config)
+            : value;
+    }
+
+    /// <summary>
+    /// Fields beyond the standard ones, in the order they are written. Names must be unique and
+    /// must not be standard names; a null value is not written (as the original).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, JsonElement>> Extras
+    {
+        get => _extras;
+        init => _extras = ValidateExtras(value);
+    }
+
+    /// <summary>How numbers that the original could write either as int or float were written; see <see cref="NumberForms"/>.</summary>
+    internal NumberForms Forms { get; private init; }
+
+    /// <summary>The value of an extra field, or null when the event has none of that name.</summary>
+    public JsonElement? GetExtra(string name)
+    {
+        foreach (var (key, value) in _extras)
+        {
+            if (key == name) return value;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// An event exactly as a line holds it: types are checked by the parser, ranges are not,
+    /// since a log must show what was written even when it breaks today's rules.
+    /// </summary>
+    internal static AuditEvent FromLine(DateTimeOffset timestamp, string eventType, string sessionId, in LineFields fields) =>
+        new(timestamp, eventType, sessionId)
+        {
+            _cost = fields.Cost,
+            Model = fields.Model,
+            _inputTokens = fields.InputTokens,
+            _outputTokens = fields.OutputTokens,
+            _files = fields.Files,
+            Reason = fields.Reason,
+            _confidence = fields.Confidence,
+            _durationMs = fields.DurationMs,
+            _config = fields.Config,
+            _extras = (IReadOnlyList<KeyValuePair<string, JsonElement>>?)fields.Extras ?? NoExtras,
+            Forms = fields.Forms,
+        };
+
+    private static IReadOnlyList<KeyValuePair<string, JsonElement>> ValidateExtras(IEnumerable<KeyValuePair<string, JsonElement>>? extras)
+    {
+        if (extras is null) return NoExtras;
+        var list = extras.ToArray();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, value) in list)
+        {
+            EventFieldRules.ExtraFieldName(name);
+            if (!seen.Add(name))
+                throw new ArgumentException($"The extra field '{name}' is given twice; each name may appear once.", name);
+            if (value.ValueKind == JsonValueKind.Undefined)
+                throw new ArgumentException($"The extra field '{name}' has no value (an undefined JSON element).", name);
+        }
+        return list;
+    }
+}
+
+/// <summary>The optional fields of a line as the parser found them (internal hand-over to <see cref="AuditEvent.FromLine"/>).</summary>
+internal struct LineFields
+{
+    public double? Cost;
+    public string? Model;
+    public long? InputTokens;
+    public long? OutputTokens;
+    public IReadOnlyList<string>? Files;
+    public string? Reason;
+    public double? Confidence;
+    public double? DurationMs;
+    public JsonElement? Config;
+    public List<KeyValuePair<string, JsonElement>>? Extras;
+    public NumberForms Forms;
+}
+
+/// <summary>
+/// Python writes an int or a float depending on the caller's value, so <c>"cost": 0</c> and
+/// <c>"cost": 0.0</c> are both in the wild. The defaults are what the original's callers pass
+/// (cost a float; tokens, confidence and integral durations ints); a flag records a line that
+/// differs, so that reading and writing it again gives back the same bytes.
+/// </summary>
+[Flags]
+internal enum NumberForms : byte
+{
+    None = 0,
+    CostAsInteger = 1,
+    InputTokensAsFloat = 2,
+    OutputTokensAsFloat = 4,
+    ConfidenceAsFloat = 8,
+    DurationAsFloat = 16,
+}

@@ -1,0 +1,42 @@
+namespace ScoutAudit.Core;
+
+/// <summary>What kind of non-fatal problem the engine met.</summary>
+public enum AuditDiagnosticKind
+{
+    /// <summary>A line that is not a valid event was skipped; reading went on.</summary>
+    LineSkipped,
+
+    /// <summary>A torn last line (no final newline) was terminated when the log was opened.</summary>
+    TornTailRepaired,
+
+    /// <summary>A sync of unsynced lines failed (the background timer, or a cadence sync); the lines are written but may not be durable.</summary>
+    SyncFailed,
+}
+
+/// <summary>A non-fatal problem, for the host to show as a warning or verbose message.</summary>
+/// <param name="Kind">What happened.</param>
+/// <param name="Path">The file concerned.</param>
+/// <param name="Message">A sentence for people.</param>
+/// <param name="LineNumber">The 1-based line number, when a line is concerned.</param>
+/// <param name="Exception">The underlying error, if any.</param>
+public sealed record AuditDiagnostic(
+    AuditDiagnosticKind Kind, string Path, string Message, long? LineNumber = null, Exception? Exception = null);
+
+/// <summary>
+/// Receives the engine's non-fatal problems. Called on the thread that met the problem, which
+/// may be a timer thread: implementations must be thread-safe and must not throw.
+/// </summary>
+public interface IAuditDiagnostics
+{
+    void Report(AuditDiagnostic diagnostic);
+}
+
+/// <summary>Drops every report.</summary>
+public sealed class NullAuditDiagnostics : IAuditDiagnostics
+{
+    public static NullAuditDiagnostics Instance { get; } = new();
+
+    public void Report(AuditDiagnostic diagnostic)
+    {
+    }
+}

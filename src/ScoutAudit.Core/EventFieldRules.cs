@@ -1,0 +1,88 @@
+namespace ScoutAudit.Core;
+
+/// <summary>
+/// What a valid event field is. Each guard returns the value it accepts and throws an
+/// <see cref="ArgumentException"/> whose message says what was wrong and what is allowed;
+/// the exception's ParamName is the field's name on the line (<c>cost</c>, <c>input_t</c>...).
+/// </summary>
+public static class EventFieldRules
+{
+    /// <summary>Longest event type accepted, in UTF-16 code units.</summary>
+    public const int MaxEventTypeLength = 64;
+
+    /// <summary>Longest session id accepted, in UTF-16 code units.</summary>
+    public const int MaxSessionIdLength = 128;
+
+    /// <summary>Largest serialized event accepted, in bytes, newline included.</summary>
+    public const int MaxLineBytes = 1024 * 1024;
+
+    /// <summary>Deepest nesting of objects and arrays accepted in <c>config</c> and extra fields.</summary>
+    public const int MaxDepth = 64;
+
+    public static string EventType(string? value) =>
+        ShortName(value, StandardFields.Event, "The event type", MaxEventTypeLength);
+
+    public static string SessionId(string? value) =>
+        ShortName(value, StandardFields.SessionId, "The session id", MaxSessionIdLength);
+
+    public static double? Cost(double? value) =>
+        value is { } v && !(double.IsFinite(v) && v >= 0)
+            ? throw OutOfRange(StandardFields.Cost, v, $"Cost must be a finite number of 0 or more; got {Show(v)}.")
+            : value;
+
+    public static long? Tokens(long? value, string field) =>
+        value is < 0
+            ? throw OutOfRange(field, value, $"{field} (token count) must be 0 or more; got {value}.")
+            : value;
+
+    public static double? Confidence(double? value) =>
+        value is { } v && !(v >= 0 && v <= 100)
+            ? throw OutOfRange(StandardFields.Confidence, v, $"Confidence must be a number from 0 to 100; got {Show(v)}.")
+            : value;
+
+    public static double? DurationMs(double? value) =>
+        value is { } v && !(double.IsFinite(v) && v >= 0)
+            ? throw OutOfRange(StandardFields.DurationMs, v, $"DurationMs must be a finite number of 0 or more; got {Show(v)}.")
+            : value;
+
+    public static IReadOnlyList<string>? Files(IEnumerable<string?>? value)
+    {
+        if (value is null) return null;
+        var files = value.ToArray();
+        var missing = Array.IndexOf(files, null);
+        if (missing >= 0)
+            throw new ArgumentException($"Files must be a list of strings; entry {missing} is null.", StandardFields.Files);
+        return files!;
+    }
+
+    public static string ExtraFieldName(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+            throw new ArgumentException("An extra field name must not be empty.", "extra");
+        if (StandardFields.IsStandard(name))
+            throw new ArgumentException(
+                $"The extra field name '{name}' is reserved; extra fields may not reuse the standard names " +
+                $"({string.Join(", ", StandardFields.InLineOrder)}).", name);
+        return name;
+    }
+
+    private static string ShortName(string? value, string field, string what, int maxLength)
+    {
+        if (string.IsNullOrEmpty(value))
+            throw new ArgumentException($"{what} must not be empty.", field);
+        if (value.Length > maxLength)
+            throw new ArgumentException($"{what} is {value.Length} characters long; at most {maxLength} are allowed.", field);
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsControl(value[i]))
+                throw new ArgumentException(
+                    $"{what} contains the control character U+{(int)value[i]:X4} at position {i}; control characters are not allowed.", field);
+        }
+        return value;
+    }
+
+    private static ArgumentOutOfRangeException OutOfRange(string field, object? value, string message) =>
+        new(field, value, message);
+
+    private static string Show(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

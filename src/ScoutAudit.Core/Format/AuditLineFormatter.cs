@@ -1,0 +1,113 @@
+using System.Buffers;
+
+namespace ScoutAudit.Core;
+
+/// <summary>
+/// Turns an event into its line: the exact bytes the original writes for the same event
+/// (<c>json.dumps(record) + "\n"</c>), fields in the original's order, absent fields omitted.
+/// </summary>
+public static class AuditLineFormatter
+{
+    /// <summary>The event's line, newline included, as UTF-8 bytes.</summary>
+    /// <exception cref="ArgumentException">A value cannot be represented, or the line would exceed <see cref="EventFieldRules.MaxLineBytes"/>.</exception>
+    public static byte[] Format(AuditEvent auditEvent)
+    {
+        var output = new ArrayBufferWriter<byte>(512);
+        Write(auditEvent, output);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Appends the event's line, newline included, to <paramref name="output"/>.</summary>
+    internal static void Write(AuditEvent e, ArrayBufferWriter<byte> output)
+    {
+        var start = output.WrittenCount;
+        output.Write("{\"ts\": \""u8);
+        UtcTimestamp.Write(e.Timestamp, output.GetSpan(UtcTimestamp.Length));
+        output.Advance(UtcTimestamp.Length);
+        output.Write("\", \"event\": "u8);
+        PythonJsonWriter.WriteString(output, e.Event, StandardFields.Event);
+        output.Write(", \"session_id\": "u8);
+        PythonJsonWriter.WriteString(output, e.SessionId, StandardFields.SessionId);
+
+        var forms = e.Forms;
+        if (e.Cost is { } cost)
+        {
+            output.Write(", \"cost\": "u8);
+            if ((forms & NumberForms.CostAsInteger) != 0) PythonJsonWriter.WriteIntegralDouble(output, cost, StandardFields.Cost);
+            else PythonJsonWriter.WriteFloat(output, cost, StandardFields.Cost);
+        }
+        if (e.Model is { } model)
+        {
+            output.Write(", \"model\": "u8);
+            PythonJsonWriter.WriteString(output, model, StandardFields.Model);
+        }
+        if (e.InputTokens is { } input)
+        {
+            output.Write(", \"input_t\": "u8);
+            WriteCount(output, input, (forms & NumberForms.InputTokensAsFloat) != 0);
+        }
+        if (e.OutputTokens is { } outputTokens)
+        {
+            output.Write(", \"output_t\": "u8);
+            WriteCount(output, outputTokens, (forms & NumberForms.OutputTokensAsFloat) != 0);
+        }
+        if (e.Files is { } files)
+        {
+            output.Write(", \"files\": ["u8);
+            for (var i = 0; i < files.Count; i++)
+            {
+                if (i > 0) output.Write(", "u8);
+                PythonJsonWriter.WriteString(output, files[i], StandardFields.Files);
+            }
+            output.Write("]"u8);
+        }
+        if (e.Reason is { } reason)
+        {
+            output.Write(", \"reason\": "u8);
+            PythonJsonWriter.WriteString(output, reason, StandardFields.Reason);
+        }
+        if (e.Confidence is { } confidence)
+        {
+            output.Write(", \"confidence\": "u8);
+            WriteMeasure(output, confidence, (forms & NumberForms.ConfidenceAsFloat) != 0, StandardFields.Confidence);
+        }
+        if (e.DurationMs is { } duration)
+        {
+            output.Write(", \"duration_ms\": "u8);
+            WriteMeasure(output, duration, (forms & NumberForms.DurationAsFloat) != 0, StandardFields.DurationMs);
+        }
+        if (e.Config is { } config)
+        {
+            output.Write(", \"config\": "u8);
+            PythonJsonWriter.WriteElement(output, config, StandardFields.Config);
+        }
+        foreach (var (name, value) in e.Extras)
+        {
+            if (value.ValueKind == System.Text.Json.JsonValueKind.Null) continue; // the original drops None extras
+            output.Write(", "u8);
+            PythonJsonWriter.WriteString(output, name, name);
+            output.Write(": "u8);
+            PythonJsonWriter.WriteElement(output, value, name);
+        }
+        output.Write("}\n"u8);
+
+        var length = output.WrittenCount - start;
+        if (length > EventFieldRules.MaxLineBytes)
+            throw new ArgumentException(
+                $"The event is {length} bytes long when written; at most {EventFieldRules.MaxLineBytes} bytes (1 MiB) are allowed per event.",
+                "event");
+    }
+
+    private static void WriteCount(ArrayBufferWriter<byte> output, long value, bool asFloat)
+    {
+        if (asFloat) PythonJsonWriter.WriteFloat(output, value, StandardFields.InputTokens);
+        else PythonJsonWriter.WriteInteger(output, value);
+    }
+
+    /// <summary>Confidence and duration: an int when integral (as the original's callers pass them), else a float.</summary>
+    private static void WriteMeasure(ArrayBufferWriter<byte> output, double value, bool asFloat, string field)
+    {
+        if (asFloat || Math.Floor(value) != value) PythonJsonWriter.WriteFloat(output, value, field);
+        else PythonJsonWriter.WriteIntegralDouble(output, value, field);
+    }
+}

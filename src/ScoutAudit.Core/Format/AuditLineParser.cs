@@ -1,0 +1,275 @@
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace ScoutAudit.Core;
+
+/// <summary>
+/// Reads one line into an event. Accepts every valid JSON object (any key order, compact or
+/// spaced, numbers in any JSON form, a leading UTF-8 BOM, duplicate keys with the last one
+/// winning as in Python) that has <c>ts</c>, <c>event</c> and <c>session_id</c> strings and
+/// standard fields of the right JSON types. Anything else is refused with a reason, never thrown.
+/// </summary>
+public static class AuditLineParser
+{
+    private static readonly JsonReaderOptions ReaderOptions = new()
+    {
+        MaxDepth = EventFieldRules.MaxDepth + 1, // the line's own object is one level
+        CommentHandling = JsonCommentHandling.Disallow,
+    };
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>Parses <paramref name="line"/> (without its line ending).</summary>
+    /// <returns>True with the event, or false with <paramref name="problem"/> saying what is wrong.</returns>
+    public static bool TryParse(ReadOnlySpan<byte> line, out AuditEvent? auditEvent, out string? problem)
+    {
+        auditEvent = null;
+        if (line.StartsWith(Utf8Bom)) line = line[3..];
+        if (line.Trim(" \t"u8).IsEmpty)
+        {
+            problem = "the line is empty";
+            return false;
+        }
+        if (!Utf8.IsValid(line))
+        {
+            problem = "the line is not valid UTF-8";
+            return false;
+        }
+        try
+        {
+            problem = Parse(line, out auditEvent);
+            return problem is null;
+        }
+        catch (JsonException error)
+        {
+            problem = $"not valid JSON ({error.Message})";
+        }
+        catch (InvalidOperationException error)
+        {
+            // A string escape that is not valid Unicode, such as a lone "\ud800".
+            problem = $"a value cannot be read ({error.Message})";
+        }
+        return false;
+    }
+
+    private static string? Parse(ReadOnlySpan<byte> line, out AuditEvent? auditEvent)
+    {
+        auditEvent = null;
+        var reader = new Utf8JsonReader(line, ReaderOptions);
+        if (!reader.Read())
+            return "the line is empty";
+        if (reader.TokenType != JsonTokenType.StartObject)
+            return $"not a JSON object (a JSON {Describe(reader.TokenType)})";
+
+        DateTimeOffset? timestamp = null;
+        string? eventType = null, sessionId = null;
+        var fields = new LineFields();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = FieldOf(ref reader);
+            var extraName = field == Field.Extra ? reader.GetString()! : null;
+            reader.Read();
+            var isNull = reader.TokenType == JsonTokenType.Null;
+            string? problem = null;
+            switch (field)
+            {
+                case Field.Timestamp:
+                    if (reader.TokenType != JsonTokenType.String)
+                        return WrongType(StandardFields.Timestamp, reader.TokenType, "a string");
+                    if (!TryReadTimestamp(ref reader, out var ts))
+                        return $"field 'ts' is not an ISO 8601 time ({reader.GetString()})";
+                    timestamp = ts;
+                    break;
+                case Field.Event:
+                    eventType = ReadString(ref reader, StandardFields.Event, ref problem, allowNull: false);
+                    break;
+                case Field.SessionId:
+                    sessionId = ReadString(ref reader, StandardFields.SessionId, ref problem, allowNull: false);
+                    break;
+                case Field.Cost:
+                    fields.Cost = ReadDouble(ref reader, StandardFields.Cost, ref problem, out var costIsInteger);
+                    fields.Forms = Flag(fields.Forms, NumberForms.CostAsInteger, costIsInteger && !isNull);
+                    break;
+                case Field.Model:
+                    fields.Model = ReadString(ref reader, StandardFields.Model, ref problem, allowNull: true);
+                    break;
+                case Field.InputTokens:
+                    fields.InputTokens = ReadCount(ref reader, StandardFields.InputTokens, ref problem, out var inputAsFloat);
+                    fields.Forms = Flag(fields.Forms, NumberForms.InputTokensAsFloat, inputAsFloat);
+                    break;
+                case Field.OutputTokens:
+                    fields.OutputTokens = ReadCount(ref reader, StandardFields.OutputTokens, ref problem, out var outputAsFloat);
+                    fields.Forms = Flag(fields.Forms, NumberForms.OutputTokensAsFloat, outputAsFloat);
+                    break;
+                case Field.Files:
+                    fields.Files = ReadStrings(ref reader, ref problem);
+                    break;
+                case Field.Reason:
+                    fields.Reason = ReadString(ref reader, StandardFields.Reason, ref problem, allowNull: true);
+                    break;
+                case Field.Confidence:
+                    fields.Confidence = ReadDouble(ref reader, StandardFields.Confidence, ref problem, out var confidenceIsInteger);
+                    fields.Forms = Flag(fields.Forms, NumberForms.ConfidenceAsFloat, !confidenceIsInteger && !isNull);
+                    break;
+                case Field.DurationMs:
+                    fields.DurationMs = ReadDouble(ref reader, StandardFields.DurationMs, ref problem, out var durationIsInteger);
+                    fields.Forms = Flag(fields.Forms, NumberForms.DurationAsFloat, !durationIsInteger && !isNull);
+                    break;
+                case Field.Config:
+                    if (isNull) fields.Config = null;
+                    else if (reader.TokenType != JsonTokenType.StartObject) return WrongType(StandardFields.Config, reader.TokenType, "an object");
+                    else fields.Config = JsonElement.ParseValue(ref reader);
+                    break;
+                default:
+                    SetExtra(ref fields.Extras, extraName!, JsonElement.ParseValue(ref reader));
+                    break;
+            }
+            if (problem is not null) return problem;
+        }
+        if (reader.TokenType != JsonTokenType.EndObject)
+            return "not valid JSON (the object is not closed)";
+        while (reader.Read())
+        {
+            // Utf8JsonReader throws on a second value; this loop only drains trailing whitespace.
+        }
+
+        if (timestamp is null) return "field 'ts' is missing";
+        if (eventType is null) return "field 'event' is missing";
+        if (sessionId is null) return "field 'session_id' is missing";
+        auditEvent = AuditEvent.FromLine(timestamp.Value, eventType, sessionId, fields);
+        return null;
+    }
+
+    private enum Field
+    {
+        Extra, Timestamp, Event, SessionId, Cost, Model, InputTokens, OutputTokens, Files, Reason, Confidence, DurationMs, Config,
+    }
+
+    private static Field FieldOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            // Rare: a key written with escapes ("\u0074s"); compare its unescaped text.
+            foreach (var (name, field) in EscapedLookup)
+            {
+                if (reader.ValueTextEquals(name)) return field;
+            }
+            return Field.Extra;
+        }
+        return reader.ValueSpan switch
+        {
+            var s when s.SequenceEqual("ts"u8) => Field.Timestamp,
+            var s when s.SequenceEqual("event"u8) => Field.Event,
+            var s when s.SequenceEqual("session_id"u8) => Field.SessionId,
+            var s when s.SequenceEqual("cost"u8) => Field.Cost,
+            var s when s.SequenceEqual("model"u8) => Field.Model,
+            var s when s.SequenceEqual("input_t"u8) => Field.InputTokens,
+            var s when s.SequenceEqual("output_t"u8) => Field.OutputTokens,
+            var s when s.SequenceEqual("files"u8) => Field.Files,
+            var s when s.SequenceEqual("reason"u8) => Field.Reason,
+            var s when s.SequenceEqual("confidence"u8) => Field.Confidence,
+            var s when s.SequenceEqual("duration_ms"u8) => Field.DurationMs,
+            var s when s.SequenceEqual("config"u8) => Field.Config,
+            _ => Field.Extra,
+        };
+    }
+
+    private static readonly (string Name, Field Field)[] EscapedLookup =
+    [
+        (StandardFields.Timestamp, Field.Timestamp), (StandardFields.Event, Field.Event), (StandardFields.SessionId, Field.SessionId),
+        (StandardFields.Cost, Field.Cost), (StandardFields.Model, Field.Model), (StandardFields.InputTokens, Field.InputTokens),
+        (StandardFields.OutputTokens, Field.OutputTokens), (StandardFields.Files, Field.Files), (StandardFields.Reason, Field.Reason),
+        (StandardFields.Confidence, Field.Confidence), (StandardFields.DurationMs, Field.DurationMs), (StandardFields.Config, Field.Config),
+    ];
+
+    private static bool TryReadTimestamp(ref Utf8JsonReader reader, out DateTimeOffset value)
+    {
+        if (!reader.ValueIsEscaped) return UtcTimestamp.TryParse(reader.ValueSpan, out value);
+        return UtcTimestamp.TryParse(System.Text.Encoding.UTF8.GetBytes(reader.GetString()!), out value);
+    }
+
+    private static string? ReadString(ref Utf8JsonReader reader, string field, ref string? problem, bool allowNull)
+    {
+        if (reader.TokenType == JsonTokenType.String) return reader.GetString();
+        if (allowNull && reader.TokenType == JsonTokenType.Null) return null;
+        problem = WrongType(field, reader.TokenType, "a string");
+        return null;
+    }
+
+    private static double? ReadDouble(ref Utf8JsonReader reader, string field, ref string? problem, out bool integerForm)
+    {
+        integerForm = false;
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            problem = WrongType(field, reader.TokenType, "a number");
+            return null;
+        }
+        integerForm = PythonJsonWriter.IsIntegerForm(reader.ValueSpan);
+        if (reader.TryGetDouble(out var value) && double.IsFinite(value)) return value;
+        problem = $"field '{field}' is a number out of range ({System.Text.Encoding.UTF8.GetString(reader.ValueSpan)})";
+        return null;
+    }
+
+    private static long? ReadCount(ref Utf8JsonReader reader, string field, ref string? problem, out bool floatForm)
+    {
+        floatForm = false;
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            problem = WrongType(field, reader.TokenType, "a whole number");
+            return null;
+        }
+        if (reader.TryGetInt64(out var whole)) return whole;
+        floatForm = !PythonJsonWriter.IsIntegerForm(reader.ValueSpan);
+        if (floatForm && reader.TryGetDouble(out var value) && Math.Floor(value) == value && Math.Abs(value) < 9e18)
+            return (long)value;
+        problem = $"field '{field}' must be a whole number in range; got {System.Text.Encoding.UTF8.GetString(reader.ValueSpan)}";
+        return null;
+    }
+
+    private static IReadOnlyList<string>? ReadStrings(ref Utf8JsonReader reader, ref string? problem)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            problem = WrongType(StandardFields.Files, reader.TokenType, "a list of strings");
+            return null;
+        }
+        var files = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                problem = $"field 'files' must be a list of strings; entry {files.Count} is a JSON {Describe(reader.TokenType)}";
+                return null;
+            }
+            files.Add(reader.GetString()!);
+        }
+        return files;
+    }
+
+    private static void SetExtra(ref List<KeyValuePair<string, JsonElement>>? extras, string name, JsonElement value)
+    {
+        extras ??= [];
+        var earlier = extras.FindIndex(pair => pair.Key == name);
+        if (earlier >= 0) extras[earlier] = new(name, value); // Python: first position, last value
+        else extras.Add(new(name, value));
+    }
+
+    private static NumberForms Flag(NumberForms forms, NumberForms flag, bool set) => set ? forms | flag : forms & ~flag;
+
+    private static string WrongType(string field, JsonTokenType token, string expected) =>
+        $"field '{field}' is a JSON {Describe(token)}; expected {expected}";
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "object",
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "boolean",
+        JsonTokenType.Null => "null",
+        _ => token.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,99 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace ScoutAudit.Core;
+
+/// <summary>
+/// A file opened in the operating system's append mode (O_APPEND on Unix, FILE_APPEND_DATA on
+/// Windows), so that every write lands at the current end of the file even when other processes
+/// append too. .NET's FileMode.Append only seeks once and then writes at its own remembered
+/// offset (dotnet/runtime#53432), which lets two processes overwrite each other; hence the
+/// small native layer in <see cref="NativeFile"/>.
+/// </summary>
+internal sealed class AppendOnlyFile : IDisposable
+{
+    private readonly SafeFileHandle _handle;
+
+    private AppendOnlyFile(string path, SafeFileHandle handle)
+    {
+        Path = path;
+        _handle = handle;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens (creating owner-only, 0600) the file for appending.</summary>
+    public static AppendOnlyFile Open(string path) => new(path, NativeFile.OpenForAppend(path));
+
+    /// <summary>The file's current length.</summary>
+    public long Length => RandomAccess.GetLength(_handle);
+
+    /// <summary>
+    /// Appends <paramref name="data"/> with one write call (more only if the OS accepts part of it).
+    /// If the write fails part-way, the fragment is removed again when it is still the file's tail,
+    /// and otherwise terminated with a newline, so it can never glue onto the next event.
+    /// </summary>
+    /// <exception cref="IOException">The write failed; the message carries the OS error.</exception>
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        var written = 0;
+        try
+        {
+            while (written < data.Length)
+            {
+                written += NativeFile.Write(_handle, data[written..]);
+            }
+        }
+        catch (IOException) when (written > 0)
+        {
+            RemoveFragment(data[..written]);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Terminates a torn last line (one left without its newline by a crash or power loss), so that
+    /// the next event starts on a line of its own. Returns true when it did.
+    /// </summary>
+    public bool TerminateTornTail()
+    {
+        var length = Length;
+        if (length == 0) return false;
+        Span<byte> last = stackalloc byte[1];
+        if (RandomAccess.Read(_handle, last, length - 1) != 1 || last[0] == (byte)'\n') return false;
+        Append("\n"u8);
+        return true;
+    }
+
+    /// <summary>Forces what was written to stable storage (fsync / FlushFileBuffers).</summary>
+    public void Sync() => NativeFile.Sync(_handle);
+
+    public void Dispose() => _handle.Dispose();
+
+    private void RemoveFragment(ReadOnlySpan<byte> fragment)
+    {
+        try
+        {
+            var length = Length;
+            if (length >= fragment.Length)
+            {
+                var tail = new byte[fragment.Length];
+                var read = RandomAccess.Read(_handle, tail, length - fragment.Length);
+                if (read == fragment.Length && fragment.SequenceEqual(tail))
+                {
+                    NativeFile.Truncate(_handle, length - fragment.Length);
+                    return;
+                }
+            }
+            NativeFile.Write(_handle, "\n"u8);
+        }
+        catch (IOException)
+        {
+            // Nothing more can be done now; the next open repairs a torn tail.
+        }
+        catch (NotSupportedException)
+        {
+        }
+    }
+}

@@ -1,0 +1,61 @@
+namespace ScoutAudit.Core;
+
+/// <summary>Sums spend while events stream past; memory grows with the number of groups only.</summary>
+internal sealed class SpendCalculator(SpendGrouping grouping, EventFilter filter)
+{
+    private readonly Dictionary<string, Totals> _groups = new(StringComparer.Ordinal);
+    private Totals _ungrouped = new();
+    private Totals _withoutModel = new();
+
+    private sealed class Totals
+    {
+        public decimal Cost;
+        public long Events;
+        public long InputTokens;
+        public long OutputTokens;
+
+        public void Add(AuditEvent e)
+        {
+            // decimal(double) keeps 15 significant digits: exact for the costs people write.
+            if (e.Cost is { } cost) Cost += (decimal)cost;
+            Events++;
+            InputTokens += e.InputTokens ?? 0;
+            OutputTokens += e.OutputTokens ?? 0;
+        }
+    }
+
+    public void Add(AuditEvent e)
+    {
+        var key = KeyOf(e);
+        if (grouping == SpendGrouping.None) _ungrouped.Add(e);
+        else if (key is null) _withoutModel.Add(e);
+        else
+        {
+            if (!_groups.TryGetValue(key, out var totals)) _groups[key] = totals = new Totals();
+            totals.Add(e);
+        }
+    }
+
+    public IReadOnlyList<SpendRow> Result()
+    {
+        if (grouping == SpendGrouping.None) return [Row(null, _ungrouped)];
+        var rows = _groups.Select(pair => Row(pair.Key, pair.Value)).ToList();
+        if (_withoutModel.Events > 0) rows.Add(Row(null, _withoutModel));
+        return grouping is SpendGrouping.Hour or SpendGrouping.Day
+            ? rows.OrderBy(r => r.Group, StringComparer.Ordinal).ToList()
+            : rows.OrderByDescending(r => r.Cost).ThenBy(r => r.Group, StringComparer.Ordinal).ToList();
+    }
+
+    private SpendRow Row(string? group, Totals totals) =>
+        new(group, totals.Cost, totals.Events, totals.InputTokens, totals.OutputTokens, filter.Since, filter.Until);
+
+    private string? KeyOf(AuditEvent e) => grouping switch
+    {
+        SpendGrouping.Model => e.Model,
+        SpendGrouping.Event => e.Event,
+        SpendGrouping.SessionId => e.SessionId,
+        SpendGrouping.Hour => e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH':00Z'", System.Globalization.CultureInfo.InvariantCulture),
+        SpendGrouping.Day => e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
+}

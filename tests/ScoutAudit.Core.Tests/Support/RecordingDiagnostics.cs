@@ -1,0 +1,15 @@
+using System.Collections.Concurrent;
+
+namespace ScoutAudit.Core.Tests.Support;
+
+/// <summary>Keeps every diagnostic the engine reports.</summary>
+public sealed class RecordingDiagnostics : IAuditDiagnostics
+{
+    private readonly ConcurrentQueue<AuditDiagnostic> _reports = new();
+
+    public IReadOnlyList<AuditDiagnostic> Reports => _reports.ToArray();
+
+    public IReadOnlyList<AuditDiagnostic> Of(AuditDiagnosticKind kind) => Reports.Where(r => r.Kind == kind).ToArray();
+
+    public void Report(AuditDiagnostic diagnostic) => _reports.Enqueue(diagnostic);
+}
