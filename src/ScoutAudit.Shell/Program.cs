@@ -1,0 +1,6 @@
+namespace ScoutAudit.Shell;
+
+internal static class Program
+{
+    private static int Main() => 0;
+}
