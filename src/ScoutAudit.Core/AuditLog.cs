@@ -1,18 +1,23 @@
 namespace ScoutAudit.Core;
 
 /// <summary>
-/// One Scout audit log: the active file <c>&lt;dir&gt;/&lt;stem&gt;.jsonl</c> (and, with rotation,
-/// its archives beside it). Appends go through one writer opened on first use; queries stream
-/// the log's files in order. Thread-safe. Dispose syncs and closes.
+/// One Scout audit log: the active file <c>&lt;dir&gt;/&lt;stem&gt;.jsonl</c> and its archives beside it.
+/// Appends go through one writer opened on first use; queries stream the whole history, oldest
+/// first. Thread-safe, and safe with other processes appending and rotating the same log
+/// (see <see cref="LogRotation"/>). Dispose syncs and closes.
 /// </summary>
 public sealed class AuditLog : IDisposable
 {
     private readonly object _openLock = new();
+    private readonly LogFiles _files;
+    private readonly LogRotation _rotation;
+    private readonly object _archivingLock = new();
+    private Task _archiving = Task.CompletedTask;
     private AuditLogWriter? _writer;
     private bool _disposed;
 
     /// <param name="path">The active file, such as <c>~/.scout/audit.jsonl</c> (already expanded).</param>
-    /// <param name="options">Sync policy, diagnostics and clock; the original's defaults when null.</param>
+    /// <param name="options">Sync policy, rotation size, diagnostics and clock; the original's defaults when null.</param>
     public AuditLog(string path, AuditLogOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -20,6 +25,8 @@ public sealed class AuditLog : IDisposable
         if (Directory.Exists(Path))
             throw new ArgumentException($"The audit log path '{Path}' is a directory; give the path of a .jsonl file.", nameof(path));
         Options = options ?? AuditLogOptions.Default;
+        _files = new LogFiles(Path);
+        _rotation = new LogRotation(_files, Options);
     }
 
     /// <summary>The default log: <c>$SCOUT_AUDIT_PATH</c>, else <c>~/.scout/audit.jsonl</c>.</summary>
@@ -36,7 +43,10 @@ public sealed class AuditLog : IDisposable
     /// <summary>Lines this process wrote that are not yet known to be on stable storage.</summary>
     public long UnsyncedLines => Volatile.Read(ref _writer)?.UnsyncedLines ?? 0;
 
-    /// <summary>Appends one event as one line.</summary>
+    /// <summary>Size of the active file in bytes (0 when it does not exist).</summary>
+    public long ActiveFileSize => File.Exists(Path) ? new FileInfo(Path).Length : 0;
+
+    /// <summary>Appends one event as one line, rotating first when the active file has reached the rotation size.</summary>
     /// <exception cref="ArgumentException">The event cannot be written as it is; nothing was written.</exception>
     /// <exception cref="AuditLogException">The log cannot be written; nothing of the event stays in it.</exception>
     public void Append(AuditEvent auditEvent)
@@ -48,13 +58,35 @@ public sealed class AuditLog : IDisposable
     /// <summary>Syncs every line written so far to stable storage.</summary>
     public void Flush() => Volatile.Read(ref _writer)?.Flush();
 
+    /// <summary>
+    /// Rotates now: seals the active file and archives it (and finishes any interrupted rotation).
+    /// Returns the new archive, or null when the active file was empty.
+    /// </summary>
+    public ArchiveInfo? Rotate(CancellationToken cancellation = default)
+    {
+        var sealedName = _rotation.Seal(minimumSize: null);
+        _rotation.ArchiveSealed(cancellation);
+        return sealedName is null ? null : Archives().FirstOrDefault(a => System.IO.Path.GetFileName(a.Path) == sealedName + ArchiveName.ArchiveSuffix);
+    }
+
+    /// <summary>The log's archives, oldest first.</summary>
+    public IReadOnlyList<ArchiveInfo> Archives() => _rotation.Archives();
+
     /// <summary>The events that pass <paramref name="filter"/>, oldest file first, in file order.</summary>
     public IEnumerable<AuditEvent> Query(EventFilter? filter = null, CancellationToken cancellation = default)
     {
         filter ??= EventFilter.All;
-        foreach (var segment in Segments())
+        var diagnostics = Options.Diagnostics;
+        using var snapshot = LogSnapshot.Take(_files);
+        foreach (var segment in snapshot.Segments)
         {
-            foreach (var e in SegmentReader.Read(segment, Options.Diagnostics, cancellation))
+            if (segment.Index?.IsOutside(filter.Since, filter.Until) == true)
+            {
+                diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.ArchiveSkipped, segment.Path,
+                    $"Skipped the archive '{segment.Path}': the index shows no event in the asked time range."));
+                continue;
+            }
+            foreach (var e in SegmentReader.Read(segment, diagnostics, cancellation))
             {
                 if (filter.Matches(e)) yield return e;
             }
@@ -97,12 +129,22 @@ public sealed class AuditLog : IDisposable
         return AccuracyReport.From(nav, fails, filter);
     }
 
-    /// <summary>Syncs and closes the writer. Queries still work afterwards; appends do not.</summary>
+    /// <summary>Syncs and closes the writer, after waiting for background archiving. Queries still work afterwards; appends do not.</summary>
     /// <exception cref="AuditLogException">The final sync failed (the file is closed all the same).</exception>
-    public void Close() => Detach()?.Close();
+    public void Close()
+    {
+        var writer = Detach();
+        WaitForArchiving();
+        writer?.Close();
+    }
 
     /// <summary>Like <see cref="Close"/>; a failed final sync goes to the diagnostics listener instead of being thrown.</summary>
-    public void Dispose() => Detach()?.Dispose();
+    public void Dispose()
+    {
+        var writer = Detach();
+        WaitForArchiving();
+        writer?.Dispose();
+    }
 
     private AuditLogWriter? Detach()
     {
@@ -115,9 +157,6 @@ public sealed class AuditLog : IDisposable
         }
     }
 
-    /// <summary>The files of the log, oldest first. Today the active file; archives join with rotation.</summary>
-    private IEnumerable<string> Segments() => [Path];
-
     private AuditLogWriter Writer()
     {
         var writer = Volatile.Read(ref _writer);
@@ -125,7 +164,40 @@ public sealed class AuditLog : IDisposable
         lock (_openLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _writer ??= AuditLogWriter.Open(Path, Options.SyncPolicy, Options.Time, Options.Diagnostics);
+            if (_writer is not null) return _writer;
+            _writer = AuditLogWriter.Open(_files, Options, _rotation, ScheduleArchiving);
+            // A rotation interrupted by a crash (here or in another process) is finished in the background.
+            if (RotatedSegments.List(_files).Any(s => s.HasSealed || s.HasTemporary)) ScheduleArchiving();
+            return _writer;
         }
+    }
+
+    /// <summary>Queues one archiving pass after any running one; writers never wait for it.</summary>
+    private void ScheduleArchiving()
+    {
+        lock (_archivingLock)
+        {
+            _archiving = _archiving.ContinueWith(_ => ArchivePass(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+    }
+
+    private void ArchivePass()
+    {
+        try
+        {
+            _rotation.ArchiveSealed(CancellationToken.None);
+        }
+        catch (Exception error)
+        {
+            Options.Diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.RotationFailed, Path,
+                $"Archiving the sealed segments of '{Path}' failed; they stay readable and are archived by the next rotation or open: {error.Message}", Exception: error));
+        }
+    }
+
+    private void WaitForArchiving()
+    {
+        Task archiving;
+        lock (_archivingLock) archiving = _archiving;
+        archiving.Wait();
     }
 }

@@ -3,7 +3,24 @@ namespace ScoutAudit.Core;
 /// <summary>How a log is written and who hears of its problems.</summary>
 public sealed record AuditLogOptions
 {
+    /// <summary>The original's rotation size: 10 MiB.</summary>
+    public const long DefaultRotationSize = 10 * 1024 * 1024;
+
+    private readonly long? _rotationSize = DefaultRotationSize;
+
     public static AuditLogOptions Default { get; } = new();
+
+    /// <summary>
+    /// The active file is sealed and archived once it holds this many bytes (at least 1);
+    /// null never rotates by size (<see cref="AuditLog.Rotate"/> still does).
+    /// </summary>
+    public long? RotationSize
+    {
+        get => _rotationSize;
+        init => _rotationSize = value is < 1
+            ? throw new ArgumentOutOfRangeException(nameof(RotationSize), value, $"The rotation size must be at least 1 byte, or none; got {value}.")
+            : value;
+    }
 
     public SyncPolicy SyncPolicy { get; init; } = SyncPolicy.Default;
 

@@ -3,76 +3,81 @@ using System.Buffers;
 namespace ScoutAudit.Core;
 
 /// <summary>
-/// Appends events to the active file: one complete line per write call, thread-safe, synced as
-/// the <see cref="SyncPolicy"/> says. Concurrent appends that need a sync share one (group commit):
-/// a sync covers every line written before it started.
+/// Appends events to the active file: one complete line per write call, thread-safe, synced as the
+/// <see cref="SyncPolicy"/> says. Concurrent appends that need a sync share one (group commit): a sync
+/// covers every line written before it started.
+/// <para>
+/// Each append holds the log's append lock shared while it checks that its handle still refers to
+/// the file at the log's path (a rotation, here or in another process, renames it) and writes; it
+/// reopens the path when the file was rotated, and seals the file first when it has reached the
+/// rotation size. See <see cref="LogRotation"/>.
+/// </para>
 /// </summary>
 internal sealed class AuditLogWriter : IDisposable
 {
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_line;
 
-    private readonly AppendOnlyFile _file;
+    private static readonly TimeSpan RotationBackOff = TimeSpan.FromMinutes(1);
+
+    private readonly LogFiles _files;
+    private readonly AuditLogOptions _options;
     private readonly SyncPolicy _policy;
     private readonly TimeProvider _time;
     private readonly IAuditDiagnostics _diagnostics;
+    private readonly LogRotation _rotation;
+    private readonly Action _sealed;
+    private readonly CrossProcessLock _appendLock;
     private readonly ITimer? _idleSync;
     private readonly object _writeLock = new();
     private readonly object _syncLock = new();
+    private AppendOnlyFile? _file;
+    private FileIdentity _fileIdentity;
     private long _written;
     private long _synced;
     private long _syncedAt;
     private int _idleSyncArmed;
+    private DateTimeOffset _rotationPausedUntil;
     private bool _disposed;
 
-    private AuditLogWriter(AppendOnlyFile file, SyncPolicy policy, TimeProvider time, IAuditDiagnostics diagnostics)
+    private AuditLogWriter(LogFiles files, AuditLogOptions options, LogRotation rotation, Action onSealed, CrossProcessLock appendLock)
     {
-        _file = file;
-        _policy = policy;
-        _time = time;
-        _diagnostics = diagnostics;
-        _syncedAt = time.GetTimestamp();
-        if (policy.Mode == SyncMode.Cadence)
-            _idleSync = time.CreateTimer(_ => SyncIdleTail(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _files = files;
+        _options = options;
+        _policy = options.SyncPolicy;
+        _time = options.Time;
+        _diagnostics = options.Diagnostics;
+        _rotation = rotation;
+        _sealed = onSealed;
+        _appendLock = appendLock;
+        _syncedAt = _time.GetTimestamp();
+        if (_policy.Mode == SyncMode.Cadence)
+            _idleSync = _time.CreateTimer(_ => SyncIdleTail(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>
-    /// Opens the active file for appending, creating it (0600) and its directory (0700) when
-    /// missing, and terminating a torn last line.
+    /// Prepares appending: creates the directory (0700) when missing and opens the append lock.
+    /// The active file itself is opened (0600) by the first append. <paramref name="onSealed"/> is
+    /// called after this writer sealed the active file, to archive it in the background.
     /// </summary>
-    public static AuditLogWriter Open(string path, SyncPolicy policy, TimeProvider time, IAuditDiagnostics diagnostics)
+    public static AuditLogWriter Open(LogFiles files, AuditLogOptions options, LogRotation rotation, Action onSealed)
     {
-        AppendOnlyFile file;
         try
         {
-            OwnerOnly.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            file = AppendOnlyFile.Open(path);
+            OwnerOnly.CreateDirectory(files.Directory);
+            return new AuditLogWriter(files, options, rotation, onSealed, CrossProcessLock.Open(files.AppendLock));
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            throw new AuditLogException(path, $"The audit log '{path}' cannot be opened for writing: {error.Message}", error);
+            throw new AuditLogException(files.Active, $"The audit log '{files.Active}' cannot be opened for writing: {error.Message}", error);
         }
-        try
-        {
-            if (file.TerminateTornTail())
-                diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.TornTailRepaired, path,
-                    $"The last line of '{path}' was torn (no final newline, as after a crash); it was terminated so new events start on their own line."));
-        }
-        catch (IOException error)
-        {
-            file.Dispose();
-            throw new AuditLogException(path, $"The torn last line of '{path}' cannot be repaired: {error.Message}", error);
-        }
-        return new AuditLogWriter(file, policy, time, diagnostics);
     }
 
-    public string Path => _file.Path;
-
-    public SyncPolicy Policy => _policy;
+    public string Path => _files.Active;
 
     /// <summary>Lines written but not yet known to be on stable storage.</summary>
     public long UnsyncedLines => Volatile.Read(ref _written) - Volatile.Read(ref _synced);
 
-    /// <summary>Writes the event's line; syncs when the policy says so.</summary>
+    /// <summary>Writes the event's line; rotates first when the active file is full; syncs when the policy says so.</summary>
     /// <exception cref="ArgumentException">The event cannot be written (too large, a value JSON cannot hold); nothing was written.</exception>
     /// <exception cref="AuditLogException">The write failed (nothing of the event stays in the file), or with <see cref="SyncMode.EveryEvent"/> the sync failed.</exception>
     public void Append(AuditEvent auditEvent)
@@ -85,15 +90,20 @@ internal sealed class AuditLogWriter : IDisposable
         lock (_writeLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            try
+            while (true)
             {
-                _file.Append(line.WrittenSpan);
+                using (_appendLock.Acquire(exclusive: false))
+                {
+                    var active = CurrentFile();
+                    if (!IsFull(active))
+                    {
+                        Write(line.WrittenSpan);
+                        sequence = ++_written;
+                        break;
+                    }
+                }
+                Seal(); // outside the shared lock, which sealing takes exclusive
             }
-            catch (IOException error)
-            {
-                throw new AuditLogException(Path, $"The event could not be written to '{Path}': {error.Message}", error);
-            }
-            sequence = ++_written;
         }
         if (line.Capacity > 64 * 1024) t_line = null; // do not keep a huge buffer per thread
 
@@ -138,7 +148,8 @@ internal sealed class AuditLogWriter : IDisposable
             }
             finally
             {
-                _file.Dispose();
+                _file?.Dispose();
+                _appendLock.Dispose();
             }
         }
     }
@@ -153,6 +164,71 @@ internal sealed class AuditLogWriter : IDisposable
         catch (AuditLogException error)
         {
             _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SyncFailed, Path, error.Message, Exception: error));
+        }
+    }
+
+    /// <summary>
+    /// The active file as it is now, (re)opening it when this writer has none yet or its file was
+    /// rotated or replaced. Called under the write lock and the shared append lock.
+    /// </summary>
+    private FileIdentity CurrentFile()
+    {
+        try
+        {
+            if (_file is not null && NativeFile.IdentityOf(Path) is { } atPath && atPath.SameFileAs(_fileIdentity))
+                return atPath;
+
+            var file = AppendOnlyFile.Open(Path);
+            if (file.TerminateTornTail())
+                _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.TornTailRepaired, Path,
+                    $"The last line of '{Path}' was torn (no final newline, as after a crash); it was terminated so new events start on their own line."));
+            lock (_syncLock)
+            {
+                if (_file is not null)
+                {
+                    // Rotation synced the old file before renaming it; a foreign tool may not have.
+                    TrySync(_file);
+                    _file.Dispose();
+                    Volatile.Write(ref _synced, _written);
+                }
+                _file = file;
+                _fileIdentity = file.Identity;
+            }
+            return _fileIdentity;
+        }
+        catch (IOException error)
+        {
+            throw new AuditLogException(Path, $"The audit log '{Path}' cannot be opened for writing: {error.Message}", error);
+        }
+    }
+
+    private bool IsFull(FileIdentity active) =>
+        _options.RotationSize is { } limit && active.Size >= limit && _time.GetUtcNow() >= _rotationPausedUntil;
+
+    private void Write(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            _file!.Append(line);
+        }
+        catch (IOException error)
+        {
+            throw new AuditLogException(Path, $"The event could not be written to '{Path}': {error.Message}", error);
+        }
+    }
+
+    /// <summary>Seals the full active file. A failure is reported and pauses rotation; the event is still written.</summary>
+    private void Seal()
+    {
+        try
+        {
+            if (_rotation.Seal(_options.RotationSize) is not null) _sealed();
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            _rotationPausedUntil = _time.GetUtcNow() + RotationBackOff;
+            _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.RotationFailed, Path,
+                $"'{Path}' could not be rotated; it goes on growing, and rotation is tried again in {RotationBackOff.TotalMinutes:0} minute(s): {error.Message}", Exception: error));
         }
     }
 
@@ -178,7 +254,7 @@ internal sealed class AuditLogWriter : IDisposable
     {
         try
         {
-            _file.Sync();
+            _file?.Sync();
         }
         catch (IOException error)
         {
@@ -186,6 +262,17 @@ internal sealed class AuditLogWriter : IDisposable
         }
         Volatile.Write(ref _synced, Math.Max(_synced, through));
         Volatile.Write(ref _syncedAt, _time.GetTimestamp());
+    }
+
+    private static void TrySync(AppendOnlyFile file)
+    {
+        try
+        {
+            file.Sync();
+        }
+        catch (IOException)
+        {
+        }
     }
 
     private void ArmIdleSync()

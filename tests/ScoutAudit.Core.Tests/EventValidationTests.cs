@@ -148,11 +148,14 @@ public class EventValidationTests
     }
 
     [Fact]
-    public void AnUnpairedSurrogateIsRefusedNamingTheField()
+    public void AnUnpairedSurrogateIsWrittenAsAnEscapeAsPythonWritesIt()
     {
-        var e = new AuditEvent("nav", When, "s-1") { Reason = "bad \ud800 text" };
-        var error = Assert.Throws<ArgumentException>(() => AuditLineFormatter.Format(e));
-        Assert.StartsWith("The field 'reason' contains an unpaired UTF-16 surrogate (U+D800) at position 4;", error.Message);
+        // Python keeps undecodable bytes of file names as lone surrogates and writes "\udc80".
+        var e = new AuditEvent("nav", When, "s-1") { Files = ["bad\udc80name"] };
+        var line = System.Text.Encoding.UTF8.GetString(AuditLineFormatter.Format(e));
+        Assert.EndsWith("\"files\": [\"bad\\udc80name\"]}\n", line);
+        Assert.True(AuditLineParser.TryParse(System.Text.Encoding.UTF8.GetBytes(line.TrimEnd('\n')), out var read, out _));
+        Assert.Equal("bad\udc80name", read!.Files![0]);
     }
 
     [Fact]

@@ -134,7 +134,7 @@ public class QueryTests
         var diagnostics = new RecordingDiagnostics();
         Assert.Single(Events.ReadAll(path, diagnostics));
         Assert.Equal($"Skipped line 1 of '{path}': the line is {LineReader.DefaultMaxLineBytes + 10} bytes long; lines over {LineReader.DefaultMaxLineBytes} bytes are not read.",
-            Assert.Single(diagnostics.Reports).Message);
+            Assert.Single(diagnostics.Problems).Message);
     }
 
     [Fact]
@@ -164,6 +164,6 @@ public class QueryTests
         var diagnostics = new RecordingDiagnostics();
         using var log = new AuditLog(path, new AuditLogOptions { Diagnostics = diagnostics });
         Assert.Equal(3, log.Query().Take(3).Count());
-        Assert.Empty(diagnostics.Reports); // the bad line at the end was never reached
+        Assert.Empty(diagnostics.Problems); // the bad line at the end was never reached
     }
 }

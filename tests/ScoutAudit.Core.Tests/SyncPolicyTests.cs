@@ -4,8 +4,12 @@ namespace ScoutAudit.Core.Tests;
 
 public class SyncPolicyTests
 {
-    private static AuditLog Open(TempFolder folder, SyncPolicy policy, TimeProvider time, IAuditDiagnostics? diagnostics = null, string? path = null) =>
-        new(path ?? folder.File("audit.jsonl"), new AuditLogOptions { SyncPolicy = policy, Time = time, Diagnostics = diagnostics ?? NullAuditDiagnostics.Instance });
+    private static AuditLog Open(TempFolder folder, SyncPolicy policy, TimeProvider time, IAuditDiagnostics? diagnostics = null, string? linkTo = null)
+    {
+        var path = folder.File("audit.jsonl");
+        if (linkTo is not null) File.CreateSymbolicLink(path, linkTo);
+        return new(path, new AuditLogOptions { SyncPolicy = policy, Time = time, Diagnostics = diagnostics ?? NullAuditDiagnostics.Instance });
+    }
 
     [Fact]
     public void TheCadenceSyncsEveryTenthLine()
@@ -100,16 +104,17 @@ public class SyncPolicyTests
     public void AFailedBackgroundSyncIsReportedNotThrown()
     {
         // Linux accepts writes to /dev/null but refuses to fsync it (EINVAL): a real failing sync.
+        // The log's file is a link to it, so the log's lock files stay in the test's folder.
         using var folder = new TempFolder();
         var clock = new ManualTimeProvider();
         var diagnostics = new RecordingDiagnostics();
-        using var log = Open(folder, SyncPolicy.Default, clock, diagnostics, "/dev/null");
+        using var log = Open(folder, SyncPolicy.Default, clock, diagnostics, linkTo: "/dev/null");
         log.Append(Events.At(Events.Start));
 
         clock.Advance(TimeSpan.FromSeconds(1));
 
         var report = Assert.Single(diagnostics.Of(AuditDiagnosticKind.SyncFailed));
-        Assert.StartsWith("The background sync of '/dev/null' failed; the lines are written but may not be on disk yet:", report.Message);
+        Assert.StartsWith($"The background sync of '{folder.File("audit.jsonl")}' failed; the lines are written but may not be on disk yet:", report.Message);
         Assert.Equal(1, log.UnsyncedLines);
     }
 
@@ -117,9 +122,9 @@ public class SyncPolicyTests
     public void AFailedSyncOfAnEveryEventLogIsAnError()
     {
         using var folder = new TempFolder();
-        using var log = Open(folder, new SyncPolicy { Mode = SyncMode.EveryEvent }, new ManualTimeProvider(), path: "/dev/null");
+        using var log = Open(folder, new SyncPolicy { Mode = SyncMode.EveryEvent }, new ManualTimeProvider(), linkTo: "/dev/null");
         var error = Assert.Throws<AuditLogException>(() => log.Append(Events.At(Events.Start)));
-        Assert.StartsWith("'/dev/null' could not be synced to disk: fsync failed: Invalid argument", error.Message);
+        Assert.StartsWith($"'{folder.File("audit.jsonl")}' could not be synced to disk: fsync failed: Invalid argument", error.Message);
     }
 
     [Theory]

@@ -64,7 +64,7 @@ public class WriterTests
 
         var diagnostics = new RecordingDiagnostics();
         var events = Events.ReadAll(path, diagnostics);
-        Assert.Empty(diagnostics.Reports);
+        Assert.Empty(diagnostics.Problems);
         Assert.Equal(threads * perThread, events.Count);
         Assert.Equal(threads * perThread, events.Select(e => (e.SessionId, e.InputTokens)).Distinct().Count());
     }
@@ -121,17 +121,21 @@ public class WriterTests
         var before = File.ReadAllBytes(path);
 
         Assert.Throws<ArgumentException>(() => log.Append(new AuditEvent("nav", Events.Start, "s") { Reason = new string('x', 2_000_000) }));
-        Assert.Throws<ArgumentException>(() => log.Append(new AuditEvent("nav", Events.Start, "s") { Model = "bad \udc00" }));
+        Assert.Throws<ArgumentException>(() => log.Append(new AuditEvent("nav", Events.Start, "s") { Extras = [new("n", JsonValues.From(1, "n")), new("x", default)] }));
         Assert.Equal(before, File.ReadAllBytes(path));
     }
 
     [LinuxFact]
     public void AFullDiskIsReportedToTheCaller()
     {
-        using var log = new AuditLog("/dev/full");
+        // The log's file is a link to /dev/full, which refuses every write with ENOSPC.
+        using var folder = new TempFolder();
+        var path = folder.File("audit.jsonl");
+        File.CreateSymbolicLink(path, "/dev/full");
+        using var log = new AuditLog(path);
         var error = Assert.Throws<AuditLogException>(() => log.Append(Events.At(Events.Start)));
-        Assert.StartsWith("The event could not be written to '/dev/full': write failed: No space left on device", error.Message);
-        Assert.Equal("/dev/full", error.Path);
+        Assert.StartsWith($"The event could not be written to '{path}': write failed: No space left on device", error.Message);
+        Assert.Equal(path, error.Path);
         Assert.IsType<IOException>(error.InnerException);
     }
 

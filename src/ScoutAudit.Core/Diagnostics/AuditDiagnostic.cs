@@ -9,6 +9,18 @@ public enum AuditDiagnosticKind
     /// <summary>A torn last line (no final newline) was terminated when the log was opened.</summary>
     TornTailRepaired,
 
+    /// <summary>An archive is damaged or truncated: its readable part was read, the rest skipped.</summary>
+    ArchiveDamaged,
+
+    /// <summary>A file of the log was read by a query (verbose detail).</summary>
+    SegmentRead,
+
+    /// <summary>The archive index showed an archive to lie outside the query's time range; it was not read (verbose detail).</summary>
+    ArchiveSkipped,
+
+    /// <summary>A rotation failed; no event was lost, and the active file goes on growing until a rotation succeeds.</summary>
+    RotationFailed,
+
     /// <summary>A sync of unsynced lines failed (the background timer, or a cadence sync); the lines are written but may not be durable.</summary>
     SyncFailed,
 }
@@ -20,7 +32,14 @@ public enum AuditDiagnosticKind
 /// <param name="LineNumber">The 1-based line number, when a line is concerned.</param>
 /// <param name="Exception">The underlying error, if any.</param>
 public sealed record AuditDiagnostic(
-    AuditDiagnosticKind Kind, string Path, string Message, long? LineNumber = null, Exception? Exception = null);
+    AuditDiagnosticKind Kind, string Path, string Message, long? LineNumber = null, Exception? Exception = null)
+{
+    /// <summary>
+    /// True for something wrong (a warning for people); false for a detail of what the engine did
+    /// (which files a query read or skipped), worth a verbose message at most.
+    /// </summary>
+    public bool IsProblem => Kind is not (AuditDiagnosticKind.SegmentRead or AuditDiagnosticKind.ArchiveSkipped);
+}
 
 /// <summary>
 /// Receives the engine's non-fatal problems. Called on the thread that met the problem, which

@@ -25,9 +25,9 @@ public static class AuditLineFormatter
         UtcTimestamp.Write(e.Timestamp, output.GetSpan(UtcTimestamp.Length));
         output.Advance(UtcTimestamp.Length);
         output.Write("\", \"event\": "u8);
-        PythonJsonWriter.WriteString(output, e.Event, StandardFields.Event);
+        PythonJsonWriter.WriteString(output, e.Event);
         output.Write(", \"session_id\": "u8);
-        PythonJsonWriter.WriteString(output, e.SessionId, StandardFields.SessionId);
+        PythonJsonWriter.WriteString(output, e.SessionId);
 
         var forms = e.Forms;
         if (e.Cost is { } cost)
@@ -39,7 +39,7 @@ public static class AuditLineFormatter
         if (e.Model is { } model)
         {
             output.Write(", \"model\": "u8);
-            PythonJsonWriter.WriteString(output, model, StandardFields.Model);
+            PythonJsonWriter.WriteString(output, model);
         }
         if (e.InputTokens is { } input)
         {
@@ -57,14 +57,14 @@ public static class AuditLineFormatter
             for (var i = 0; i < files.Count; i++)
             {
                 if (i > 0) output.Write(", "u8);
-                PythonJsonWriter.WriteString(output, files[i], StandardFields.Files);
+                PythonJsonWriter.WriteString(output, files[i]);
             }
             output.Write("]"u8);
         }
         if (e.Reason is { } reason)
         {
             output.Write(", \"reason\": "u8);
-            PythonJsonWriter.WriteString(output, reason, StandardFields.Reason);
+            PythonJsonWriter.WriteString(output, reason);
         }
         if (e.Confidence is { } confidence)
         {
@@ -85,7 +85,7 @@ public static class AuditLineFormatter
         {
             if (value.ValueKind == System.Text.Json.JsonValueKind.Null) continue; // the original drops None extras
             output.Write(", "u8);
-            PythonJsonWriter.WriteString(output, name, name);
+            PythonJsonWriter.WriteString(output, name);
             output.Write(": "u8);
             PythonJsonWriter.WriteElement(output, value, name);
         }

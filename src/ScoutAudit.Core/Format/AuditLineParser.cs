@@ -67,7 +67,7 @@ public static class AuditLineParser
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var field = FieldOf(ref reader);
-            var extraName = field == Field.Extra ? reader.GetString()! : null;
+            var extraName = field == Field.Extra ? JsonText.Read(ref reader) : null;
             reader.Read();
             var isNull = reader.TokenType == JsonTokenType.Null;
             string? problem = null;
@@ -190,7 +190,7 @@ public static class AuditLineParser
 
     private static string? ReadString(ref Utf8JsonReader reader, string field, ref string? problem, bool allowNull)
     {
-        if (reader.TokenType == JsonTokenType.String) return reader.GetString();
+        if (reader.TokenType == JsonTokenType.String) return JsonText.Read(ref reader);
         if (allowNull && reader.TokenType == JsonTokenType.Null) return null;
         problem = WrongType(field, reader.TokenType, "a string");
         return null;
@@ -244,7 +244,7 @@ public static class AuditLineParser
                 problem = $"field 'files' must be a list of strings; entry {files.Count} is a JSON {Describe(reader.TokenType)}";
                 return null;
             }
-            files.Add(reader.GetString()!);
+            files.Add(JsonText.Read(ref reader));
         }
         return files;
     }

@@ -44,6 +44,9 @@ internal sealed class LineReader
     /// <summary>The 1-based number of the line last returned.</summary>
     public long LineNumber { get; private set; }
 
+    /// <summary>Bytes taken from the stream so far.</summary>
+    public long BytesRead { get; private set; }
+
     /// <summary>Length of the line last reported as <see cref="LineStatus.TooLong"/>.</summary>
     public long SkippedLength { get; private set; }
 
@@ -116,6 +119,7 @@ internal sealed class LineReader
         var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
         if (read == 0) _eof = true;
         _end += read;
+        BytesRead += read;
     }
 
     private static ReadOnlySpan<byte> TrimCarriageReturns(ReadOnlySpan<byte> line) => line.TrimEnd((byte)'\r');

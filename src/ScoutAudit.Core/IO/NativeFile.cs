@@ -4,15 +4,34 @@ using Microsoft.Win32.SafeHandles;
 
 namespace ScoutAudit.Core;
 
-/// <summary>The few native calls <see cref="AppendOnlyFile"/> needs, for Linux, macOS and Windows.</summary>
+/// <summary>Which file a path or handle refers to (device and inode, or volume and file index on Windows), and its size.</summary>
+internal readonly record struct FileIdentity(ulong Device, ulong Inode, long Size)
+{
+    public bool SameFileAs(FileIdentity other) => Device == other.Device && Inode == other.Inode;
+}
+
+/// <summary>
+/// The native calls .NET does not offer: append-mode opens, advisory locks (flock / LockFileEx),
+/// file identity (statx / GetFileInformationByHandle), truncation after a failed write, and
+/// directory sync. Linux is what CI runs; the Windows and macOS paths follow those systems'
+/// documented APIs.
+/// </summary>
 internal static class NativeFile
 {
     public static SafeFileHandle OpenForAppend(string path)
     {
-        if (OperatingSystem.IsWindows()) return Windows.Open(path);
-        var fd = Unix.open(path, Unix.OpenFlags, Unix.OwnerReadWrite);
-        if (fd < 0) throw Unix.Error("open", path);
-        return new SafeFileHandle(fd, ownsHandle: true);
+        if (OperatingSystem.IsWindows()) return Windows.Open(path, Windows.FILE_APPEND_DATA | Windows.FILE_READ_DATA);
+        return Unix.Open(path, Unix.O_RDWR | Unix.O_APPEND | Unix.O_CREAT);
+    }
+
+    /// <summary>
+    /// Opens a file used only for its locks, creating it (0600) when <paramref name="create"/> is set.
+    /// Not through FileStream: .NET takes locks of its own on FileStreams.
+    /// </summary>
+    public static SafeFileHandle OpenLockFile(string path, bool create = true)
+    {
+        if (OperatingSystem.IsWindows()) return Windows.Open(path, Windows.GENERIC_READ | Windows.GENERIC_WRITE, create);
+        return Unix.Open(path, Unix.O_RDWR | (create ? Unix.O_CREAT : 0));
     }
 
     public static int Write(SafeFileHandle handle, ReadOnlySpan<byte> data)
@@ -38,22 +57,74 @@ internal static class NativeFile
 
     public static void Truncate(SafeFileHandle handle, long length)
     {
-        if (OperatingSystem.IsWindows()) return; // see Windows.Open: no truncate with append-only rights
+        if (OperatingSystem.IsWindows()) return; // append-only handles cannot truncate; the fragment gets a newline instead
         if (Unix.ftruncate(handle, length) != 0) throw Unix.Error("ftruncate", null);
+    }
+
+    /// <summary>Makes a rename or delete in <paramref name="directory"/> durable (a no-op on Windows, whose file system journals it).</summary>
+    public static void SyncDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var handle = Unix.Open(directory, Unix.O_RDONLY);
+        if (Unix.fsync(handle) != 0) throw Unix.Error("fsync", directory);
+    }
+
+    /// <summary>Takes an advisory lock on the whole file; returns false only when <paramref name="wait"/> is false and the lock is held elsewhere.</summary>
+    public static bool Lock(SafeFileHandle handle, bool exclusive, bool wait)
+    {
+        if (OperatingSystem.IsWindows()) return Windows.Lock(handle, exclusive, wait);
+        var operation = (exclusive ? Unix.LOCK_EX : Unix.LOCK_SH) | (wait ? 0 : Unix.LOCK_NB);
+        while (Unix.flock(handle, operation) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == Unix.EINTR) continue;
+            if (errno == Unix.EWOULDBLOCK) return false;
+            throw Unix.Error("flock", null);
+        }
+        return true;
+    }
+
+    public static void Unlock(SafeFileHandle handle)
+    {
+        if (OperatingSystem.IsWindows()) Windows.Unlock(handle);
+        else if (Unix.flock(handle, Unix.LOCK_UN) != 0) throw Unix.Error("flock", null);
+    }
+
+    /// <summary>The identity of the file at <paramref name="path"/>, or null when there is none.</summary>
+    public static FileIdentity? IdentityOf(string path)
+    {
+        if (OperatingSystem.IsWindows()) return Windows.IdentityOf(path);
+        return Unix.IdentityOf(path);
+    }
+
+    public static FileIdentity IdentityOf(SafeFileHandle handle)
+    {
+        if (OperatingSystem.IsWindows()) return Windows.IdentityOf(handle);
+        return Unix.IdentityOf(handle);
     }
 
     private static class Unix
     {
         public const int EINTR = 4;
-        public const int OwnerReadWrite = 0x180; // 0600
+        public const int ENOENT = 2;
+        public static readonly int EWOULDBLOCK = OperatingSystem.IsMacOS() ? 35 : 11;
+        public const int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
+        public const int O_RDONLY = 0x0, O_RDWR = 0x2;
+        public static readonly int O_APPEND = OperatingSystem.IsMacOS() ? 0x8 : 0x400;
+        public static readonly int O_CREAT = OperatingSystem.IsMacOS() ? 0x200 : 0x40;
+        private static readonly int O_CLOEXEC = OperatingSystem.IsMacOS() ? 0x1000000 : 0x80000;
+        private const int OwnerReadWrite = 0x180; // 0600
 
-        private const int O_RDWR = 0x2; // read too: the tail is checked on open and after a failed write
-        public static readonly int OpenFlags = OperatingSystem.IsMacOS()
-            ? O_RDWR | 0x8 /* O_APPEND */ | 0x200 /* O_CREAT */ | 0x1000000 /* O_CLOEXEC */
-            : O_RDWR | 0x400 /* O_APPEND */ | 0x40 /* O_CREAT */ | 0x80000 /* O_CLOEXEC */;
+        public static SafeFileHandle Open(string path, int flags)
+        {
+            var fd = open(path, flags | O_CLOEXEC, OwnerReadWrite);
+            if (fd < 0 && Marshal.GetLastPInvokeError() == ENOENT) throw new FileNotFoundException($"'{path}' does not exist.", path);
+            if (fd < 0) throw Error("open", path);
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
 
-        [DllImport("libc", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false)]
-        public static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
+        [DllImport("libc", SetLastError = true)]
+        private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
 
         [DllImport("libc", SetLastError = true)]
         private static extern unsafe nint write(SafeFileHandle fd, byte* buffer, nint count);
@@ -64,9 +135,79 @@ internal static class NativeFile
         [DllImport("libc", SetLastError = true)]
         public static extern int ftruncate(SafeFileHandle fd, long length);
 
+        [DllImport("libc", SetLastError = true)]
+        public static extern int flock(SafeFileHandle fd, int operation);
+
         public static unsafe nint Write(SafeFileHandle fd, ReadOnlySpan<byte> data)
         {
             fixed (byte* bytes = data) return write(fd, bytes, data.Length);
+        }
+
+        // Linux: statx, whose struct layout is the same on every architecture (unlike struct stat).
+        private const int AT_FDCWD = -100, AT_EMPTY_PATH = 0x1000;
+        private const uint STATX_INO_SIZE = 0x100 | 0x200;
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern unsafe int statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte* buffer);
+
+        // macOS: struct stat with 64-bit inodes (the $INODE64 symbols on x64; the plain ones on arm64).
+        [DllImport("libc", EntryPoint = "stat$INODE64", SetLastError = true)]
+        private static extern unsafe int stat_x64([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte* buffer);
+
+        [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
+        private static extern unsafe int stat_arm64([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte* buffer);
+
+        [DllImport("libc", EntryPoint = "fstat$INODE64", SetLastError = true)]
+        private static extern unsafe int fstat_x64(SafeFileHandle fd, byte* buffer);
+
+        [DllImport("libc", EntryPoint = "fstat", SetLastError = true)]
+        private static extern unsafe int fstat_arm64(SafeFileHandle fd, byte* buffer);
+
+        public static unsafe FileIdentity? IdentityOf(string path)
+        {
+            var buffer = stackalloc byte[256];
+            int result;
+            if (OperatingSystem.IsMacOS())
+                result = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? stat_arm64(path, buffer) : stat_x64(path, buffer);
+            else
+                result = statx(AT_FDCWD, path, 0, STATX_INO_SIZE, buffer);
+            if (result == 0) return Decode(buffer);
+            if (Marshal.GetLastPInvokeError() == ENOENT) return null;
+            throw Error("stat", path);
+        }
+
+        public static unsafe FileIdentity IdentityOf(SafeFileHandle handle)
+        {
+            var buffer = stackalloc byte[256];
+            int result;
+            if (OperatingSystem.IsMacOS())
+            {
+                result = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? fstat_arm64(handle, buffer) : fstat_x64(handle, buffer);
+            }
+            else
+            {
+                var added = false;
+                handle.DangerousAddRef(ref added);
+                try
+                {
+                    result = statx((int)handle.DangerousGetHandle(), "", AT_EMPTY_PATH, STATX_INO_SIZE, buffer);
+                }
+                finally
+                {
+                    if (added) handle.DangerousRelease();
+                }
+            }
+            if (result != 0) throw Error("fstat", null);
+            return Decode(buffer);
+        }
+
+        private static unsafe FileIdentity Decode(byte* buffer)
+        {
+            if (OperatingSystem.IsMacOS())
+                return new FileIdentity(*(uint*)buffer, *(ulong*)(buffer + 8), *(long*)(buffer + 96));
+            // struct statx: stx_ino at 32, stx_size at 40, stx_dev_major/minor at 136/140.
+            var device = ((ulong)*(uint*)(buffer + 136) << 32) | *(uint*)(buffer + 140);
+            return new FileIdentity(device, *(ulong*)(buffer + 32), *(long*)(buffer + 40));
         }
 
         public static IOException Error(string call, string? path)
@@ -83,16 +224,20 @@ internal static class NativeFile
 
     private static class Windows
     {
-        private const uint FILE_APPEND_DATA = 0x4;
-        private const uint SYNCHRONIZE = 0x100000;
-        private const uint FILE_SHARE_ALL = 0x7; // read, write, delete: rotation renames the file while others have it open
-        private const uint OPEN_ALWAYS = 4;
+        public const uint FILE_READ_DATA = 0x1, FILE_APPEND_DATA = 0x4;
+        public const uint GENERIC_READ = 0x80000000, GENERIC_WRITE = 0x40000000;
+        private const uint SYNCHRONIZE = 0x100000, FILE_READ_ATTRIBUTES = 0x80;
+        private const uint FILE_SHARE_ALL = 0x7; // read, write, delete: rotation renames files others hold open
+        private const uint OPEN_EXISTING = 3, OPEN_ALWAYS = 4;
+        private const uint FILE_ATTRIBUTE_NORMAL = 0x80, FILE_FLAG_BACKUP_SEMANTICS = 0x02000000;
+        private const uint LOCKFILE_FAIL_IMMEDIATELY = 0x1, LOCKFILE_EXCLUSIVE_LOCK = 0x2;
+        private const int ERROR_FILE_NOT_FOUND = 2, ERROR_PATH_NOT_FOUND = 3, ERROR_LOCK_VIOLATION = 33;
 
-        public static SafeFileHandle Open(string path)
+        public static SafeFileHandle Open(string path, uint access, bool create = true)
         {
-            // Append-only access makes every WriteFile land at the end, atomically.
-            var handle = CreateFileW(path, FILE_APPEND_DATA | 0x1 /* FILE_READ_DATA */ | SYNCHRONIZE | 0x80 /* FILE_READ_ATTRIBUTES */, FILE_SHARE_ALL,
-                IntPtr.Zero, OPEN_ALWAYS, 0x80 /* FILE_ATTRIBUTE_NORMAL */, IntPtr.Zero);
+            // With FILE_APPEND_DATA and without FILE_WRITE_DATA, every WriteFile lands at the end, atomically.
+            var handle = CreateFileW(path, access | SYNCHRONIZE | FILE_READ_ATTRIBUTES, FILE_SHARE_ALL,
+                IntPtr.Zero, create ? OPEN_ALWAYS : OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, IntPtr.Zero);
             if (handle.IsInvalid) throw Error($"CreateFile '{path}'");
             return handle;
         }
@@ -104,6 +249,45 @@ internal static class NativeFile
                 if (!WriteFile(handle, bytes, data.Length, out var written, IntPtr.Zero)) throw Error("WriteFile");
                 return written;
             }
+        }
+
+        public static unsafe bool Lock(SafeFileHandle handle, bool exclusive, bool wait)
+        {
+            var overlapped = stackalloc byte[32]; // OVERLAPPED, zeroed: the lock covers byte 0
+            new Span<byte>(overlapped, 32).Clear();
+            var flags = (exclusive ? LOCKFILE_EXCLUSIVE_LOCK : 0) | (wait ? 0 : LOCKFILE_FAIL_IMMEDIATELY);
+            if (LockFileEx(handle, flags, 0, 1, 0, overlapped)) return true;
+            if (!wait && Marshal.GetLastPInvokeError() == ERROR_LOCK_VIOLATION) return false;
+            throw Error("LockFileEx");
+        }
+
+        public static unsafe void Unlock(SafeFileHandle handle)
+        {
+            var overlapped = stackalloc byte[32];
+            new Span<byte>(overlapped, 32).Clear();
+            if (!UnlockFileEx(handle, 0, 1, 0, overlapped)) throw Error("UnlockFileEx");
+        }
+
+        public static FileIdentity? IdentityOf(string path)
+        {
+            using var handle = CreateFileW(path, FILE_READ_ATTRIBUTES, FILE_SHARE_ALL, IntPtr.Zero, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, IntPtr.Zero);
+            if (handle.IsInvalid)
+            {
+                var code = Marshal.GetLastPInvokeError();
+                if (code is ERROR_FILE_NOT_FOUND or ERROR_PATH_NOT_FOUND) return null;
+                throw Error($"CreateFile '{path}'");
+            }
+            return IdentityOf(handle);
+        }
+
+        public static unsafe FileIdentity IdentityOf(SafeFileHandle handle)
+        {
+            // BY_HANDLE_FILE_INFORMATION: volume serial at 28, size high/low at 32/36, index high/low at 44/48.
+            var info = stackalloc byte[52];
+            if (!GetFileInformationByHandle(handle, info)) throw Error("GetFileInformationByHandle");
+            var size = ((long)*(uint*)(info + 32) << 32) | *(uint*)(info + 36);
+            var index = ((ulong)*(uint*)(info + 44) << 32) | *(uint*)(info + 48);
+            return new FileIdentity(*(uint*)(info + 28), index, size);
         }
 
         public static IOException Error(string call)
@@ -121,5 +305,14 @@ internal static class NativeFile
 
         [DllImport("kernel32", SetLastError = true)]
         public static extern bool FlushFileBuffers(SafeFileHandle handle);
+
+        [DllImport("kernel32", SetLastError = true)]
+        private static extern unsafe bool LockFileEx(SafeFileHandle handle, uint flags, uint reserved, uint lengthLow, uint lengthHigh, byte* overlapped);
+
+        [DllImport("kernel32", SetLastError = true)]
+        private static extern unsafe bool UnlockFileEx(SafeFileHandle handle, uint reserved, uint lengthLow, uint lengthHigh, byte* overlapped);
+
+        [DllImport("kernel32", SetLastError = true)]
+        private static extern unsafe bool GetFileInformationByHandle(SafeFileHandle handle, byte* info);
     }
 }

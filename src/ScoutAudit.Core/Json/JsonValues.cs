@@ -79,7 +79,9 @@ public static class JsonValues
             if (!double.IsFinite(value))
                 throw new ArgumentException(
                     $"The field '{field}' holds {value.ToString(CultureInfo.InvariantCulture)} at {path}, which JSON cannot represent; numbers must be finite.", field);
-            writer.WriteNumberValue(value);
+            // Python's repr, not Utf8JsonWriter's number form: that writes 2.0 as "2" and 1e16 as
+            // "10000000000000000", which would come back as ints.
+            writer.WriteRawValue(PythonFloat.Format(value), skipInputValidation: true);
         }
 
         private void WriteElement(JsonElement element, string path)

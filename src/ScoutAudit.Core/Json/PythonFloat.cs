@@ -25,8 +25,12 @@ public static class PythonFloat
         value.TryFormat(text, out var length, "R", CultureInfo.InvariantCulture);
         text = text[..length];
 
-        Span<byte> digits = stackalloc byte[20];
+        // Digits d1..dn without leading or trailing zeros, and the decimal point's place such that
+        // value = 0.d1..dn * 10^decimalPoint, as CPython's dtoa reports them. Leading zeros
+        // ("0.000123...") are counted, not stored: .NET writes such values positionally.
+        Span<byte> digits = stackalloc byte[MaxLength];
         var digitCount = 0;
+        var leadingZeros = 0;
         var pointAt = -1;
         var exponent = 0;
         var negative = false;
@@ -34,32 +38,30 @@ public static class PythonFloat
         {
             var c = text[i];
             if (c == '-') negative = true;
-            else if (c == '.') pointAt = digitCount;
+            else if (c == '.') pointAt = leadingZeros + digitCount;
             else if (c == 'E')
             {
                 exponent = int.Parse(text[(i + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
                 break;
             }
+            else if (c == '0' && digitCount == 0) leadingZeros++;
             else digits[digitCount++] = (byte)c;
         }
-        if (pointAt < 0) pointAt = digitCount;
-
-        // Normalise to digits d1..dn with no leading or trailing zeros and the decimal point
-        // after position decimalPoint (value = 0.d1..dn * 10^decimalPoint), as CPython's dtoa reports.
-        var start = 0;
-        while (start < digitCount - 1 && digits[start] == '0') start++;
+        if (pointAt < 0) pointAt = leadingZeros + digitCount;
+        if (digitCount == 0)
+        {
+            var zero = 0;
+            if (negative) destination[zero++] = (byte)'-';
+            "0.0"u8.CopyTo(destination[zero..]);
+            return zero + 3;
+        }
         var end = digitCount;
-        while (end > start + 1 && digits[end - 1] == '0') end--;
-        var significant = digits[start..end];
-        var decimalPoint = pointAt - start + exponent;
+        while (end > 1 && digits[end - 1] == '0') end--;
+        var significant = digits[..end];
+        var decimalPoint = pointAt - leadingZeros + exponent;
 
         var at = 0;
         if (negative) destination[at++] = (byte)'-';
-        if (significant.Length == 1 && significant[0] == '0')
-        {
-            "0.0"u8.CopyTo(destination[at..]);
-            return at + 3;
-        }
 
         if (decimalPoint is > -4 and <= 16)
         {

@@ -17,8 +17,11 @@ internal static class PythonJsonWriter
 
     public static void WriteRaw(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
 
-    /// <summary>A JSON string; <paramref name="field"/> names the field in the error for an unpaired surrogate.</summary>
-    public static void WriteString(IBufferWriter<byte> output, string value, string field)
+    /// <summary>
+    /// A JSON string. Surrogate pairs and unpaired surrogates alike are written as <c>\uXXXX</c>
+    /// escapes, as Python writes them.
+    /// </summary>
+    public static void WriteString(IBufferWriter<byte> output, string value)
     {
         // Worst case: every char becomes a 6-byte \uXXXX escape, plus the quotes.
         var span = output.GetSpan(value.Length * 6 + 2);
@@ -32,13 +35,6 @@ internal static class PythonJsonWriter
                 if (c is '"' or '\\') span[at++] = (byte)'\\';
                 span[at++] = (byte)c;
                 continue;
-            }
-            if (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])))
-            {
-                if (!char.IsLowSurrogate(c) || i == 0 || !char.IsHighSurrogate(value[i - 1]))
-                    throw new ArgumentException(
-                        $"The field '{field}' contains an unpaired UTF-16 surrogate (U+{(int)c:X4}) at position {i}; " +
-                        "only well-formed Unicode text can be stored.", field);
             }
             span[at++] = (byte)'\\';
             switch (c)
@@ -112,7 +108,7 @@ internal static class PythonJsonWriter
                 output.Write("]"u8);
                 break;
             case JsonValueKind.String:
-                WriteString(output, element.GetString()!, field);
+                WriteString(output, JsonText.Read(element));
                 break;
             case JsonValueKind.Number:
                 WriteNumber(output, element, field);
@@ -145,7 +141,7 @@ internal static class PythonJsonWriter
         for (var i = 0; i < properties.Count; i++)
         {
             if (i > 0) output.Write(", "u8);
-            WriteString(output, properties[i].Name, field);
+            WriteString(output, properties[i].Name);
             output.Write(": "u8);
             WriteElement(output, properties[i].Value, field, depth + 1);
         }

@@ -9,6 +9,9 @@ public sealed class RecordingDiagnostics : IAuditDiagnostics
 
     public IReadOnlyList<AuditDiagnostic> Reports => _reports.ToArray();
 
+    /// <summary>The reports of something wrong, leaving out details such as which files were read.</summary>
+    public IReadOnlyList<AuditDiagnostic> Problems => Reports.Where(r => r.IsProblem).ToArray();
+
     public IReadOnlyList<AuditDiagnostic> Of(AuditDiagnosticKind kind) => Reports.Where(r => r.Kind == kind).ToArray();
 
     public void Report(AuditDiagnostic diagnostic) => _reports.Enqueue(diagnostic);

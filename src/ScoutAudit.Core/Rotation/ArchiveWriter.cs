@@ -1,0 +1,92 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+
+namespace ScoutAudit.Core;
+
+/// <summary>
+/// Compresses a sealed segment into its archive: streamed through <see cref="GZipStream"/> into a
+/// temporary file (constant memory), synced, renamed into place, the directory synced. The archive
+/// holds exactly the segment's bytes, so zcat gives back the original lines.
+/// </summary>
+internal static class ArchiveWriter
+{
+    public static ArchiveInfo Compress(string sealedPath, string archivePath, CancellationToken cancellation)
+    {
+        var temporaryPath = archivePath + ".tmp";
+        byte[] digest;
+        long uncompressed;
+        using (var source = new FileStream(sealedPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0))
+        using (var target = new FileStream(temporaryPath, CreateOwnerOnly()))
+        {
+            // A SHA-256 transform passes bytes through unchanged, hashing the archive as it is written.
+            using var sha = SHA256.Create();
+            using (var hashing = new CryptoStream(target, sha, CryptoStreamMode.Write, leaveOpen: true))
+            using (var gzip = new GZipStream(hashing, CompressionLevel.Optimal, leaveOpen: true))
+            {
+                var buffer = new byte[64 * 1024];
+                int read;
+                while ((read = source.Read(buffer)) > 0)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    gzip.Write(buffer, 0, read);
+                }
+                uncompressed = source.Length;
+            }
+            digest = sha.Hash!;
+            target.Flush(flushToDisk: true);
+        }
+        File.Move(temporaryPath, archivePath, overwrite: true);
+        NativeFile.SyncDirectory(Path.GetDirectoryName(archivePath)!);
+
+        var (first, last, lines) = Describe(sealedPath, cancellation);
+        return new ArchiveInfo(archivePath, new FileInfo(archivePath).Length, first, last, lines, uncompressed, Convert.ToHexString(digest).ToLowerInvariant());
+    }
+
+    /// <summary>Describes an archive that exists but has no index entry (a crash came between rename and index).</summary>
+    public static ArchiveInfo DescribeArchive(string archivePath, CancellationToken cancellation)
+    {
+        using var sha = SHA256.Create();
+        byte[] digest;
+        using (var file = File.OpenRead(archivePath)) digest = sha.ComputeHash(file);
+        long uncompressed;
+        DateTimeOffset? first, last;
+        long lines;
+        using (var file = File.OpenRead(archivePath))
+        using (var gzip = new GZipStream(file, CompressionMode.Decompress))
+        {
+            var counting = new LineReader(gzip);
+            (first, last, lines) = Describe(counting, cancellation);
+            uncompressed = counting.BytesRead;
+        }
+        return new ArchiveInfo(archivePath, new FileInfo(archivePath).Length, first, last, lines, uncompressed, Convert.ToHexString(digest).ToLowerInvariant());
+    }
+
+    private static (DateTimeOffset? First, DateTimeOffset? Last, long Lines) Describe(string path, CancellationToken cancellation)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0);
+        return Describe(new LineReader(file), cancellation);
+    }
+
+    // Min and max, not first and last: writers' clocks interleave, and the index must bound every event.
+    private static (DateTimeOffset? First, DateTimeOffset? Last, long Lines) Describe(LineReader lines, CancellationToken cancellation)
+    {
+        DateTimeOffset? first = null, last = null;
+        while (true)
+        {
+            var status = lines.Next(out var line);
+            if (status == LineStatus.End) break;
+            if (lines.LineNumber % 4096 == 0) cancellation.ThrowIfCancellationRequested();
+            if (status == LineStatus.TooLong || !AuditLineParser.TryParse(line, out var e, out _)) continue;
+            if (first is null || e!.Timestamp < first) first = e!.Timestamp;
+            if (last is null || e.Timestamp > last) last = e.Timestamp;
+        }
+        return (first, last, lines.LineNumber);
+    }
+
+    private static FileStreamOptions CreateOwnerOnly()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 64 * 1024 };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return options;
+    }
+}

@@ -1,0 +1,40 @@
+namespace ScoutAudit.Core;
+
+/// <summary>
+/// Where the files of one log live, all in the active file's directory:
+/// <list type="bullet">
+/// <item><c>&lt;stem&gt;.jsonl</c>: the active file, appended to;</item>
+/// <item><c>&lt;stem&gt;_YYYYMMDD_HHMMSS[_NNNN].jsonl</c>: a sealed segment awaiting compression;</item>
+/// <item><c>&lt;stem&gt;_YYYYMMDD_HHMMSS[_NNNN].jsonl.gz</c>: its archive (the original's naming);</item>
+/// <item><c>...jsonl.gz.tmp</c>: an archive being written, never read;</item>
+/// <item><c>&lt;stem&gt;.jsonl.lock</c>: appends hold it shared, sealing holds it exclusive;</item>
+/// <item><c>&lt;stem&gt;.jsonl.rotate-lock</c>: held by whoever compresses or recovers;</item>
+/// <item><c>&lt;stem&gt;.index.jsonl</c>: the archive index, a hint for skipping archives.</item>
+/// </list>
+/// </summary>
+internal sealed record LogFiles
+{
+    public LogFiles(string activePath)
+    {
+        Active = activePath;
+        Directory = System.IO.Path.GetDirectoryName(activePath)!;
+        Stem = System.IO.Path.GetFileNameWithoutExtension(activePath);
+        AppendLock = activePath + ".lock";
+        RotateLock = activePath + ".rotate-lock";
+        Index = System.IO.Path.Combine(Directory, Stem + ".index.jsonl");
+    }
+
+    public string Active { get; }
+
+    public string Directory { get; }
+
+    public string Stem { get; }
+
+    public string AppendLock { get; }
+
+    public string RotateLock { get; }
+
+    public string Index { get; }
+
+    public string PathOf(string fileName) => System.IO.Path.Combine(Directory, fileName);
+}

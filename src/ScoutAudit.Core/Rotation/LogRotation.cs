@@ -1,0 +1,106 @@
+namespace ScoutAudit.Core;
+
+/// <summary>
+/// Rotation across threads and processes, in two steps.
+/// <para>
+/// <b>Seal</b> (brief): under the exclusive append lock, which every append holds shared while it
+/// checks the active file's identity and writes, the active file is synced and renamed to the next
+/// unique <c>&lt;stem&gt;_YYYYMMDD_HHMMSS[_NNNN].jsonl</c>, and the directory synced. Writers notice the
+/// new identity under their shared lock and reopen the path, so no line can land in a sealed segment.
+/// </para>
+/// <para>
+/// <b>Archive</b> (slow, never while writers wait): under the rotate lock, each sealed segment is
+/// compressed to <c>.jsonl.gz.tmp</c>, synced, renamed to <c>.jsonl.gz</c>, the directory synced, an
+/// index entry appended, and only then the segment deleted. The same pass finishes whatever a crash
+/// interrupted: a leftover temporary file is deleted and its segment compressed again; a segment
+/// whose archive is complete is deleted. Queries read an archive only once it is complete, and a
+/// sealed segment only while its archive is not, so every event is read exactly once.
+/// </para>
+/// </summary>
+internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
+{
+    /// <summary>
+    /// Seals the active file when it holds at least <paramref name="minimumSize"/> bytes (any bytes
+    /// when null). Returns the sealed segment's base name, or null when there was nothing to seal
+    /// (it may have just been sealed elsewhere).
+    /// </summary>
+    public string? Seal(long? minimumSize)
+    {
+        using var appendLock = CrossProcessLock.Open(files.AppendLock);
+        using (appendLock.Acquire(exclusive: true))
+        {
+            var active = NativeFile.IdentityOf(files.Active);
+            if (active is not { } found || found.Size == 0 || found.Size < (minimumSize ?? 1)) return null;
+
+            var name = ArchiveName.Next(options.Time.GetUtcNow(), RotatedSegments.List(files).Select(s => s.Name));
+            var baseName = name.BaseName(files.Stem);
+            var sealedPath = files.PathOf(baseName + ArchiveName.SealedSuffix);
+            using (var handle = File.OpenHandle(files.Active, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+                NativeFile.Sync(handle); // lines of every writer, before the name changes
+            File.Move(files.Active, sealedPath, overwrite: true); // rename(2); the name was chosen unique under the lock
+            NativeFile.SyncDirectory(files.Directory);
+            return baseName;
+        }
+    }
+
+    /// <summary>
+    /// Archives every sealed segment and cleans up after interrupted rotations. Returns the archives it made.
+    /// </summary>
+    public IReadOnlyList<ArchiveInfo> ArchiveSealed(CancellationToken cancellation)
+    {
+        var made = new List<ArchiveInfo>();
+        using var rotateLock = CrossProcessLock.Open(files.RotateLock);
+        using (rotateLock.Acquire(exclusive: true))
+        {
+            Dictionary<string, ArchiveInfo>? index = null;
+            foreach (var segment in RotatedSegments.List(files))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (segment.HasTemporary) File.Delete(files.PathOf(segment.TemporaryFile)); // its writer died: we hold the lock
+                if (!segment.HasSealed) continue;
+
+                var archivePath = files.PathOf(segment.ArchiveFile);
+                if (segment.HasArchive)
+                {
+                    // The archive was completed before a crash; make sure the index knows it.
+                    index ??= ArchiveIndex.Read(files);
+                    if (!index.ContainsKey(segment.ArchiveFile))
+                        ArchiveIndex.Append(files, ArchiveWriter.DescribeArchive(archivePath, cancellation));
+                }
+                else
+                {
+                    var info = ArchiveWriter.Compress(files.PathOf(segment.SealedFile), archivePath, cancellation);
+                    ArchiveIndex.Append(files, info);
+                    made.Add(info);
+                }
+                File.Delete(files.PathOf(segment.SealedFile));
+                NativeFile.SyncDirectory(files.Directory);
+            }
+        }
+        return made;
+    }
+
+    /// <summary>The archives on disk, oldest first, described by the index where its entry is current.</summary>
+    public IReadOnlyList<ArchiveInfo> Archives()
+    {
+        var index = ArchiveIndex.Read(files);
+        var archives = new List<ArchiveInfo>();
+        foreach (var segment in RotatedSegments.List(files).Where(s => s.HasArchive))
+        {
+            var path = files.PathOf(segment.ArchiveFile);
+            long size;
+            try
+            {
+                size = new FileInfo(path).Length;
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+            archives.Add(index.TryGetValue(segment.ArchiveFile, out var entry) && entry.CompressedBytes == size
+                ? entry
+                : new ArchiveInfo(path, size));
+        }
+        return archives;
+    }
+}
