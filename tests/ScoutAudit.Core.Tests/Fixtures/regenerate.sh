@@ -13,6 +13,8 @@
 #   model_answers_on_core_written.json
 #                           the model's answer on core_written.jsonl to each question of
 #                           core_written_questions.json: {"<question name>": <model's JSON output>, ...}
+#   original_rotation/      what the model leaves after rotating (--rotation-bytes 1500): two archives
+#                           audit_YYYYMMDD_HHMMSS.jsonl.gz and the active audit.jsonl, 18 events in all
 # model_corpus_recipe.json and core_written_questions.json are inputs, written by hand.
 #
 # Usage: tests/ScoutAudit.Core.Tests/Fixtures/regenerate.sh
@@ -118,4 +120,14 @@ for question in questions:
 with open(answers_path, "w", encoding="utf-8", newline="\n") as f:
     f.write("{\n" + ",\n".join(entries) + "\n}\n")
 PY
+echo "original_rotation/ (three model runs a second apart, each rotating the previous run's file)"
+rm -rf "$fixtures/original_rotation" "$scratch/rotation" && mkdir -p "$scratch/rotation"
+for run in 1 2 3; do
+    python3 "$model" write --path "$scratch/rotation/audit.jsonl" --count 6 --event nav --cost 0.000003 \
+        --model llama-3.1-8b --input-t 42 --output-t 28 --reason "run $run" --rotation-bytes 1500 >/dev/null
+    [[ $run == 3 ]] || sleep 1.2  # the original names archives to the second and would overwrite one
+done
+mkdir -p "$fixtures/original_rotation"
+cp "$scratch"/rotation/audit_*.jsonl.gz "$scratch/rotation/audit.jsonl" "$fixtures/original_rotation/"
+
 echo "done"

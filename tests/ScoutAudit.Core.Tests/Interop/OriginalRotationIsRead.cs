@@ -1,0 +1,41 @@
+using ScoutAudit.Core.Tests.Support;
+
+namespace ScoutAudit.Core.Tests.Interop;
+
+/// <summary>Archives the original makes when it rotates (Fixtures/original_rotation, or made live) are part of the history Core reads.</summary>
+public sealed class OriginalRotationIsRead
+{
+    private static void AssertReadsTheWholeHistory(string logPath, int runs)
+    {
+        var diagnostics = new RecordingDiagnostics();
+        using var log = new AuditLog(logPath, new AuditLogOptions { Diagnostics = diagnostics });
+        var events = log.Query().ToList();
+
+        Assert.Empty(diagnostics.Problems);
+        Assert.Equal(Enumerable.Range(1, runs).SelectMany(run => Enumerable.Repeat($"run {run}", 6)), events.Select(e => e.Reason));
+        Assert.True(log.Archives().Count >= 1, "the original rotated at least once");
+        Assert.All(log.Archives(), a => Assert.Null(a.Sha256)); // no index entry: read by scanning
+    }
+
+    [Fact]
+    public void TheOriginalsArchivesAndActiveFileAreReadInOrder()
+    {
+        using var folder = new TempFolder();
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "original_rotation")))
+            File.Copy(file, folder.File(Path.GetFileName(file)));
+        AssertReadsTheWholeHistory(folder.File("audit.jsonl"), runs: 3);
+    }
+
+    [ReferenceModelFact]
+    public void ArchivesTheModelMakesNowAreRead()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("audit.jsonl");
+        for (var run = 1; run <= 2; run++)
+        {
+            ReferenceModel.Run("write", path, "--count", "6", "--reason", $"run {run}", "--cost", "0.000003", "--rotation-bytes", "1500");
+            if (run == 1) Thread.Sleep(1200); // the original names archives to the second and would overwrite
+        }
+        AssertReadsTheWholeHistory(path, runs: 2);
+    }
+}

@@ -1,0 +1,230 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using ScoutAudit.Core.Tests.Support;
+
+namespace ScoutAudit.Core.Tests;
+
+public class RotationTests
+{
+    private static AuditLog Open(TempFolder folder, long? rotationSize = null, TimeProvider? time = null, IAuditDiagnostics? diagnostics = null) =>
+        new(folder.File("audit.jsonl"), new AuditLogOptions
+        {
+            RotationSize = rotationSize,
+            Time = time ?? TimeProvider.System,
+            Diagnostics = diagnostics ?? NullAuditDiagnostics.Instance,
+        });
+
+    private static AuditEvent Numbered(int n, DateTimeOffset? when = null) =>
+        new("nav", when ?? Events.Start.AddSeconds(n), "s") { InputTokens = n, Reason = "padding to make lines of a realistic length" };
+
+    private static string[] FilesIn(TempFolder folder) =>
+        Directory.GetFiles(folder.FullPath).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+
+    private static byte[] Gunzip(string path)
+    {
+        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        using var plain = new MemoryStream();
+        gzip.CopyTo(plain);
+        return plain.ToArray();
+    }
+
+    [Fact]
+    public void TheActiveFileIsArchivedWhenItReachesTheRotationSize()
+    {
+        using var folder = new TempFolder();
+        using (var log = Open(folder, rotationSize: 4096))
+        {
+            for (var i = 0; i < 200; i++) log.Append(Numbered(i));
+        }
+
+        var archives = FilesIn(folder).Where(f => f.EndsWith(".jsonl.gz", StringComparison.Ordinal)).ToArray();
+        Assert.InRange(archives.Length, 5, 200);
+        Assert.All(archives, a => Assert.Matches(@"^audit_\d{8}_\d{6}(_\d{4})?\.jsonl\.gz$", a));
+        Assert.DoesNotContain(FilesIn(folder), f => f.EndsWith(".tmp", StringComparison.Ordinal) || System.Text.RegularExpressions.Regex.IsMatch(f, @"_\d{6}(_\d{4})?\.jsonl$"));
+        // Each archive holds whole lines; together with the active file, every event once, in order.
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => (long)i), Events.ReadAll(folder.File("audit.jsonl")).Select(e => e.InputTokens!.Value));
+        Assert.All(archives, a => Assert.EndsWith("\n", Encoding.UTF8.GetString(Gunzip(folder.File(a)))));
+    }
+
+    [Fact]
+    public void RotateArchivesTheActiveFileAndDescribesTheArchive()
+    {
+        using var folder = new TempFolder();
+        using var log = Open(folder);
+        for (var i = 0; i < 10; i++) log.Append(Numbered(i));
+        var lines = File.ReadAllBytes(log.Path);
+
+        var archive = log.Rotate();
+
+        Assert.NotNull(archive);
+        Assert.Equal(lines, Gunzip(archive.Path)); // zcat gives back the exact lines
+        Assert.Equal((10L, (long)lines.Length), (archive.Lines!.Value, archive.UncompressedBytes!.Value));
+        Assert.Equal((Events.Start, Events.Start.AddSeconds(9)), (archive.FirstTimestamp!.Value, archive.LastTimestamp!.Value));
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(archive.Path))).ToLowerInvariant(), archive.Sha256);
+        Assert.Equal(new FileInfo(archive.Path).Length, archive.CompressedBytes);
+        Assert.False(File.Exists(log.Path));
+        Assert.Equal([archive], log.Archives());
+
+        log.Append(Numbered(10));
+        Assert.Equal(11, log.Query().Count());
+    }
+
+    [Fact]
+    public void RotatingAnEmptyLogArchivesNothing()
+    {
+        using var folder = new TempFolder();
+        using var log = Open(folder);
+        Assert.Null(log.Rotate());
+        Assert.Empty(log.Archives());
+    }
+
+    [Fact]
+    public void ManyRotationsInOneSecondKeepEveryEvent()
+    {
+        // The original names archives to the second and overwrites: it lost 2,644 of 3,000 events here.
+        using var folder = new TempFolder();
+        var frozen = new ManualTimeProvider(new DateTimeOffset(2026, 2, 13, 14, 30, 22, TimeSpan.Zero));
+        using (var log = Open(folder, rotationSize: 600, time: frozen))
+        {
+            for (var i = 0; i < 3000; i++) log.Append(Numbered(i));
+        }
+        var archives = FilesIn(folder).Where(f => f.EndsWith(".jsonl.gz", StringComparison.Ordinal)).ToList();
+        Assert.True(archives.Count > 100, $"{archives.Count} archives");
+        Assert.Equal("audit_20260213_143022.jsonl.gz", archives[0]);
+        Assert.Equal("audit_20260213_143022_0001.jsonl.gz", archives[1]);
+        Assert.Equal(archives.Order(StringComparer.Ordinal), archives); // names sort in rotation order
+        Assert.Equal(Enumerable.Range(0, 3000).Select(i => (long)i), Events.ReadAll(folder.File("audit.jsonl")).Select(e => e.InputTokens!.Value));
+    }
+
+    [Fact]
+    public void ANewNameSortsAfterEveryExistingOneEvenWhenTheClockGoesBack()
+    {
+        var existing = new[] { new ArchiveName(new DateTime(2026, 2, 13, 14, 30, 22, DateTimeKind.Utc), 3) };
+        var earlier = new DateTimeOffset(2026, 2, 13, 14, 0, 0, TimeSpan.Zero);
+        Assert.Equal(existing[0] with { Sequence = 4 }, ArchiveName.Next(earlier, existing));
+        var later = new DateTimeOffset(2026, 2, 13, 15, 0, 0, 500, TimeSpan.Zero);
+        Assert.Equal(new ArchiveName(new DateTime(2026, 2, 13, 15, 0, 0, DateTimeKind.Utc), 0), ArchiveName.Next(later, existing));
+        Assert.Equal("audit_20260213_143022_0004", ArchiveName.Next(earlier, existing).BaseName("audit"));
+    }
+
+    [Fact]
+    public void ATimeRangeReadsNoArchiveOutsideItAndTheIndexOnlyDecidesSpeed()
+    {
+        using var folder = new TempFolder();
+        using (var log = Open(folder))
+        {
+            for (var day = 0; day < 5; day++)
+            {
+                for (var i = 0; i < 20; i++) log.Append(Numbered(i, Events.Start.AddDays(day).AddMinutes(i)));
+                log.Rotate();
+            }
+            for (var i = 0; i < 5; i++) log.Append(Numbered(i, Events.Start.AddDays(5).AddMinutes(i)));
+        }
+        var window = new EventFilter { Since = Events.Start.AddDays(3), Until = Events.Start.AddDays(4) };
+
+        var diagnostics = new RecordingDiagnostics();
+        List<AuditEvent> withIndex;
+        using (var log = Open(folder, diagnostics: diagnostics)) withIndex = log.Query(window).ToList();
+        Assert.Equal(20, withIndex.Count);
+        var read = diagnostics.Of(AuditDiagnosticKind.SegmentRead).Select(d => Path.GetFileName(d.Path)).ToList();
+        Assert.Equal(["audit_" , "audit.jsonl"], read.Select(r => r.StartsWith("audit_", StringComparison.Ordinal) ? "audit_" : r));
+        Assert.Equal(4, diagnostics.Of(AuditDiagnosticKind.ArchiveSkipped).Count);
+
+        // Without the index, or with a damaged or stale one, the same answer by scanning.
+        var index = folder.File("audit.index.jsonl");
+        var original = File.ReadAllText(index);
+        foreach (var damaged in new[] { null, "garbage\n{\"archive\": 1}\n", original.Replace("\"gz_bytes\":", "\"gz_bytes\":1"), original[..(original.Length / 2)] })
+        {
+            if (damaged is null) File.Delete(index);
+            else File.WriteAllText(index, damaged);
+            var scanning = new RecordingDiagnostics();
+            using var log = Open(folder, diagnostics: scanning);
+            Assert.Equal(withIndex.Select(e => e.InputTokens), log.Query(window).Select(e => e.InputTokens));
+            Assert.Empty(scanning.Problems);
+        }
+    }
+
+    [Fact]
+    public void ArchivesMadeByTheOriginalAreRead()
+    {
+        // Files as the original leaves them after rotating: archives to the second, no index.
+        using var folder = new TempFolder();
+        var first = AuditLineFormatter.Format(Numbered(1));
+        var second = AuditLineFormatter.Format(Numbered(2));
+        using (var gzip = new GZipStream(File.Create(folder.File("audit_20260213_140000.jsonl.gz")), CompressionLevel.SmallestSize))
+            gzip.Write(first);
+        using (var gzip = new GZipStream(File.Create(folder.File("audit_20260213_150000.jsonl.gz")), CompressionLevel.SmallestSize))
+            gzip.Write(second);
+        File.WriteAllBytes(folder.File("audit.jsonl"), AuditLineFormatter.Format(Numbered(3)));
+
+        using var log = Open(folder);
+        Assert.Equal([1L, 2L, 3L], log.Query().Select(e => e.InputTokens!.Value));
+        Assert.All(log.Archives(), a => Assert.Null(a.Lines));
+    }
+
+    [Fact]
+    public void ADamagedArchiveYieldsItsReadablePartAndTheQueryGoesOn()
+    {
+        using var folder = new TempFolder();
+        using (var log = Open(folder))
+        {
+            for (var i = 0; i < 3000; i++) log.Append(Numbered(i));
+            log.Rotate();
+            for (var i = 3000; i < 3010; i++) log.Append(Numbered(i));
+            log.Rotate();
+            log.Append(Numbered(9999));
+        }
+        var archives = FilesIn(folder).Where(f => f.EndsWith(".gz", StringComparison.Ordinal)).Select(f => folder.File(f)).ToArray();
+        var bytes = File.ReadAllBytes(archives[0]);
+
+        foreach (var damage in new[] { "truncated", "corrupt" })
+        {
+            var damaged = damage == "truncated" ? bytes[..(bytes.Length / 2)] : [.. bytes[..(bytes.Length / 2)], .. Enumerable.Repeat((byte)0xA5, 64), .. bytes[(bytes.Length / 2 + 64)..]];
+            File.WriteAllBytes(archives[0], damaged);
+            var diagnostics = new RecordingDiagnostics();
+            using var log = Open(folder, diagnostics: diagnostics);
+            var read = log.Query().Select(e => e.InputTokens!.Value).ToList();
+
+            var report = Assert.Single(diagnostics.Of(AuditDiagnosticKind.ArchiveDamaged));
+            Assert.Equal(archives[0], report.Path);
+            Assert.StartsWith($"The archive '{archives[0]}' is damaged after line", report.Message);
+            Assert.InRange(read.Count(n => n < 3000), 1, 2999); // the readable part
+            if (damage == "truncated") // exactly the lines before the cut (corrupt deflate data may decode to plausible lines before the damage shows)
+                Assert.Equal(Enumerable.Range(0, read.Count(n => n < 3000)).Select(i => (long)i), read.Where(n => n < 3000));
+            Assert.Equal([.. Enumerable.Range(3000, 10).Select(i => (long)i), 9999L], read.Where(n => n >= 3000)); // the rest goes on
+        }
+    }
+
+    [Fact]
+    public void AnEmptyOrForeignFileWithAnArchiveNameIsReportedNotThrown()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("audit_20260213_140000.jsonl.gz"), "not gzip at all");
+        File.WriteAllBytes(folder.File("audit.jsonl"), AuditLineFormatter.Format(Numbered(3)));
+        var diagnostics = new RecordingDiagnostics();
+        using var log = Open(folder, diagnostics: diagnostics);
+        Assert.Equal([3L], log.Query().Select(e => e.InputTokens!.Value));
+        Assert.Single(diagnostics.Of(AuditDiagnosticKind.ArchiveDamaged));
+    }
+
+    [Fact]
+    public void NewArchivesAndTheIndexAreForTheOwnerOnly()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var folder = new TempFolder();
+        using var log = Open(folder);
+        log.Append(Numbered(1));
+        var archive = log.Rotate()!;
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(archive.Path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(folder.File("audit.index.jsonl")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(folder.File("audit.jsonl.lock")));
+    }
+
+    [Fact]
+    public void ARotationSizeBelowOneByteIsRefused()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new AuditLogOptions { RotationSize = 0 });
+        Assert.StartsWith("The rotation size must be at least 1 byte, or none; got 0.", error.Message);
+    }
+}
