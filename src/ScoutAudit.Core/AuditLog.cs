@@ -64,6 +64,7 @@ public sealed class AuditLog : IDisposable
     /// </summary>
     public ArchiveInfo? Rotate(CancellationToken cancellation = default)
     {
+        if (!Directory.Exists(_files.Directory)) return null; // no log yet: nothing to rotate, nothing to create
         var sealedName = _rotation.Seal(minimumSize: null);
         _rotation.ArchiveSealed(cancellation);
         return sealedName is null ? null : Archives().FirstOrDefault(a => System.IO.Path.GetFileName(a.Path) == sealedName + ArchiveName.ArchiveSuffix);
@@ -73,9 +74,16 @@ public sealed class AuditLog : IDisposable
     public IReadOnlyList<ArchiveInfo> Archives() => _rotation.Archives();
 
     /// <summary>The events that pass <paramref name="filter"/>, oldest file first, in file order.</summary>
-    public IEnumerable<AuditEvent> Query(EventFilter? filter = null, CancellationToken cancellation = default)
+    public IEnumerable<AuditEvent> Query(EventFilter? filter = null, CancellationToken cancellation = default) =>
+        ReadHistory(filter ?? EventFilter.All, cancellation, SegmentReader.Read);
+
+    /// <summary>What aggregates need of the events that pass the filter, read without building events.</summary>
+    private IEnumerable<EventSummary> Summaries(EventFilter filter, CancellationToken cancellation) =>
+        ReadHistory(filter, cancellation, SegmentReader.Summaries);
+
+    private IEnumerable<T> ReadHistory<T>(EventFilter filter, CancellationToken cancellation,
+        Func<Segment, EventFilter, IAuditDiagnostics, CancellationToken, IEnumerable<T>> read)
     {
-        filter ??= EventFilter.All;
         var diagnostics = Options.Diagnostics;
         using var snapshot = LogSnapshot.Take(_files);
         foreach (var segment in snapshot.Segments)
@@ -86,10 +94,7 @@ public sealed class AuditLog : IDisposable
                     $"Skipped the archive '{segment.Path}': the index shows no event in the asked time range."));
                 continue;
             }
-            foreach (var e in SegmentReader.Read(segment, diagnostics, cancellation))
-            {
-                if (filter.Matches(e)) yield return e;
-            }
+            foreach (var item in read(segment, filter, diagnostics, cancellation)) yield return item;
         }
     }
 
@@ -112,7 +117,7 @@ public sealed class AuditLog : IDisposable
     {
         filter ??= EventFilter.All;
         var spend = new SpendCalculator(grouping, filter);
-        foreach (var e in Query(filter, cancellation)) spend.Add(e);
+        foreach (var e in Summaries(filter, cancellation)) spend.Add(e);
         return spend.Result();
     }
 
@@ -121,7 +126,7 @@ public sealed class AuditLog : IDisposable
     {
         filter ??= EventFilter.All;
         long nav = 0, fails = 0;
-        foreach (var e in Query(filter, cancellation))
+        foreach (var e in Summaries(filter, cancellation))
         {
             if (e.Event == KnownEventTypes.Nav) nav++;
             else if (e.Event == KnownEventTypes.ValidationFail) fails++;

@@ -80,7 +80,7 @@ public class AggregateTests
     public void AMillionTinyCostsSumToExactlyThree()
     {
         var spend = new SpendCalculator(SpendGrouping.None, EventFilter.All);
-        var e = new AuditEvent("nav", Events.Start, "s") { Cost = 0.000003 };
+        var e = new EventSummary(Events.Start, "nav", "s", null, 0.000003, null, null);
         for (var i = 0; i < 1_000_000; i++) spend.Add(e);
         Assert.Equal(3m, Assert.Single(spend.Result()).Cost);
     }

@@ -166,4 +166,46 @@ public class QueryTests
         Assert.Equal(3, log.Query().Take(3).Count());
         Assert.Empty(diagnostics.Problems); // the bad line at the end was never reached
     }
+
+    [Fact]
+    public void ALineRuledOutByItsTypeIsStillCheckedForDamage()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("audit.jsonl");
+        File.WriteAllText(path,
+            "{\"ts\": \"2026-02-13T14:00:00.000Z\", \"event\": \"brief\", \"session_id\": \"s\", \"cost\": }\n" +
+            "{\"ts\": \"2026-02-13T14:00:01.000Z\", \"event\": \"nav\", \"session_id\": \"s\"}\n");
+        var diagnostics = new RecordingDiagnostics();
+        using var log = new AuditLog(path, new AuditLogOptions { Diagnostics = diagnostics });
+        Assert.Single(log.Query(new EventFilter { EventTypes = ["nav"] }));
+        Assert.Equal(1, Assert.Single(diagnostics.Problems).LineNumber);
+    }
+
+    [Fact]
+    public void ARepeatedEventKeyIsJudgedByItsLastValueEvenWhenTheLineStartsLikeAnother()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("audit.jsonl");
+        File.WriteAllText(path, "{\"ts\": \"2026-02-13T14:00:00.000Z\", \"event\": \"brief\", \"session_id\": \"s\", \"event\": \"nav\"}\n");
+        using var log = new AuditLog(path);
+        Assert.Equal("nav", Assert.Single(log.Query(new EventFilter { EventTypes = ["nav"] })).Event);
+        Assert.Empty(log.Query(new EventFilter { EventTypes = ["brief"] }));
+    }
+
+    [Fact]
+    public void AggregatesCountExactlyTheEventsAQueryReturns()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("audit.jsonl");
+        File.WriteAllText(path,
+            "{\"ts\": \"2026-02-13T14:00:00.000Z\", \"event\": \"nav\", \"session_id\": \"s\", \"cost\": 1.0, \"files\": 7}\n" +
+            "{\"ts\": \"2026-02-13T14:00:01.000Z\", \"event\": \"nav\", \"session_id\": \"s\", \"cost\": 2.0, \"reason\": [1]}\n" +
+            "{\"ts\": \"2026-02-13T14:00:02.000Z\", \"event\": \"nav\", \"session_id\": \"s\", \"cost\": 4.0, \"config\": {\"deep\": [1, {}]}, \"x\": {}}\n");
+        var diagnostics = new RecordingDiagnostics();
+        using var log = new AuditLog(path, new AuditLogOptions { Diagnostics = diagnostics });
+        Assert.Equal([4.0], log.Query().Select(e => e.Cost!.Value));
+        Assert.Equal(4m, Assert.Single(log.Spend()).Cost);
+        Assert.Equal(1, log.Accuracy().TotalNav);
+        Assert.Equal(6, diagnostics.Problems.Count); // two bad lines, reported by each of the three reads
+    }
 }

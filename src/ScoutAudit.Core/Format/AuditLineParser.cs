@@ -21,9 +21,37 @@ public static class AuditLineParser
 
     /// <summary>Parses <paramref name="line"/> (without its line ending).</summary>
     /// <returns>True with the event, or false with <paramref name="problem"/> saying what is wrong.</returns>
-    public static bool TryParse(ReadOnlySpan<byte> line, out AuditEvent? auditEvent, out string? problem)
+    public static bool TryParse(ReadOnlySpan<byte> line, out AuditEvent? auditEvent, out string? problem) =>
+        TryParse(line, null, out auditEvent, out problem);
+
+    /// <summary>As the public overload, taking repeated strings from <paramref name="pool"/>.</summary>
+    internal static bool TryParse(ReadOnlySpan<byte> line, StringPool? pool, out AuditEvent? auditEvent, out string? problem)
     {
         auditEvent = null;
+        var fields = new LineFields();
+        if (!TryRead(line, pool, materialize: true, ref fields, out var header, out problem)) return false;
+        auditEvent = AuditEvent.FromLine(header.Timestamp, header.Event, header.SessionId, fields);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads what aggregates need, checking the line exactly as <see cref="TryParse(ReadOnlySpan{byte}, out AuditEvent?, out string?)"/>
+    /// does but building nothing else (no event, no reason, files or config).
+    /// </summary>
+    internal static bool TrySummarize(ReadOnlySpan<byte> line, StringPool pool, out EventSummary summary, out string? problem)
+    {
+        summary = default;
+        var fields = new LineFields();
+        if (!TryRead(line, pool, materialize: false, ref fields, out var header, out problem)) return false;
+        summary = new EventSummary(header.Timestamp, header.Event, header.SessionId, fields.Model, fields.Cost, fields.InputTokens, fields.OutputTokens);
+        return true;
+    }
+
+    private readonly record struct Header(DateTimeOffset Timestamp, string Event, string SessionId);
+
+    private static bool TryRead(ReadOnlySpan<byte> line, StringPool? pool, bool materialize, ref LineFields fields, out Header header, out string? problem)
+    {
+        header = default;
         if (line.StartsWith(Utf8Bom)) line = line[3..];
         if (line.Trim(" \t"u8).IsEmpty)
         {
@@ -37,7 +65,7 @@ public static class AuditLineParser
         }
         try
         {
-            problem = Parse(line, out auditEvent);
+            problem = Parse(line, pool, materialize, ref fields, out header);
             return problem is null;
         }
         catch (JsonException error)
@@ -52,9 +80,48 @@ public static class AuditLineParser
         return false;
     }
 
-    private static string? Parse(ReadOnlySpan<byte> line, out AuditEvent? auditEvent)
+    /// <summary>
+    /// Checks that the line is one valid JSON object, without building anything, and says whether
+    /// it names <c>ts</c> or <c>event</c> more than once (then only a full parse knows which wins).
+    /// </summary>
+    internal static bool IsWellFormed(ReadOnlySpan<byte> line, out string? problem, out bool headerRepeated)
     {
-        auditEvent = null;
+        headerRepeated = false;
+        if (line.StartsWith(Utf8Bom)) line = line[3..];
+        if (!Utf8.IsValid(line))
+        {
+            problem = "the line is not valid UTF-8";
+            return false;
+        }
+        try
+        {
+            var reader = new Utf8JsonReader(line, ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                problem = "not a JSON object";
+                return false;
+            }
+            int timestamps = 0, events = 0;
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1) continue;
+                if (reader.ValueTextEquals("ts"u8)) timestamps++;
+                else if (reader.ValueTextEquals("event"u8)) events++;
+            }
+            headerRepeated = timestamps > 1 || events > 1;
+            problem = null;
+            return true;
+        }
+        catch (JsonException error)
+        {
+            problem = $"not valid JSON ({error.Message})";
+            return false;
+        }
+    }
+
+    private static string? Parse(ReadOnlySpan<byte> line, StringPool? pool, bool materialize, ref LineFields fields, out Header header)
+    {
+        header = default;
         var reader = new Utf8JsonReader(line, ReaderOptions);
         if (!reader.Read())
             return "the line is empty";
@@ -63,11 +130,10 @@ public static class AuditLineParser
 
         DateTimeOffset? timestamp = null;
         string? eventType = null, sessionId = null;
-        var fields = new LineFields();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var field = FieldOf(ref reader);
-            var extraName = field == Field.Extra ? JsonText.Read(ref reader) : null;
+            var extraName = field == Field.Extra && materialize ? JsonText.Read(ref reader) : null;
             reader.Read();
             var isNull = reader.TokenType == JsonTokenType.Null;
             string? problem = null;
@@ -81,17 +147,17 @@ public static class AuditLineParser
                     timestamp = ts;
                     break;
                 case Field.Event:
-                    eventType = ReadString(ref reader, StandardFields.Event, ref problem, allowNull: false);
+                    eventType = ReadString(ref reader, StandardFields.Event, ref problem, allowNull: false, pool);
                     break;
                 case Field.SessionId:
-                    sessionId = ReadString(ref reader, StandardFields.SessionId, ref problem, allowNull: false);
+                    sessionId = ReadString(ref reader, StandardFields.SessionId, ref problem, allowNull: false, pool);
                     break;
                 case Field.Cost:
                     fields.Cost = ReadDouble(ref reader, StandardFields.Cost, ref problem, out var costIsInteger);
                     fields.Forms = Flag(fields.Forms, NumberForms.CostAsInteger, costIsInteger && !isNull);
                     break;
                 case Field.Model:
-                    fields.Model = ReadString(ref reader, StandardFields.Model, ref problem, allowNull: true);
+                    fields.Model = ReadString(ref reader, StandardFields.Model, ref problem, allowNull: true, pool);
                     break;
                 case Field.InputTokens:
                     fields.InputTokens = ReadCount(ref reader, StandardFields.InputTokens, ref problem, out var inputAsFloat);
@@ -102,10 +168,11 @@ public static class AuditLineParser
                     fields.Forms = Flag(fields.Forms, NumberForms.OutputTokensAsFloat, outputAsFloat);
                     break;
                 case Field.Files:
-                    fields.Files = ReadStrings(ref reader, ref problem);
+                    fields.Files = ReadStrings(ref reader, ref problem, materialize);
                     break;
                 case Field.Reason:
-                    fields.Reason = ReadString(ref reader, StandardFields.Reason, ref problem, allowNull: true);
+                    if (materialize) fields.Reason = ReadString(ref reader, StandardFields.Reason, ref problem, allowNull: true);
+                    else if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null)) problem = WrongType(StandardFields.Reason, reader.TokenType, "a string");
                     break;
                 case Field.Confidence:
                     fields.Confidence = ReadDouble(ref reader, StandardFields.Confidence, ref problem, out var confidenceIsInteger);
@@ -118,10 +185,12 @@ public static class AuditLineParser
                 case Field.Config:
                     if (isNull) fields.Config = null;
                     else if (reader.TokenType != JsonTokenType.StartObject) return WrongType(StandardFields.Config, reader.TokenType, "an object");
-                    else fields.Config = JsonElement.ParseValue(ref reader);
+                    else if (materialize) fields.Config = JsonElement.ParseValue(ref reader);
+                    else reader.Skip();
                     break;
                 default:
-                    SetExtra(ref fields.Extras, extraName!, JsonElement.ParseValue(ref reader));
+                    if (materialize) SetExtra(ref fields.Extras, extraName!, JsonElement.ParseValue(ref reader));
+                    else reader.Skip();
                     break;
             }
             if (problem is not null) return problem;
@@ -136,7 +205,7 @@ public static class AuditLineParser
         if (timestamp is null) return "field 'ts' is missing";
         if (eventType is null) return "field 'event' is missing";
         if (sessionId is null) return "field 'session_id' is missing";
-        auditEvent = AuditEvent.FromLine(timestamp.Value, eventType, sessionId, fields);
+        header = new Header(timestamp.Value, eventType, sessionId);
         return null;
     }
 
@@ -188,9 +257,10 @@ public static class AuditLineParser
         return UtcTimestamp.TryParse(System.Text.Encoding.UTF8.GetBytes(reader.GetString()!), out value);
     }
 
-    private static string? ReadString(ref Utf8JsonReader reader, string field, ref string? problem, bool allowNull)
+    private static string? ReadString(ref Utf8JsonReader reader, string field, ref string? problem, bool allowNull, StringPool? pool = null)
     {
-        if (reader.TokenType == JsonTokenType.String) return JsonText.Read(ref reader);
+        if (reader.TokenType == JsonTokenType.String)
+            return pool is not null && !reader.ValueIsEscaped ? pool.Get(reader.ValueSpan) : JsonText.Read(ref reader);
         if (allowNull && reader.TokenType == JsonTokenType.Null) return null;
         problem = WrongType(field, reader.TokenType, "a string");
         return null;
@@ -228,7 +298,7 @@ public static class AuditLineParser
         return null;
     }
 
-    private static IReadOnlyList<string>? ReadStrings(ref Utf8JsonReader reader, ref string? problem)
+    private static IReadOnlyList<string>? ReadStrings(ref Utf8JsonReader reader, ref string? problem, bool materialize)
     {
         if (reader.TokenType == JsonTokenType.Null) return null;
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -236,15 +306,17 @@ public static class AuditLineParser
             problem = WrongType(StandardFields.Files, reader.TokenType, "a list of strings");
             return null;
         }
-        var files = new List<string>();
+        var files = materialize ? new List<string>() : null;
+        var count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.String)
             {
-                problem = $"field 'files' must be a list of strings; entry {files.Count} is a JSON {Describe(reader.TokenType)}";
+                problem = $"field 'files' must be a list of strings; entry {count} is a JSON {Describe(reader.TokenType)}";
                 return null;
             }
-            files.Add(JsonText.Read(ref reader));
+            files?.Add(JsonText.Read(ref reader));
+            count++;
         }
         return files;
     }

@@ -11,7 +11,26 @@ internal static class SegmentReader
 {
     private const int CancellationCheckLines = 1024;
 
-    public static IEnumerable<AuditEvent> Read(Segment segment, IAuditDiagnostics diagnostics, CancellationToken cancellation)
+    /// <summary>Turns a line into <typeparamref name="T"/>, or says what is wrong with it.</summary>
+    public delegate bool LineParser<T>(ReadOnlySpan<byte> line, StringPool pool, out T value, out string? problem);
+
+    /// <summary>The events of the segment that pass the filter.</summary>
+    public static IEnumerable<AuditEvent> Read(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, CancellationToken cancellation) =>
+        Read<AuditEvent>(segment, filter, diagnostics, cancellation, ParseEvent, filter.Matches);
+
+    /// <summary>What aggregates need of each event of the segment that passes the filter.</summary>
+    public static IEnumerable<EventSummary> Summaries(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, CancellationToken cancellation) =>
+        Read<EventSummary>(segment, filter, diagnostics, cancellation, AuditLineParser.TrySummarize, filter.Matches);
+
+    private static bool ParseEvent(ReadOnlySpan<byte> line, StringPool pool, out AuditEvent value, out string? problem)
+    {
+        var parsed = AuditLineParser.TryParse(line, pool, out var e, out problem);
+        value = e!;
+        return parsed;
+    }
+
+    private static IEnumerable<T> Read<T>(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, CancellationToken cancellation,
+        LineParser<T> parse, Func<T, bool> matches)
     {
         diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, segment.Path, $"Reading {Describe(segment.Kind)} '{segment.Path}'."));
         var stream = segment.Kind == SegmentKind.Archive ? OpenArchive(segment.Path, diagnostics) : segment.Opened;
@@ -20,13 +39,15 @@ internal static class SegmentReader
         using (stream)
         {
             var lines = new LineReader(stream);
+            var pool = new StringPool();
             while (true)
             {
-                AuditEvent? parsed;
+                bool found;
+                T parsed;
                 LineStatus status;
                 try
                 {
-                    parsed = ReadOne(lines, segment.Path, diagnostics, out status);
+                    found = ReadOne(lines, segment.Path, filter, diagnostics, pool, parse, out parsed, out status);
                 }
                 catch (InvalidDataException error)
                 {
@@ -34,7 +55,7 @@ internal static class SegmentReader
                     yield break;
                 }
                 if (status == LineStatus.End) break;
-                if (parsed is not null) yield return parsed;
+                if (found && matches(parsed)) yield return parsed;
                 if (lines.LineNumber % CancellationCheckLines == 0) cancellation.ThrowIfCancellationRequested();
             }
             if (segment.Kind == SegmentKind.Archive && !TrailerMatches(segment.Path, lines.BytesRead))
@@ -79,23 +100,31 @@ internal static class SegmentReader
     }
 
     // Spans cannot live across a yield; the line is parsed here, outside the iterator.
-    private static AuditEvent? ReadOne(LineReader lines, string path, IAuditDiagnostics diagnostics, out LineStatus status)
+    private static bool ReadOne<T>(LineReader lines, string path, EventFilter filter, IAuditDiagnostics diagnostics, StringPool pool,
+        LineParser<T> parse, out T value, out LineStatus status)
     {
+        value = default!;
         status = lines.Next(out var line);
         switch (status)
         {
             case LineStatus.End:
-                return null;
+                return false;
             case LineStatus.TooLong:
                 Skip(diagnostics, path, lines.LineNumber, $"the line is {lines.SkippedLength} bytes long; lines over {LineReader.DefaultMaxLineBytes} bytes are not read");
-                return null;
+                return false;
         }
-        if (line.Trim(" \t"u8).IsEmpty) return null; // blank lines are no events, and no damage
-        if (AuditLineParser.TryParse(line, out var parsed, out var problem)) return parsed;
+        if (line.Trim(" \t"u8).IsEmpty) return false; // blank lines are no events, and no damage
+        string? problem;
+        if (LineHeader.TryRead(line, out var timestamp, out var eventType) && !filter.MayMatch(timestamp, eventType))
+        {
+            // Ruled out by its time or type: only checked for damage, which is still reported.
+            if (AuditLineParser.IsWellFormed(line, out problem, out var headerRepeated) && !headerRepeated) return false;
+        }
+        if (parse(line, pool, out value, out problem)) return true;
         if (status == LineStatus.Unterminated)
             problem = $"the last line is torn (no final newline) and incomplete: {problem}";
         Skip(diagnostics, path, lines.LineNumber, problem!);
-        return null;
+        return false;
     }
 
     private static string Describe(SegmentKind kind) => kind switch

@@ -53,13 +53,36 @@ public sealed record EventFilter
         return new EventFilter { Since = hourStart.AddHours(-hours) };
     }
 
+    /// <summary>
+    /// False when a line with this time and event type (UTF-8) cannot pass, whatever else it holds:
+    /// the cheap test a query makes before parsing a line.
+    /// </summary>
+    internal bool MayMatch(DateTimeOffset timestamp, ReadOnlySpan<byte> eventType)
+    {
+        if ((_since is not null && timestamp < _since) || (_until is not null && timestamp >= _until)) return false;
+        if (EventTypes is null) return true;
+        foreach (var candidate in EventTypesUtf8)
+        {
+            if (eventType.SequenceEqual(candidate)) return true;
+        }
+        return false;
+    }
+
+    private byte[][] EventTypesUtf8 => _eventTypesUtf8 ??= EventTypes!.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
+
+    private byte[][]? _eventTypesUtf8;
+
     /// <summary>True when the event passes every condition.</summary>
-    public bool Matches(AuditEvent e) =>
-        (_since is null || e.Timestamp >= _since) &&
-        (_until is null || e.Timestamp < _until) &&
-        (EventTypes is null || EventTypes.Contains(e.Event)) &&
-        (SessionIds is null || SessionIds.Contains(e.SessionId)) &&
-        (Models is null || (e.Model is not null && Models.Contains(e.Model)));
+    public bool Matches(AuditEvent e) => Matches(e.Timestamp, e.Event, e.SessionId, e.Model);
+
+    internal bool Matches(EventSummary e) => Matches(e.Timestamp, e.Event, e.SessionId, e.Model);
+
+    private bool Matches(DateTimeOffset timestamp, string eventType, string sessionId, string? model) =>
+        (_since is null || timestamp >= _since) &&
+        (_until is null || timestamp < _until) &&
+        (EventTypes is null || EventTypes.Contains(eventType)) &&
+        (SessionIds is null || SessionIds.Contains(sessionId)) &&
+        (Models is null || (model is not null && Models.Contains(model)));
 
     private static void CheckOrder(DateTimeOffset? since, DateTimeOffset? until)
     {

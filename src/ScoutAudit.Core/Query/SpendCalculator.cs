@@ -14,7 +14,7 @@ internal sealed class SpendCalculator(SpendGrouping grouping, EventFilter filter
         public long InputTokens;
         public long OutputTokens;
 
-        public void Add(AuditEvent e)
+        public void Add(EventSummary e)
         {
             // decimal(double) keeps 15 significant digits: exact for the costs people write.
             if (e.Cost is { } cost) Cost += (decimal)cost;
@@ -24,7 +24,7 @@ internal sealed class SpendCalculator(SpendGrouping grouping, EventFilter filter
         }
     }
 
-    public void Add(AuditEvent e)
+    public void Add(EventSummary e)
     {
         var key = KeyOf(e);
         if (grouping == SpendGrouping.None) _ungrouped.Add(e);
@@ -49,7 +49,7 @@ internal sealed class SpendCalculator(SpendGrouping grouping, EventFilter filter
     private SpendRow Row(string? group, Totals totals) =>
         new(group, totals.Cost, totals.Events, totals.InputTokens, totals.OutputTokens, filter.Since, filter.Until);
 
-    private string? KeyOf(AuditEvent e) => grouping switch
+    private string? KeyOf(EventSummary e) => grouping switch
     {
         SpendGrouping.Model => e.Model,
         SpendGrouping.Event => e.Event,

@@ -1,0 +1,31 @@
+using System.Text;
+
+namespace ScoutAudit.Core;
+
+/// <summary>
+/// Reuses the strings a log repeats on every line (event types, session ids, models) instead of
+/// allocating each again: a small table keyed by the UTF-8 bytes, last one wins on a collision.
+/// One per reader; not thread-safe.
+/// </summary>
+internal sealed class StringPool
+{
+    private const int Size = 512; // a power of two
+    private readonly (byte[] Utf8, string Text)?[] _entries = new (byte[], string)?[Size];
+
+    public string Get(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > 128) return Encoding.UTF8.GetString(utf8);
+        var slot = (int)((uint)HashOf(utf8) & (Size - 1));
+        if (_entries[slot] is { } entry && utf8.SequenceEqual(entry.Utf8)) return entry.Text;
+        var text = Encoding.UTF8.GetString(utf8);
+        _entries[slot] = (utf8.ToArray(), text);
+        return text;
+    }
+
+    private static int HashOf(ReadOnlySpan<byte> utf8)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(utf8);
+        return hash.ToHashCode();
+    }
+}

@@ -1,0 +1,8 @@
+namespace ScoutAudit.Core;
+
+/// <summary>
+/// What aggregates need of an event, read without building the event: its time, type, session,
+/// model, cost and tokens. A line becomes a summary exactly when it would become an event.
+/// </summary>
+internal readonly record struct EventSummary(
+    DateTimeOffset Timestamp, string Event, string SessionId, string? Model, double? Cost, long? InputTokens, long? OutputTokens);
