@@ -1,0 +1,37 @@
+# Source manifest. The build copies it to module/ and stamps ModuleVersion from <Version> in
+# Directory.Build.props, the one place the version lives; keep the placeholder below as it is.
+@{
+    RootModule             = 'ScoutAudit.PowerShell.dll'
+    ModuleVersion          = '0.0.0'
+    CompatiblePSEditions   = @('Core')
+    GUID                   = '5e0a7c3d-2f4b-4d8e-9a61-3c7b2e9f14d5'
+    Author                 = 'ScoutAudit contributors'
+    CompanyName            = 'ScoutAudit contributors'
+    Copyright              = '(c) ScoutAudit contributors. MIT License.'
+    Description            = 'An append-only, crash-safe JSONL audit log for LLM and automation work: events, cost, spend and accuracy. Reads and writes the same ~/.scout/audit.jsonl as the original Python Scout audit log.'
+    PowerShellVersion      = '7.4'
+    RequiredAssemblies     = @('ScoutAudit.Core.dll')
+    FormatsToProcess       = @('ScoutAudit.format.ps1xml')
+    TypesToProcess         = @('ScoutAudit.types.ps1xml')
+    CmdletsToExport        = @(
+        'Write-ScoutAudit'
+        'Get-ScoutAuditEvent'
+        'Get-ScoutSpend'
+        'Get-ScoutAccuracy'
+        'Invoke-ScoutAuditRotate'
+        'Get-ScoutAuditLog'
+        'Set-ScoutAuditLog'
+        'Close-ScoutAuditLog'
+    )
+    FunctionsToExport      = @()
+    AliasesToExport        = @()
+    VariablesToExport      = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags       = @('audit', 'log', 'jsonl', 'llm', 'cost', 'telemetry', 'scout', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            ProjectUri = 'https://github.com/scoutaudit/ScoutAudit'
+            LicenseUri = 'https://github.com/scoutaudit/ScoutAudit/blob/main/LICENSE'
+        }
+    }
+    HelpInfoURI            = 'https://github.com/scoutaudit/ScoutAudit/tree/main/docs/en-US'
+}

@@ -1,0 +1,137 @@
+using System.Management.Automation;
+using ScoutAudit.Core;
+using ScoutAudit.PowerShell.Session;
+
+namespace ScoutAudit.PowerShell.Commands;
+
+/// <summary>
+/// What every ScoutAudit cmdlet shares: resolving -Path through PowerShell's providers, a
+/// cancellation token that <see cref="StopProcessing"/> cancels (Ctrl+C, Select-Object -First),
+/// and turning Core's exceptions and diagnostics into PowerShell's errors, warnings and verbose
+/// messages on the pipeline thread.
+/// </summary>
+public abstract class AuditCommandBase : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Cancelled when the pipeline stops; passed to every streaming Core call.</summary>
+    protected CancellationToken PipelineStopping => _stopping.Token;
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>
+    /// The full file-system path of a log: relative to the current PowerShell location, <c>~</c>
+    /// expanded, provider-qualified paths accepted. Null or empty means the default log
+    /// (<c>$env:SCOUT_AUDIT_PATH</c>, else <c>~/.scout/audit.jsonl</c>). Anything else is a
+    /// terminating error that names the path.
+    /// </summary>
+    private protected string ResolveLogPath(string? path)
+    {
+        var given = string.IsNullOrEmpty(path) ? AuditLog.DefaultPath : path;
+        string resolved;
+        ProviderInfo provider;
+        try
+        {
+            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out provider, out _);
+        }
+        catch (Exception error) when (error is SessionStateException or ProviderInvocationException or ArgumentException or NotSupportedException or IOException)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"The audit log path '{given}' cannot be resolved: {error.Message}", nameof(path), error),
+                ErrorIds.AuditLogPathInvalid, ErrorCategory.InvalidArgument, given));
+            throw; // not reached: ThrowTerminatingError always throws
+        }
+        if (provider.Name != "FileSystem")
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"The audit log path '{given}' is in the {provider.Name} provider; an audit log is a file, so give a file-system path.", nameof(path)),
+                ErrorIds.AuditLogPathNotFileSystem, ErrorCategory.InvalidArgument, given));
+        }
+        if (Directory.Exists(resolved))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"The audit log path '{given}' is a directory; give the path of a .jsonl file, such as '{System.IO.Path.Combine(resolved, "audit.jsonl")}'.", nameof(path)),
+                ErrorIds.AuditLogPathIsDirectory, ErrorCategory.InvalidArgument, given));
+        }
+        return System.IO.Path.GetFullPath(resolved);
+    }
+
+    /// <summary>A time window; -Since after -Until is a terminating error.</summary>
+    private protected EventFilter TimeWindow(DateTimeOffset? since, DateTimeOffset? until)
+    {
+        try
+        {
+            return new EventFilter { Since = since, Until = until };
+        }
+        catch (ArgumentException error)
+        {
+            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.InvalidTimeWindow, ErrorCategory.InvalidArgument, since));
+            throw; // not reached
+        }
+    }
+
+    /// <summary>A reader of the log whose problems land in <paramref name="diagnostics"/>. Opening one touches no file.</summary>
+    private protected static AuditLog OpenForReading(string path, QueryDiagnostics diagnostics) =>
+        new(path, LogEntry.ReadOptions(diagnostics));
+
+    /// <summary>
+    /// Runs a Core query or aggregate: a stopped pipeline ends it quietly, an unreadable log is a
+    /// terminating error, and skipped lines are reported once at the end.
+    /// </summary>
+    private protected T Read<T>(string path, Func<AuditLog, T> query)
+    {
+        var diagnostics = new QueryDiagnostics();
+        T result;
+        try
+        {
+            result = query(OpenForReading(path, diagnostics));
+        }
+        catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (AuditLogException error)
+        {
+            WriteQueryDiagnostics(diagnostics);
+            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.AuditLogReadFailed, ErrorCategory.ReadError, error.Path));
+            throw; // not reached
+        }
+        WriteQueryDiagnostics(diagnostics);
+        WriteSkippedLinesSummary(diagnostics, path);
+        return result;
+    }
+
+    /// <summary>What a query met so far: skipped lines and which files were read as verbose messages, damage as warnings.</summary>
+    private protected void WriteQueryDiagnostics(QueryDiagnostics diagnostics)
+    {
+        while (diagnostics.TryTake(out var diagnostic))
+        {
+            if (diagnostic.Kind is AuditDiagnosticKind.LineSkipped or AuditDiagnosticKind.SegmentRead or AuditDiagnosticKind.ArchiveSkipped)
+                WriteVerbose(diagnostic.Message);
+            else
+                WriteWarning(diagnostic.Message);
+        }
+    }
+
+    /// <summary>One warning for all the lines a query skipped, not one per line.</summary>
+    private protected void WriteSkippedLinesSummary(QueryDiagnostics diagnostics, string path)
+    {
+        var skipped = diagnostics.SkippedLines;
+        if (skipped > 0)
+            WriteWarning($"Skipped {skipped} line{(skipped == 1 ? "" : "s")} of '{path}' that {(skipped == 1 ? "is" : "are")} not valid events; run the command with -Verbose to see each one.");
+    }
+
+    /// <summary>What a log's writer reported since a command last looked (possibly from a timer thread), as warnings.</summary>
+    private protected void WritePendingDiagnostics(LogEntry entry)
+    {
+        var (reports, dropped) = entry.Diagnostics.Drain();
+        foreach (var report in reports) WriteWarning(report.Message);
+        if (dropped > 0) WriteWarning($"{dropped} further problems with '{entry.Path}' were reported and not kept.");
+    }
+}

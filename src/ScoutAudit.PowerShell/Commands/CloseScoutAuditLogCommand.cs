@@ -1,0 +1,42 @@
+using System.Management.Automation;
+using ScoutAudit.Core;
+using ScoutAudit.PowerShell.Session;
+
+namespace ScoutAudit.PowerShell.Commands;
+
+/// <summary>
+/// Flushes, syncs and releases the module's handle on a log (the original's <c>flush()</c> and
+/// <c>close()</c>). The log's settings stay for the session; the next write reopens it.
+/// </summary>
+[Cmdlet(VerbsCommon.Close, "ScoutAuditLog")]
+[OutputType(typeof(void))]
+public sealed class CloseScoutAuditLogCommand : AuditCommandBase
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LiteralPath")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var given in Path ?? [null!])
+        {
+            var path = ResolveLogPath(given);
+            if (LogRegistry.Instance.Find(path) is not { } entry)
+            {
+                WriteVerbose($"The audit log '{path}' is not open in this session; nothing to close.");
+                continue;
+            }
+            try
+            {
+                entry.Close();
+                WriteVerbose($"Closed the audit log '{path}'; every line written is on stable storage.");
+            }
+            catch (AuditLogException error)
+            {
+                WriteError(new ErrorRecord(error, ErrorIds.AuditLogCloseFailed, ErrorCategory.WriteError, path));
+            }
+            WritePendingDiagnostics(entry);
+        }
+    }
+}

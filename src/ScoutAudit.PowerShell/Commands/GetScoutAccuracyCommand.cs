@@ -1,0 +1,26 @@
+using System.Management.Automation;
+
+namespace ScoutAudit.PowerShell.Commands;
+
+/// <summary>Navigation accuracy in a window (the original's <c>accuracy_metrics</c>), computed while streaming.</summary>
+[Cmdlet(VerbsCommon.Get, "ScoutAccuracy")]
+[OutputType(typeof(AccuracyReport))]
+public sealed class GetScoutAccuracyCommand : AuditCommandBase
+{
+    [Parameter]
+    public DateTimeOffset? Since { get; set; }
+
+    [Parameter]
+    public DateTimeOffset? Until { get; set; }
+
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LiteralPath")]
+    public string? Path { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var path = ResolveLogPath(Path);
+        var filter = TimeWindow(Since, Until);
+        WriteObject(new AccuracyReport(Read(path, log => log.Accuracy(filter, PipelineStopping))));
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using ScoutAudit.Core;
+using ScoutAudit.PowerShell.Completion;
+using ScoutAudit.PowerShell.Session;
+using CoreEvent = ScoutAudit.Core.AuditEvent;
+
+namespace ScoutAudit.PowerShell.Commands;
+
+/// <summary>
+/// Streams the events of a log that pass the filters (the original's <c>query()</c> and
+/// <c>last_events()</c>), oldest first. Stops reading as soon as the pipeline stops.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ScoutAuditEvent")]
+[OutputType(typeof(AuditEvent))]
+public sealed class GetScoutAuditEventCommand : AuditCommandBase
+{
+    /// <summary>Progress appears only for scans that take longer than this, and is refreshed at most this often.</summary>
+    private static readonly TimeSpan ProgressDelay = TimeSpan.FromMilliseconds(500);
+    private const int ProgressActivityId = 0x5CA0;
+
+    [Parameter(Position = 0)]
+    [ArgumentCompleter(typeof(EventTypeCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Event { get; set; }
+
+    [Parameter]
+    public DateTimeOffset? Since { get; set; }
+
+    [Parameter]
+    public DateTimeOffset? Until { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Last { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? SessionId { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Model { get; set; }
+
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LiteralPath")]
+    public string? Path { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var path = ResolveLogPath(Path);
+        var filter = TimeWindow(Since, Until) with { EventTypes = Event, SessionIds = SessionId, Models = Model };
+        if (Last is { } count)
+        {
+            foreach (var auditEvent in Read(path, log => log.Last(count, filter, PipelineStopping))) WriteObject(new AuditEvent(auditEvent).ToPSObject());
+            return;
+        }
+        Stream(path, filter);
+    }
+
+    private void Stream(string path, EventFilter filter)
+    {
+        var diagnostics = new QueryDiagnostics();
+        var clock = Stopwatch.StartNew();
+        var nextProgress = ProgressDelay;
+        var progress = new ProgressRecord(ProgressActivityId, $"Reading audit log {path}", "Starting");
+        long written = 0;
+        using var events = OpenForReading(path, diagnostics).Query(filter, PipelineStopping).GetEnumerator();
+        while (Next(events, diagnostics))
+        {
+            WriteQueryDiagnostics(diagnostics);
+            WriteObject(new AuditEvent(events.Current).ToPSObject());
+            written++;
+            if (clock.Elapsed >= nextProgress)
+            {
+                progress.StatusDescription = $"{written} events found, {diagnostics.SkippedLines} lines skipped, {clock.Elapsed.TotalSeconds:0} s";
+                WriteProgress(progress);
+                nextProgress = clock.Elapsed + ProgressDelay;
+            }
+        }
+        WriteQueryDiagnostics(diagnostics);
+        if (nextProgress > ProgressDelay)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+        WriteSkippedLinesSummary(diagnostics, path);
+    }
+
+    private bool Next(IEnumerator<CoreEvent> events, QueryDiagnostics diagnostics)
+    {
+        try
+        {
+            return events.MoveNext();
+        }
+        catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (AuditLogException error)
+        {
+            WriteQueryDiagnostics(diagnostics);
+            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.AuditLogReadFailed, ErrorCategory.ReadError, error.Path));
+            throw; // not reached
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.Management.Automation;
+using ScoutAudit.Core;
+using ScoutAudit.PowerShell.Session;
+
+namespace ScoutAudit.PowerShell.Commands;
+
+/// <summary>
+/// The logs this session knows (the default log and every log a command named), or the given
+/// ones: path, size, archives, settings and unsynced lines. Opens nothing.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ScoutAuditLog")]
+[OutputType(typeof(AuditLogInfo))]
+public sealed class GetScoutAuditLogCommand : AuditCommandBase
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LiteralPath")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var paths = Path is null
+            ? LogRegistry.Instance.All().Select(entry => entry.Path).Append(ResolveLogPath(null)).Distinct().ToList()
+            : Path.Select(ResolveLogPath).ToList();
+        foreach (var path in paths) WriteObject(Describe(path));
+    }
+
+    private AuditLogInfo Describe(string path)
+    {
+        var entry = LogRegistry.Instance.Find(path);
+        var settings = entry?.Settings ?? LogSettings.Default;
+        IReadOnlyList<Core.ArchiveInfo> archives;
+        long size;
+        try
+        {
+            var log = entry?.Log ?? new AuditLog(path, LogEntry.ReadOptions(NullAuditDiagnostics.Instance));
+            archives = log.Archives();
+            size = log.ActiveFileSize;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.AuditLogReadFailed, ErrorCategory.ReadError, path));
+            throw; // not reached
+        }
+        if (entry is not null) WritePendingDiagnostics(entry);
+        return new AuditLogInfo(path, size, archives, settings.RotationSize, settings.SyncPolicy, entry?.UnsyncedLines ?? 0);
+    }
+}

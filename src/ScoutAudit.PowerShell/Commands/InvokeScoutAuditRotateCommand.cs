@@ -1,0 +1,47 @@
+using System.Management.Automation;
+using ScoutAudit.Core;
+using ScoutAudit.PowerShell.Session;
+
+namespace ScoutAudit.PowerShell.Commands;
+
+/// <summary>
+/// Rotates a log now: seals the active file and compresses it to
+/// <c>&lt;stem&gt;_YYYYMMDD_HHMMSS.jsonl.gz</c> beside it, and returns that archive.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "ScoutAuditRotate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(ArchiveInfo))]
+public sealed class InvokeScoutAuditRotateCommand : AuditCommandBase
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LiteralPath")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var given in Path ?? [null!])
+        {
+            var path = ResolveLogPath(given);
+            if (!ShouldProcess(path, "Seal the active file and archive it (gzip) beside it")) continue;
+            var entry = LogRegistry.Instance.Get(path);
+            Core.ArchiveInfo? archive;
+            try
+            {
+                archive = entry.Log.Rotate(PipelineStopping);
+            }
+            catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                WritePendingDiagnostics(entry);
+                WriteError(new ErrorRecord(error, ErrorIds.AuditLogRotateFailed, ErrorCategory.WriteError, path));
+                continue;
+            }
+            WritePendingDiagnostics(entry);
+            if (archive is null) WriteVerbose($"The audit log '{path}' is empty; there was nothing to rotate.");
+            else WriteObject(new ArchiveInfo(archive));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace ScoutAudit.PowerShell;
+
+/// <summary>
+/// The ErrorIds the cmdlets report (the first part of <c>FullyQualifiedErrorId</c>). Scripts match
+/// on them, so they are part of the public surface: about_ScoutAudit lists every one.
+/// </summary>
+public static class ErrorIds
+{
+    /// <summary>-Path names something outside the file system (a registry key, a variable...).</summary>
+    public const string AuditLogPathNotFileSystem = nameof(AuditLogPathNotFileSystem);
+
+    /// <summary>-Path names a directory, not a log file.</summary>
+    public const string AuditLogPathIsDirectory = nameof(AuditLogPathIsDirectory);
+
+    /// <summary>-Path cannot be resolved (an unknown drive or provider, an invalid path).</summary>
+    public const string AuditLogPathInvalid = nameof(AuditLogPathInvalid);
+
+    /// <summary>The log cannot be opened or written; the event was not written.</summary>
+    public const string AuditLogWriteFailed = nameof(AuditLogWriteFailed);
+
+    /// <summary>The log cannot be read.</summary>
+    public const string AuditLogReadFailed = nameof(AuditLogReadFailed);
+
+    /// <summary>The final sync when closing a log failed: lines written may not be on disk.</summary>
+    public const string AuditLogCloseFailed = nameof(AuditLogCloseFailed);
+
+    /// <summary>Rotating the log failed.</summary>
+    public const string AuditLogRotateFailed = nameof(AuditLogRotateFailed);
+
+    /// <summary>A field of the event is invalid (a negative cost, an empty event type...); nothing was written.</summary>
+    public const string InvalidEventField = nameof(InvalidEventField);
+
+    /// <summary>The event would be longer than a line may be (1 MiB); nothing was written.</summary>
+    public const string EventTooLarge = nameof(EventTooLarge);
+
+    /// <summary>-Config cannot be written as a JSON object; nothing was written.</summary>
+    public const string InvalidConfig = nameof(InvalidConfig);
+
+    /// <summary>-Property holds a field that cannot be written (a reserved name, a value without JSON form); nothing was written.</summary>
+    public const string InvalidExtraField = nameof(InvalidExtraField);
+
+    /// <summary>-Since is after -Until.</summary>
+    public const string InvalidTimeWindow = nameof(InvalidTimeWindow);
+
+    /// <summary>A Set-ScoutAuditLog setting is out of range.</summary>
+    public const string InvalidLogSetting = nameof(InvalidLogSetting);
+}

@@ -1,0 +1,39 @@
+namespace ScoutAudit;
+
+/// <summary>One archive of a log, as Invoke-ScoutAuditRotate returns it.</summary>
+public sealed class ArchiveInfo
+{
+    internal ArchiveInfo(Core.ArchiveInfo archive)
+    {
+        Path = archive.Path;
+        CompressedBytes = archive.CompressedBytes;
+        FirstTimestamp = archive.FirstTimestamp?.LocalDateTime;
+        LastTimestamp = archive.LastTimestamp?.LocalDateTime;
+        Lines = archive.Lines;
+        UncompressedBytes = archive.UncompressedBytes;
+        Sha256 = archive.Sha256;
+    }
+
+    /// <summary>The <c>.jsonl.gz</c> file.</summary>
+    public string Path { get; }
+
+    /// <summary>Earliest event time in the archive, local time; null when the archive index does not describe it.</summary>
+    public DateTime? FirstTimestamp { get; }
+
+    /// <summary>Latest event time in the archive, local time; null when the archive index does not describe it.</summary>
+    public DateTime? LastTimestamp { get; }
+
+    /// <summary>Lines in the archive (events and any damaged lines).</summary>
+    public long? Lines { get; }
+
+    /// <summary>Size of the archive file.</summary>
+    public long CompressedBytes { get; }
+
+    /// <summary>Size of the segment the archive was made from.</summary>
+    public long? UncompressedBytes { get; }
+
+    /// <summary>SHA-256 of the archive file, lowercase hex.</summary>
+    public string? Sha256 { get; }
+
+    public override string ToString() => Path;
+}

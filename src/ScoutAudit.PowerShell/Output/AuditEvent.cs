@@ -1,0 +1,79 @@
+using System.Management.Automation;
+using ScoutAudit.Core;
+using ScoutAudit.PowerShell;
+using CoreEvent = ScoutAudit.Core.AuditEvent;
+
+namespace ScoutAudit;
+
+/// <summary>
+/// An audit event as the cmdlets emit it: the line's fields under PowerShell-style names (the
+/// original names are alias properties from the module's type data), extra fields as note
+/// properties on the emitted object.
+/// </summary>
+public sealed class AuditEvent
+{
+    private readonly CoreEvent _event;
+    private readonly Lazy<object?> _config;
+
+    internal AuditEvent(CoreEvent auditEvent)
+    {
+        _event = auditEvent;
+        _config = new Lazy<object?>(() => auditEvent.Config is { } config ? PSJson.ToPSValue(config) : null);
+    }
+
+    /// <summary>
+    /// When the event happened, as a local <see cref="DateTime"/> (Kind Local). PowerShell compares
+    /// DateTimes by their clock reading and cannot convert a DateTimeOffset to a DateTime at all,
+    /// so a local DateTime is what compares right with <c>Get-Date</c> and <c>[datetime]::Now</c>.
+    /// </summary>
+    public DateTime Timestamp => _event.Timestamp.LocalDateTime;
+
+    public string Event => _event.Event;
+
+    public string SessionId => _event.SessionId;
+
+    public double? Cost => _event.Cost;
+
+    public string? Model => _event.Model;
+
+    public long? InputTokens => _event.InputTokens;
+
+    public long? OutputTokens => _event.OutputTokens;
+
+    public IReadOnlyList<string>? Files => _event.Files;
+
+    public string? Reason => _event.Reason;
+
+    public double? Confidence => _event.Confidence;
+
+    public double? DurationMs => _event.DurationMs;
+
+    /// <summary>The configuration snapshot as a PSCustomObject (as ConvertFrom-Json gives it), or null.</summary>
+    public object? Config => _config.Value;
+
+    /// <summary>The names of the event's extra fields, in line order.</summary>
+    public IReadOnlyList<string> ExtraFieldNames => _event.Extras.Select(pair => pair.Key).ToArray();
+
+    /// <summary>An extra field's value (as ConvertFrom-Json would give it), or null when the event has none of that name.</summary>
+    public object? GetExtra(string name) => _event.GetExtra(name) is { } value ? PSJson.ToPSValue(value) : null;
+
+    internal CoreEvent Source => _event;
+
+    /// <summary>The event's line time (UTC, as in the log) and type.</summary>
+    public override string ToString() => $"{UtcTimestamp.Format(_event.Timestamp)} {Event}";
+
+    /// <summary>
+    /// The object to write to the pipeline: extra fields become note properties. An extra field
+    /// whose name PowerShell cannot tell from a standard property (it compares names ignoring case:
+    /// an extra <c>Cost</c> or <c>TS</c>) stays reachable through <see cref="GetExtra"/>.
+    /// </summary>
+    internal PSObject ToPSObject()
+    {
+        var wrapped = PSObject.AsPSObject(this);
+        foreach (var (name, value) in _event.Extras)
+        {
+            if (wrapped.Properties[name] is null) wrapped.Properties.Add(new PSNoteProperty(name, PSJson.ToPSValue(value)));
+        }
+        return wrapped;
+    }
+}

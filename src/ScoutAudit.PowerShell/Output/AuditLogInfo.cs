@@ -1,0 +1,40 @@
+using ScoutAudit.Core;
+
+namespace ScoutAudit;
+
+/// <summary>A log this session knows: where it is, how big, its archives and its settings for the session.</summary>
+public sealed class AuditLogInfo
+{
+    internal AuditLogInfo(string path, long size, IReadOnlyList<Core.ArchiveInfo> archives, long? rotationSize, SyncPolicy syncPolicy, long unsyncedLines)
+    {
+        Path = path;
+        Size = size;
+        Archives = archives.Count;
+        ArchiveBytes = archives.Sum(a => a.CompressedBytes);
+        RotationSize = rotationSize;
+        SyncPolicy = syncPolicy;
+        UnsyncedLines = unsyncedLines;
+    }
+
+    /// <summary>The active file's full path.</summary>
+    public string Path { get; }
+
+    /// <summary>Size of the active file in bytes (0 when it does not exist yet).</summary>
+    public long Size { get; }
+
+    /// <summary>Number of archives beside the active file.</summary>
+    public int Archives { get; }
+
+    /// <summary>Total size of the archives in bytes (compressed, as on disk).</summary>
+    public long ArchiveBytes { get; }
+
+    /// <summary>The active file is archived once it reaches this many bytes; null never by size.</summary>
+    public long? RotationSize { get; }
+
+    public SyncPolicy SyncPolicy { get; }
+
+    /// <summary>Lines this session wrote that are not yet known to be on stable storage.</summary>
+    public long UnsyncedLines { get; }
+
+    public override string ToString() => Path;
+}

@@ -1,0 +1,11 @@
+namespace ScoutAudit;
+
+/// <summary>What Get-ScoutSpend -By breaks spend down by. Hours and days are UTC periods.</summary>
+public enum SpendGroupBy
+{
+    Model,
+    Event,
+    SessionId,
+    Hour,
+    Day,
+}

@@ -1,0 +1,14 @@
+using ScoutAudit.Core;
+
+namespace ScoutAudit.PowerShell.Session;
+
+/// <summary>What Set-ScoutAuditLog changes for one log, for the rest of the session.</summary>
+internal sealed record LogSettings
+{
+    public static LogSettings Default { get; } = new();
+
+    public SyncPolicy SyncPolicy { get; init; } = SyncPolicy.Default;
+
+    /// <summary>Null: never rotate by size.</summary>
+    public long? RotationSize { get; init; } = AuditLogOptions.DefaultRotationSize;
+}
