@@ -1,0 +1,111 @@
+using ScoutAudit.Core;
+
+namespace ScoutAudit.Benchmarks;
+
+/// <summary>Appending: the engine against a bare FileStream loop and the original's log().</summary>
+internal static class AppendWorkloads
+{
+    private static AuditEvent Realistic(int i) => new("nav")
+    {
+        Cost = 0.000168,
+        Model = "llama-3.1-8b",
+        InputTokens = 1234,
+        OutputTokens = 256,
+        Files = ["src/scout/navigator.py"],
+        Reason = "navigate to definition",
+        Confidence = 85,
+        DurationMs = 1234 + i % 7,
+    };
+
+    public static Sample? OriginalLogLoop { get; private set; }
+
+    public static void Cadence(Bench bench)
+    {
+        var n = bench.Sizes.AppendEvents;
+        string path = "";
+        void Fresh() => path = Path.Combine(bench.NewDirectory("append"), "audit.jsonl");
+        var options = new AuditLogOptions { RotationSize = null }; // the appends alone; rotation has its own row
+
+        var ours = Sample.Seconds(bench.Sizes.Rounds, () =>
+        {
+            using var log = new AuditLog(path, options);
+            for (var i = 0; i < n; i++) log.Append(Realistic(i));
+        }, Fresh);
+
+        // The machine's limit: the same bytes through a bare FileStream, fsync after every 10th line.
+        var lines = Enumerable.Range(0, n).Select(i => AuditLineFormatter.Format(Realistic(i))).ToArray();
+        var bare = Sample.Seconds(bench.Sizes.Rounds, () =>
+        {
+            using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 0);
+            for (var i = 0; i < n; i++)
+            {
+                file.Write(lines[i]);
+                if (i % 10 == 9) file.Flush(flushToDisk: true);
+            }
+            file.Flush(flushToDisk: true);
+        }, Fresh);
+
+        OriginalLogLoop = bench.Original.Available
+            ? Sample.Of(bench.Sizes.SlowRounds, () =>
+            {
+                Fresh();
+                return bench.Original.Run("log", path, n.ToString()).Seconds;
+            })
+            : null;
+
+        var vsBare = bare.Median / ours.Median;
+        bench.Report.Add(new Row(
+            $"Engine append, default cadence, {n:N0} events, one writer",
+            ours.Format("s"),
+            $"bare FileStream + fsync/10: {bare.Format("s")}",
+            $"{vsBare:F2}x the bare loop",
+            ">= 0.85x the bare loop",
+            vsBare >= 0.85));
+        if (OriginalLogLoop is { } original)
+        {
+            var vsOriginal = original.Median / ours.Median;
+            bench.Report.Add(new Row(
+                $"Engine append, default cadence, {n:N0} events, one writer",
+                ours.Format("s"),
+                $"original log(): {original.Format("s")}",
+                Bench.Times(vsOriginal),
+                ">= 1.6x the original",
+                vsOriginal >= 1.6));
+        }
+        else
+        {
+            bench.Report.Add(new Row($"Engine append vs the original", ours.Format("s"), bench.Original.Missing, "", ">= 1.6x the original", null));
+        }
+    }
+
+    public static void EveryEventWithFourWriters(Bench bench)
+    {
+        var n = bench.Sizes.EveryEventEvents;
+        string path = "";
+        void Fresh() => path = Path.Combine(bench.NewDirectory("every-event"), "audit.jsonl");
+        var options = new AuditLogOptions { RotationSize = null, SyncPolicy = new SyncPolicy { Mode = SyncMode.EveryEvent } };
+
+        // Dedicated threads: the thread pool would add blocked workers only slowly.
+        Sample Run(int threads) => Sample.Seconds(bench.Sizes.Rounds, () =>
+        {
+            using var log = new AuditLog(path, options);
+            var writers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+            {
+                for (var i = t; i < n; i += threads) log.Append(Realistic(i));
+            })).ToList();
+            writers.ForEach(w => w.Start());
+            writers.ForEach(w => w.Join());
+        }, Fresh);
+
+        var one = Run(1);
+        var four = Run(4);
+        var speedup = one.Median / four.Median;
+        bench.Report.Add(new Row(
+            $"Engine append, every event synced, {n:N0} events, 4 writer threads",
+            $"{n / four.Median:N0} events/s; {four.Format("s")}",
+            $"1 writer: {n / one.Median:N0} events/s; {one.Format("s")}",
+            $"{speedup:F2}x one writer",
+            ">= 2.5x one writer (group commit)",
+            speedup >= 2.5));
+    }
+}

@@ -1,0 +1,53 @@
+using ScoutAudit.Core;
+
+namespace ScoutAudit.Benchmarks;
+
+/// <summary>A query of the last hour costs what the hour holds, not what the history holds.</summary>
+internal static class HistoryWorkload
+{
+    public static void LastHourOfALongHistory(Bench bench, Dataset data)
+    {
+        var lastHour = data.End.AddHours(-1);
+        var events = data.Events().ToList();
+        var recent = events.Where(e => e.Timestamp >= lastHour).ToList();
+        var older = events.Where(e => e.Timestamp < lastHour).ToList();
+
+        var history = Path.Combine(bench.NewDirectory("history"), "audit.jsonl");
+        var fast = new AuditLogOptions { RotationSize = null, SyncPolicy = new SyncPolicy { Mode = SyncMode.None } };
+        using (var log = new AuditLog(history, fast))
+        {
+            var perArchive = (older.Count + bench.Sizes.Archives - 1) / bench.Sizes.Archives;
+            for (var i = 0; i < older.Count; i++)
+            {
+                log.Append(older[i]);
+                if (i % perArchive == perArchive - 1 || i == older.Count - 1) log.Rotate();
+            }
+            foreach (var e in recent) log.Append(e);
+        }
+        var activeOnly = Path.Combine(bench.NewDirectory("active-only"), "audit.jsonl");
+        using (var log = new AuditLog(activeOnly, fast))
+        {
+            foreach (var e in recent) log.Append(e);
+        }
+
+        var window = new EventFilter { Since = lastHour };
+        int Count(string path)
+        {
+            using var log = new AuditLog(path);
+            return log.Query(window).Count();
+        }
+        Count(history); // warm: directory, index and files in the cache
+        var rounds = bench.Sizes.Rounds * 4;
+        var withHistory = Sample.Seconds(rounds, () => Count(history));
+        var alone = Sample.Seconds(rounds, () => Count(activeOnly));
+        var archives = new AuditLog(history).Archives().Count;
+        var ratio = withHistory.Median / alone.Median;
+        bench.Report.Add(new Row(
+            $"-Since the last hour ({recent.Count:N0} events) on a {archives}-archive history",
+            $"{withHistory.Median * 1000:F1} ms ({withHistory.Min * 1000:F1}–{withHistory.Max * 1000:F1})",
+            $"active file only: {alone.Median * 1000:F1} ms ({alone.Min * 1000:F1}–{alone.Max * 1000:F1})",
+            $"{ratio:F2}x the active-only log",
+            "<= 2x (cost follows the asked window)",
+            ratio <= 2));
+    }
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using ScoutAudit.Core;
+
+namespace ScoutAudit.Benchmarks;
+
+/// <summary>Reading: a filtered full scan, and the aggregates with their peak memory.</summary>
+internal static class ReadWorkloads
+{
+    public static void FilteredScan(Bench bench, string dataset)
+    {
+        var lines = bench.Sizes.DatasetEvents;
+        File.ReadAllBytes(dataset); // into the page cache
+        var count = 0;
+        var ours = Sample.Seconds(bench.Sizes.Rounds, () =>
+        {
+            using var log = new AuditLog(dataset);
+            count = log.Query(new EventFilter { EventTypes = ["nav"] }).Count();
+        });
+        var raw = Sample.Seconds(bench.Sizes.Rounds, () =>
+        {
+            using var file = new FileStream(dataset, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 0);
+            var buffer = new byte[1 << 20];
+            while (file.Read(buffer) > 0) { }
+        });
+        var linesPerSecond = lines / ours.Median;
+        var rawLinesPerSecond = lines / raw.Median;
+        bench.Report.Add(new Row(
+            $"Full scan, -Event nav ({count:N0} found), {lines:N0} lines from page cache",
+            $"{linesPerSecond / 1e6:F2}M lines/s; {ours.Format("s", 3)}",
+            $"raw read: {rawLinesPerSecond / 1e6:F1}M lines/s; {raw.Format("s", 3)}",
+            $"{linesPerSecond / 1e6:F2}M lines/s",
+            ">= 3M lines/s steady",
+            linesPerSecond >= 3e6));
+
+        if (!bench.Original.Available)
+        {
+            bench.Report.Add(new Row("Full scan vs the original's query()", ours.Format("s", 3), bench.Original.Missing, "", ">= 6x the original", null));
+            return;
+        }
+        var original = Sample.Of(bench.Sizes.SlowRounds, () => bench.Original.Run("query_nav", dataset).Seconds);
+        var ratio = original.Median / ours.Median;
+        bench.Report.Add(new Row(
+            $"Full scan, -Event nav, {lines:N0} lines",
+            ours.Format("s", 3),
+            $"original query(): {original.Format("s")}",
+            Bench.Times(ratio),
+            ">= 6x the original",
+            ratio >= 6));
+    }
+
+    public static void Aggregates(Bench bench, string dataset, Dataset data)
+    {
+        var since = data.End - Dataset.Span;
+        var floorKib = long.Parse(ChildProcess.Run("floor", dataset), CultureInfo.InvariantCulture);
+
+        foreach (var (name, originalName, workload, args) in new[]
+                 {
+                     ("Get-ScoutSpend -By Model, 30 days", "hourly_spend(720)", "spend", new[] { "720" }),
+                     ("Get-ScoutAccuracy, 30 days", "accuracy_metrics(30 days)", "accuracy", new[] { OriginalTool.Iso(since) }),
+                 })
+        {
+            var ours = Sample.Seconds(bench.Sizes.Rounds, () =>
+            {
+                using var log = new AuditLog(dataset);
+                if (workload == "spend") log.Spend(EventFilter.LastHours(720, TimeProvider.System), SpendGrouping.Model);
+                else log.Accuracy(new EventFilter { Since = since });
+            });
+            var peakKib = long.Parse(ChildProcess.Run("aggregate", dataset, workload, OriginalTool.Iso(since)), CultureInfo.InvariantCulture);
+            var addedMib = (peakKib - floorKib) / 1024.0;
+            var memory = $"peak {peakKib / 1024.0:F0} MiB = runtime floor {floorKib / 1024.0:F0} MiB + {addedMib:F1} MiB";
+
+            if (!bench.Original.Available)
+            {
+                bench.Report.Add(new Row(name, $"{ours.Format("s", 3)}; {memory}", bench.Original.Missing, "", ">= 6x; <= floor + 32 MiB", addedMib <= 32 ? null : false));
+                continue;
+            }
+            var runs = Enumerable.Range(0, bench.Sizes.SlowRounds).Select(_ => bench.Original.Run(workload, dataset, args)).ToList();
+            var original = new Sample(runs.Select(r => r.Seconds).ToList());
+            var originalMib = runs.Max(r => r.MaxRssKib) / 1024.0;
+            var ratio = original.Median / ours.Median;
+            bench.Report.Add(new Row(
+                name,
+                $"{ours.Format("s", 3)}; {memory}",
+                $"original {originalName}: {original.Format("s")}; peak {originalMib:F0} MiB",
+                $"{Bench.Times(ratio)}; +{addedMib:F1} MiB",
+                ">= 6x the original; peak <= runtime floor + 32 MiB",
+                ratio >= 6 && addedMib <= 32));
+        }
+    }
+
+    /// <summary>In a child process: the peak memory of one aggregate over the whole window.</summary>
+    public static long AggregatePeak(string dataset, string workload, string since)
+    {
+        using var log = new AuditLog(dataset);
+        if (workload == "spend") log.Spend(EventFilter.LastHours(720, TimeProvider.System), SpendGrouping.Model);
+        else log.Accuracy(new EventFilter { Since = DateTimeOffset.Parse(since, CultureInfo.InvariantCulture) });
+        return ChildProcess.PeakResidentKib();
+    }
+
+    /// <summary>In a child process: the runtime floor, with the same code loaded and run on a handful of lines.</summary>
+    public static long FloorPeak(string dataset)
+    {
+        var tiny = Path.Combine(Path.GetDirectoryName(dataset)!, "floor.jsonl");
+        File.WriteAllLines(tiny, File.ReadLines(dataset).Take(100));
+        using var log = new AuditLog(tiny);
+        log.Spend(EventFilter.LastHours(720, TimeProvider.System), SpendGrouping.Model);
+        log.Accuracy();
+        return ChildProcess.PeakResidentKib();
+    }
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace ScoutAudit.Benchmarks;
+
+/// <summary>Repeated measurements of one quantity: median, min and max.</summary>
+internal sealed record Sample(IReadOnlyList<double> Values)
+{
+    public double Median
+    {
+        get
+        {
+            var sorted = Values.Order().ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+    }
+
+    public double Min => Values.Min();
+
+    public double Max => Values.Max();
+
+    /// <summary>Times <paramref name="work"/> over <paramref name="rounds"/> rounds (after <paramref name="setup"/> each time, untimed).</summary>
+    public static Sample Seconds(int rounds, Action work, Action? setup = null)
+    {
+        var values = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            setup?.Invoke();
+            var clock = Stopwatch.StartNew();
+            work();
+            values.Add(clock.Elapsed.TotalSeconds);
+        }
+        return new Sample(values);
+    }
+
+    public static Sample Of(int rounds, Func<double> measure) => new(Enumerable.Range(0, rounds).Select(_ => measure()).ToList());
+
+    public string Format(string unit, int decimals = 2) =>
+        Values.Count == 1
+            ? $"{Median.ToString($"F{decimals}")} {unit}"
+            : $"{Median.ToString($"F{decimals}")} {unit} ({Min.ToString($"F{decimals}")}–{Max.ToString($"F{decimals}")})";
+}
