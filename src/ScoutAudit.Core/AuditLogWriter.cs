@@ -7,10 +7,12 @@ namespace ScoutAudit.Core;
 /// <see cref="SyncPolicy"/> says. Concurrent appends that need a sync share one (group commit): a sync
 /// covers every line written before it started.
 /// <para>
-/// Each append holds the log's append lock shared while it checks that its handle still refers to
-/// the file at the log's path (a rotation, here or in another process, renames it) and writes; it
-/// reopens the path when the file was rotated, and seals the file first when it has reached the
-/// rotation size. See <see cref="LogRotation"/>.
+/// Appends happen under a lease: the log's append lock held shared for at most
+/// <see cref="LeaseDuration"/> or <see cref="LeaseAppends"/> appends, whichever ends first (a timer
+/// ends an idle lease). Taking a lease checks that the handle still refers to the file at the log's
+/// path (a rotation, here or in another process, renames it) and reopens the path if not. A sealer
+/// waits at most one lease; the lease spares every append the lock and identity system calls.
+/// The file is sealed first when it has reached the rotation size. See <see cref="LogRotation"/>.
 /// </para>
 /// </summary>
 internal sealed class AuditLogWriter : IDisposable
@@ -18,6 +20,12 @@ internal sealed class AuditLogWriter : IDisposable
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_line;
 
     private static readonly TimeSpan RotationBackOff = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longest a writer holds the append lock without giving a sealer its turn.</summary>
+    internal static readonly TimeSpan LeaseDuration = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Most appends under one lease.</summary>
+    internal const int LeaseAppends = 256;
 
     private readonly LogFiles _files;
     private readonly AuditLogOptions _options;
@@ -27,7 +35,9 @@ internal sealed class AuditLogWriter : IDisposable
     private readonly LogRotation _rotation;
     private readonly Action _sealed;
     private readonly CrossProcessLock _appendLock;
+    private readonly CrossProcessLock _sealIntent;
     private readonly ITimer? _idleSync;
+    private readonly ITimer _leaseEnd;
     private readonly object _writeLock = new();
     private readonly object _syncLock = new();
     private AppendOnlyFile? _file;
@@ -37,9 +47,13 @@ internal sealed class AuditLogWriter : IDisposable
     private long _syncedAt;
     private int _idleSyncArmed;
     private DateTimeOffset _rotationPausedUntil;
+    private bool _leased;
+    private long _leaseTakenAt;
+    private int _leaseAppends;
+    private long _activeSize;
     private bool _disposed;
 
-    private AuditLogWriter(LogFiles files, AuditLogOptions options, LogRotation rotation, Action onSealed, CrossProcessLock appendLock)
+    private AuditLogWriter(LogFiles files, AuditLogOptions options, LogRotation rotation, Action onSealed, CrossProcessLock appendLock, CrossProcessLock sealIntent)
     {
         _files = files;
         _options = options;
@@ -49,7 +63,9 @@ internal sealed class AuditLogWriter : IDisposable
         _rotation = rotation;
         _sealed = onSealed;
         _appendLock = appendLock;
+        _sealIntent = sealIntent;
         _syncedAt = _time.GetTimestamp();
+        _leaseEnd = _time.CreateTimer(_ => EndIdleLease(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (_policy.Mode == SyncMode.Cadence)
             _idleSync = _time.CreateTimer(_ => SyncIdleTail(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -64,7 +80,7 @@ internal sealed class AuditLogWriter : IDisposable
         try
         {
             OwnerOnly.CreateDirectory(files.Directory);
-            return new AuditLogWriter(files, options, rotation, onSealed, CrossProcessLock.Open(files.AppendLock));
+            return new AuditLogWriter(files, options, rotation, onSealed, CrossProcessLock.Open(files.AppendLock), CrossProcessLock.Open(files.SealIntent));
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -92,17 +108,18 @@ internal sealed class AuditLogWriter : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             while (true)
             {
-                using (_appendLock.Acquire(exclusive: false))
+                if (_leased && LeaseIsOver()) EndLease();
+                if (!_leased) TakeLease();
+                if (!IsFull())
                 {
-                    var active = CurrentFile();
-                    if (!IsFull(active))
-                    {
-                        Write(line.WrittenSpan);
-                        sequence = ++_written;
-                        break;
-                    }
+                    Write(line.WrittenSpan);
+                    _activeSize += line.WrittenCount;
+                    _leaseAppends++;
+                    sequence = ++_written;
+                    break;
                 }
-                Seal(); // outside the shared lock, which sealing takes exclusive
+                EndLease(); // sealing takes the append lock exclusive
+                Seal();
             }
         }
         if (line.Capacity > 64 * 1024) t_line = null; // do not keep a huge buffer per thread
@@ -142,14 +159,17 @@ internal sealed class AuditLogWriter : IDisposable
             if (_disposed) return;
             _disposed = true;
             _idleSync?.Dispose();
+            _leaseEnd.Dispose();
             try
             {
                 SyncNow(_written);
             }
             finally
             {
+                if (_leased) EndLease();
                 _file?.Dispose();
                 _appendLock.Dispose();
+                _sealIntent.Dispose();
             }
         }
     }
@@ -164,6 +184,61 @@ internal sealed class AuditLogWriter : IDisposable
         catch (AuditLogException error)
         {
             _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SyncFailed, Path, error.Message, Exception: error));
+        }
+    }
+
+    /// <summary>
+    /// Takes the append lock shared (passing the seal-intent lock, so a waiting sealer goes first)
+    /// and makes sure this writer appends to the file now at the log's path.
+    /// </summary>
+    private void TakeLease()
+    {
+        try
+        {
+            using (_sealIntent.Acquire(exclusive: false)) _appendLock.Take(exclusive: false);
+        }
+        catch (IOException error)
+        {
+            throw new AuditLogException(Path, $"The audit log '{Path}' cannot be locked for appending: {error.Message}", error);
+        }
+        _leased = true;
+        _leaseTakenAt = _time.GetTimestamp();
+        _leaseAppends = 0;
+        try
+        {
+            _activeSize = CurrentFile().Size;
+        }
+        catch
+        {
+            EndLease();
+            throw;
+        }
+        _leaseEnd.Change(LeaseDuration, Timeout.InfiniteTimeSpan);
+    }
+
+    private bool LeaseIsOver() => _leaseAppends >= LeaseAppends || _time.GetElapsedTime(_leaseTakenAt) >= LeaseDuration;
+
+    /// <summary>Called under the write lock.</summary>
+    private void EndLease()
+    {
+        _leased = false;
+        try
+        {
+            _appendLock.Release();
+        }
+        catch (IOException error)
+        {
+            _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.RotationFailed, Path, $"The append lock of '{Path}' could not be released: {error.Message}", Exception: error));
+        }
+    }
+
+    /// <summary>The timer: a writer that stopped appending gives up its lease, so a sealer can go on. Never throws.</summary>
+    private void EndIdleLease()
+    {
+        lock (_writeLock)
+        {
+            if (_leased && !_disposed && _time.GetElapsedTime(_leaseTakenAt) >= LeaseDuration) EndLease();
+            else if (_leased && !_disposed) _leaseEnd.Change(LeaseDuration - _time.GetElapsedTime(_leaseTakenAt), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -202,8 +277,8 @@ internal sealed class AuditLogWriter : IDisposable
         }
     }
 
-    private bool IsFull(FileIdentity active) =>
-        _options.RotationSize is { } limit && active.Size >= limit && _time.GetUtcNow() >= _rotationPausedUntil;
+    private bool IsFull() =>
+        _options.RotationSize is { } limit && _activeSize >= limit && _time.GetUtcNow() >= _rotationPausedUntil;
 
     private void Write(ReadOnlySpan<byte> line)
     {

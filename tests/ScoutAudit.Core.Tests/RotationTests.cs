@@ -227,4 +227,20 @@ public class RotationTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new AuditLogOptions { RotationSize = 0 });
         Assert.StartsWith("The rotation size must be at least 1 byte, or none; got 0.", error.Message);
     }
+
+    [Fact]
+    public async Task AnIdleWriterDoesNotHoldUpARotationElsewhere()
+    {
+        // The idle writer keeps its file open; its lease on the append lock ends by itself.
+        using var folder = new TempFolder();
+        using var idle = Open(folder);
+        idle.Append(Numbered(1));
+        using var other = Open(folder);
+        var archive = await Task.Run(() => other.Rotate()).WaitAsync(TimeSpan.FromSeconds(10)); // throws TimeoutException if it waited for the idle writer
+        Assert.NotNull(archive);
+
+        idle.Append(Numbered(2)); // reopens the new active file
+        Assert.Equal([1L, 2L], other.Query().Select(e => e.InputTokens!.Value));
+        Assert.Single(File.ReadAllLines(folder.File("audit.jsonl")));
+    }
 }

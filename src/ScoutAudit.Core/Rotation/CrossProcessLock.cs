@@ -29,6 +29,11 @@ internal sealed class CrossProcessLock : IDisposable
         }
     }
 
+    /// <summary>Waits for the lock and keeps it until <see cref="Release"/>.</summary>
+    public void Take(bool exclusive) => NativeFile.Lock(_handle, exclusive, wait: true);
+
+    public void Release() => NativeFile.Unlock(_handle);
+
     /// <summary>Waits for the lock; dispose the result to release it.</summary>
     public Held Acquire(bool exclusive)
     {

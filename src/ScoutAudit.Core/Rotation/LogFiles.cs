@@ -7,7 +7,9 @@ namespace ScoutAudit.Core;
 /// <item><c>&lt;stem&gt;_YYYYMMDD_HHMMSS[_NNNN].jsonl</c>: a sealed segment awaiting compression;</item>
 /// <item><c>&lt;stem&gt;_YYYYMMDD_HHMMSS[_NNNN].jsonl.gz</c>: its archive (the original's naming);</item>
 /// <item><c>...jsonl.gz.tmp</c>: an archive being written, never read;</item>
-/// <item><c>&lt;stem&gt;.jsonl.lock</c>: appends hold it shared, sealing holds it exclusive;</item>
+/// <item><c>&lt;stem&gt;.jsonl.lock</c>: writers hold it shared while they append, sealing holds it exclusive;</item>
+/// <item><c>&lt;stem&gt;.jsonl.seal-intent</c>: a sealer holds it exclusive while it waits for the lock above, so that
+/// writers, who pass it shared before taking the lock, cannot starve the sealer;</item>
 /// <item><c>&lt;stem&gt;.jsonl.rotate-lock</c>: held by whoever compresses or recovers;</item>
 /// <item><c>&lt;stem&gt;.index.jsonl</c>: the archive index, a hint for skipping archives.</item>
 /// </list>
@@ -20,6 +22,7 @@ internal sealed record LogFiles
         Directory = System.IO.Path.GetDirectoryName(activePath)!;
         Stem = System.IO.Path.GetFileNameWithoutExtension(activePath);
         AppendLock = activePath + ".lock";
+        SealIntent = activePath + ".seal-intent";
         RotateLock = activePath + ".rotate-lock";
         Index = System.IO.Path.Combine(Directory, Stem + ".index.jsonl");
     }
@@ -31,6 +34,8 @@ internal sealed record LogFiles
     public string Stem { get; }
 
     public string AppendLock { get; }
+
+    public string SealIntent { get; }
 
     public string RotateLock { get; }
 

@@ -3,10 +3,11 @@ namespace ScoutAudit.Core;
 /// <summary>
 /// Rotation across threads and processes, in two steps.
 /// <para>
-/// <b>Seal</b> (brief): under the exclusive append lock, which every append holds shared while it
-/// checks the active file's identity and writes, the active file is synced and renamed to the next
-/// unique <c>&lt;stem&gt;_YYYYMMDD_HHMMSS[_NNNN].jsonl</c>, and the directory synced. Writers notice the
-/// new identity under their shared lock and reopen the path, so no line can land in a sealed segment.
+/// <b>Seal</b> (brief): under the exclusive append lock, which writers hold shared while they append
+/// (a lease of a few milliseconds, checking the active file's identity when they take it), the active
+/// file is synced and renamed to the next unique <c>&lt;stem&gt;_YYYYMMDD_HHMMSS[_NNNN].jsonl</c>, and
+/// the directory synced. Writers notice the new identity with their next lease and reopen the path,
+/// so no line can land in a sealed segment.
 /// </para>
 /// <para>
 /// <b>Archive</b> (slow, never while writers wait): under the rotate lock, each sealed segment is
@@ -26,8 +27,10 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
     /// </summary>
     public string? Seal(long? minimumSize)
     {
+        using var intent = CrossProcessLock.Open(files.SealIntent);
         using var appendLock = CrossProcessLock.Open(files.AppendLock);
-        using (appendLock.Acquire(exclusive: true))
+        using (intent.Acquire(exclusive: true)) // no writer takes a new lease from here on
+        using (appendLock.Acquire(exclusive: true)) // the current leases end within their few milliseconds
         {
             var active = NativeFile.IdentityOf(files.Active);
             if (active is not { } found || found.Size == 0 || found.Size < (minimumSize ?? 1)) return null;
