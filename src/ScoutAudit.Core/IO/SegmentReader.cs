@@ -39,27 +39,143 @@ internal static class SegmentReader
         using (stream)
         {
             var lines = new LineReader(stream);
-            var pool = new StringPool();
-            while (true)
+            var judged = IsLarge(segment, stream)
+                ? JudgeInParallel(lines, filter, parse, cancellation)
+                : JudgeInOrder(lines, filter, parse, cancellation);
+            foreach (var judgement in judged)
             {
-                bool found;
-                T parsed;
-                LineStatus status;
-                try
+                if (judgement.Damage is { } damage)
                 {
-                    found = ReadOne(lines, segment.Path, filter, diagnostics, pool, parse, out parsed, out status);
-                }
-                catch (InvalidDataException error)
-                {
-                    Damaged(diagnostics, segment.Path, lines.LineNumber, error.Message, error);
+                    Damaged(diagnostics, segment.Path, judgement.LineNumber, damage.Message, damage);
                     yield break;
                 }
-                if (status == LineStatus.End) break;
-                if (found && matches(parsed)) yield return parsed;
-                if (lines.LineNumber % CancellationCheckLines == 0) cancellation.ThrowIfCancellationRequested();
+                if (judgement.Problem is { } problem) Skip(diagnostics, segment.Path, judgement.LineNumber, problem);
+                else if (judgement.Found && matches(judgement.Value)) yield return judgement.Value;
             }
             if (segment.Kind == SegmentKind.Archive && !TrailerMatches(segment.Path, lines.BytesRead))
                 Damaged(diagnostics, segment.Path, lines.LineNumber, "the archive is truncated (its gzip trailer does not match what could be read)", null);
+        }
+    }
+
+    /// <summary>What became of one line: a value, a problem to report, nothing (ruled out, blank), or the stream's damage.</summary>
+    private readonly record struct Judgement<T>(long LineNumber, bool Found, T Value, string? Problem, InvalidDataException? Damage = null);
+
+    private static IEnumerable<Judgement<T>> JudgeInOrder<T>(LineReader lines, EventFilter filter, LineParser<T> parse, CancellationToken cancellation)
+    {
+        var pool = new StringPool();
+        while (true)
+        {
+            Judgement<T> judgement;
+            try
+            {
+                judgement = JudgeNext(lines, filter, pool, parse, out var status);
+                if (status == LineStatus.End) yield break;
+            }
+            catch (InvalidDataException damage)
+            {
+                judgement = new Judgement<T>(lines.LineNumber, false, default!, null, damage);
+            }
+            yield return judgement;
+            if (judgement.Damage is not null) yield break;
+            if (lines.LineNumber % CancellationCheckLines == 0) cancellation.ThrowIfCancellationRequested();
+        }
+    }
+
+    private static Judgement<T> JudgeNext<T>(LineReader lines, EventFilter filter, StringPool pool, LineParser<T> parse, out LineStatus status)
+    {
+        status = lines.Next(out var line);
+        return status == LineStatus.End ? default : Judge(status, line, lines.LineNumber, lines.SkippedLength, filter, pool, parse);
+    }
+
+    /// <summary>
+    /// Large segments are parsed on every core: this thread reads and splits lines into batches,
+    /// workers parse the batches, and the results come back in file order. At most
+    /// <see cref="BatchesInFlight"/> batches are in memory at once, whatever the size of the file.
+    /// </summary>
+    private static IEnumerable<Judgement<T>> JudgeInParallel<T>(LineReader lines, EventFilter filter, LineParser<T> parse, CancellationToken cancellation)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var pending = new Queue<Task<Judgement<T>[]>>();
+        var finished = false;
+        try
+        {
+            while (!finished || pending.Count > 0)
+            {
+                while (!finished && pending.Count < BatchesInFlight)
+                {
+                    var batch = NextBatch(lines, out finished);
+                    if (batch is null) break;
+                    pending.Enqueue(Task.Run(() => JudgeBatch(batch, filter, parse), stop.Token));
+                }
+                if (pending.Count == 0) break;
+                foreach (var judgement in pending.Dequeue().GetAwaiter().GetResult()) yield return judgement;
+                cancellation.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            stop.Cancel(); // an early stop (Select-Object -First) abandons the batches still queued
+        }
+    }
+
+    private static int BatchesInFlight => Math.Clamp(Environment.ProcessorCount * 2, 2, 8);
+
+    private static LineBatch? NextBatch(LineReader lines, out bool finished)
+    {
+        finished = false;
+        var batch = new LineBatch();
+        try
+        {
+            while (!batch.IsFull)
+            {
+                var status = lines.Next(out var line);
+                if (status == LineStatus.End)
+                {
+                    finished = true;
+                    break;
+                }
+                batch.Add(status, lines.LineNumber, lines.SkippedLength, line);
+            }
+        }
+        catch (InvalidDataException damage)
+        {
+            batch.Damage = damage;
+            finished = true;
+        }
+        if (batch.Count > 0 || batch.Damage is not null) return batch;
+        batch.Dispose();
+        return null;
+    }
+
+    private static Judgement<T>[] JudgeBatch<T>(LineBatch batch, EventFilter filter, LineParser<T> parse)
+    {
+        using (batch)
+        {
+            var pool = new StringPool();
+            var judged = new List<Judgement<T>>(batch.Count + 1);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var entry = batch[i];
+                var judgement = Judge(entry.Status, batch.Line(entry), entry.LineNumber, entry.SkippedLength, filter, pool, parse);
+                if (judgement.Found || judgement.Problem is not null) judged.Add(judgement);
+            }
+            if (batch.Damage is { } damage)
+                judged.Add(new Judgement<T>(batch.Count > 0 ? batch[batch.Count - 1].LineNumber : 0, false, default!, null, damage));
+            return [.. judged];
+        }
+    }
+
+    private static bool IsLarge(Segment segment, Stream stream)
+    {
+        const long LargeFile = 4 * 1024 * 1024, LargeArchive = 512 * 1024;
+        if (Environment.ProcessorCount < 2) return false;
+        try
+        {
+            return segment.Kind == SegmentKind.Archive ? new FileInfo(segment.Path).Length > LargeArchive : stream.Length > LargeFile;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 
@@ -99,32 +215,23 @@ internal static class SegmentReader
         }
     }
 
-    // Spans cannot live across a yield; the line is parsed here, outside the iterator.
-    private static bool ReadOne<T>(LineReader lines, string path, EventFilter filter, IAuditDiagnostics diagnostics, StringPool pool,
-        LineParser<T> parse, out T value, out LineStatus status)
+    /// <summary>Judges one line; thread-safe when each thread has its own <paramref name="pool"/>.</summary>
+    private static Judgement<T> Judge<T>(LineStatus status, ReadOnlySpan<byte> line, long lineNumber, long skippedLength,
+        EventFilter filter, StringPool pool, LineParser<T> parse)
     {
-        value = default!;
-        status = lines.Next(out var line);
-        switch (status)
-        {
-            case LineStatus.End:
-                return false;
-            case LineStatus.TooLong:
-                Skip(diagnostics, path, lines.LineNumber, $"the line is {lines.SkippedLength} bytes long; lines over {LineReader.DefaultMaxLineBytes} bytes are not read");
-                return false;
-        }
-        if (line.Trim(" \t"u8).IsEmpty) return false; // blank lines are no events, and no damage
+        if (status == LineStatus.TooLong)
+            return new(lineNumber, false, default!, $"the line is {skippedLength} bytes long; lines over {LineReader.DefaultMaxLineBytes} bytes are not read");
+        if (line.Trim(" \t"u8).IsEmpty) return default; // blank lines are no events, and no damage
         string? problem;
         if (LineHeader.TryRead(line, out var timestamp, out var eventType) && !filter.MayMatch(timestamp, eventType))
         {
             // Ruled out by its time or type: only checked for damage, which is still reported.
-            if (AuditLineParser.IsWellFormed(line, out problem, out var headerRepeated) && !headerRepeated) return false;
+            if (AuditLineParser.IsWellFormed(line, out problem, out var headerRepeated) && !headerRepeated) return default;
         }
-        if (parse(line, pool, out value, out problem)) return true;
+        if (parse(line, pool, out var value, out problem)) return new(lineNumber, true, value, null);
         if (status == LineStatus.Unterminated)
             problem = $"the last line is torn (no final newline) and incomplete: {problem}";
-        Skip(diagnostics, path, lines.LineNumber, problem!);
-        return false;
+        return new(lineNumber, false, default!, problem);
     }
 
     private static string Describe(SegmentKind kind) => kind switch

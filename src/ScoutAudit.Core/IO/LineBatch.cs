@@ -1,0 +1,50 @@
+using System.Buffers;
+
+namespace ScoutAudit.Core;
+
+/// <summary>
+/// Consecutive lines of a segment copied out of the reader's buffer, so that another thread can
+/// parse them while the next ones are read. The bytes come from the shared array pool.
+/// </summary>
+internal sealed class LineBatch : IDisposable
+{
+    public const int MaxLines = 2048;
+    public const int MaxBytes = 512 * 1024;
+
+    private byte[] _bytes = ArrayPool<byte>.Shared.Rent(MaxBytes);
+    private readonly Entry[] _entries = new Entry[MaxLines];
+    private int _used;
+
+    public readonly record struct Entry(LineStatus Status, long LineNumber, long SkippedLength, int Offset, int Length);
+
+    public int Count { get; private set; }
+
+    /// <summary>Set on the last batch when the stream broke (a damaged archive) after these lines.</summary>
+    public InvalidDataException? Damage { get; set; }
+
+    public bool IsFull => Count == MaxLines || _used >= MaxBytes;
+
+    public void Add(LineStatus status, long lineNumber, long skippedLength, ReadOnlySpan<byte> line)
+    {
+        if (_used + line.Length > _bytes.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_bytes.Length * 2, _used + line.Length));
+            _bytes.AsSpan(0, _used).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_bytes);
+            _bytes = larger;
+        }
+        line.CopyTo(_bytes.AsSpan(_used));
+        _entries[Count++] = new Entry(status, lineNumber, skippedLength, _used, line.Length);
+        _used += line.Length;
+    }
+
+    public Entry this[int index] => _entries[index];
+
+    public ReadOnlySpan<byte> Line(in Entry entry) => _bytes.AsSpan(entry.Offset, entry.Length);
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_bytes);
+        _bytes = [];
+    }
+}
