@@ -11,11 +11,13 @@ internal static class ReadWorkloads
         var lines = bench.Sizes.DatasetEvents;
         File.ReadAllBytes(dataset); // into the page cache
         var count = 0;
-        var ours = Sample.Seconds(bench.Sizes.Rounds, () =>
+        void Scan()
         {
             using var log = new AuditLog(dataset);
             count = log.Query(new EventFilter { EventTypes = ["nav"] }).Count();
-        });
+        }
+        Scan(); // steady state: the parser's code compiled to its final tier first
+        var ours = Sample.Seconds(bench.Sizes.Rounds, Scan);
         var raw = Sample.Seconds(bench.Sizes.Rounds, () =>
         {
             using var file = new FileStream(dataset, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 0);

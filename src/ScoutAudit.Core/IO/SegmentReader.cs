@@ -16,11 +16,14 @@ internal static class SegmentReader
 
     /// <summary>The events of the segment that pass the filter.</summary>
     public static IEnumerable<AuditEvent> Read(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, CancellationToken cancellation) =>
-        Read<AuditEvent>(segment, filter, diagnostics, cancellation, ParseEvent, filter.Matches);
+        Read<AuditEvent>(segment, filter, diagnostics, cancellation, ParseEvent, filter.Matches, parallel: true);
 
-    /// <summary>What aggregates need of each event of the segment that passes the filter.</summary>
+    /// <summary>
+    /// What aggregates need of each event of the segment that passes the filter. Read on one thread:
+    /// summaries are cheap, and aggregates promise a small memory footprint more than speed.
+    /// </summary>
     public static IEnumerable<EventSummary> Summaries(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, CancellationToken cancellation) =>
-        Read<EventSummary>(segment, filter, diagnostics, cancellation, AuditLineParser.TrySummarize, filter.Matches);
+        Read<EventSummary>(segment, filter, diagnostics, cancellation, AuditLineParser.TrySummarize, filter.Matches, parallel: false);
 
     private static bool ParseEvent(ReadOnlySpan<byte> line, StringPool pool, out AuditEvent value, out string? problem)
     {
@@ -30,7 +33,7 @@ internal static class SegmentReader
     }
 
     private static IEnumerable<T> Read<T>(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, CancellationToken cancellation,
-        LineParser<T> parse, Func<T, bool> matches)
+        LineParser<T> parse, Func<T, bool> matches, bool parallel)
     {
         diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, segment.Path, $"Reading {Describe(segment.Kind)} '{segment.Path}'."));
         var stream = segment.Kind == SegmentKind.Archive ? OpenArchive(segment.Path, diagnostics) : segment.Opened;
@@ -39,7 +42,7 @@ internal static class SegmentReader
         using (stream)
         {
             var lines = new LineReader(stream);
-            var judged = IsLarge(segment, stream)
+            var judged = parallel && IsLarge(segment, stream)
                 ? JudgeInParallel(lines, filter, parse, cancellation)
                 : JudgeInOrder(lines, filter, parse, cancellation);
             foreach (var judgement in judged)
