@@ -46,13 +46,26 @@ public sealed class AuditLog : IDisposable
     /// <summary>Size of the active file in bytes (0 when it does not exist).</summary>
     public long ActiveFileSize => File.Exists(Path) ? new FileInfo(Path).Length : 0;
 
-    /// <summary>Appends one event as one line, rotating first when the active file has reached the rotation size.</summary>
+    /// <summary>
+    /// Appends one event as one line, rotating first when the active file has reached the rotation size.
+    /// Secrets in its config and extra fields are redacted first unless <see cref="AuditLogOptions.RedactSecrets"/> is off.
+    /// </summary>
     /// <exception cref="ArgumentException">The event cannot be written as it is; nothing was written.</exception>
     /// <exception cref="AuditLogException">The log cannot be written; nothing of the event stays in it.</exception>
-    public void Append(AuditEvent auditEvent)
+    public void Append(AuditEvent auditEvent) => Append(auditEvent, Options.RedactSecrets);
+
+    /// <summary>
+    /// Appends one event as one line, with its secrets redacted (<see cref="SecretRedactor"/>) when
+    /// <paramref name="redactSecrets"/> is true, and returns the event as written.
+    /// </summary>
+    /// <exception cref="ArgumentException">The event cannot be written as it is; nothing was written.</exception>
+    /// <exception cref="AuditLogException">The log cannot be written; nothing of the event stays in it.</exception>
+    public AuditEvent Append(AuditEvent auditEvent, bool redactSecrets)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        Writer().Append(auditEvent);
+        var written = redactSecrets ? SecretRedactor.Redact(auditEvent) : auditEvent;
+        Writer().Append(written);
+        return written;
     }
 
     /// <summary>Syncs every line written so far to stable storage.</summary>
@@ -62,11 +75,21 @@ public sealed class AuditLog : IDisposable
     /// Rotates now: seals the active file and archives it (and finishes any interrupted rotation).
     /// Returns the new archive, or null when the active file was empty.
     /// </summary>
+    /// <exception cref="AuditLogException">Sealing or archiving failed (a full disk, a read-only directory); no event was lost.</exception>
     public ArchiveInfo? Rotate(CancellationToken cancellation = default)
     {
         if (!Directory.Exists(_files.Directory)) return null; // no log yet: nothing to rotate, nothing to create
-        var sealedName = _rotation.Seal(minimumSize: null);
-        _rotation.ArchiveSealed(cancellation);
+        string? sealedName;
+        try
+        {
+            sealedName = _rotation.Seal(minimumSize: null);
+            _rotation.ArchiveSealed(cancellation);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not AuditLogException)
+        {
+            throw new AuditLogException(Path,
+                $"Rotating '{Path}' failed; no event was lost, and what was sealed stays readable and is archived by the next rotation or open: {error.Message}", error);
+        }
         return sealedName is null ? null : Archives().FirstOrDefault(a => System.IO.Path.GetFileName(a.Path) == sealedName + ArchiveName.ArchiveSuffix);
     }
 

@@ -24,6 +24,14 @@ public sealed record AuditLogOptions
 
     public SyncPolicy SyncPolicy { get; init; } = SyncPolicy.Default;
 
+    /// <summary>
+    /// Secrets in an event's config snapshot and extra fields (passwords, api keys, bearer tokens...)
+    /// are replaced with <see cref="SecretRedactor.Marker"/> before the event is written (see
+    /// <see cref="SecretRedactor"/>). True by default; <see cref="AuditLog.Append(AuditEvent, bool)"/>
+    /// decides per event.
+    /// </summary>
+    public bool RedactSecrets { get; init; } = true;
+
     /// <summary>Receives skipped lines, repaired tails and failed background syncs.</summary>
     public IAuditDiagnostics Diagnostics { get; init; } = NullAuditDiagnostics.Instance;
 

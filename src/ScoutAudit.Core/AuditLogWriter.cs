@@ -193,27 +193,49 @@ internal sealed class AuditLogWriter : IDisposable
     /// </summary>
     private void TakeLease()
     {
+        while (true)
+        {
+            try
+            {
+                using (_sealIntent.Acquire(exclusive: false)) _appendLock.Take(exclusive: false);
+            }
+            catch (IOException error)
+            {
+                throw new AuditLogException(Path, $"The audit log '{Path}' cannot be locked for appending: {error.Message}", error);
+            }
+            _leased = true;
+            _leaseTakenAt = _time.GetTimestamp();
+            _leaseAppends = 0;
+            bool tailTorn;
+            try
+            {
+                _activeSize = CurrentFile(out tailTorn).Size;
+            }
+            catch
+            {
+                EndLease();
+                throw;
+            }
+            if (!tailTorn) break;
+            // Another writer's lease may cover a write in progress; only with every lease ended is the tail really torn.
+            EndLease();
+            RepairTornTail();
+        }
+        _leaseEnd.Change(LeaseDuration, Timeout.InfiniteTimeSpan);
+    }
+
+    private void RepairTornTail()
+    {
         try
         {
-            using (_sealIntent.Acquire(exclusive: false)) _appendLock.Take(exclusive: false);
+            if (_rotation.TerminateTornTail())
+                _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.TornTailRepaired, Path,
+                    $"The last line of '{Path}' was torn (no final newline, as after a crash); it was terminated so new events start on their own line."));
         }
         catch (IOException error)
         {
-            throw new AuditLogException(Path, $"The audit log '{Path}' cannot be locked for appending: {error.Message}", error);
+            throw new AuditLogException(Path, $"The audit log '{Path}' cannot be opened for writing: {error.Message}", error);
         }
-        _leased = true;
-        _leaseTakenAt = _time.GetTimestamp();
-        _leaseAppends = 0;
-        try
-        {
-            _activeSize = CurrentFile().Size;
-        }
-        catch
-        {
-            EndLease();
-            throw;
-        }
-        _leaseEnd.Change(LeaseDuration, Timeout.InfiniteTimeSpan);
     }
 
     private bool LeaseIsOver() => _leaseAppends >= LeaseAppends || _time.GetElapsedTime(_leaseTakenAt) >= LeaseDuration;
@@ -245,18 +267,23 @@ internal sealed class AuditLogWriter : IDisposable
     /// <summary>
     /// The active file as it is now, (re)opening it when this writer has none yet or its file was
     /// rotated or replaced. Called under the write lock and the shared append lock.
+    /// <paramref name="tailTorn"/> says that the file's last line lacks its newline.
     /// </summary>
-    private FileIdentity CurrentFile()
+    private FileIdentity CurrentFile(out bool tailTorn)
     {
+        tailTorn = false;
         try
         {
             if (_file is not null && NativeFile.IdentityOf(Path) is { } atPath && atPath.SameFileAs(_fileIdentity))
+            {
+                // Another process may have died inside a write since this writer last held the lock:
+                // its fragment must not swallow this writer's next line.
+                tailTorn = _file.EndsWithoutNewline(atPath.Size);
                 return atPath;
+            }
 
             var file = AppendOnlyFile.Open(Path);
-            if (file.TerminateTornTail())
-                _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.TornTailRepaired, Path,
-                    $"The last line of '{Path}' was torn (no final newline, as after a crash); it was terminated so new events start on their own line."));
+            tailTorn = file.EndsWithoutNewline();
             lock (_syncLock)
             {
                 if (_file is not null)

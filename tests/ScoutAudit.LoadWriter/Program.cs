@@ -1,15 +1,19 @@
 using System.Globalization;
 using ScoutAudit.Core;
 
-// Usage: ScoutAudit.LoadWriter <log path> <writer id> <events> <rotation bytes> [rotate every N events (0: never)] [sync: cadence|none|every]
+// Usage: ScoutAudit.LoadWriter <log path> <writer id> <events> <rotation bytes> [rotate every N events (0: never)]
+//        [sync: cadence|none|every] [reason bytes (0: a short reason)]
 // Appends events numbered 0..events-1 in session "<writer id>", and after each append returns
 // prints "ack <n>" on stdout, so a parent that kills this process knows what it acknowledged.
+// When the log cannot be written (a full disk, a file size limit) it prints "failed <n> <message>"
+// for the event that was refused and exits with 3.
 var path = args[0];
 var writer = args[1];
 var count = int.Parse(args[2], CultureInfo.InvariantCulture);
 var rotationBytes = long.Parse(args[3], CultureInfo.InvariantCulture);
 var rotateEvery = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
 var sync = args.Length > 5 ? args[5] : "cadence";
+var reasonBytes = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 0;
 
 var options = new AuditLogOptions
 {
@@ -22,20 +26,31 @@ var options = new AuditLogOptions
     },
     Diagnostics = new StderrDiagnostics(),
 };
+var reason = reasonBytes > 0 ? new string('r', reasonBytes) : "load test event with some padding text";
 var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
+var exitCode = 0;
 using (var log = new AuditLog(path, options))
 {
     for (var i = 0; i < count; i++)
     {
-        log.Append(new AuditEvent("nav") { Extras = [new("writer", JsonValues.From(writer, "writer")), new("n", JsonValues.From(i, "n"))], Reason = "load test event with some padding text" });
+        try
+        {
+            log.Append(new AuditEvent("nav") { Extras = [new("writer", JsonValues.From(writer, "writer")), new("n", JsonValues.From(i, "n"))], Reason = reason });
+        }
+        catch (AuditLogException error)
+        {
+            output.WriteLine($"failed {i} {error.Message}");
+            exitCode = 3;
+            break;
+        }
         output.WriteLine($"ack {i}");
-        if (i % 64 == 0) output.Flush();
+        if (i % 64 == 0 || reasonBytes > 0) output.Flush();
         if (rotateEvery > 0 && i % rotateEvery == rotateEvery - 1) log.Rotate();
     }
 }
-output.WriteLine("done");
+if (exitCode == 0) output.WriteLine("done");
 output.Flush();
-return 0;
+return exitCode;
 
 internal sealed class StderrDiagnostics : IAuditDiagnostics
 {

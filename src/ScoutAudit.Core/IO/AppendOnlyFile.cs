@@ -61,12 +61,21 @@ internal sealed class AppendOnlyFile : IDisposable
     /// </summary>
     public bool TerminateTornTail()
     {
-        var length = Length;
-        if (length == 0) return false;
-        Span<byte> last = stackalloc byte[1];
-        if (RandomAccess.Read(_handle, last, length - 1) != 1 || last[0] == (byte)'\n') return false;
+        if (!EndsWithoutNewline()) return false;
         Append("\n"u8);
         return true;
+    }
+
+    /// <summary>
+    /// True when the file's last byte is not a newline: a torn line, or a write in progress in another
+    /// process (a long write's pages become visible one by one).
+    /// </summary>
+    public bool EndsWithoutNewline(long? knownLength = null)
+    {
+        var length = knownLength ?? Length;
+        if (length == 0) return false;
+        Span<byte> last = stackalloc byte[1];
+        return RandomAccess.Read(_handle, last, length - 1) == 1 && last[0] != (byte)'\n';
     }
 
     /// <summary>Forces what was written to stable storage (fsync / FlushFileBuffers).</summary>

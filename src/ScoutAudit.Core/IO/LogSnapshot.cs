@@ -9,13 +9,14 @@ internal enum SegmentKind
 }
 
 /// <summary>One file of a query's snapshot. Sealed and active files are opened when the snapshot is taken.</summary>
-internal sealed record Segment(string Path, SegmentKind Kind, FileStream? Opened, ArchiveInfo? Index);
+internal sealed record Segment(string Path, SegmentKind Kind, Stream? Opened, ArchiveInfo? Index);
 
 /// <summary>
 /// The files a query reads, oldest first: complete archives, sealed segments whose archive is not
 /// complete, then the active file. Taken under the shared append lock, with the sealed and active
 /// files opened at once, so that a rotation during the query neither hides nor repeats an event:
-/// a file renamed or deleted afterwards is still read through its open handle.
+/// a file renamed or deleted afterwards is still read through its open handle. The active file is
+/// read up to its length at the snapshot, which ends with a complete line: see <see cref="CompleteLength"/>.
 /// </summary>
 internal sealed class LogSnapshot : IDisposable
 {
@@ -26,33 +27,67 @@ internal sealed class LogSnapshot : IDisposable
     public static LogSnapshot Take(LogFiles files)
     {
         using var appendLock = CrossProcessLock.TryOpenExisting(files.AppendLock);
-        using var held = appendLock?.Acquire(exclusive: false);
-
-        var index = ArchiveIndex.Read(files);
         var segments = new List<Segment>();
+        FileStream? active = null;
         try
         {
-            foreach (var rotated in RotatedSegments.List(files))
+            using (appendLock?.Acquire(exclusive: false))
             {
-                if (rotated.HasArchive)
-                {
-                    var path = files.PathOf(rotated.ArchiveFile);
-                    var current = index.TryGetValue(rotated.ArchiveFile, out var entry) && entry.CompressedBytes == Length(path) ? entry : null;
-                    segments.Add(new Segment(path, SegmentKind.Archive, null, current));
-                }
-                else if (rotated.HasSealed && TryOpen(files.PathOf(rotated.SealedFile)) is { } sealedFile)
-                {
-                    segments.Add(new Segment(sealedFile.Name, SegmentKind.Sealed, sealedFile, null));
-                }
+                List(files, segments);
+                active = TryOpen(files.Active);
             }
-            if (TryOpen(files.Active) is { } active) segments.Add(new Segment(files.Active, SegmentKind.Active, active, null));
+            if (active is not null)
+                segments.Add(new Segment(files.Active, SegmentKind.Active, new Prefix(active, CompleteLength(active, files, appendLock)), null));
         }
         catch
         {
+            active?.Dispose();
             foreach (var segment in segments) segment.Opened?.Dispose();
             throw;
         }
         return new LogSnapshot(segments);
+    }
+
+    /// <summary>
+    /// How much of the active file to read: all of it when it ends with a newline. When it does not,
+    /// either a writer is in the middle of a write (whose pages become visible one by one, so a
+    /// reader can meet half a line) or a crash tore the line; the exclusive append lock, taken as a
+    /// sealer takes it, waits for every write in progress to end, and the length then tells which.
+    /// </summary>
+    private static long CompleteLength(FileStream active, LogFiles files, CrossProcessLock? appendLock)
+    {
+        var handle = active.SafeFileHandle;
+        var length = RandomAccess.GetLength(handle);
+        Span<byte> last = stackalloc byte[1];
+        if (length == 0 || appendLock is null || (RandomAccess.Read(handle, last, length - 1) == 1 && last[0] == (byte)'\n')) return length;
+        using var intent = CrossProcessLock.TryOpenExisting(files.SealIntent);
+        using (intent?.Acquire(exclusive: true))
+        using (appendLock.Acquire(exclusive: true))
+            return RandomAccess.GetLength(handle);
+    }
+
+    /// <summary>The archives and sealed segments, oldest first; called under the shared append lock, so no seal happens meanwhile.</summary>
+    private static void List(LogFiles files, List<Segment> segments)
+    {
+        var index = ArchiveIndex.Read(files);
+        foreach (var rotated in RotatedSegments.List(files))
+        {
+            if (rotated.HasArchive)
+            {
+                var path = files.PathOf(rotated.ArchiveFile);
+                var current = index.TryGetValue(rotated.ArchiveFile, out var entry) && entry.CompressedBytes == Length(path) ? entry : null;
+                segments.Add(new Segment(path, SegmentKind.Archive, null, current));
+            }
+            else if (rotated.HasSealed && TryOpen(files.PathOf(rotated.SealedFile)) is { } sealedFile)
+            {
+                segments.Add(new Segment(sealedFile.Name, SegmentKind.Sealed, sealedFile, null));
+            }
+            else if (rotated.HasSealed && File.Exists(files.PathOf(rotated.ArchiveFile)))
+            {
+                // Archived and deleted since the listing: its archive was complete before the segment went.
+                segments.Add(new Segment(files.PathOf(rotated.ArchiveFile), SegmentKind.Archive, null, null));
+            }
+        }
     }
 
     public void Dispose()
@@ -93,6 +128,53 @@ internal sealed class LogSnapshot : IDisposable
         catch (FileNotFoundException)
         {
             return -1;
+        }
+    }
+
+    /// <summary>A read-only view of the first <paramref name="length"/> bytes of a file: what the snapshot saw, not what writers add later.</summary>
+    private sealed class Prefix(FileStream file, long length) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position
+        {
+            get => _position;
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var left = length - _position;
+            if (left <= 0) return 0;
+            var read = file.Read(buffer[..(int)Math.Min(buffer.Length, left)]);
+            _position += read;
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) file.Dispose();
+            base.Dispose(disposing);
         }
     }
 }

@@ -17,10 +17,32 @@ internal sealed class SpendCalculator(SpendGrouping grouping, EventFilter filter
         public void Add(EventSummary e)
         {
             // decimal(double) keeps 15 significant digits: exact for the costs people write.
-            if (e.Cost is { } cost) Cost += (decimal)cost;
+            if (e.Cost is { } cost) Cost = SaturatingAdd(Cost, cost);
             Events++;
-            InputTokens += e.InputTokens ?? 0;
-            OutputTokens += e.OutputTokens ?? 0;
+            InputTokens = SaturatingAdd(InputTokens, e.InputTokens ?? 0);
+            OutputTokens = SaturatingAdd(OutputTokens, e.OutputTokens ?? 0);
+        }
+
+        // A line may hold any number JSON allows (1e300 dollars, 2^63-1 tokens): a total that leaves
+        // the range stays at its limit instead of throwing or wrapping round to the other sign.
+        private static decimal SaturatingAdd(decimal total, double value)
+        {
+            if (value >= (double)decimal.MaxValue) return decimal.MaxValue;
+            if (value <= (double)decimal.MinValue) return decimal.MinValue;
+            try
+            {
+                return total + (decimal)value;
+            }
+            catch (OverflowException)
+            {
+                return value > 0 ? decimal.MaxValue : decimal.MinValue;
+            }
+        }
+
+        private static long SaturatingAdd(long total, long value)
+        {
+            var sum = unchecked(total + value);
+            return ((total ^ sum) & (value ^ sum)) < 0 ? (value > 0 ? long.MaxValue : long.MinValue) : sum;
         }
     }
 

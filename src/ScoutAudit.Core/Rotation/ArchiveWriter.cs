@@ -13,6 +13,20 @@ internal static class ArchiveWriter
     public static ArchiveInfo Compress(string sealedPath, string archivePath, CancellationToken cancellation)
     {
         var temporaryPath = archivePath + ".tmp";
+        try
+        {
+            return Compress(sealedPath, archivePath, temporaryPath, cancellation);
+        }
+        catch
+        {
+            // A half-written archive is of no use, and on a full disk it holds the space the log needs to go on.
+            TryDelete(temporaryPath);
+            throw;
+        }
+    }
+
+    private static ArchiveInfo Compress(string sealedPath, string archivePath, string temporaryPath, CancellationToken cancellation)
+    {
         byte[] digest;
         long uncompressed;
         using (var source = new FileStream(sealedPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0))
@@ -40,6 +54,18 @@ internal static class ArchiveWriter
 
         var (first, last, lines) = Describe(sealedPath, cancellation);
         return new ArchiveInfo(archivePath, new FileInfo(archivePath).Length, first, last, lines, uncompressed, Convert.ToHexString(digest).ToLowerInvariant());
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // The next archiving pass deletes a leftover temporary file.
+        }
     }
 
     /// <summary>Describes an archive that exists but has no index entry (a crash came between rename and index).</summary>

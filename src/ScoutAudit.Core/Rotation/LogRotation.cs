@@ -47,6 +47,24 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
     }
 
     /// <summary>
+    /// Terminates a torn last line of the active file. Done with every writer's lease ended (the
+    /// append lock held exclusive, as sealing holds it), so that a write still in progress, whose
+    /// pages become visible one by one, is never taken for a torn line. Returns true when it did.
+    /// </summary>
+    public bool TerminateTornTail()
+    {
+        using var intent = CrossProcessLock.Open(files.SealIntent);
+        using var appendLock = CrossProcessLock.Open(files.AppendLock);
+        using (intent.Acquire(exclusive: true))
+        using (appendLock.Acquire(exclusive: true))
+        {
+            if (NativeFile.IdentityOf(files.Active) is null) return false; // sealed meanwhile
+            using var active = AppendOnlyFile.Open(files.Active);
+            return active.TerminateTornTail();
+        }
+    }
+
+    /// <summary>
     /// Archives every sealed segment and cleans up after interrupted rotations. Returns the archives it made.
     /// </summary>
     public IReadOnlyList<ArchiveInfo> ArchiveSealed(CancellationToken cancellation)

@@ -18,6 +18,21 @@ internal static class PSInput
         return wrapped.BaseObject is PSCustomObject ? PropertiesOf(wrapped) : wrapped.BaseObject;
     }
 
+    /// <summary>
+    /// The <c>adapt</c> hook for one conversion: the same custom object always becomes the same
+    /// dictionary, so that a custom object that contains itself is refused as the cycle it is.
+    /// </summary>
+    public static Func<object, object?> Adapter()
+    {
+        var adapted = new Dictionary<object, object?>(ReferenceEqualityComparer.Instance);
+        return value =>
+        {
+            if (value is not PSObject { BaseObject: PSCustomObject } wrapped) return Adapt(value);
+            if (!adapted.TryGetValue(wrapped, out var properties)) adapted[wrapped] = properties = PropertiesOf(wrapped);
+            return properties;
+        };
+    }
+
     /// <summary>The fields of a -Property argument: a dictionary's entries or a PSCustomObject's properties.</summary>
     public static IEnumerable<KeyValuePair<object, object?>> Fields(object value)
     {

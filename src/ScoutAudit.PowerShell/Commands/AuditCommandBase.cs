@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Text.RegularExpressions;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Session;
 
@@ -10,7 +11,7 @@ namespace ScoutAudit.PowerShell.Commands;
 /// and turning Core's exceptions and diagnostics into PowerShell's errors, warnings and verbose
 /// messages on the pipeline thread.
 /// </summary>
-public abstract class AuditCommandBase : PSCmdlet, IDisposable
+public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
 
@@ -113,25 +114,35 @@ public abstract class AuditCommandBase : PSCmdlet, IDisposable
         while (diagnostics.TryTake(out var diagnostic))
         {
             if (diagnostic.Kind is AuditDiagnosticKind.LineSkipped or AuditDiagnosticKind.SegmentRead or AuditDiagnosticKind.ArchiveSkipped)
-                WriteVerbose(diagnostic.Message);
+                WriteVerbose(Inert(diagnostic.Message));
             else
-                WriteWarning(diagnostic.Message);
+                WriteWarning(Inert(diagnostic.Message));
         }
     }
+
+    /// <summary>
+    /// A message with every control character, line or paragraph separator and bidirectional
+    /// control replaced by U+FFFD, as the format views show log text: a damaged line's message may
+    /// quote the line, and the host writes warnings and verbose messages to the terminal as they are.
+    /// </summary>
+    private protected static string Inert(string message) => Unsafe().Replace(message, "\uFFFD");
+
+    [GeneratedRegex(@"[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]", RegexOptions.CultureInvariant)]
+    private static partial Regex Unsafe();
 
     /// <summary>One warning for all the lines a query skipped, not one per line.</summary>
     private protected void WriteSkippedLinesSummary(QueryDiagnostics diagnostics, string path)
     {
         var skipped = diagnostics.SkippedLines;
         if (skipped > 0)
-            WriteWarning($"Skipped {skipped} line{(skipped == 1 ? "" : "s")} of '{path}' that {(skipped == 1 ? "is" : "are")} not valid events; run the command with -Verbose to see each one.");
+            WriteWarning(Inert($"Skipped {skipped} line{(skipped == 1 ? "" : "s")} of '{path}' that {(skipped == 1 ? "is" : "are")} not valid events; run the command with -Verbose to see each one."));
     }
 
     /// <summary>What a log's writer reported since a command last looked (possibly from a timer thread), as warnings.</summary>
     private protected void WritePendingDiagnostics(LogEntry entry)
     {
         var (reports, dropped) = entry.Diagnostics.Drain();
-        foreach (var report in reports) WriteWarning(report.Message);
-        if (dropped > 0) WriteWarning($"{dropped} further problems with '{entry.Path}' were reported and not kept.");
+        foreach (var report in reports) WriteWarning(Inert(report.Message));
+        if (dropped > 0) WriteWarning(Inert($"{dropped} further problems with '{entry.Path}' were reported and not kept."));
     }
 }

@@ -80,6 +80,10 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Writes -Config and -Property as given, without replacing secrets (passwords, api keys, tokens) by [REDACTED].</summary>
+    [Parameter]
+    public SwitchParameter NoRedaction { get; set; }
+
     protected override void BeginProcessing() => _entry = LogRegistry.Instance.Get(ResolveLogPath(Path));
 
     protected override void ProcessRecord()
@@ -88,7 +92,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         var auditEvent = BuildEvent();
         try
         {
-            entry.Append(auditEvent);
+            auditEvent = entry.Append(auditEvent, redactSecrets: !NoRedaction);
         }
         catch (AuditLogException error)
         {
@@ -152,7 +156,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
 
     private static JsonElement ConfigObject(object config)
     {
-        if (PSInput.Adapt(config) is not string json) return JsonValues.ObjectFrom(config, StandardFields.Config, PSInput.Adapt);
+        if (PSInput.Adapt(config) is not string json) return JsonValues.ObjectFrom(config, StandardFields.Config, PSInput.Adapter());
         // A JSON text, as a CSV column or a saved snapshot holds it.
         try
         {
@@ -173,7 +177,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
             var name = PSInput.Adapt(key) as string
                 ?? throw new ArgumentException($"-Property has a key of type {key.GetType().FullName} ({key}); field names must be strings.", key.ToString());
             EventFieldRules.ExtraFieldName(name);
-            fields.Add(new(name, JsonValues.From(value, name, PSInput.Adapt)));
+            fields.Add(new(name, JsonValues.From(value, name, PSInput.Adapter())));
         }
         return fields;
     }

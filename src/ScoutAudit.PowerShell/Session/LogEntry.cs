@@ -57,19 +57,20 @@ internal sealed class LogEntry
     }
 
     /// <summary>
-    /// Appends the event. A concurrent Close (another runspace, Remove-Module) can dispose the log
+    /// Appends the event, its secrets redacted unless <paramref name="redactSecrets"/> is false, and
+    /// returns it as written. A concurrent Close (another runspace, Remove-Module) can dispose the log
     /// between fetching and appending; Core refuses before writing anything then, so the append is
     /// retried once on a freshly opened log.
     /// </summary>
-    public void Append(Core.AuditEvent auditEvent)
+    public Core.AuditEvent Append(Core.AuditEvent auditEvent, bool redactSecrets)
     {
         try
         {
-            Log.Append(auditEvent);
+            return Log.Append(auditEvent, redactSecrets);
         }
         catch (ObjectDisposedException)
         {
-            Log.Append(auditEvent);
+            return Log.Append(auditEvent, redactSecrets);
         }
     }
 

@@ -14,20 +14,41 @@ public sealed class LoadWriterProcess : IDisposable
     private readonly System.Text.StringBuilder _errors = new();
     private readonly Task _stdout;
     private readonly Task _stderr;
+    private bool _ended;
 
-    public LoadWriterProcess(string logPath, string writer, int events, long rotationBytes, int rotateEvery = 0)
+    /// <param name="logPath">The log to append to.</param>
+    /// <param name="writer">The writer's id, stored in each event's "writer" field and used as its session.</param>
+    /// <param name="events">How many events to append.</param>
+    /// <param name="rotationBytes">The rotation size.</param>
+    /// <param name="rotateEvery">Rotate after every this many events (0: only by size).</param>
+    /// <param name="sync">cadence, none or every.</param>
+    /// <param name="reasonBytes">Length of each event's reason (0: a short one); long lines make a write span many pages.</param>
+    /// <param name="shellPrefix">
+    /// Shell commands run before the writer replaces the shell (exec), such as <c>ulimit -f 64</c> or
+    /// <c>umask 000</c>; null starts the writer directly.
+    /// </param>
+    public LoadWriterProcess(string logPath, string writer, int events, long rotationBytes, int rotateEvery = 0,
+        string sync = "cadence", int reasonBytes = 0, string? shellPrefix = null)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(shellPrefix is null ? dotnet : "/bin/bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (shellPrefix is not null)
+        {
+            // bash -c '<prefix>; exec "$0" "$@"' dotnet <arguments>: the writer is the shell's own process, so Kill reaches it.
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"{shellPrefix}; exec \"$0\" \"$@\"");
+            start.ArgumentList.Add(dotnet);
+        }
         foreach (var argument in new[]
                  {
                      Path.Combine(AppContext.BaseDirectory, "ScoutAudit.LoadWriter.dll"), logPath, writer,
                      events.ToString(CultureInfo.InvariantCulture), rotationBytes.ToString(CultureInfo.InvariantCulture),
-                     rotateEvery.ToString(CultureInfo.InvariantCulture),
+                     rotateEvery.ToString(CultureInfo.InvariantCulture), sync, reasonBytes.ToString(CultureInfo.InvariantCulture),
                  })
             start.ArgumentList.Add(argument);
         Writer = writer;
@@ -52,6 +73,28 @@ public sealed class LoadWriterProcess : IDisposable
     }
 
     public string Errors => _errors.ToString();
+
+    /// <summary>The "failed &lt;n&gt; &lt;message&gt;" line of a writer whose log could not be written, or null.</summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>
+    /// Waits until the writer has acknowledged at least <paramref name="count"/> events; false when it
+    /// ended first. The timeout only guards against a hung writer.
+    /// </summary>
+    public bool WaitForAcknowledged(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        lock (_acknowledged)
+        {
+            while (_acknowledged.Count < count && !_ended)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero) throw new TimeoutException($"writer {Writer} acknowledged {_acknowledged.Count} of {count} events in {timeout}: {Errors}");
+                Monitor.Wait(_acknowledged, left);
+            }
+            return _acknowledged.Count >= count;
+        }
+    }
 
     public void WaitForExit(TimeSpan timeout)
     {
@@ -85,8 +128,20 @@ public sealed class LoadWriterProcess : IDisposable
         while (_process.StandardOutput.ReadLine() is { } line)
         {
             if (line == "done") Finished = true;
+            else if (line.StartsWith("failed ", StringComparison.Ordinal)) Failure = line;
             else if (line.StartsWith("ack ", StringComparison.Ordinal))
-                lock (_acknowledged) _acknowledged.Add(int.Parse(line.AsSpan(4), CultureInfo.InvariantCulture));
+            {
+                lock (_acknowledged)
+                {
+                    _acknowledged.Add(int.Parse(line.AsSpan(4), CultureInfo.InvariantCulture));
+                    Monitor.PulseAll(_acknowledged);
+                }
+            }
+        }
+        lock (_acknowledged)
+        {
+            _ended = true;
+            Monitor.PulseAll(_acknowledged);
         }
     }
 }

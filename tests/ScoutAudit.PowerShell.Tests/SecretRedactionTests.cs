@@ -1,0 +1,79 @@
+using ScoutAudit.PowerShell.Tests.Support;
+
+namespace ScoutAudit.PowerShell.Tests;
+
+/// <summary>Secrets given to Write-ScoutAudit in -Config and -Property never reach the disk, unless -NoRedaction says so.</summary>
+public sealed class SecretRedactionTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+    private readonly ModuleSession _session = new();
+
+    public void Dispose()
+    {
+        _session.Run("Close-ScoutAuditLog -Path $p", new { p = Log });
+        _session.Dispose();
+        _temp.Dispose();
+    }
+
+    private string Log => _temp.File("audit.jsonl");
+
+    private const string Secrets = """
+        -Config ([ordered]@{
+            model = 'gpt-4o'; max_tokens = 512; input_tokens = 42; output_tokens = 28; token_count = 3; tokenizer = 'o200k'; passage = 'text'
+            api_key = 'sk-proj-0123456789abcdefghijklmnop'; password = 'hunter2'; client_secret = 'cs-1'
+            headers = [ordered]@{ Authorization = 'Bearer abc.def.ghi0123456789' }
+            dsn = 'Server=db;User Id=sa;Password=hunter2;'
+        }) -Property ([ordered]@{ apiKey = 'k-123'; access_token = 'at-456'; refresh_token = 'rt-789'; note = 'use ghp_0123456789abcdefghijklmnopqrstuvwxyzAB'; ticket = 'T-1' })
+        """;
+
+    [Fact]
+    public void SecretsInConfigAndPropertyAreRedactedAndOrdinaryFieldsKept()
+    {
+        _session.Invoke($"Write-ScoutAudit nav {Secrets} -Path $p", new { p = Log });
+
+        var line = Assert.Single(File.ReadAllLines(Log));
+        Assert.EndsWith(
+            "\"config\": {\"model\": \"gpt-4o\", \"max_tokens\": 512, \"input_tokens\": 42, \"output_tokens\": 28, \"token_count\": 3, \"tokenizer\": \"o200k\", " +
+            "\"passage\": \"text\", \"api_key\": \"[REDACTED]\", \"password\": \"[REDACTED]\", \"client_secret\": \"[REDACTED]\", " +
+            "\"headers\": {\"Authorization\": \"[REDACTED]\"}, \"dsn\": \"Server=db;User Id=sa;Password=[REDACTED];\"}, " +
+            "\"apiKey\": \"[REDACTED]\", \"access_token\": \"[REDACTED]\", \"refresh_token\": \"[REDACTED]\", \"note\": \"use [REDACTED]\", \"ticket\": \"T-1\"}",
+            line);
+        foreach (var secret in new[] { "sk-proj", "hunter2", "cs-1", "abc.def", "k-123", "at-456", "rt-789", "ghp_" })
+            Assert.DoesNotContain(secret, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoRedactionWritesTheValuesAsGiven()
+    {
+        _session.Invoke($"Write-ScoutAudit nav {Secrets} -NoRedaction -Path $p", new { p = Log });
+
+        var line = Assert.Single(File.ReadAllLines(Log));
+        Assert.DoesNotContain("[REDACTED]", line, StringComparison.Ordinal);
+        Assert.Contains("\"api_key\": \"sk-proj-0123456789abcdefghijklmnop\"", line, StringComparison.Ordinal);
+        Assert.Contains("\"dsn\": \"Server=db;User Id=sa;Password=hunter2;\"", line, StringComparison.Ordinal);
+        Assert.Contains("\"access_token\": \"at-456\"", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConfigGivenAsJsonTextOrFromThePipelineIsRedactedToo()
+    {
+        _session.Invoke("""
+            Write-ScoutAudit nav -Config '{"token": "t-1", "max_tokens": 5}' -Path $p
+            [pscustomobject]@{ Event = 'brief'; Config = [pscustomobject]@{ passwd = 'p-2'; tokens = 9 } } | Write-ScoutAudit -Path $p
+            """, new { p = Log });
+
+        var lines = File.ReadAllLines(Log);
+        Assert.EndsWith("\"config\": {\"token\": \"[REDACTED]\", \"max_tokens\": 5}}", lines[0]);
+        Assert.EndsWith("\"config\": {\"passwd\": \"[REDACTED]\", \"tokens\": 9}}", lines[1]);
+    }
+
+    [Fact]
+    public void PassThruReturnsTheEventAsWrittenWithItsSecretsRedacted()
+    {
+        var written = Assert.Single(_session.Invoke("Write-ScoutAudit nav -Config @{ api_key = 'sk-x'; max_tokens = 1 } -Property @{ token = 't' } -PassThru -Path $p", new { p = Log }));
+
+        Assert.Equal("[REDACTED]", _session.Invoke("$e.Config.api_key", new { e = written }).Single().ToString());
+        Assert.Equal(1L, _session.Invoke("$e.Config.max_tokens", new { e = written }).Single().BaseObject);
+        Assert.Equal("[REDACTED]", written.Properties["token"].Value);
+    }
+}
