@@ -30,6 +30,14 @@ public sealed class FormatViewTests : IDisposable
     }
 
     [Fact]
+    public void SmallCostsShowAsDecimalsNotInExponentForm()
+    {
+        _session.Invoke("Write-ScoutAudit nav -Cost 0.000003 -Path $p; Get-ScoutAuditEvent -Path $p | Out-Default", new { p = Log });
+        Assert.Contains(" 0.000003 ", _session.Host.Text);
+        Assert.DoesNotContain("E-06", _session.Host.Text);
+    }
+
+    [Fact]
     public void EscapeSequencesFromTheLogNeverReachTheConsole()
     {
         // JSON escapes, as the original writes control characters.
