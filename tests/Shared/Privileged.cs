@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 
-namespace ScoutAudit.Core.Tests.Support;
+namespace ScoutAudit.Testing;
 
 /// <summary>
 /// Real faults need a privileged Linux process: the tests run as root here, and root ignores

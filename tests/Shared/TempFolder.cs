@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 
-namespace ScoutAudit.Shell.Tests.Support;
+namespace ScoutAudit.Testing;
 
-/// <summary>A fresh directory named after the calling test, removed on dispose.</summary>
+/// <summary>A fresh directory named after the calling test, removed on dispose. Shared by every test project.</summary>
 public sealed class TempFolder : IDisposable
 {
     public TempFolder([CallerMemberName] string test = "", [CallerFilePath] string file = "")
     {
-        FullPath = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "scoutaudit-shell-tests",
+        FullPath = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "scoutaudit-tests",
             System.IO.Path.GetFileNameWithoutExtension(file), $"{test}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(FullPath);
     }
@@ -20,7 +20,7 @@ public sealed class TempFolder : IDisposable
     /// <summary>Writes <paramref name="text"/> to a file in the folder and returns its path.</summary>
     public string Write(string name, string text)
     {
-        string path = File(name);
+        var path = File(name);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         System.IO.File.WriteAllText(path, text);
         return path;

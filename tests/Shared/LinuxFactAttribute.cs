@@ -1,10 +1,10 @@
-namespace ScoutAudit.Core.Tests.Support;
+namespace ScoutAudit.Testing;
 
 /// <summary>A fact that needs Linux behaviour (device files, errno values); reported as skipped elsewhere.</summary>
 public sealed class LinuxFactAttribute : FactAttribute
 {
     public LinuxFactAttribute()
     {
-        if (!OperatingSystem.IsLinux()) Skip = "needs Linux (device files such as /dev/full and /dev/null)";
+        if (!OperatingSystem.IsLinux()) Skip = "needs Linux (device files, errno values, Unix file modes)";
     }
 }
