@@ -2,29 +2,17 @@ using ScoutAudit.PowerShell.Tests.Support;
 
 namespace ScoutAudit.PowerShell.Tests;
 
-public sealed class FormatViewTests : IDisposable
+public sealed class FormatViewTests : ModuleLogTest
 {
-    private readonly TempFolder _temp = new();
-    private readonly ModuleSession _session = new();
-
-    public void Dispose()
-    {
-        _session.Run("Close-ScoutAuditLog -Path $p", new { p = Log });
-        _session.Dispose();
-        _temp.Dispose();
-    }
-
-    private string Log => _temp.File("audit.jsonl");
-
     private static string[] HeaderOf(string text) =>
         text.Split('\n').First(line => line.Trim().Length > 0).Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact]
     public void EventsShowAsATableWithTheDefaultColumns()
     {
-        _session.Invoke("Write-ScoutAudit nav -Cost 0.5 -Model llama -InputTokens 42 -OutputTokens 28 -Reason because -Path $p; Get-ScoutAuditEvent -Path $p | Out-Default", new { p = Log });
+        Session.Invoke("Write-ScoutAudit nav -Cost 0.5 -Model llama -InputTokens 42 -OutputTokens 28 -Reason because -Path $p; Get-ScoutAuditEvent -Path $p | Out-Default", new { p = Log });
 
-        var text = _session.Host.Text;
+        var text = Session.Host.Text;
         Assert.Equal(["Timestamp", "Event", "Model", "Cost", "InputTokens", "OutputTokens", "Reason"], HeaderOf(text));
         Assert.Matches(@"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} nav\s+llama\s+0\.5\s+42\s+28 because", text);
     }
@@ -32,9 +20,9 @@ public sealed class FormatViewTests : IDisposable
     [Fact]
     public void SmallCostsShowAsDecimalsNotInExponentForm()
     {
-        _session.Invoke("Write-ScoutAudit nav -Cost 0.000003 -Path $p; Get-ScoutAuditEvent -Path $p | Out-Default", new { p = Log });
-        Assert.Contains(" 0.000003 ", _session.Host.Text);
-        Assert.DoesNotContain("E-06", _session.Host.Text);
+        Session.Invoke("Write-ScoutAudit nav -Cost 0.000003 -Path $p; Get-ScoutAuditEvent -Path $p | Out-Default", new { p = Log });
+        Assert.Contains(" 0.000003 ", Session.Host.Text);
+        Assert.DoesNotContain("E-06", Session.Host.Text);
     }
 
     [Fact]
@@ -44,11 +32,11 @@ public sealed class FormatViewTests : IDisposable
         File.WriteAllText(Log,
             "{\"ts\": \"2026-02-13T14:30:22.123Z\", \"event\": \"nav\", \"session_id\": \"s\", \"model\": \"\\u001b[2J\", \"reason\": \"\\u001b]0;pwned\\u0007\\u001b[31mred\\u202Eevil\"}\n");
 
-        _session.Invoke("Get-ScoutAuditEvent -Path $p | Out-Default; Get-ScoutSpend -By Model -Path $p | Out-Default", new { p = Log });
+        Session.Invoke("Get-ScoutAuditEvent -Path $p | Out-Default; Get-ScoutSpend -By Model -Path $p | Out-Default", new { p = Log });
 
         // PowerShell colours the table headers itself; only the log's own sequences must be gone.
         // Ordinal: culture comparison ignores control characters and would match "]0;" alone.
-        var raw = _session.Host.RawText;
+        var raw = Session.Host.RawText;
         Assert.DoesNotContain("\u001b]0;", raw, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[2J", raw, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[31m", raw, StringComparison.Ordinal);
@@ -61,8 +49,8 @@ public sealed class FormatViewTests : IDisposable
     [Fact]
     public void SpendAccuracyAndLogInfoHaveTheirTableViews()
     {
-        _session.Invoke("Get-ScoutSpend -Path $p | Out-Default", new { p = Log });
-        Assert.Equal(["Group", "Cost", "Events", "InputTokens", "OutputTokens", "Since", "Until"], HeaderOf(_session.Host.Text));
+        Session.Invoke("Get-ScoutSpend -Path $p | Out-Default", new { p = Log });
+        Assert.Equal(["Group", "Cost", "Events", "InputTokens", "OutputTokens", "Since", "Until"], HeaderOf(Session.Host.Text));
 
         using var accuracy = new ModuleSession();
         accuracy.Invoke("Get-ScoutAccuracy -Path $p | Out-Default", new { p = Log });

@@ -3,20 +3,8 @@ using ScoutAudit.PowerShell.Tests.Support;
 
 namespace ScoutAudit.PowerShell.Tests;
 
-public sealed class GetScoutAuditEventTests : IDisposable
+public sealed class GetScoutAuditEventTests : ModuleLogTest
 {
-    private readonly TempFolder _temp = new();
-    private readonly ModuleSession _session = new();
-
-    public void Dispose()
-    {
-        _session.Run("Close-ScoutAuditLog -Path $p", new { p = Log });
-        _session.Dispose();
-        _temp.Dispose();
-    }
-
-    private string Log => _temp.File("audit.jsonl");
-
     [Fact]
     public void TheTestProcessRunsFarFromUtc()
     {
@@ -35,7 +23,7 @@ public sealed class GetScoutAuditEventTests : IDisposable
             LogLines.Line("nav", now.AddMinutes(-1), model: "recent-2"),
             LogLines.Line("nav", now.AddHours(13), model: "future"));
 
-        var found = _session.Invoke("Get-ScoutAuditEvent -Path $p -Since ([datetime]::Now.AddHours(-1)) | Where Event -eq nav", new { p = Log });
+        var found = Session.Invoke("Get-ScoutAuditEvent -Path $p -Since ([datetime]::Now.AddHours(-1)) | Where Event -eq nav", new { p = Log });
 
         Assert.Equal(["recent-1", "recent-2", "future"], found.Select(e => (string)e.Properties["Model"].Value));
     }
@@ -46,7 +34,7 @@ public sealed class GetScoutAuditEventTests : IDisposable
         var now = DateTimeOffset.UtcNow;
         LogLines.Append(Log, LogLines.Line("nav", now.AddHours(-2), model: "old"), LogLines.Line("nav", now.AddMinutes(-10), model: "new"));
 
-        var result = _session.Invoke("""
+        var result = Session.Invoke("""
             $events = Get-ScoutAuditEvent -Path $p
             $hourAgo = [datetime]::Now.AddHours(-1)
             @($events | Where-Object { $_.Timestamp -gt $hourAgo }).Model
@@ -65,7 +53,7 @@ public sealed class GetScoutAuditEventTests : IDisposable
         var at = new DateTimeOffset(2026, 2, 13, 14, 30, 22, 123, TimeSpan.Zero);
         LogLines.Append(Log, LogLines.Line("nav", at));
 
-        var e = Assert.Single(_session.Invoke("Get-ScoutAuditEvent -Path $p", new { p = Log }));
+        var e = Assert.Single(Session.Invoke("Get-ScoutAuditEvent -Path $p", new { p = Log }));
 
         var timestamp = (DateTime)e.Properties["Timestamp"].Value;
         Assert.Equal(DateTimeKind.Local, timestamp.Kind);
@@ -85,7 +73,7 @@ public sealed class GetScoutAuditEventTests : IDisposable
             LogLines.Line("nav", now.AddMinutes(-20), model: "a", session: "s2"),
             LogLines.Line("nav", now.AddMinutes(-10), model: "a", session: "s1"));
 
-        var found = _session.Invoke(
+        var found = Session.Invoke(
             "Get-ScoutAuditEvent nav, deep -SessionId s1 -Model a -Until ([datetime]::Now.AddMinutes(-15)) -Path $p | ForEach-Object { $_.Event + '@' + $_.Model }",
             new { p = Log });
 
@@ -98,7 +86,7 @@ public sealed class GetScoutAuditEventTests : IDisposable
         var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < 6; i++) LogLines.Append(Log, LogLines.Line(i % 2 == 0 ? "nav" : "skip", now.AddMinutes(i - 10), model: $"m{i}"));
 
-        var found = _session.Invoke("(Get-ScoutAuditEvent nav -Last 2 -Path $p).Model", new { p = Log });
+        var found = Session.Invoke("(Get-ScoutAuditEvent nav -Last 2 -Path $p).Model", new { p = Log });
 
         Assert.Equal(["m2", "m4"], found.Select(o => o.ToString()));
     }
@@ -108,7 +96,7 @@ public sealed class GetScoutAuditEventTests : IDisposable
     {
         File.WriteAllText(Log, "{\"ts\": \"2026-02-13T14:30:22.123Z\", \"event\": \"nav\", \"session_id\": \"s\", \"input_t\": 3, \"duration_ms\": 4.5, \"config\": {\"t\": 0.2, \"tags\": [\"x\"]}, \"ticket\": \"T-1\", \"n\": 5}\n");
 
-        var e = Assert.Single(_session.Invoke("Get-ScoutAuditEvent -Path $p", new { p = Log }));
+        var e = Assert.Single(Session.Invoke("Get-ScoutAuditEvent -Path $p", new { p = Log }));
 
         Assert.Equal("T-1", e.Properties["ticket"].Value);
         Assert.Equal(5L, e.Properties["n"].Value);
@@ -124,9 +112,9 @@ public sealed class GetScoutAuditEventTests : IDisposable
     public void EventsReadBackBindToWriteScoutAudit()
     {
         File.WriteAllText(Log, "{\"ts\": \"2026-02-13T14:30:22.123Z\", \"event\": \"nav\", \"session_id\": \"s\", \"cost\": 0.5, \"input_t\": 3, \"config\": {\"t\": 0.2}}\n");
-        var copy = _temp.File("copy.jsonl");
+        var copy = Temp.File("copy.jsonl");
 
-        _session.Invoke("Get-ScoutAuditEvent -Path $p | Write-ScoutAudit -Path $copy; Close-ScoutAuditLog -Path $copy", new { p = Log, copy });
+        Session.Invoke("Get-ScoutAuditEvent -Path $p | Write-ScoutAudit -Path $copy; Close-ScoutAuditLog -Path $copy", new { p = Log, copy });
 
         Assert.EndsWith("\"event\": \"nav\", \"session_id\": \"s\", \"cost\": 0.5, \"input_t\": 3, \"config\": {\"t\": 0.2}}", File.ReadAllText(copy).TrimEnd('\n'));
     }
@@ -137,7 +125,7 @@ public sealed class GetScoutAuditEventTests : IDisposable
         var now = DateTimeOffset.UtcNow;
         LogLines.Append(Log, LogLines.Line("nav", now), "not json\n", "[1, 2]\n", "{\"event\": \"nav\"}\n", LogLines.Line("nav", now));
 
-        var result = _session.Run("Get-ScoutAuditEvent -Path $p -Verbose", new { p = Log });
+        var result = Session.Run("Get-ScoutAuditEvent -Path $p -Verbose", new { p = Log });
 
         Assert.Equal(2, result.Output.Count);
         var warning = Assert.Single(result.Warnings);
@@ -150,7 +138,7 @@ public sealed class GetScoutAuditEventTests : IDisposable
     [Fact]
     public void AMissingLogHasNoEvents()
     {
-        var result = _session.Run("Get-ScoutAuditEvent -Path $p", new { p = _temp.File("missing.jsonl") });
+        var result = Session.Run("Get-ScoutAuditEvent -Path $p", new { p = Temp.File("missing.jsonl") });
 
         Assert.Empty(result.Output);
         Assert.Empty(result.Errors);
@@ -160,7 +148,7 @@ public sealed class GetScoutAuditEventTests : IDisposable
     [Fact]
     public void SinceAfterUntilIsInvalidTimeWindow()
     {
-        var error = _session.Run("Get-ScoutAuditEvent -Since ([datetime]::Now) -Until ([datetime]::Now.AddHours(-1)) -Path $p", new { p = Log }).SingleError();
+        var error = Session.Run("Get-ScoutAuditEvent -Since ([datetime]::Now) -Until ([datetime]::Now.AddHours(-1)) -Path $p", new { p = Log }).SingleError();
 
         Assert.StartsWith("InvalidTimeWindow,", error?.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, error!.CategoryInfo.Category);
@@ -174,7 +162,7 @@ public sealed class GetScoutAuditEventTests : IDisposable
         File.WriteAllText(Log, "");
         File.SetUnixFileMode(Log, UnixFileMode.None);
 
-        var error = _session.Run("Get-ScoutAuditEvent -Path $p", new { p = Log }).SingleError();
+        var error = Session.Run("Get-ScoutAuditEvent -Path $p", new { p = Log }).SingleError();
 
         Assert.StartsWith("AuditLogReadFailed,", error?.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ReadError, error!.CategoryInfo.Category);
@@ -185,9 +173,9 @@ public sealed class GetScoutAuditEventTests : IDisposable
     {
         LogLines.Append(Log, LogLines.Line("nav", DateTimeOffset.UtcNow));
 
-        Assert.Single(_session.Invoke("$p | Get-ScoutAuditEvent", new { p = Log }));
-        Assert.Single(_session.Invoke("[pscustomobject]@{ Path = $p } | Get-ScoutAuditEvent", new { p = Log }));
-        Assert.Single(_session.Invoke("[pscustomobject]@{ PSPath = 'Microsoft.PowerShell.Core\\FileSystem::' + $p } | Get-ScoutAuditEvent", new { p = Log }));
+        Assert.Single(Session.Invoke("$p | Get-ScoutAuditEvent", new { p = Log }));
+        Assert.Single(Session.Invoke("[pscustomobject]@{ Path = $p } | Get-ScoutAuditEvent", new { p = Log }));
+        Assert.Single(Session.Invoke("[pscustomobject]@{ PSPath = 'Microsoft.PowerShell.Core\\FileSystem::' + $p } | Get-ScoutAuditEvent", new { p = Log }));
     }
 
     [Fact]
@@ -199,7 +187,7 @@ public sealed class GetScoutAuditEventTests : IDisposable
         {
             for (var i = 0; i < 400_000; i++) writer.Write(line);
         }
-        using var shell = System.Management.Automation.PowerShell.Create(_session.Runspace);
+        using var shell = System.Management.Automation.PowerShell.Create(Session.Runspace);
         shell.AddScript("Get-ScoutAuditEvent no_such_type -Path $args[0]").AddArgument(Log);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -9,7 +9,7 @@ namespace ScoutAudit.PowerShell.Tests;
 /// bidi overrides): stored escaped, read back unchanged, and never sent to the console, neither by
 /// the default table view, nor by the list view, nor in warnings and verbose messages.
 /// </summary>
-public sealed class HostileTextTests : IDisposable
+public sealed class HostileTextTests : ModuleLogTest
 {
     private const string Red = "\u001b[31mred\u001b[0m";
     private const string Title = "\u001b]0;pwned\u0007";
@@ -19,23 +19,12 @@ public sealed class HostileTextTests : IDisposable
 
     private static readonly string[] Hostile = [Red, Title, Forged, Separators, Bidi];
 
-    private readonly TempFolder _temp = new();
-    private readonly ModuleSession _session = new();
-
-    public void Dispose()
-    {
-        _session.Run("Close-ScoutAuditLog -Path $p", new { p = Log });
-        _session.Dispose();
-        _temp.Dispose();
-    }
-
-    private string Log => _temp.File("audit.jsonl");
 
     private void WriteHostileEvents()
     {
         foreach (var text in Hostile)
         {
-            _session.Invoke("Write-ScoutAudit nav -Model $t -Reason $t -Files $t, 'b.py' -Config @{ note = $t } -Property @{ extra = $t } -Path $p; Close-ScoutAuditLog -Path $p",
+            Session.Invoke("Write-ScoutAudit nav -Model $t -Reason $t -Files $t, 'b.py' -Config @{ note = $t } -Property @{ extra = $t } -Path $p; Close-ScoutAuditLog -Path $p",
                 new { t = text, p = Log });
         }
     }
@@ -73,11 +62,11 @@ public sealed class HostileTextTests : IDisposable
         Assert.Equal(Hostile.Length, File.ReadAllLines(Log).Length);
         Assert.DoesNotContain(File.ReadAllLines(Log), l => l.Contains("\"event\": \"forged\"", StringComparison.Ordinal) && l.StartsWith("{\"ts\": \"2026-02-13T14:30:22.123Z\"", StringComparison.Ordinal));
 
-        var read = _session.Invoke("Get-ScoutAuditEvent -Path $p", new { p = Log });
+        var read = Session.Invoke("Get-ScoutAuditEvent -Path $p", new { p = Log });
         Assert.Equal(Hostile, read.Select(e => (string)e.Properties["Reason"].Value));
         Assert.Equal(Hostile, read.Select(e => (string)e.Properties["Model"].Value));
         Assert.Equal(Hostile, read.Select(e => (string)e.Properties["extra"].Value));
-        Assert.Equal(Hostile, _session.Invoke("Get-ScoutAuditEvent -Path $p | ForEach-Object { $_.Config.note }", new { p = Log }).Select(o => o.ToString()));
+        Assert.Equal(Hostile, Session.Invoke("Get-ScoutAuditEvent -Path $p | ForEach-Object { $_.Config.note }", new { p = Log }).Select(o => o.ToString()));
     }
 
     [Fact]
@@ -85,9 +74,9 @@ public sealed class HostileTextTests : IDisposable
     {
         WriteHostileEvents();
 
-        _session.Invoke("Get-ScoutAuditEvent -Path $p | Out-Default; Get-ScoutSpend -By Model -Path $p | Out-Default", new { p = Log });
+        Session.Invoke("Get-ScoutAuditEvent -Path $p | Out-Default; Get-ScoutSpend -By Model -Path $p | Out-Default", new { p = Log });
 
-        var console = FromTheLog(_session.Host, _session.Runspace);
+        var console = FromTheLog(Session.Host, Session.Runspace);
         AssertInert(console);
         Assert.Contains("\uFFFD[31mred\uFFFD[0m", console, StringComparison.Ordinal); // shown, defused
         Assert.Contains("\uFFFD]0;pwned\uFFFD", console, StringComparison.Ordinal);
@@ -119,7 +108,7 @@ public sealed class HostileTextTests : IDisposable
             "{\"ts\": \"2026-02-13T14:30:22.123Z\", \"event\": \"nav\", \"session_id\": \"s\", \"cost\": \"\\u001b[31m\"}\n" +
             "{\"ts\": \"2026-02-13T14:30:22.123Z\", \"event\": \"nav\", \"session_id\": \"s\"}\n");
 
-        var result = _session.Run("Get-ScoutAuditEvent -Path $p -Verbose; Get-ScoutSpend -Path $p -Verbose", new { p = Log });
+        var result = Session.Run("Get-ScoutAuditEvent -Path $p -Verbose; Get-ScoutSpend -Path $p -Verbose", new { p = Log });
 
         Assert.Equal(2, result.Output.Count);
         Assert.Equal(2, result.Warnings.Count);

@@ -3,22 +3,10 @@ using ScoutAudit.PowerShell.Tests.Support;
 
 namespace ScoutAudit.PowerShell.Tests;
 
-public sealed class InvokeScoutAuditRotateTests : IDisposable
+public sealed class InvokeScoutAuditRotateTests : ModuleLogTest
 {
-    private readonly TempFolder _temp = new();
-    private readonly ModuleSession _session = new();
-
-    public void Dispose()
-    {
-        _session.Run("Close-ScoutAuditLog -Path $p", new { p = Log });
-        _session.Dispose();
-        _temp.Dispose();
-    }
-
-    private string Log => _temp.File("audit.jsonl");
-
     private string[] Disk() =>
-        Directory.GetFiles(_temp.FullPath).Order(StringComparer.Ordinal)
+        Directory.GetFiles(Temp.FullPath).Order(StringComparer.Ordinal)
             .Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length} {File.GetLastWriteTimeUtc(f):O}").ToArray();
 
     [Fact]
@@ -27,27 +15,27 @@ public sealed class InvokeScoutAuditRotateTests : IDisposable
         LogLines.Append(Log, LogLines.Line("nav", DateTimeOffset.UtcNow), LogLines.Line("nav", DateTimeOffset.UtcNow));
         var before = Disk();
 
-        var result = _session.Run("Invoke-ScoutAuditRotate -Path $p -WhatIf", new { p = Log });
+        var result = Session.Run("Invoke-ScoutAuditRotate -Path $p -WhatIf", new { p = Log });
 
         Assert.Empty(result.Output);
         Assert.Equal(before, Disk());
-        Assert.Contains($"What if: Performing the operation \"Seal the active file and archive it (gzip) beside it\" on target \"{Log}\".", _session.Host.Text);
+        Assert.Contains($"What if: Performing the operation \"Seal the active file and archive it (gzip) beside it\" on target \"{Log}\".", Session.Host.Text);
     }
 
     [Fact]
     public void RotateArchivesTheActiveFileAndQueriesStillSeeEveryEvent()
     {
-        _session.Invoke("Write-ScoutAudit nav -Cost 1 -Path $p; Write-ScoutAudit nav -Cost 2 -Path $p", new { p = Log });
+        Session.Invoke("Write-ScoutAudit nav -Cost 1 -Path $p; Write-ScoutAudit nav -Cost 2 -Path $p", new { p = Log });
 
-        var archive = Assert.Single(_session.Invoke("Invoke-ScoutAuditRotate -Path $p -Confirm:$false", new { p = Log }));
-        _session.Invoke("Write-ScoutAudit nav -Cost 4 -Path $p", new { p = Log });
+        var archive = Assert.Single(Session.Invoke("Invoke-ScoutAuditRotate -Path $p -Confirm:$false", new { p = Log }));
+        Session.Invoke("Write-ScoutAudit nav -Cost 4 -Path $p", new { p = Log });
 
         Assert.Equal("ScoutAudit.ArchiveInfo", archive.BaseObject.GetType().FullName);
         Assert.Matches(new Regex(@"audit_\d{8}_\d{6}.*\.jsonl\.gz$"), (string)archive.Properties["Path"].Value);
         Assert.True(File.Exists((string)archive.Properties["Path"].Value));
         Assert.Equal(2L, archive.Properties["Lines"].Value);
-        Assert.Equal(7m, _session.Invoke("(Get-ScoutSpend -Path $p).Cost", new { p = Log })[0].BaseObject);
-        var info = Assert.Single(_session.Invoke("Get-ScoutAuditLog -Path $p", new { p = Log }));
+        Assert.Equal(7m, Session.Invoke("(Get-ScoutSpend -Path $p).Cost", new { p = Log })[0].BaseObject);
+        var info = Assert.Single(Session.Invoke("Get-ScoutAuditLog -Path $p", new { p = Log }));
         Assert.Equal(1, info.Properties["Archives"].Value);
         Assert.Equal(new FileInfo((string)archive.Properties["Path"].Value).Length, info.Properties["ArchiveBytes"].Value);
     }
@@ -55,7 +43,7 @@ public sealed class InvokeScoutAuditRotateTests : IDisposable
     [Fact]
     public void RotatingAnEmptyLogReturnsNothing()
     {
-        var result = _session.Run("Invoke-ScoutAuditRotate -Path $p -Verbose", new { p = Log });
+        var result = Session.Run("Invoke-ScoutAuditRotate -Path $p -Verbose", new { p = Log });
 
         Assert.Empty(result.Output);
         Assert.Empty(result.Errors);

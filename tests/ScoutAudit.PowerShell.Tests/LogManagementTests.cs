@@ -3,21 +3,9 @@ using ScoutAudit.PowerShell.Tests.Support;
 
 namespace ScoutAudit.PowerShell.Tests;
 
-public sealed class LogManagementTests : IDisposable
+public sealed class LogManagementTests : ModuleLogTest
 {
-    private readonly TempFolder _temp = new();
-    private readonly ModuleSession _session = new();
-
-    public void Dispose()
-    {
-        _session.Run("Close-ScoutAuditLog -Path $p", new { p = Log });
-        _session.Dispose();
-        _temp.Dispose();
-    }
-
-    private string Log => _temp.File("audit.jsonl");
-
-    private PSObject Info() => Assert.Single(_session.Invoke("Get-ScoutAuditLog -Path $p", new { p = Log }));
+    private PSObject Info() => Assert.Single(Session.Invoke("Get-ScoutAuditLog -Path $p", new { p = Log }));
 
     [Fact]
     public void GetScoutAuditLogDescribesALogAndOpensNothing()
@@ -38,20 +26,20 @@ public sealed class LogManagementTests : IDisposable
     [Fact]
     public void GetScoutAuditLogListsTheLogsTheSessionWroteTo()
     {
-        var other = _temp.File("other.jsonl");
-        _session.Invoke("Write-ScoutAudit nav -Path $p; Write-ScoutAudit nav -Path $o", new { p = Log, o = other });
+        var other = Temp.File("other.jsonl");
+        Session.Invoke("Write-ScoutAudit nav -Path $p; Write-ScoutAudit nav -Path $o", new { p = Log, o = other });
 
-        var paths = _session.Invoke("(Get-ScoutAuditLog).Path").Select(o => o.ToString()).ToList();
+        var paths = Session.Invoke("(Get-ScoutAuditLog).Path").Select(o => o.ToString()).ToList();
 
         Assert.Contains(Log, paths);
         Assert.Contains(other, paths);
-        _session.Invoke("Close-ScoutAuditLog -Path $o", new { o = other });
+        Session.Invoke("Close-ScoutAuditLog -Path $o", new { o = other });
     }
 
     [Fact]
     public void TildeIsExpandedToTheHomeDirectory()
     {
-        var info = Assert.Single(_session.Invoke("Get-ScoutAuditLog -Path '~/scoutaudit-test-never-written.jsonl'"));
+        var info = Assert.Single(Session.Invoke("Get-ScoutAuditLog -Path '~/scoutaudit-test-never-written.jsonl'"));
 
         Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "scoutaudit-test-never-written.jsonl"), info.Properties["Path"].Value);
     }
@@ -59,11 +47,11 @@ public sealed class LogManagementTests : IDisposable
     [Fact]
     public void SyncPolicyNoneLeavesLinesUnsyncedUntilCloseScoutAuditLog()
     {
-        _session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy None; Write-ScoutAudit nav -Path $p; Write-ScoutAudit nav -Path $p", new { p = Log });
+        Session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy None; Write-ScoutAudit nav -Path $p; Write-ScoutAudit nav -Path $p", new { p = Log });
         Assert.Equal(2L, Info().Properties["UnsyncedLines"].Value);
         Assert.Equal("None", Info().Properties["SyncPolicy"].Value.ToString());
 
-        _session.Invoke("Get-ScoutAuditLog -Path $p | Close-ScoutAuditLog", new { p = Log });
+        Session.Invoke("Get-ScoutAuditLog -Path $p | Close-ScoutAuditLog", new { p = Log });
 
         Assert.Equal(0L, Info().Properties["UnsyncedLines"].Value);
         Assert.Equal(2, File.ReadAllLines(Log).Length);
@@ -72,7 +60,7 @@ public sealed class LogManagementTests : IDisposable
     [Fact]
     public void EveryEventLeavesNothingUnsynced()
     {
-        _session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy EveryEvent; Write-ScoutAudit nav -Path $p", new { p = Log });
+        Session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy EveryEvent; Write-ScoutAudit nav -Path $p", new { p = Log });
 
         Assert.Equal(0L, Info().Properties["UnsyncedLines"].Value);
     }
@@ -80,7 +68,7 @@ public sealed class LogManagementTests : IDisposable
     [Fact]
     public void TheCadenceSyncsWithinTheIntervalWhenNoFurtherWriteComes()
     {
-        _session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy Cadence -SyncEveryLines 100 -SyncInterval ([timespan]::FromMilliseconds(50)); Write-ScoutAudit nav -Path $p", new { p = Log });
+        Session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy Cadence -SyncEveryLines 100 -SyncInterval ([timespan]::FromMilliseconds(50)); Write-ScoutAudit nav -Path $p", new { p = Log });
         Assert.Equal(1L, Info().Properties["UnsyncedLines"].Value);
 
         var deadline = DateTime.UtcNow.AddSeconds(5);
@@ -93,26 +81,26 @@ public sealed class LogManagementTests : IDisposable
     [Fact]
     public void RotationSizeAcceptsSizeLiteralsAndZeroMeansNever()
     {
-        var set = Assert.Single(_session.Invoke("Set-ScoutAuditLog -Path $p -RotationSize 50MB -PassThru", new { p = Log }));
+        var set = Assert.Single(Session.Invoke("Set-ScoutAuditLog -Path $p -RotationSize 50MB -PassThru", new { p = Log }));
         Assert.Equal(50L * 1024 * 1024, set.Properties["RotationSize"].Value);
 
-        _session.Invoke("Set-ScoutAuditLog -Path $p -RotationSize 0", new { p = Log });
+        Session.Invoke("Set-ScoutAuditLog -Path $p -RotationSize 0", new { p = Log });
         Assert.Null(Info().Properties["RotationSize"].Value);
     }
 
     [Fact]
     public void SetScoutAuditLogWhatIfChangesNothing()
     {
-        _session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy None -WhatIf", new { p = Log });
+        Session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy None -WhatIf", new { p = Log });
 
         Assert.Equal("Cadence (10 lines / 1 s)", Info().Properties["SyncPolicy"].Value.ToString());
-        Assert.Contains("What if:", _session.Host.Text);
+        Assert.Contains("What if:", Session.Host.Text);
     }
 
     [Fact]
     public void AnIntervalOutOfRangeIsInvalidLogSettingWithTheValueAsTarget()
     {
-        var error = _session.Run("Set-ScoutAuditLog -Path $p -SyncInterval ([timespan]::FromHours(2))", new { p = Log }).SingleError();
+        var error = Session.Run("Set-ScoutAuditLog -Path $p -SyncInterval ([timespan]::FromHours(2))", new { p = Log }).SingleError();
 
         Assert.StartsWith("InvalidLogSetting,", error?.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, error!.CategoryInfo.Category);
@@ -122,7 +110,7 @@ public sealed class LogManagementTests : IDisposable
     [Fact]
     public void ZeroSyncLinesIsRefusedByValidation()
     {
-        var error = _session.Run("Set-ScoutAuditLog -Path $p -SyncEveryLines 0", new { p = Log }).SingleError();
+        var error = Session.Run("Set-ScoutAuditLog -Path $p -SyncEveryLines 0", new { p = Log }).SingleError();
 
         Assert.StartsWith("ParameterArgumentValidationError,", error?.FullyQualifiedErrorId);
     }
@@ -130,20 +118,20 @@ public sealed class LogManagementTests : IDisposable
     [Fact]
     public void CloseScoutAuditLogReleasesTheFileAndTheNextWriteReopensIt()
     {
-        _session.Invoke("Write-ScoutAudit nav -Path $p", new { p = Log });
+        Session.Invoke("Write-ScoutAudit nav -Path $p", new { p = Log });
         Assert.True(OpenHandles(Log) > 0);
 
-        _session.Invoke("Close-ScoutAuditLog -Path $p", new { p = Log });
+        Session.Invoke("Close-ScoutAuditLog -Path $p", new { p = Log });
         Assert.Equal(0, OpenHandles(Log));
 
-        _session.Invoke("Write-ScoutAudit nav -Path $p", new { p = Log });
+        Session.Invoke("Write-ScoutAudit nav -Path $p", new { p = Log });
         Assert.Equal(2, File.ReadAllLines(Log).Length);
     }
 
     [Fact]
     public void ClosingALogThatIsNotOpenDoesNothing()
     {
-        var result = _session.Run("Close-ScoutAuditLog -Path $p -Verbose", new { p = _temp.File("never.jsonl") });
+        var result = Session.Run("Close-ScoutAuditLog -Path $p -Verbose", new { p = Temp.File("never.jsonl") });
 
         Assert.Empty(result.Errors);
         Assert.Null(result.Terminating);

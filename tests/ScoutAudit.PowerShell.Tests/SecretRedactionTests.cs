@@ -3,20 +3,8 @@ using ScoutAudit.PowerShell.Tests.Support;
 namespace ScoutAudit.PowerShell.Tests;
 
 /// <summary>Secrets given to Write-ScoutAudit in -Config and -Property never reach the disk, unless -NoRedaction says so.</summary>
-public sealed class SecretRedactionTests : IDisposable
+public sealed class SecretRedactionTests : ModuleLogTest
 {
-    private readonly TempFolder _temp = new();
-    private readonly ModuleSession _session = new();
-
-    public void Dispose()
-    {
-        _session.Run("Close-ScoutAuditLog -Path $p", new { p = Log });
-        _session.Dispose();
-        _temp.Dispose();
-    }
-
-    private string Log => _temp.File("audit.jsonl");
-
     private const string Secrets = """
         -Config ([ordered]@{
             model = 'gpt-4o'; max_tokens = 512; input_tokens = 42; output_tokens = 28; token_count = 3; tokenizer = 'o200k'; passage = 'text'
@@ -29,7 +17,7 @@ public sealed class SecretRedactionTests : IDisposable
     [Fact]
     public void SecretsInConfigAndPropertyAreRedactedAndOrdinaryFieldsKept()
     {
-        _session.Invoke($"Write-ScoutAudit nav {Secrets} -Path $p", new { p = Log });
+        Session.Invoke($"Write-ScoutAudit nav {Secrets} -Path $p", new { p = Log });
 
         var line = Assert.Single(File.ReadAllLines(Log));
         Assert.EndsWith(
@@ -45,7 +33,7 @@ public sealed class SecretRedactionTests : IDisposable
     [Fact]
     public void NoRedactionWritesTheValuesAsGiven()
     {
-        _session.Invoke($"Write-ScoutAudit nav {Secrets} -NoRedaction -Path $p", new { p = Log });
+        Session.Invoke($"Write-ScoutAudit nav {Secrets} -NoRedaction -Path $p", new { p = Log });
 
         var line = Assert.Single(File.ReadAllLines(Log));
         Assert.DoesNotContain("[REDACTED]", line, StringComparison.Ordinal);
@@ -57,7 +45,7 @@ public sealed class SecretRedactionTests : IDisposable
     [Fact]
     public void ConfigGivenAsJsonTextOrFromThePipelineIsRedactedToo()
     {
-        _session.Invoke("""
+        Session.Invoke("""
             Write-ScoutAudit nav -Config '{"token": "t-1", "max_tokens": 5}' -Path $p
             [pscustomobject]@{ Event = 'brief'; Config = [pscustomobject]@{ passwd = 'p-2'; tokens = 9 } } | Write-ScoutAudit -Path $p
             """, new { p = Log });
@@ -70,10 +58,10 @@ public sealed class SecretRedactionTests : IDisposable
     [Fact]
     public void PassThruReturnsTheEventAsWrittenWithItsSecretsRedacted()
     {
-        var written = Assert.Single(_session.Invoke("Write-ScoutAudit nav -Config @{ api_key = 'sk-x'; max_tokens = 1 } -Property @{ token = 't' } -PassThru -Path $p", new { p = Log }));
+        var written = Assert.Single(Session.Invoke("Write-ScoutAudit nav -Config @{ api_key = 'sk-x'; max_tokens = 1 } -Property @{ token = 't' } -PassThru -Path $p", new { p = Log }));
 
-        Assert.Equal("[REDACTED]", _session.Invoke("$e.Config.api_key", new { e = written }).Single().ToString());
-        Assert.Equal(1L, _session.Invoke("$e.Config.max_tokens", new { e = written }).Single().BaseObject);
+        Assert.Equal("[REDACTED]", Session.Invoke("$e.Config.api_key", new { e = written }).Single().ToString());
+        Assert.Equal(1L, Session.Invoke("$e.Config.max_tokens", new { e = written }).Single().BaseObject);
         Assert.Equal("[REDACTED]", written.Properties["token"].Value);
     }
 }
