@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using ScoutAudit.Core.Tests.Support;
 using Xunit.Abstractions;
 
@@ -9,7 +8,7 @@ namespace ScoutAudit.Core.Tests;
 /// or long lines or while rotating (<see cref="TornWriteTests"/> kills inside a write). After each kill
 /// the log is checked as it was left, then opened again for writing.
 /// </summary>
-public partial class CrashTests(ITestOutputHelper output)
+public class CrashTests(ITestOutputHelper output)
 {
     public enum Workload
     {
@@ -49,7 +48,7 @@ public partial class CrashTests(ITestOutputHelper output)
                 acknowledged = writer.Acknowledged;
             }
             if (TornTail(path)) tornTails++;
-            if (LeftoversOfRotation(folder.FullPath).Length > 0) interruptedRotations++;
+            if (LoadWriterProcess.LeftoversOfRotation(folder.FullPath).Length > 0) interruptedRotations++;
 
             AssertRecovered(path, writerId, acknowledged, $"round {round} ({workload})");
         }
@@ -63,7 +62,7 @@ public partial class CrashTests(ITestOutputHelper output)
     internal static void AssertRecovered(string path, string writerId, IReadOnlyList<int> acknowledged, string round)
     {
         var torn = TornTail(path);
-        var (counts, diagnostics) = ReadBack(path);
+        var (counts, diagnostics) = LoadWriterProcess.ReadBack(path);
         AssertEveryAcknowledgedEventOnce(round, writerId, acknowledged, counts);
         var skipped = diagnostics.Of(AuditDiagnosticKind.LineSkipped);
         Assert.True(skipped.Count <= (torn ? 1 : 0), $"{round}: {string.Join("; ", skipped.Select(s => s.Message))}");
@@ -77,9 +76,9 @@ public partial class CrashTests(ITestOutputHelper output)
             log.Append(new AuditEvent("nav") { Extras = [new("writer", JsonValues.From("after", "w")), new("n", JsonValues.From(0, "n"))] });
         Assert.Equal(torn ? 1 : 0, repair.Of(AuditDiagnosticKind.TornTailRepaired).Count);
         Assert.DoesNotContain(repair.Problems, p => p.Kind != AuditDiagnosticKind.TornTailRepaired);
-        Assert.Empty(LeftoversOfRotation(Path.GetDirectoryName(path)!));
+        Assert.Empty(LoadWriterProcess.LeftoversOfRotation(Path.GetDirectoryName(path)!));
 
-        var (after, afterDiagnostics) = ReadBack(path);
+        var (after, afterDiagnostics) = LoadWriterProcess.ReadBack(path);
         AssertEveryAcknowledgedEventOnce(round, writerId, acknowledged, after);
         Assert.Equal(1, after.GetValueOrDefault(("after", 0L)));
         Assert.Equal(skipped.Count, afterDiagnostics.Of(AuditDiagnosticKind.LineSkipped).Count); // the fragment stays one skipped line
@@ -108,22 +107,4 @@ public partial class CrashTests(ITestOutputHelper output)
         file.Seek(-1, SeekOrigin.End);
         return file.ReadByte() != '\n';
     }
-
-    internal static (Dictionary<(string Writer, long N), int> Counts, RecordingDiagnostics Diagnostics) ReadBack(string path)
-    {
-        var diagnostics = new RecordingDiagnostics();
-        var counts = new Dictionary<(string, long), int>();
-        foreach (var e in Events.ReadAll(path, diagnostics))
-        {
-            var key = (e.GetExtra("writer")!.Value.GetString()!, e.GetExtra("n")!.Value.GetInt64());
-            counts[key] = counts.GetValueOrDefault(key) + 1;
-        }
-        return (counts, diagnostics);
-    }
-
-    private static string[] LeftoversOfRotation(string folder) =>
-        Directory.GetFiles(folder).Where(f => f.EndsWith(".tmp", StringComparison.Ordinal) || SealedSegment().IsMatch(f)).ToArray();
-
-    [GeneratedRegex(@"_\d{8}_\d{6}(_\d{4})?\.jsonl$")]
-    private static partial Regex SealedSegment();
 }

@@ -7,23 +7,6 @@ public class MultiProcessTests
 {
     private const long RotationBytes = 256 * 1024;
 
-    private static (Dictionary<(string Writer, long N), int> Counts, RecordingDiagnostics Diagnostics) ReadBack(string path)
-    {
-        var diagnostics = new RecordingDiagnostics();
-        var counts = new Dictionary<(string, long), int>();
-        foreach (var e in Events.ReadAll(path, diagnostics))
-        {
-            var key = (e.GetExtra("writer")!.Value.GetString()!, e.GetExtra("n")!.Value.GetInt64());
-            counts[key] = counts.GetValueOrDefault(key) + 1;
-        }
-        return (counts, diagnostics);
-    }
-
-    private static string[] LeftoversOfRotation(TempFolder folder) =>
-        Directory.GetFiles(folder.FullPath)
-            .Where(f => f.EndsWith(".tmp", StringComparison.Ordinal) || System.Text.RegularExpressions.Regex.IsMatch(f, @"_\d{8}_\d{6}(_\d{4})?\.jsonl$"))
-            .ToArray();
-
     [Fact]
     public void FourProcessesAppendAndRotateWithoutLosingOrDuplicatingAnEvent()
     {
@@ -37,11 +20,11 @@ public class MultiProcessTests
 
         Assert.All(writers, w => Assert.True(w.ExitCode == 0 && w.Finished, $"{w.Writer} exited {w.ExitCode}: {w.Errors}"));
         Assert.All(writers, w => Assert.Equal("", w.Errors));
-        var (counts, diagnostics) = ReadBack(path);
+        var (counts, diagnostics) = LoadWriterProcess.ReadBack(path);
         Assert.Empty(diagnostics.Problems); // no malformed line anywhere
         Assert.Equal(4 * perWriter, counts.Count);
         Assert.All(counts, pair => Assert.Equal(1, pair.Value));
-        Assert.Empty(LeftoversOfRotation(folder));
+        Assert.Empty(LoadWriterProcess.LeftoversOfRotation(folder.FullPath));
 
         // Every archive is whole and indexed as it is: none was overwritten after it was made.
         using var log = new AuditLog(path);
@@ -80,7 +63,7 @@ public class MultiProcessTests
             // The next writer to open the log finishes whatever rotation a kill interrupted.
             using (var log = new AuditLog(path)) log.Append(new AuditEvent("nav") { Extras = [new("writer", JsonValues.From("after", "w")), new("n", JsonValues.From(0, "n"))] });
 
-            var (counts, diagnostics) = ReadBack(path);
+            var (counts, diagnostics) = LoadWriterProcess.ReadBack(path);
             var acknowledged = all.SelectMany(w => w.Acknowledged.Select(n => (w.Writer, (long)n))).ToList();
             Assert.True(acknowledged.Count > 1000, $"only {acknowledged.Count} acknowledged events: the kills came too early to test much");
             Assert.All(acknowledged, key => Assert.Equal(1, counts.GetValueOrDefault(key)));
@@ -88,7 +71,7 @@ public class MultiProcessTests
             // A killed write may at worst leave one torn line per process.
             Assert.InRange(diagnostics.Of(AuditDiagnosticKind.LineSkipped).Count, 0, all.Count);
             Assert.DoesNotContain(diagnostics.Problems, p => p.Kind != AuditDiagnosticKind.LineSkipped);
-            Assert.Empty(LeftoversOfRotation(folder));
+            Assert.Empty(LoadWriterProcess.LeftoversOfRotation(folder.FullPath));
         }
         finally
         {

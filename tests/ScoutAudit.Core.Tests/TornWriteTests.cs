@@ -52,7 +52,7 @@ public class TornWriteTests(ITestOutputHelper output)
         survivor.Append(Tagged("survivor", 1));
         survivor.Close();
 
-        var (counts, read) = CrashTests.ReadBack(path);
+        var (counts, read) = LoadWriterProcess.ReadBack(path);
         Assert.Equal(1, counts.GetValueOrDefault(("survivor", 0L)));
         Assert.Equal(1, counts.GetValueOrDefault(("survivor", 1L)));
         Assert.Single(diagnostics.Of(AuditDiagnosticKind.TornTailRepaired));

@@ -144,4 +144,23 @@ public sealed class LoadWriterProcess : IDisposable
             Monitor.PulseAll(_acknowledged);
         }
     }
+
+    /// <summary>How often each (writer, n) event the load writers wrote is found in the log, with what reading it reported.</summary>
+    public static (Dictionary<(string Writer, long N), int> Counts, RecordingDiagnostics Diagnostics) ReadBack(string logPath)
+    {
+        var diagnostics = new RecordingDiagnostics();
+        var counts = new Dictionary<(string, long), int>();
+        foreach (var e in Events.ReadAll(logPath, diagnostics))
+        {
+            var key = (e.GetExtra("writer")!.Value.GetString()!, e.GetExtra("n")!.Value.GetInt64());
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+        }
+        return (counts, diagnostics);
+    }
+
+    /// <summary>Sealed segments and temporary archives still in <paramref name="folder"/>: a rotation not yet finished.</summary>
+    public static string[] LeftoversOfRotation(string folder) =>
+        Directory.GetFiles(folder)
+            .Where(f => f.EndsWith(".tmp", StringComparison.Ordinal) || System.Text.RegularExpressions.Regex.IsMatch(f, @"_\d{8}_\d{6}(_\d{4})?\.jsonl$"))
+            .ToArray();
 }
