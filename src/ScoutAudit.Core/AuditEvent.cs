@@ -129,6 +129,23 @@ public sealed class AuditEvent
             Forms = fields.Forms,
         };
 
+    /// <summary>The same event with other JSON trees in config and extra fields (as redaction makes it); nothing is validated again.</summary>
+    internal AuditEvent WithTrees(JsonElement? config, IReadOnlyList<KeyValuePair<string, JsonElement>>? extras) =>
+        new(Timestamp, Event, SessionId)
+        {
+            _cost = _cost,
+            Model = Model,
+            _inputTokens = _inputTokens,
+            _outputTokens = _outputTokens,
+            _files = _files,
+            Reason = Reason,
+            _confidence = _confidence,
+            _durationMs = _durationMs,
+            _config = config,
+            _extras = extras ?? NoExtras,
+            Forms = Forms,
+        };
+
     private static IReadOnlyList<KeyValuePair<string, JsonElement>> ValidateExtras(IEnumerable<KeyValuePair<string, JsonElement>>? extras)
     {
         if (extras is null) return NoExtras;

@@ -85,21 +85,7 @@ public static partial class SecretRedactor
         }
         if (!changed) return auditEvent;
 
-        var fields = new LineFields
-        {
-            Cost = auditEvent.Cost,
-            Model = auditEvent.Model,
-            InputTokens = auditEvent.InputTokens,
-            OutputTokens = auditEvent.OutputTokens,
-            Files = auditEvent.Files,
-            Reason = auditEvent.Reason,
-            Confidence = auditEvent.Confidence,
-            DurationMs = auditEvent.DurationMs,
-            Config = config,
-            Extras = extras,
-            Forms = auditEvent.Forms,
-        };
-        return AuditEvent.FromLine(auditEvent.Timestamp, auditEvent.Event, auditEvent.SessionId, fields);
+        return auditEvent.WithTrees(config, extras);
     }
 
     /// <summary>True when a field of this name holds a secret as a whole (api_key, apiKey, password, access_token...).</summary>
