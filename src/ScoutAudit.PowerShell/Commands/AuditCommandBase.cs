@@ -88,10 +88,21 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
     private protected T Read<T>(string path, Func<AuditLog, T> query)
     {
         var diagnostics = new QueryDiagnostics();
-        T result;
+        var result = Reading(diagnostics, (Log: OpenForReading(path, diagnostics), Query: query), static read => read.Query(read.Log));
+        WriteQueryDiagnostics(diagnostics);
+        WriteSkippedLinesSummary(diagnostics, path);
+        return result;
+    }
+
+    /// <summary>
+    /// One step of a read (a whole aggregate, or the next event of a stream): a stopped pipeline
+    /// ends it quietly, an unreadable log is a terminating error after what was met so far.
+    /// </summary>
+    private protected T Reading<TState, T>(QueryDiagnostics diagnostics, TState state, Func<TState, T> step)
+    {
         try
         {
-            result = query(OpenForReading(path, diagnostics));
+            return step(state);
         }
         catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
         {
@@ -103,9 +114,6 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(error, ErrorIds.AuditLogReadFailed, ErrorCategory.ReadError, error.Path));
             throw; // not reached
         }
-        WriteQueryDiagnostics(diagnostics);
-        WriteSkippedLinesSummary(diagnostics, path);
-        return result;
     }
 
     /// <summary>What a query met so far: skipped lines and which files were read as verbose messages, damage as warnings.</summary>

@@ -87,21 +87,6 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
         WriteSkippedLinesSummary(diagnostics, path);
     }
 
-    private bool Next(IEnumerator<CoreEvent> events, QueryDiagnostics diagnostics)
-    {
-        try
-        {
-            return events.MoveNext();
-        }
-        catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (AuditLogException error)
-        {
-            WriteQueryDiagnostics(diagnostics);
-            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.AuditLogReadFailed, ErrorCategory.ReadError, error.Path));
-            throw; // not reached
-        }
-    }
+    private bool Next(IEnumerator<CoreEvent> events, QueryDiagnostics diagnostics) =>
+        Reading(diagnostics, events, static e => e.MoveNext());
 }
