@@ -52,6 +52,7 @@ internal sealed class AuditLogWriter : IDisposable
     private int _leaseAppends;
     private long _activeSize;
     private bool _disposed;
+    private readonly GroupCommit? _groupCommit;
 
     private AuditLogWriter(LogFiles files, AuditLogOptions options, LogRotation rotation, Action onSealed, CrossProcessLock appendLock, CrossProcessLock sealIntent)
     {
@@ -68,6 +69,8 @@ internal sealed class AuditLogWriter : IDisposable
         _leaseEnd = _time.CreateTimer(_ => EndIdleLease(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (_policy.Mode == SyncMode.Cadence)
             _idleSync = _time.CreateTimer(_ => SyncIdleTail(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (_policy.Mode == SyncMode.EveryEvent)
+            _groupCommit = new GroupCommit(() => Volatile.Read(ref _written), () => Volatile.Read(ref _synced), SyncFromGroupCommit, files.Active);
     }
 
     /// <summary>
@@ -127,11 +130,11 @@ internal sealed class AuditLogWriter : IDisposable
         switch (_policy.Mode)
         {
             case SyncMode.EveryEvent:
-                SyncThrough(sequence, throwOnFailure: true);
+                _groupCommit!.WaitFor(sequence);
                 break;
             case SyncMode.Cadence when sequence - Volatile.Read(ref _synced) >= _policy.EveryLines
                                        || _time.GetElapsedTime(Volatile.Read(ref _syncedAt)) >= _policy.Interval:
-                SyncThrough(sequence, throwOnFailure: false);
+                SyncThrough(sequence);
                 break;
             case SyncMode.Cadence:
                 ArmIdleSync();
@@ -153,6 +156,7 @@ internal sealed class AuditLogWriter : IDisposable
     /// <exception cref="AuditLogException">The final sync failed: lines written may not be on disk.</exception>
     public void Close()
     {
+        _groupCommit?.Dispose(); // its thread takes the sync lock: stopped before the locks are taken here
         lock (_writeLock)
         lock (_syncLock)
         {
@@ -163,6 +167,12 @@ internal sealed class AuditLogWriter : IDisposable
             try
             {
                 SyncNow(_written);
+                _groupCommit?.Finish(null);
+            }
+            catch (AuditLogException error)
+            {
+                _groupCommit?.Finish(error);
+                throw;
             }
             finally
             {
@@ -334,7 +344,7 @@ internal sealed class AuditLogWriter : IDisposable
         }
     }
 
-    private void SyncThrough(long sequence, bool throwOnFailure)
+    private void SyncThrough(long sequence)
     {
         lock (_syncLock)
         {
@@ -343,11 +353,20 @@ internal sealed class AuditLogWriter : IDisposable
             {
                 SyncNow(Volatile.Read(ref _written));
             }
-            catch (AuditLogException error) when (!throwOnFailure)
+            catch (AuditLogException error)
             {
                 _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SyncFailed, Path, error.Message, Exception: error));
                 ArmIdleSync();
             }
+        }
+    }
+
+    /// <summary>The group commit thread's sync: everything written up to <paramref name="through"/>.</summary>
+    private void SyncFromGroupCommit(long through)
+    {
+        lock (_syncLock)
+        {
+            if (!_disposed && Volatile.Read(ref _synced) < through) SyncNow(through);
         }
     }
 
