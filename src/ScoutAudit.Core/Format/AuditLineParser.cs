@@ -168,7 +168,7 @@ public static class AuditLineParser
                     fields.Forms = Flag(fields.Forms, NumberForms.OutputTokensAsFloat, outputAsFloat);
                     break;
                 case Field.Files:
-                    fields.Files = ReadStrings(ref reader, ref problem, materialize);
+                    fields.Files = ReadStrings(ref reader, ref problem, materialize, pool);
                     break;
                 case Field.Reason:
                     if (materialize) fields.Reason = ReadString(ref reader, StandardFields.Reason, ref problem, allowNull: true);
@@ -298,7 +298,7 @@ public static class AuditLineParser
         return null;
     }
 
-    private static IReadOnlyList<string>? ReadStrings(ref Utf8JsonReader reader, ref string? problem, bool materialize)
+    private static IReadOnlyList<string>? ReadStrings(ref Utf8JsonReader reader, ref string? problem, bool materialize, StringPool? pool)
     {
         if (reader.TokenType == JsonTokenType.Null) return null;
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -306,7 +306,9 @@ public static class AuditLineParser
             problem = WrongType(StandardFields.Files, reader.TokenType, "a list of strings");
             return null;
         }
-        var files = materialize ? new List<string>() : null;
+        // Most events name one file or none: no list for those, and file names repeat, so they are pooled.
+        string? first = null;
+        List<string>? more = null;
         var count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -315,10 +317,16 @@ public static class AuditLineParser
                 problem = $"field 'files' must be a list of strings; entry {count} is a JSON {Describe(reader.TokenType)}";
                 return null;
             }
-            files?.Add(JsonText.Read(ref reader));
+            if (materialize)
+            {
+                var file = pool is not null && !reader.ValueIsEscaped ? pool.Get(reader.ValueSpan) : JsonText.Read(ref reader);
+                if (count == 0) first = file;
+                else (more ??= [first!]).Add(file);
+            }
             count++;
         }
-        return files;
+        if (!materialize) return null;
+        return more is not null ? more : first is not null ? [first] : [];
     }
 
     private static void SetExtra(ref List<KeyValuePair<string, JsonElement>>? extras, string name, JsonElement value)
