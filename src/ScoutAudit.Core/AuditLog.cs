@@ -44,7 +44,7 @@ public sealed class AuditLog : IDisposable
     public long UnsyncedLines => Volatile.Read(ref _writer)?.UnsyncedLines ?? 0;
 
     /// <summary>Size of the active file in bytes (0 when it does not exist).</summary>
-    public long ActiveFileSize => File.Exists(Path) ? new FileInfo(Path).Length : 0;
+    public long ActiveFileSize => new FileInfo(Path) is { Exists: true } active ? active.Length : 0;
 
     /// <summary>
     /// Appends one event as one line, rotating first when the active file has reached the rotation size.

@@ -52,17 +52,7 @@ public static class AuditLineParser
     private static bool TryRead(ReadOnlySpan<byte> line, StringPool? pool, bool materialize, ref LineFields fields, out Header header, out string? problem)
     {
         header = default;
-        if (line.StartsWith(Utf8Bom)) line = line[3..];
-        if (line.Trim(" \t"u8).IsEmpty)
-        {
-            problem = "the line is empty";
-            return false;
-        }
-        if (!Utf8.IsValid(line))
-        {
-            problem = "the line is not valid UTF-8";
-            return false;
-        }
+        if (!TryPrepare(ref line, out problem)) return false;
         try
         {
             problem = Parse(line, pool, materialize, ref fields, out header);
@@ -87,12 +77,7 @@ public static class AuditLineParser
     internal static bool IsWellFormed(ReadOnlySpan<byte> line, out string? problem, out bool headerRepeated)
     {
         headerRepeated = false;
-        if (line.StartsWith(Utf8Bom)) line = line[3..];
-        if (!Utf8.IsValid(line))
-        {
-            problem = "the line is not valid UTF-8";
-            return false;
-        }
+        if (!TryPrepare(ref line, out problem)) return false;
         try
         {
             var reader = new Utf8JsonReader(line, ReaderOptions);
@@ -117,6 +102,16 @@ public static class AuditLineParser
             problem = $"not valid JSON ({error.Message})";
             return false;
         }
+    }
+
+    /// <summary>What every reading of a line checks first: a leading BOM dropped, not blank, valid UTF-8.</summary>
+    private static bool TryPrepare(ref ReadOnlySpan<byte> line, out string? problem)
+    {
+        if (line.StartsWith(Utf8Bom)) line = line[3..];
+        problem = line.Trim(" \t"u8).IsEmpty ? "the line is empty"
+            : !Utf8.IsValid(line) ? "the line is not valid UTF-8"
+            : null;
+        return problem is null;
     }
 
     private static string? Parse(ReadOnlySpan<byte> line, StringPool? pool, bool materialize, ref LineFields fields, out Header header)

@@ -15,8 +15,6 @@ internal static class PythonJsonWriter
 {
     private static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
 
-    public static void WriteRaw(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
-
     /// <summary>
     /// A JSON string. Surrogate pairs and unpaired surrogates alike are written as <c>\uXXXX</c>
     /// escapes, as Python writes them.

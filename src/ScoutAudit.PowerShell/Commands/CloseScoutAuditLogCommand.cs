@@ -10,18 +10,12 @@ namespace ScoutAudit.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Close, "ScoutAuditLog")]
 [OutputType(typeof(void))]
-public sealed class CloseScoutAuditLogCommand : AuditCommandBase
+public sealed class CloseScoutAuditLogCommand : LogPathsCommandBase
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LiteralPath")]
-    [ValidateNotNullOrEmpty]
-    public string[]? Path { get; set; }
-
     protected override void ProcessRecord()
     {
-        foreach (var given in Path ?? [null!])
+        foreach (var path in GivenLogs())
         {
-            var path = ResolveLogPath(given);
             if (LogRegistry.Instance.Find(path) is not { } entry)
             {
                 WriteVerbose($"The audit log '{path}' is not open in this session; nothing to close.");

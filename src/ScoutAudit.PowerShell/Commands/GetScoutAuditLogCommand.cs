@@ -10,18 +10,13 @@ namespace ScoutAudit.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ScoutAuditLog")]
 [OutputType(typeof(AuditLogInfo))]
-public sealed class GetScoutAuditLogCommand : AuditCommandBase
+public sealed class GetScoutAuditLogCommand : LogPathsCommandBase
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LiteralPath")]
-    [ValidateNotNullOrEmpty]
-    public string[]? Path { get; set; }
-
     protected override void ProcessRecord()
     {
         var paths = Path is null
             ? LogRegistry.Instance.All().Select(entry => entry.Path).Append(ResolveLogPath(null)).Distinct().ToList()
-            : Path.Select(ResolveLogPath).ToList();
+            : GivenLogs().ToList();
         foreach (var path in paths) WriteObject(Describe(path));
     }
 

@@ -10,18 +10,12 @@ namespace ScoutAudit.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ScoutAuditRotate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ArchiveInfo))]
-public sealed class InvokeScoutAuditRotateCommand : AuditCommandBase
+public sealed class InvokeScoutAuditRotateCommand : LogPathsCommandBase
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LiteralPath")]
-    [ValidateNotNullOrEmpty]
-    public string[]? Path { get; set; }
-
     protected override void ProcessRecord()
     {
-        foreach (var given in Path ?? [null!])
+        foreach (var path in GivenLogs())
         {
-            var path = ResolveLogPath(given);
             if (!ShouldProcess(path, "Seal the active file and archive it (gzip) beside it")) continue;
             var entry = LogRegistry.Instance.Get(path);
             Core.ArchiveInfo? archive;
