@@ -6,14 +6,16 @@ using ScoutAudit.Benchmarks;
 // ScoutAudit's benchmarks (issue 5): each workload on ScoutAudit and on its peer in the same run,
 // medians over several rounds with min and max, and the ratios against the targets.
 //
-//   dotnet run -c Release --project tests/ScoutAudit.Benchmarks              the full run (~6 min here)
+//   dotnet run -c Release --project tests/ScoutAudit.Benchmarks              the full run (~2 min here)
 //   dotnet run -c Release --project tests/ScoutAudit.Benchmarks -- --smoke   tiny sizes, no figures judged (CI)
 //   ... -- --markdown results.md                                            also write the table to a file
+//   ... -- --only append,scan                                               only the workloads so named
 if (args.Length > 0 && args[0] == "--child") return Child(args[1..]);
 
 var smoke = args.Contains("--smoke");
 var sizes = smoke ? Sizes.Smoke : Sizes.Full;
 var markdownAt = Array.IndexOf(args, "--markdown") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+var only = Array.IndexOf(args, "--only") is var onlyAt and >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1].Split(',') : null;
 var root = RepositoryRoot();
 var work = Path.Combine(Path.GetTempPath(), $"scoutaudit-bench-{Environment.ProcessId}");
 Directory.CreateDirectory(work);
@@ -28,14 +30,21 @@ try
     Console.Error.WriteLine($"generating {data.Count:N0} events into {dataset}");
     data.WriteTo(dataset);
 
-    AppendWorkloads.Cadence(bench);
-    AppendWorkloads.EveryEventWithFourWriters(bench);
-    ModuleWorkloads.Pipeline(bench);
-    ReadWorkloads.FilteredScan(bench, dataset);
-    ReadWorkloads.Aggregates(bench, dataset, data);
-    HistoryWorkload.LastHourOfALongHistory(bench, data);
-    RotationWorkload.WriterDuringRotation(bench, data);
-    ModuleWorkloads.ImportAndFirstWrite(bench);
+    var workloads = new (string Name, Action Run)[]
+    {
+        ("append", () => AppendWorkloads.Cadence(bench)),
+        ("group-commit", () => AppendWorkloads.EveryEventWithFourWriters(bench)),
+        ("pipeline", () => ModuleWorkloads.Pipeline(bench)),
+        ("scan", () => ReadWorkloads.FilteredScan(bench, dataset)),
+        ("aggregates", () => ReadWorkloads.Aggregates(bench, dataset, data)),
+        ("history", () => HistoryWorkload.LastHourOfALongHistory(bench, data)),
+        ("rotation", () => RotationWorkload.WriterDuringRotation(bench, data)),
+        ("import", () => ModuleWorkloads.ImportAndFirstWrite(bench)),
+    };
+    var unknown = only?.Except(workloads.Select(w => w.Name)).ToList();
+    if (unknown is { Count: > 0 })
+        throw new ArgumentException($"--only: unknown workload(s) {string.Join(", ", unknown)}; the workloads are {string.Join(", ", workloads.Select(w => w.Name))}");
+    foreach (var workload in workloads.Where(w => only is null || only.Contains(w.Name))) workload.Run();
 }
 finally
 {
