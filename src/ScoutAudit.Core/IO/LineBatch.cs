@@ -4,7 +4,7 @@ namespace ScoutAudit.Core;
 
 /// <summary>
 /// Consecutive lines of a segment copied out of the reader's buffer, so that another thread can
-/// parse them while the next ones are read. The bytes come from the shared array pool.
+/// parse them while the next ones are read. The bytes and entries come from the shared array pools.
 /// </summary>
 internal sealed class LineBatch : IDisposable
 {
@@ -12,7 +12,7 @@ internal sealed class LineBatch : IDisposable
     public const int MaxBytes = 512 * 1024;
 
     private byte[] _bytes = ArrayPool<byte>.Shared.Rent(MaxBytes);
-    private readonly Entry[] _entries = new Entry[MaxLines];
+    private Entry[] _entries = ArrayPool<Entry>.Shared.Rent(MaxLines);
     private int _used;
 
     public readonly record struct Entry(LineStatus Status, long LineNumber, long SkippedLength, int Offset, int Length);
@@ -45,6 +45,8 @@ internal sealed class LineBatch : IDisposable
     public void Dispose()
     {
         ArrayPool<byte>.Shared.Return(_bytes);
+        ArrayPool<Entry>.Shared.Return(_entries);
         _bytes = [];
+        _entries = [];
     }
 }

@@ -98,7 +98,7 @@ internal static class SegmentReader
     private static IEnumerable<Judgement<T>> JudgeInParallel<T>(LineReader lines, EventFilter filter, LineParser<T> parse, CancellationToken cancellation)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var pending = new Queue<Task<Judgement<T>[]>>();
+        var pending = new Queue<Task<List<Judgement<T>>>>();
         var finished = false;
         try
         {
@@ -150,7 +150,7 @@ internal static class SegmentReader
         return null;
     }
 
-    private static Judgement<T>[] JudgeBatch<T>(LineBatch batch, EventFilter filter, LineParser<T> parse)
+    private static List<Judgement<T>> JudgeBatch<T>(LineBatch batch, EventFilter filter, LineParser<T> parse)
     {
         using (batch)
         {
@@ -164,7 +164,7 @@ internal static class SegmentReader
             }
             if (batch.Damage is { } damage)
                 judged.Add(new Judgement<T>(batch.Count > 0 ? batch[batch.Count - 1].LineNumber : 0, false, default!, null, damage));
-            return [.. judged];
+            return judged;
         }
     }
 
