@@ -156,7 +156,6 @@ internal sealed class AuditLogWriter : IDisposable
     /// <exception cref="AuditLogException">The final sync failed: lines written may not be on disk.</exception>
     public void Close()
     {
-        _groupCommit?.Dispose(); // its thread takes the sync lock: stopped before the locks are taken here
         lock (_writeLock)
         lock (_syncLock)
         {

@@ -35,7 +35,7 @@ public sealed class GroupCommitTests
     public void EachWaiterReturnsOnlyAfterASyncThatCoversItsLine()
     {
         var file = new FakeFile();
-        using var commit = file.Commit();
+        var commit = file.Commit();
         var early = 0;
         var writers = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
         {
@@ -59,10 +59,10 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
-    public void ALoneWriterGetsOneSyncPerLine()
+    public void ALoneWriterGetsOneSyncPerLineAndNoWaitForABatch()
     {
         var file = new FakeFile();
-        using var commit = file.Commit();
+        var commit = file.Commit();
         for (var i = 0; i < 50; i++) commit.WaitFor(file.Write());
         Assert.Equal(Enumerable.Range(1, 50).Select(n => (long)n), file.Syncs);
     }
@@ -71,7 +71,7 @@ public sealed class GroupCommitTests
     public void AFailedSyncFailsTheWaitersItCoveredAndTheNextSyncServesTheRest()
     {
         var file = new FakeFile { Fail = through => through == 2 ? new IOException("EIO") : null };
-        using var commit = file.Commit();
+        var commit = file.Commit();
         commit.WaitFor(file.Write());
 
         var error = Assert.Throws<AuditLogException>(() => commit.WaitFor(file.Write()));
@@ -83,18 +83,31 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
-    public void AWaiterLeftWhenTheFlusherStopsIsFailedByAFailedFinalSync()
+    public void AWaiterLeftByAClosingWriterIsFailedByAFailedFinalSync()
+    {
+        // The writer closed (its syncs no longer reach the disk) and its final sync failed.
+        var file = new FakeFile { Fail = _ => new IOException("closed") };
+        var commit = file.Commit();
+        commit.Finish(new AuditLogException("audit.jsonl", "the final sync failed"));
+
+        var error = Assert.Throws<AuditLogException>(() => commit.WaitFor(file.Write()));
+        Assert.Equal("The event was written to 'audit.jsonl' but could not be synced: the final sync failed", error.Message);
+    }
+
+    [Fact]
+    public void ALoneWriterSyncsOnItsOwnThread()
     {
         var file = new FakeFile();
         var commit = file.Commit();
-        commit.WaitFor(file.Write());
-        commit.Dispose(); // the writer closes: the flusher stops before the final sync
-
-        var sequence = file.Write();
-        var waiter = Task.Run(() => commit.WaitFor(sequence));
-        commit.Finish(new AuditLogException("audit.jsonl", "the final sync failed"));
-
-        var error = Assert.Throws<AuditLogException>(() => waiter.GetAwaiter().GetResult());
-        Assert.Equal("The event was written to 'audit.jsonl' but could not be synced: the final sync failed", error.Message);
+        var syncThreads = new List<int>();
+        var inner = file.Fail;
+        file.Fail = through =>
+        {
+            syncThreads.Add(Environment.CurrentManagedThreadId);
+            return inner(through);
+        };
+        for (var i = 0; i < 5; i++) commit.WaitFor(file.Write());
+        Assert.All(syncThreads, id => Assert.Equal(Environment.CurrentManagedThreadId, id));
+        Assert.Equal(5, syncThreads.Count);
     }
 }

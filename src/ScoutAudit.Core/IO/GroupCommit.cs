@@ -3,65 +3,42 @@ using System.Diagnostics;
 namespace ScoutAudit.Core;
 
 /// <summary>
-/// Every-event syncing for many threads (group commit): a dedicated thread keeps one fsync in
-/// flight whenever lines wait for one, and each sync covers every line written before it started.
-/// An appender returns once the first sync that covers its line has completed.
+/// Every-event syncing for many threads (group commit): one sync covers every line written before
+/// it started, and an appender returns once a sync that covers its line has completed.
 /// <para>
-/// Two things make the batches full. Waiting is short (an fsync takes ~125 µs on this project's
-/// disk), and waking a blocked thread costs tens of microseconds on a VM, which is as long as the
-/// writes themselves; so while syncs are fast, appenders and the flusher spin (yielding the core)
-/// for a bounded time before they block. And after a sync that covered k lines, the flusher waits
-/// a moment for k new lines before it starts the next one: the appenders it just released write
-/// again within microseconds, and one sync then covers them all instead of one covering the first
-/// and another the rest (what databases call a commit delay; here it adapts to the last batch,
-/// so a lone appender never waits for it).
+/// There is no flushing thread: an appender that finds no sync in flight runs the next one itself
+/// (the leader), and the others wait for it. A lone appender therefore syncs on its own thread,
+/// with no hand-off and no waiting. With several, two things keep the batches full. After a sync
+/// that covered k lines, the next leader waits up to one sync for k lines to be written, so the
+/// appenders just released share one sync instead of the first of them starting it alone (a
+/// commit delay that adapts to the last batch: a lone appender never waits). And waking a
+/// sleeping thread costs tens of microseconds on a VM, as much as the sync itself (~125 µs on
+/// this project's disk), so while syncs are fast the followers spin, yielding the core, for up to
+/// two syncs before they sleep.
 /// </para>
 /// </summary>
-internal sealed class GroupCommit(Func<long> written, Func<long> synced, Action<long> syncThrough, string path) : IDisposable
+internal sealed class GroupCommit(Func<long> written, Func<long> synced, Action<long> syncThrough, string path)
 {
-    /// <summary>Syncs slower than this are waited for blocked: a wake-up is small against them.</summary>
+    /// <summary>Syncs slower than this are waited for asleep: a wake-up is small against them.</summary>
     private static readonly long SpinOnlyBelow = Stopwatch.Frequency / 2000; // 500 µs
 
     private readonly object _gate = new();
-    private Thread? _flusher;
-    private long _attemptedThrough;
+    private int _leading; // 1 while an appender runs a sync
     private long _failedThrough;
     private AuditLogException? _failure;
-    private bool _stopping;
     private long _lastBatch;
     private long _averageSyncTicks; // 0 until the first sync is measured
 
-    /// <summary>Returns once line <paramref name="sequence"/> is synced; throws if its sync failed.</summary>
+    /// <summary>Returns once line <paramref name="sequence"/> is synced; throws if the sync that was to cover it failed.</summary>
     public void WaitFor(long sequence)
     {
-        lock (_gate)
+        while (true)
         {
-            _flusher ??= Start();
-            Monitor.PulseAll(_gate);
+            if (synced() >= sequence) return;
+            ThrowIfFailed(sequence);
+            if (Interlocked.CompareExchange(ref _leading, 1, 0) == 0) Lead();
+            else WaitForLeader(sequence);
         }
-        SpinUntil(() => synced() >= sequence || Volatile.Read(ref _failedThrough) >= sequence, SpinBudget());
-        lock (_gate)
-        {
-            while (synced() < sequence)
-            {
-                if (_failure is { } failure && _failedThrough >= sequence)
-                    throw new AuditLogException(path, $"The event was written to '{path}' but could not be synced: {failure.Message}", failure);
-                Monitor.Wait(_gate);
-            }
-        }
-    }
-
-    /// <summary>Stops the flushing thread (before the writer's final sync).</summary>
-    public void Dispose()
-    {
-        Thread? flusher;
-        lock (_gate)
-        {
-            _stopping = true;
-            flusher = _flusher;
-            Monitor.PulseAll(_gate);
-        }
-        flusher?.Join();
     }
 
     /// <summary>After the writer's final sync: wakes the waiters, failing those it did not cover.</summary>
@@ -78,34 +55,15 @@ internal sealed class GroupCommit(Func<long> written, Func<long> synced, Action<
         }
     }
 
-    private Thread Start()
+    /// <summary>Runs one sync for every line written so far, then wakes the followers.</summary>
+    private void Lead()
     {
-        var thread = new Thread(Flush) { IsBackground = true, Name = "ScoutAudit group commit" };
-        thread.Start();
-        return thread;
-    }
-
-    private void Flush()
-    {
-        while (true)
+        try
         {
-            SpinUntil(() => HasWork || Volatile.Read(ref _stopping), SpinBudget());
-            long target;
-            lock (_gate)
-            {
-                while (!_stopping && !HasWork) Monitor.Wait(_gate);
-                if (_stopping) return;
-            }
-            // The appenders released by the last sync are writing again: let one sync cover them all.
             var batch = Volatile.Read(ref _lastBatch);
-            if (batch > 1) SpinUntil(() => written() - Math.Max(synced(), _attemptedThrough) >= batch, Volatile.Read(ref _averageSyncTicks) / 2);
-            lock (_gate)
-            {
-                target = written();
-                batch = target - Math.Max(synced(), _attemptedThrough);
-                _attemptedThrough = target;
-            }
-            AuditLogException? failure = null;
+            if (batch > 1) SpinUntil(() => written() - synced() >= batch, Volatile.Read(ref _averageSyncTicks));
+            var before = synced();
+            var target = written();
             var started = Stopwatch.GetTimestamp();
             try
             {
@@ -113,27 +71,44 @@ internal sealed class GroupCommit(Func<long> written, Func<long> synced, Action<
             }
             catch (AuditLogException error)
             {
-                failure = error;
+                lock (_gate)
+                {
+                    _failure = error;
+                    Volatile.Write(ref _failedThrough, Math.Max(_failedThrough, target));
+                }
             }
             var took = Stopwatch.GetTimestamp() - started;
             var average = Volatile.Read(ref _averageSyncTicks);
             Volatile.Write(ref _averageSyncTicks, average == 0 ? took : (average * 7 + took) / 8);
-            Volatile.Write(ref _lastBatch, batch);
-            lock (_gate)
-            {
-                if (failure is not null)
-                {
-                    _failure = failure;
-                    Volatile.Write(ref _failedThrough, target);
-                }
-                Monitor.PulseAll(_gate);
-            }
+            Volatile.Write(ref _lastBatch, target - before);
+        }
+        finally
+        {
+            Volatile.Write(ref _leading, 0);
+            lock (_gate) Monitor.PulseAll(_gate);
         }
     }
 
-    private bool HasWork => written() > Math.Max(synced(), Volatile.Read(ref _attemptedThrough));
+    /// <summary>Waits until the leader's sync is over (its own line may be covered, or it leads next).</summary>
+    private void WaitForLeader(long sequence)
+    {
+        bool Done() => synced() >= sequence || Volatile.Read(ref _leading) == 0 || Volatile.Read(ref _failedThrough) >= sequence;
+        if (SpinUntil(Done, SpinBudget())) return;
+        lock (_gate)
+        {
+            while (!Done()) Monitor.Wait(_gate);
+        }
+    }
 
-    /// <summary>How long to spin before blocking: about two syncs while they are fast; not at all when they are slow or not yet measured.</summary>
+    private void ThrowIfFailed(long sequence)
+    {
+        if (Volatile.Read(ref _failedThrough) < sequence) return;
+        AuditLogException failure;
+        lock (_gate) failure = _failure!;
+        throw new AuditLogException(path, $"The event was written to '{path}' but could not be synced: {failure.Message}", failure);
+    }
+
+    /// <summary>How long to spin before sleeping: about two syncs while they are fast; not at all when they are slow or not yet measured.</summary>
     private long SpinBudget()
     {
         var average = Volatile.Read(ref _averageSyncTicks);
@@ -146,9 +121,10 @@ internal sealed class GroupCommit(Func<long> written, Func<long> synced, Action<
         if (done()) return true;
         if (ticks <= 0) return false;
         var deadline = Stopwatch.GetTimestamp() + ticks;
+        var spinner = new SpinWait();
         while (Stopwatch.GetTimestamp() < deadline)
         {
-            Thread.Yield();
+            spinner.SpinOnce(sleep1Threshold: -1);
             if (done()) return true;
         }
         return false;
