@@ -22,7 +22,13 @@ internal sealed class LineBatch : IDisposable
     /// <summary>Set on the last batch when the stream broke (a damaged archive) after these lines.</summary>
     public InvalidDataException? Damage { get; set; }
 
-    public bool IsFull => Count == MaxLines || _used >= MaxBytes;
+    /// <summary>
+    /// Full at <see cref="MaxLines"/> lines, or when a line of usual length might no longer fit:
+    /// one that does not makes the buffer grow, a copy of everything in it.
+    /// </summary>
+    public bool IsFull => Count == MaxLines || _bytes.Length - _used < UsualLineRoom;
+
+    private const int UsualLineRoom = 4 * 1024;
 
     public void Add(LineStatus status, long lineNumber, long skippedLength, ReadOnlySpan<byte> line)
     {
