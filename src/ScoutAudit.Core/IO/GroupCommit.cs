@@ -115,16 +115,20 @@ internal sealed class GroupCommit(Func<long> written, Func<long> synced, Action<
         return average == 0 || average >= SpinOnlyBelow ? 0 : 2 * average;
     }
 
-    /// <summary>Yields the core until <paramref name="done"/> or <paramref name="ticks"/> have passed.</summary>
+    /// <summary>
+    /// Yields the core until <paramref name="done"/> or <paramref name="ticks"/> have passed.
+    /// Yields at every turn, never spins in place: the sync needs the cores too (the file
+    /// system's journal thread). With followers spinning in place an fsync took 430 µs instead
+    /// of 125; with <see cref="SpinWait"/>'s mix, about 8% fewer events per second than this.
+    /// </summary>
     private static bool SpinUntil(Func<bool> done, long ticks)
     {
         if (done()) return true;
         if (ticks <= 0) return false;
         var deadline = Stopwatch.GetTimestamp() + ticks;
-        var spinner = new SpinWait();
         while (Stopwatch.GetTimestamp() < deadline)
         {
-            spinner.SpinOnce(sleep1Threshold: -1);
+            Thread.Yield();
             if (done()) return true;
         }
         return false;
