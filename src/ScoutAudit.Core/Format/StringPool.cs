@@ -9,7 +9,7 @@ namespace ScoutAudit.Core;
 /// </summary>
 internal sealed class StringPool
 {
-    private const int Size = 512; // a power of two
+    private const int Size = 2048; // a power of two; a few hundred distinct strings collide rarely
     private readonly (byte[] Utf8, string Text)?[] _entries = new (byte[], string)?[Size];
 
     public string Get(ReadOnlySpan<byte> utf8)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Compression;
 
 namespace ScoutAudit.Core;
@@ -99,6 +100,7 @@ internal static class SegmentReader
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var pending = new Queue<Task<List<Judgement<T>>>>();
+        var pools = new ConcurrentBag<StringPool>(); // one per batch being parsed, reused by the next ones
         var finished = false;
         try
         {
@@ -108,7 +110,7 @@ internal static class SegmentReader
                 {
                     var batch = NextBatch(lines, out finished);
                     if (batch is null) break;
-                    pending.Enqueue(Task.Run(() => JudgeBatch(batch, filter, parse), stop.Token));
+                    pending.Enqueue(Task.Run(() => JudgeBatch(batch, filter, parse, pools), stop.Token));
                 }
                 if (pending.Count == 0) break;
                 foreach (var judgement in pending.Dequeue().GetAwaiter().GetResult()) yield return judgement;
@@ -150,11 +152,11 @@ internal static class SegmentReader
         return null;
     }
 
-    private static List<Judgement<T>> JudgeBatch<T>(LineBatch batch, EventFilter filter, LineParser<T> parse)
+    private static List<Judgement<T>> JudgeBatch<T>(LineBatch batch, EventFilter filter, LineParser<T> parse, ConcurrentBag<StringPool> pools)
     {
+        var pool = pools.TryTake(out var reused) ? reused : new StringPool();
         using (batch)
         {
-            var pool = new StringPool();
             var judged = new List<Judgement<T>>(batch.Count + 1);
             for (var i = 0; i < batch.Count; i++)
             {
@@ -164,6 +166,7 @@ internal static class SegmentReader
             }
             if (batch.Damage is { } damage)
                 judged.Add(new Judgement<T>(batch.Count > 0 ? batch[batch.Count - 1].LineNumber : 0, false, default!, null, damage));
+            pools.Add(pool);
             return judged;
         }
     }
