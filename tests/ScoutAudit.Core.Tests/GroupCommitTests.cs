@@ -83,6 +83,24 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public void ALineWhoseSyncFailedStaysFailedAfterALaterSyncSucceeds()
+    {
+        // After a failed fsync the kernel may have dropped the pages it could not write; a later
+        // fsync that succeeds does not bring them back, so it must not vouch for those lines.
+        var file = new FakeFile { Fail = through => through == 2 ? new IOException("EIO") : null };
+        var commit = file.Commit();
+        var first = file.Write();
+        var second = file.Write();
+        Assert.Throws<AuditLogException>(() => commit.WaitFor(second)); // one sync for both, failed
+
+        commit.WaitFor(file.Write()); // the next sync succeeds and marks everything written as synced
+        Assert.Equal(3, file.Synced);
+
+        var error = Assert.Throws<AuditLogException>(() => commit.WaitFor(first));
+        Assert.Equal("The event was written to 'audit.jsonl' but could not be synced: EIO", error.Message);
+    }
+
+    [Fact]
     public void AWaiterLeftByAClosingWriterIsFailedByAFailedFinalSync()
     {
         // The writer closed (its syncs no longer reach the disk) and its final sync failed.

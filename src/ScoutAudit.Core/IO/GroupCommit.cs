@@ -24,18 +24,25 @@ internal sealed class GroupCommit(Func<long> written, Func<long> synced, Action<
 
     private readonly object _gate = new();
     private int _leading; // 1 while an appender runs a sync
-    private long _failedThrough;
-    private AuditLogException? _failure;
+    private readonly List<FailedSync> _failedSyncs = []; // under _gate; consecutive failures merge into one
+    private int _failures; // how many times a sync failed
     private long _lastBatch;
     private long _averageSyncTicks; // 0 until the first sync is measured
 
-    /// <summary>Returns once line <paramref name="sequence"/> is synced; throws if the sync that was to cover it failed.</summary>
+    /// <summary>Lines <c>From</c> (exclusive) to <c>Through</c> (inclusive) were to be covered by a sync that failed.</summary>
+    private sealed record FailedSync(long From, long Through, AuditLogException Error);
+
+    /// <summary>
+    /// Returns once line <paramref name="sequence"/> is synced; throws if the sync that was to cover
+    /// it failed, even when a later one succeeded: after a failed fsync the kernel may have dropped
+    /// the pages it could not write, and a later fsync does not bring them back.
+    /// </summary>
     public void WaitFor(long sequence)
     {
         while (true)
         {
-            if (synced() >= sequence) return;
             ThrowIfFailed(sequence);
+            if (synced() >= sequence) return;
             if (Interlocked.CompareExchange(ref _leading, 1, 0) == 0) Lead();
             else WaitForLeader(sequence);
         }
@@ -46,11 +53,7 @@ internal sealed class GroupCommit(Func<long> written, Func<long> synced, Action<
     {
         lock (_gate)
         {
-            if (failure is not null)
-            {
-                _failure = failure;
-                Volatile.Write(ref _failedThrough, long.MaxValue);
-            }
+            if (failure is not null) RecordFailure(synced(), long.MaxValue, failure);
             Monitor.PulseAll(_gate);
         }
     }
@@ -71,11 +74,7 @@ internal sealed class GroupCommit(Func<long> written, Func<long> synced, Action<
             }
             catch (AuditLogException error)
             {
-                lock (_gate)
-                {
-                    _failure = error;
-                    Volatile.Write(ref _failedThrough, Math.Max(_failedThrough, target));
-                }
+                lock (_gate) RecordFailure(before, target, error);
             }
             var took = Stopwatch.GetTimestamp() - started;
             var average = Volatile.Read(ref _averageSyncTicks);
@@ -92,7 +91,8 @@ internal sealed class GroupCommit(Func<long> written, Func<long> synced, Action<
     /// <summary>Waits until the leader's sync is over (its own line may be covered, or it leads next).</summary>
     private void WaitForLeader(long sequence)
     {
-        bool Done() => synced() >= sequence || Volatile.Read(ref _leading) == 0 || Volatile.Read(ref _failedThrough) >= sequence;
+        var failures = Volatile.Read(ref _failures);
+        bool Done() => synced() >= sequence || Volatile.Read(ref _leading) == 0 || Volatile.Read(ref _failures) != failures;
         if (SpinUntil(Done, SpinBudget())) return;
         lock (_gate)
         {
@@ -100,12 +100,29 @@ internal sealed class GroupCommit(Func<long> written, Func<long> synced, Action<
         }
     }
 
+    /// <summary>Under the gate.</summary>
+    private void RecordFailure(long from, long through, AuditLogException error)
+    {
+        if (_failedSyncs.Count > 0 && _failedSyncs[^1] is var last && from <= last.Through)
+            _failedSyncs[^1] = last with { Through = Math.Max(last.Through, through), Error = error };
+        else
+            _failedSyncs.Add(new FailedSync(from, through, error));
+        Interlocked.Increment(ref _failures);
+    }
+
     private void ThrowIfFailed(long sequence)
     {
-        if (Volatile.Read(ref _failedThrough) < sequence) return;
-        AuditLogException failure;
-        lock (_gate) failure = _failure!;
-        throw new AuditLogException(path, $"The event was written to '{path}' but could not be synced: {failure.Message}", failure);
+        if (Volatile.Read(ref _failures) == 0) return;
+        AuditLogException? failure = null;
+        lock (_gate)
+        {
+            foreach (var failed in _failedSyncs)
+            {
+                if (sequence > failed.From && sequence <= failed.Through) failure = failed.Error;
+            }
+        }
+        if (failure is not null)
+            throw new AuditLogException(path, $"The event was written to '{path}' but could not be synced: {failure.Message}", failure);
     }
 
     /// <summary>How long to spin before sleeping: about two syncs while they are fast; not at all when they are slow or not yet measured.</summary>
