@@ -27,15 +27,13 @@ internal static class AppendWorkloads
         void Fresh() => path = Path.Combine(bench.NewDirectory("append"), "audit.jsonl");
         var options = new AuditLogOptions { RotationSize = null }; // the appends alone; rotation has its own row
 
-        var ours = Sample.Seconds(bench.Sizes.Rounds, () =>
+        // The machine's limit: the same bytes through a bare FileStream, fsync after every 10th line.
+        var lines = Enumerable.Range(0, n).Select(i => AuditLineFormatter.Format(Realistic(i))).ToArray();
+        var (ours, bare) = Sample.Interleaved(bench.Sizes.Rounds, () =>
         {
             using var log = new AuditLog(path, options);
             for (var i = 0; i < n; i++) log.Append(Realistic(i));
-        }, Fresh);
-
-        // The machine's limit: the same bytes through a bare FileStream, fsync after every 10th line.
-        var lines = Enumerable.Range(0, n).Select(i => AuditLineFormatter.Format(Realistic(i))).ToArray();
-        var bare = Sample.Seconds(bench.Sizes.Rounds, () =>
+        }, () =>
         {
             using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 0);
             for (var i = 0; i < n; i++)
@@ -88,16 +86,11 @@ internal static class AppendWorkloads
 
         // Dedicated threads: the thread pool would add blocked workers only slowly. Waiters spin
         // while syncs are fast, so the CPU this takes is reported beside the speed.
-        (Sample Time, double Cores) Run(int threads)
-        {
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var wall = Stopwatch.StartNew();
-            var time = Sample.Seconds(bench.Sizes.Rounds, () => Append(threads), Fresh);
-            return (time, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / wall.Elapsed.TotalSeconds);
-        }
-
+        var (cpu, wall) = (new double[5], new double[5]);
         void Append(int threads)
         {
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
             using var log = new AuditLog(path, options);
             var writers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
             {
@@ -105,10 +98,12 @@ internal static class AppendWorkloads
             })).ToList();
             writers.ForEach(w => w.Start());
             writers.ForEach(w => w.Join());
+            cpu[threads] += (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+            wall[threads] += clock.Elapsed.TotalSeconds;
         }
 
-        var (one, oneCores) = Run(1);
-        var (four, fourCores) = Run(4);
+        var (one, four) = Sample.Interleaved(bench.Sizes.Rounds, () => Append(1), () => Append(4), Fresh);
+        var (oneCores, fourCores) = (cpu[1] / wall[1], cpu[4] / wall[4]);
         var speedup = one.Median / four.Median;
         bench.Report.Add(new Row(
             $"Engine append, every event synced, {n:N0} events, 4 writer threads",

@@ -32,6 +32,22 @@ internal sealed record Sample(IReadOnlyList<double> Values)
         return new Sample(values);
     }
 
+    /// <summary>
+    /// Times two workloads in alternating rounds, so that a drift of the machine during the run
+    /// (an fsync here takes 100 µs one minute and 140 the next) weighs on both alike and their
+    /// ratio holds.
+    /// </summary>
+    public static (Sample First, Sample Second) Interleaved(int rounds, Action first, Action second, Action? setup = null)
+    {
+        var (one, two) = (new List<double>(), new List<double>());
+        for (var round = 0; round < rounds; round++)
+        {
+            one.AddRange(Seconds(1, first, setup).Values);
+            two.AddRange(Seconds(1, second, setup).Values);
+        }
+        return (new Sample(one), new Sample(two));
+    }
+
     public static Sample Of(int rounds, Func<double> measure) => new(Enumerable.Range(0, rounds).Select(_ => measure()).ToList());
 
     public string Format(string unit, int decimals = 2) =>

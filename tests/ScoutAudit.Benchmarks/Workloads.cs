@@ -3,7 +3,7 @@ namespace ScoutAudit.Benchmarks;
 /// <summary>Sizes of one run: the full benchmark, or a smoke run with tiny sizes that only proves it still works.</summary>
 internal sealed record Sizes(int DatasetEvents, int AppendEvents, int EveryEventEvents, int PipelineEvents, int Archives, int Rounds, int SlowRounds, long RotationSegmentBytes)
 {
-    public static Sizes Full { get; } = new(1_000_000, 100_000, 4_000, 100_000, 100, 5, 3, 10 * 1024 * 1024);
+    public static Sizes Full { get; } = new(1_000_000, 100_000, 8_000, 100_000, 100, 5, 3, 10 * 1024 * 1024);
 
     public static Sizes Smoke { get; } = new(2_000, 500, 100, 200, 5, 1, 1, 256 * 1024);
 }
