@@ -32,20 +32,22 @@ internal sealed record Sample(IReadOnlyList<double> Values)
         return new Sample(values);
     }
 
+    /// <summary>One timed run of <paramref name="work"/>, in seconds (after <paramref name="setup"/>, untimed).</summary>
+    public static double Time(Action work, Action? setup = null) => Seconds(1, work, setup).Values[0];
+
     /// <summary>
-    /// Times two workloads in alternating rounds, so that a drift of the machine during the run
-    /// (an fsync here takes 100 µs one minute and 140 the next) weighs on both alike and their
-    /// ratio holds.
+    /// Measures several workloads in alternating rounds, each measurement returning seconds, so
+    /// that a drift of the machine during the run (an fsync here takes 100 µs one minute and 140
+    /// the next) weighs on all of them alike and their ratios hold.
     /// </summary>
-    public static (Sample First, Sample Second) Interleaved(int rounds, Action first, Action second, Action? setup = null)
+    public static Sample[] Interleaved(int rounds, params Func<double>[] measures)
     {
-        var (one, two) = (new List<double>(), new List<double>());
+        var values = measures.Select(_ => new List<double>()).ToArray();
         for (var round = 0; round < rounds; round++)
         {
-            one.AddRange(Seconds(1, first, setup).Values);
-            two.AddRange(Seconds(1, second, setup).Values);
+            for (var i = 0; i < measures.Length; i++) values[i].Add(measures[i]());
         }
-        return (new Sample(one), new Sample(two));
+        return [.. values.Select(v => new Sample(v))];
     }
 
     public static Sample Of(int rounds, Func<double> measure) => new(Enumerable.Range(0, rounds).Select(_ => measure()).ToList());
