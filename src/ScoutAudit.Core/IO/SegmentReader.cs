@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Compression;
 
@@ -99,7 +100,7 @@ internal static class SegmentReader
     private static IEnumerable<Judgement<T>> JudgeInParallel<T>(LineReader lines, EventFilter filter, LineParser<T> parse, CancellationToken cancellation)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var pending = new Queue<Task<List<Judgement<T>>>>();
+        var pending = new Queue<Task<ArraySegment<Judgement<T>>>>();
         var pools = new ConcurrentBag<StringPool>(); // one per batch being parsed, reused by the next ones
         var finished = false;
         try
@@ -113,7 +114,10 @@ internal static class SegmentReader
                     pending.Enqueue(Task.Run(() => JudgeBatch(batch, filter, parse, pools), stop.Token));
                 }
                 if (pending.Count == 0) break;
-                foreach (var judgement in pending.Dequeue().GetAwaiter().GetResult()) yield return judgement;
+                var judged = pending.Dequeue().GetAwaiter().GetResult();
+                foreach (var judgement in judged) yield return judgement;
+                judged.AsSpan().Clear(); // let go of the events (only this part of the array was used)
+                ArrayPool<Judgement<T>>.Shared.Return(judged.Array!);
                 cancellation.ThrowIfCancellationRequested();
             }
         }
@@ -152,22 +156,28 @@ internal static class SegmentReader
         return null;
     }
 
-    private static List<Judgement<T>> JudgeBatch<T>(LineBatch batch, EventFilter filter, LineParser<T> parse, ConcurrentBag<StringPool> pools)
+    /// <summary>
+    /// The judgements worth passing on (values and problems), in an array from the shared pool:
+    /// the consumer returns it. Arrays that big would otherwise be copied by every collection
+    /// they survive while they wait their turn.
+    /// </summary>
+    private static ArraySegment<Judgement<T>> JudgeBatch<T>(LineBatch batch, EventFilter filter, LineParser<T> parse, ConcurrentBag<StringPool> pools)
     {
         var pool = pools.TryTake(out var reused) ? reused : new StringPool();
         using (batch)
         {
-            var judged = new List<Judgement<T>>(batch.Count + 1);
+            var judged = ArrayPool<Judgement<T>>.Shared.Rent(batch.Count + 1);
+            var count = 0;
             for (var i = 0; i < batch.Count; i++)
             {
                 var entry = batch[i];
                 var judgement = Judge(entry.Status, batch.Line(entry), entry.LineNumber, entry.SkippedLength, filter, pool, parse);
-                if (judgement.Found || judgement.Problem is not null) judged.Add(judgement);
+                if (judgement.Found || judgement.Problem is not null) judged[count++] = judgement;
             }
             if (batch.Damage is { } damage)
-                judged.Add(new Judgement<T>(batch.Count > 0 ? batch[batch.Count - 1].LineNumber : 0, false, default!, null, damage));
+                judged[count++] = new Judgement<T>(batch.Count > 0 ? batch[batch.Count - 1].LineNumber : 0, false, default!, null, damage);
             pools.Add(pool);
-            return judged;
+            return new ArraySegment<Judgement<T>>(judged, 0, count);
         }
     }
 
