@@ -60,6 +60,10 @@ public class LineParserTests
     [InlineData("-0", 0.0)]
     [InlineData("1", 1.0)]
     [InlineData("1.5e+2", 150.0)]
+    [InlineData("9007199254740992", 9007199254740992.0)] // 2^53: read as a long, converted exactly
+    [InlineData("9007199254740993", 9007199254740992.0)] // beyond it: the double nearest, as Python's float()
+    [InlineData("-9223372036854775808", -9223372036854775808.0)] // the smallest long has no positive counterpart
+    [InlineData("9223372036854775807", 9223372036854775807.0)]
     public void NumbersInAnyJsonFormAreRead(string number, double expected) =>
         Assert.Equal(expected, Parse($"{{\"ts\":\"2026-02-13T14:30:22.123Z\",\"event\":\"nav\",\"session_id\":\"s\",\"cost\":{number}}}").Cost);
 

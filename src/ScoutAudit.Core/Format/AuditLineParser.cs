@@ -275,7 +275,7 @@ public static class AuditLineParser
         integerForm = PythonJsonWriter.IsIntegerForm(reader.ValueSpan);
         // Whole numbers (confidence 85, duration_ms 1234) convert exactly from a long, at a fraction
         // of the general parse's cost; zero takes the general path, which keeps "-0" as -0.0.
-        if (integerForm && reader.TryGetInt64(out var whole) && whole != 0 && Math.Abs(whole) <= 1L << 53) return whole;
+        if (integerForm && reader.TryGetInt64(out var whole) && whole != 0 && whole is >= -(1L << 53) and <= 1L << 53) return whole;
         if (reader.TryGetDouble(out var value) && double.IsFinite(value)) return value;
         problem = $"field '{field}' is a number out of range ({System.Text.Encoding.UTF8.GetString(reader.ValueSpan)})";
         return null;
