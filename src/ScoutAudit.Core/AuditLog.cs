@@ -105,9 +105,10 @@ public sealed class AuditLog : IDisposable
         ReadHistory(filter, cancellation, SegmentReader.Summaries);
 
     private IEnumerable<T> ReadHistory<T>(EventFilter filter, CancellationToken cancellation,
-        Func<Segment, EventFilter, IAuditDiagnostics, CancellationToken, IEnumerable<T>> read)
+        Func<Segment, EventFilter, IAuditDiagnostics, StringPools, CancellationToken, IEnumerable<T>> read)
     {
         var diagnostics = Options.Diagnostics;
+        var pools = new StringPools(); // the same strings recur in every segment
         using var snapshot = LogSnapshot.Take(_files);
         foreach (var segment in snapshot.Segments)
         {
@@ -117,7 +118,7 @@ public sealed class AuditLog : IDisposable
                     $"Skipped the archive '{segment.Path}': the index shows no event in the asked time range."));
                 continue;
             }
-            foreach (var item in read(segment, filter, diagnostics, cancellation)) yield return item;
+            foreach (var item in read(segment, filter, diagnostics, pools, cancellation)) yield return item;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace ScoutAudit.Core;
@@ -28,4 +29,17 @@ internal sealed class StringPool
         hash.AddBytes(utf8);
         return hash.ToHashCode();
     }
+}
+
+/// <summary>
+/// The string pools of one read of a log, shared by all its segments and by the threads that parse
+/// them: a thread takes a pool while it parses and gives it back, so each pool keeps what it learnt.
+/// </summary>
+internal sealed class StringPools
+{
+    private readonly ConcurrentBag<StringPool> _free = [];
+
+    public StringPool Take() => _free.TryTake(out var pool) ? pool : new StringPool();
+
+    public void Return(StringPool pool) => _free.Add(pool);
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.IO.Compression;
 
 namespace ScoutAudit.Core;
@@ -17,15 +16,15 @@ internal static class SegmentReader
     public delegate bool LineParser<T>(ReadOnlySpan<byte> line, StringPool pool, out T value, out string? problem);
 
     /// <summary>The events of the segment that pass the filter.</summary>
-    public static IEnumerable<AuditEvent> Read(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, CancellationToken cancellation) =>
-        Read<AuditEvent>(segment, filter, diagnostics, cancellation, ParseEvent, filter.Matches, parallel: true);
+    public static IEnumerable<AuditEvent> Read(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, CancellationToken cancellation) =>
+        Read<AuditEvent>(segment, filter, diagnostics, pools, cancellation, ParseEvent, filter.Matches, parallel: true);
 
     /// <summary>
     /// What aggregates need of each event of the segment that passes the filter. Read on one thread:
     /// summaries are cheap, and aggregates promise a small memory footprint more than speed.
     /// </summary>
-    public static IEnumerable<EventSummary> Summaries(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, CancellationToken cancellation) =>
-        Read<EventSummary>(segment, filter, diagnostics, cancellation, AuditLineParser.TrySummarize, filter.Matches, parallel: false);
+    public static IEnumerable<EventSummary> Summaries(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, CancellationToken cancellation) =>
+        Read<EventSummary>(segment, filter, diagnostics, pools, cancellation, AuditLineParser.TrySummarize, filter.Matches, parallel: false);
 
     private static bool ParseEvent(ReadOnlySpan<byte> line, StringPool pool, out AuditEvent value, out string? problem)
     {
@@ -34,7 +33,7 @@ internal static class SegmentReader
         return parsed;
     }
 
-    private static IEnumerable<T> Read<T>(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, CancellationToken cancellation,
+    private static IEnumerable<T> Read<T>(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, CancellationToken cancellation,
         LineParser<T> parse, Func<T, bool> matches, bool parallel)
     {
         diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, segment.Path, $"Reading {Describe(segment.Kind)} '{segment.Path}'."));
@@ -45,8 +44,8 @@ internal static class SegmentReader
         {
             var lines = new LineReader(stream);
             var judged = parallel && IsLarge(segment, stream)
-                ? JudgeInParallel(lines, filter, parse, cancellation)
-                : JudgeInOrder(lines, filter, parse, cancellation);
+                ? JudgeInParallel(lines, filter, parse, pools, cancellation)
+                : JudgeInOrder(lines, filter, parse, pools, cancellation);
             foreach (var judgement in judged)
             {
                 if (judgement.Damage is { } damage)
@@ -65,24 +64,31 @@ internal static class SegmentReader
     /// <summary>What became of one line: a value, a problem to report, nothing (ruled out, blank), or the stream's damage.</summary>
     private readonly record struct Judgement<T>(long LineNumber, bool Found, T Value, string? Problem, InvalidDataException? Damage = null);
 
-    private static IEnumerable<Judgement<T>> JudgeInOrder<T>(LineReader lines, EventFilter filter, LineParser<T> parse, CancellationToken cancellation)
+    private static IEnumerable<Judgement<T>> JudgeInOrder<T>(LineReader lines, EventFilter filter, LineParser<T> parse, StringPools pools, CancellationToken cancellation)
     {
-        var pool = new StringPool();
-        while (true)
+        var pool = pools.Take();
+        try
         {
-            Judgement<T> judgement;
-            try
+            while (true)
             {
-                judgement = JudgeNext(lines, filter, pool, parse, out var status);
-                if (status == LineStatus.End) yield break;
+                Judgement<T> judgement;
+                try
+                {
+                    judgement = JudgeNext(lines, filter, pool, parse, out var status);
+                    if (status == LineStatus.End) yield break;
+                }
+                catch (InvalidDataException damage)
+                {
+                    judgement = new Judgement<T>(lines.LineNumber, false, default!, null, damage);
+                }
+                yield return judgement;
+                if (judgement.Damage is not null) yield break;
+                if (lines.LineNumber % CancellationCheckLines == 0) cancellation.ThrowIfCancellationRequested();
             }
-            catch (InvalidDataException damage)
-            {
-                judgement = new Judgement<T>(lines.LineNumber, false, default!, null, damage);
-            }
-            yield return judgement;
-            if (judgement.Damage is not null) yield break;
-            if (lines.LineNumber % CancellationCheckLines == 0) cancellation.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            pools.Return(pool);
         }
     }
 
@@ -97,11 +103,10 @@ internal static class SegmentReader
     /// workers parse the batches, and the results come back in file order. At most
     /// <see cref="BatchesInFlight"/> batches are in memory at once, whatever the size of the file.
     /// </summary>
-    private static IEnumerable<Judgement<T>> JudgeInParallel<T>(LineReader lines, EventFilter filter, LineParser<T> parse, CancellationToken cancellation)
+    private static IEnumerable<Judgement<T>> JudgeInParallel<T>(LineReader lines, EventFilter filter, LineParser<T> parse, StringPools pools, CancellationToken cancellation)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var pending = new Queue<Task<ArraySegment<Judgement<T>>>>();
-        var pools = new ConcurrentBag<StringPool>(); // one per batch being parsed, reused by the next ones
         var finished = false;
         try
         {
@@ -161,9 +166,9 @@ internal static class SegmentReader
     /// the consumer returns it. Arrays that big would otherwise be copied by every collection
     /// they survive while they wait their turn.
     /// </summary>
-    private static ArraySegment<Judgement<T>> JudgeBatch<T>(LineBatch batch, EventFilter filter, LineParser<T> parse, ConcurrentBag<StringPool> pools)
+    private static ArraySegment<Judgement<T>> JudgeBatch<T>(LineBatch batch, EventFilter filter, LineParser<T> parse, StringPools pools)
     {
-        var pool = pools.TryTake(out var reused) ? reused : new StringPool();
+        var pool = pools.Take();
         using (batch)
         {
             var judged = ArrayPool<Judgement<T>>.Shared.Rent(batch.Count + 1);
@@ -176,7 +181,7 @@ internal static class SegmentReader
             }
             if (batch.Damage is { } damage)
                 judged[count++] = new Judgement<T>(batch.Count > 0 ? batch[batch.Count - 1].LineNumber : 0, false, default!, null, damage);
-            pools.Add(pool);
+            pools.Return(pool);
             return new ArraySegment<Judgement<T>>(judged, 0, count);
         }
     }
