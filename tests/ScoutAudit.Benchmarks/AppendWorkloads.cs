@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ScoutAudit.Core;
 
 namespace ScoutAudit.Benchmarks;
@@ -88,11 +87,8 @@ internal static class AppendWorkloads
 
         // Dedicated threads: the thread pool would add blocked workers only slowly. Waiters spin
         // while syncs are fast, so the CPU this takes is reported beside the speed.
-        var (cpu, wall) = (new double[5], new double[5]);
         void Append(int threads)
         {
-            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
             using var log = new AuditLog(path, options);
             var writers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
             {
@@ -100,13 +96,14 @@ internal static class AppendWorkloads
             })).ToList();
             writers.ForEach(w => w.Start());
             writers.ForEach(w => w.Join());
-            cpu[threads] += (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
-            wall[threads] += clock.Elapsed.TotalSeconds;
         }
 
-        var samples = Sample.Interleaved(bench.Sizes.Rounds, () => Sample.Time(() => Append(1), Fresh), () => Sample.Time(() => Append(4), Fresh));
+        var (oneMeter, fourMeter) = (new CoreMeter(), new CoreMeter());
+        var samples = Sample.Interleaved(bench.Sizes.Rounds,
+            () => Sample.Time(() => oneMeter.Run(() => Append(1)), Fresh),
+            () => Sample.Time(() => fourMeter.Run(() => Append(4)), Fresh));
         var (one, four) = (samples[0], samples[1]);
-        var (oneCores, fourCores) = (cpu[1] / wall[1], cpu[4] / wall[4]);
+        var (oneCores, fourCores) = (oneMeter.Cores, fourMeter.Cores);
         var speedup = one.Median / four.Median;
         bench.Report.Add(new Row(
             $"Engine append, every event synced, {n:N0} events, 4 writer threads",

@@ -19,13 +19,11 @@ internal static class ReadWorkloads
             count = log.Query(new EventFilter { EventTypes = ["nav"] }).Count();
         }
         Scan(); // steady state: the parser's code compiled to its final tier first
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var meter = new CoreMeter();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var pausedBefore = GC.GetTotalPauseDuration();
-        var ours = Sample.Seconds(bench.Sizes.Rounds, Scan);
-        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
-        var cpuPerLine = cpuSeconds / bench.Sizes.Rounds / lines;
-        var coresBusy = cpuSeconds / ours.Values.Sum();
+        var ours = Sample.Seconds(bench.Sizes.Rounds, () => meter.Run(Scan));
+        var cpuPerLine = meter.CpuSeconds / bench.Sizes.Rounds / lines;
         var allocatedPerScan = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / bench.Sizes.Rounds;
         var pausedPerScan = (GC.GetTotalPauseDuration() - pausedBefore) / bench.Sizes.Rounds;
         var raw = Sample.Seconds(bench.Sizes.Rounds, () =>
@@ -54,7 +52,7 @@ internal static class ReadWorkloads
         var parse = PerLineOnOneCore(bytes, line => AuditLineParser.TryParse(line, out _, out _));
         bench.Report.Add(new Row(
             "What a line costs, -Event nav scan",
-            $"{cpuPerLine * 1e9:F0} ns of CPU a line, all threads, {coresBusy:F2} cores busy; {allocatedPerScan / 1e6:F0} MB allocated and {pausedPerScan.TotalMilliseconds:F0} ms of collection pauses a scan",
+            $"{cpuPerLine * 1e9:F0} ns of CPU a line, all threads, {meter.Cores:F2} cores busy; {allocatedPerScan / 1e6:F0} MB allocated and {pausedPerScan.TotalMilliseconds:F0} ms of collection pauses a scan",
             $"one core: JSON token walk {walk:F0} ns; full parse into an event {parse:F0} ns",
             "",
             "report (where the scan's time goes)",
