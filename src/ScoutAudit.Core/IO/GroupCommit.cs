@@ -135,8 +135,9 @@ internal sealed class GroupCommit(Func<long> written, Func<long> synced, Action<
     /// <summary>
     /// Yields the core until <paramref name="done"/> or <paramref name="ticks"/> have passed.
     /// Yields at every turn, never spins in place: the sync needs the cores too (the file
-    /// system's journal thread). With followers spinning in place an fsync took 430 µs instead
-    /// of 125; with <see cref="SpinWait"/>'s mix, about 8% fewer events per second than this.
+    /// system's journal thread). Measured once on this project's VM: with followers spinning in
+    /// place an fsync took 430 µs instead of 125; with <see cref="SpinWait"/>'s mix, about 8% fewer
+    /// events per second than this (docs/benchmarks.md).
     /// </summary>
     private static bool SpinUntil(Func<bool> done, long ticks)
     {
