@@ -4,16 +4,18 @@
     Builds, documents, tests and packages the ScoutAudit module.
 .DESCRIPTION
     Tasks (run in the order given):
+      Clean    removes module/, artifacts/ and TestResults/, then dotnet clean.
       Build    dotnet build of the solution; assembles the module in ./module (help included).
       Docs     regenerates the MAML and about_ help from docs/en-US into ./module/en-US.
-      Test     dotnet test of the solution.
-      Package  a folder ready for Publish-PSResource: artifacts/ScoutAudit/<version>/.
-    Written with core cmdlets and .NET calls only, so it also runs under the embedded shell
-    (scoutaudit -File build.ps1), where only PowerShell's core cmdlets exist.
+      Test     every test: xunit (dotnet test) and the Pester suite (tests/pester) in this pwsh;
+               ends with the line "N passed, N failed, N skipped" over both, and fails when
+               any test failed or when either ran no test.
+      Package  a folder ready for Publish-PSResource: <ArtifactsPath>/ScoutAudit/<version>/.
+    Run it with the repository's pinned PowerShell: dotnet tool restore; dotnet pwsh ./build.ps1 Test
 .EXAMPLE
-    ./build.ps1 Build, Test
+    dotnet pwsh ./build.ps1 Build, Test
 .EXAMPLE
-    ./build.ps1 Package -Configuration Release
+    dotnet pwsh ./build.ps1 Test -PesterVersion 6.2.0
 #>
 [CmdletBinding()]
 param(
@@ -21,28 +23,36 @@ param(
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # The Pester the suite runs under: restored by tests/pester/Pester.csproj (5.7.1 is the baseline).
+    [ValidateSet('5.7.1', '6.2.0')]
+    [string] $PesterVersion = '5.7.1',
+
+    # Where Package puts ScoutAudit/<version>/.
+    [string] $ArtifactsPath = (Join-Path $PSScriptRoot 'artifacts')
 )
 
 $ErrorActionPreference = 'Stop'
-$root = [System.IO.Path]::GetDirectoryName($MyInvocation.MyCommand.Path)
-$moduleDir = [System.IO.Path]::Combine($root, 'module')
-$solution = [System.IO.Path]::Combine($root, 'ScoutAudit.sln')
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$moduleDir = Join-Path $root 'module'
+$solution = Join-Path $root 'ScoutAudit.sln'
+$testResults = Join-Path $root 'TestResults'
 
 function Assert-ExitCode([string] $What) {
     if ($LASTEXITCODE -ne 0) { throw "$What failed with exit code $LASTEXITCODE." }
 }
 
 function Get-ModuleVersion {
-    $props = [System.IO.File]::ReadAllText([System.IO.Path]::Combine($root, 'Directory.Build.props'))
-    $match = [regex]::Match($props, '<Version>([^<]+)</Version>')
-    if (-not $match.Success) { throw 'Directory.Build.props has no <Version>.' }
-    $match.Groups[1].Value
+    $props = Get-Content -Raw (Join-Path $root 'Directory.Build.props')
+    if ($props -notmatch '<Version>([^<]+)</Version>') { throw 'Directory.Build.props has no <Version>.' }
+    $Matches[1]
 }
 
 function Invoke-Clean {
-    foreach ($dir in @($moduleDir, [System.IO.Path]::Combine($root, 'artifacts'))) {
-        if ([System.IO.Directory]::Exists($dir)) { [System.IO.Directory]::Delete($dir, $true) }
+    foreach ($dir in $moduleDir, (Join-Path $root 'artifacts'), $testResults) {
+        if (Test-Path $dir) { Remove-Item $dir -Recurse -Force }
     }
     dotnet clean $solution -c $Configuration --nologo -v q
     Assert-ExitCode 'dotnet clean'
@@ -54,40 +64,88 @@ function Invoke-Build {
 }
 
 function Invoke-Docs {
-    $generator = [System.IO.Path]::Combine($root, 'src', 'ScoutAudit.HelpGenerator', 'ScoutAudit.HelpGenerator.csproj')
-    $docs = [System.IO.Path]::Combine($root, 'docs', 'en-US')
-    $help = [System.IO.Path]::Combine($moduleDir, 'en-US')
-    dotnet run --project $generator -c $Configuration -- $docs $help ScoutAudit.PowerShell.dll
+    $generator = Join-Path $root 'src/ScoutAudit.HelpGenerator/ScoutAudit.HelpGenerator.csproj'
+    dotnet run --project $generator -c $Configuration -- (Join-Path $root 'docs/en-US') (Join-Path $moduleDir 'en-US') ScoutAudit.PowerShell.dll
     Assert-ExitCode 'help generation'
 }
 
+# The counts of one xunit run, from the TRX files dotnet test wrote (one per test assembly).
+function Get-XunitCount([string] $Directory) {
+    $count = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    foreach ($file in Get-ChildItem $Directory -Filter *.trx -Recurse) {
+        foreach ($result in ([xml](Get-Content -Raw $file.FullName)).TestRun.Results.UnitTestResult) {
+            switch ($result.outcome) {
+                'Passed' { $count.Passed++ }
+                'NotExecuted' { $count.Skipped++ }
+                default { $count.Failed++ }
+            }
+        }
+    }
+    [pscustomobject]$count
+}
+
+function Invoke-Xunit {
+    $results = Join-Path $testResults 'xunit'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    # A failing test is counted from the TRX files below, so dotnet test's own exit code only
+    # decides when nothing was counted (a build failure).
+    dotnet test $solution -c $Configuration --nologo --logger trx --results-directory $results
+    $exitCode = $LASTEXITCODE
+    $count = Get-XunitCount $results
+    if ($exitCode -ne 0 -and $count.Failed -eq 0) { throw "dotnet test failed with exit code $exitCode before any test failed." }
+    $count
+}
+
+function Get-PesterModulePath {
+    dotnet restore (Join-Path $root 'tests/pester/Pester.csproj') --nologo -v q
+    Assert-ExitCode 'dotnet restore of Pester'
+    $packages = (dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    Assert-ExitCode 'dotnet nuget locals'
+    $manifest = Join-Path $packages.Trim() "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $manifest)) { throw "Pester $PesterVersion is not at $manifest after the restore." }
+    $manifest
+}
+
+function Invoke-PesterSuite {
+    Import-Module (Get-PesterModulePath) -RequiredVersion $PesterVersion -Force
+    $config = New-PesterConfiguration
+    $config.Run.Path = Join-Path $root 'tests/pester'
+    $config.Run.PassThru = $true
+    $config.Output.Verbosity = 'Detailed'
+    $config.TestResult.Enabled = $true
+    $config.TestResult.OutputPath = Join-Path $testResults 'pester.xml'
+    $run = Invoke-Pester -Configuration $config
+    [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount + $run.NotRunCount }
+}
+
 function Invoke-Test {
-    dotnet test $solution -c $Configuration --nologo
-    Assert-ExitCode 'dotnet test'
+    $xunit = Invoke-Xunit
+    $pester = Invoke-PesterSuite
+    Write-Host ("xunit: {0} passed, {1} failed, {2} skipped" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped)
+    Write-Host ("Pester {0}: {1} passed, {2} failed, {3} skipped" -f $PesterVersion, $pester.Passed, $pester.Failed, $pester.Skipped)
+    if ($xunit.Passed + $xunit.Failed -eq 0) { Write-Host 'xunit ran no test.' }
+    if ($pester.Passed + $pester.Failed -eq 0) { Write-Host 'Pester ran no test.' }
+    # The closing line, last, as CI reads it.
+    Write-Host ("{0} passed, {1} failed, {2} skipped" -f ($xunit.Passed + $pester.Passed), ($xunit.Failed + $pester.Failed), ($xunit.Skipped + $pester.Skipped))
+    if ($xunit.Failed + $pester.Failed -gt 0 -or $xunit.Passed -eq 0 -or $pester.Passed -eq 0) { exit 1 }
 }
 
 function Invoke-Package {
-    $manifest = [System.IO.Path]::Combine($moduleDir, 'ScoutAudit.psd1')
-    if (-not [System.IO.File]::Exists($manifest)) { Invoke-Build }
+    if (-not (Test-Path (Join-Path $moduleDir 'ScoutAudit.psd1'))) { Invoke-Build }
     $version = Get-ModuleVersion
-    $target = [System.IO.Path]::Combine($root, 'artifacts', 'ScoutAudit', $version)
-    if ([System.IO.Directory]::Exists($target)) { [System.IO.Directory]::Delete($target, $true) }
-    foreach ($file in [System.IO.Directory]::GetFiles($moduleDir, '*', [System.IO.SearchOption]::AllDirectories)) {
-        $relative = [System.IO.Path]::GetRelativePath($moduleDir, $file)
-        if ($relative.EndsWith('.pdb')) { continue }
-        $destination = [System.IO.Path]::Combine($target, $relative)
-        [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($destination))
-        [System.IO.File]::Copy($file, $destination, $true)
+    $target = Join-Path $ArtifactsPath "ScoutAudit/$version"
+    if (Test-Path $target) { Remove-Item $target -Recurse -Force }
+    $null = New-Item -ItemType Directory $target
+    Copy-Item (Join-Path $moduleDir '*') $target -Recurse
+    $stamped = Import-PowerShellDataFile (Join-Path $target 'ScoutAudit.psd1')
+    if ($stamped.ModuleVersion -ne $version) {
+        throw "The packaged manifest carries version $($stamped.ModuleVersion), not $version; rebuild the module."
     }
-    $stamped = [System.IO.File]::ReadAllText([System.IO.Path]::Combine($target, 'ScoutAudit.psd1'))
-    if ($stamped -notmatch "ModuleVersion\s*=\s*'$([regex]::Escape($version))'") {
-        throw "The packaged manifest does not carry version $version; rebuild the module."
-    }
-    [Console]::WriteLine("Packaged ScoutAudit $version in $target")
+    Write-Host "Packaged ScoutAudit $version in $target"
 }
 
 foreach ($name in $Task) {
-    [Console]::WriteLine("== $name")
+    Write-Host "== $name"
     switch ($name) {
         'Clean' { Invoke-Clean }
         'Build' { Invoke-Build }

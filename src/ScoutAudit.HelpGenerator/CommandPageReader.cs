@@ -63,7 +63,7 @@ internal static class CommandPageReader
                 }
                 continue;
             }
-            if (block is HtmlBlock) continue; // markers such as <!-- requires: pwsh -->
+            if (block is HtmlBlock) continue; // comments, not help text
 
             switch (section)
             {

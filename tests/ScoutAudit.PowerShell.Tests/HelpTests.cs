@@ -82,16 +82,4 @@ public sealed class HelpTests : IDisposable
 
         Assert.Contains("jsonl.gz", about);
     }
-
-    [Fact]
-    public void AtMostThreeExamplesNeedMoreThanTheEmbeddedShell()
-    {
-        var marked = Directory.GetFiles(Repository.File("docs", "en-US"), "*.md")
-            .Sum(page => Regex.Matches(File.ReadAllText(page), @"<!-- requires: pwsh -->\n```").Count);
-        var anyMarker = Directory.GetFiles(Repository.File("docs", "en-US"), "*.md")
-            .Sum(page => Regex.Matches(File.ReadAllText(page), "requires: pwsh").Count);
-
-        Assert.InRange(marked, 1, 3);
-        Assert.Equal(anyMarker, marked);
-    }
 }

@@ -86,14 +86,9 @@ public sealed class HostileTextTests : ModuleLogTest
     public void TheListViewSendsNoEscapeSequenceFromTheLogToTheConsole()
     {
         WriteHostileEvents();
-        var host = new RecordingHost();
-        using var runspace = RunspaceFactory.CreateRunspace(host, FormatListStandIn.ModuleWithFormatList());
-        runspace.Open();
-        runspace.SessionStateProxy.SetVariable("p", Log);
-        using (var shell = System.Management.Automation.PowerShell.Create(runspace))
-            shell.AddScript("Get-ScoutAuditEvent -Path $p | Format-List | Out-Default").Invoke();
+        Session.Invoke("Get-ScoutAuditEvent -Path $p | Format-List | Out-Default", new { p = Log });
 
-        var console = FromTheLog(host, runspace);
+        var console = FromTheLog(Session.Host, Session.Runspace);
         Assert.Contains("Reason", console, StringComparison.Ordinal); // the module's list view was used
         Assert.Contains("Extra", console, StringComparison.Ordinal);
         AssertInert(console);

@@ -1,7 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # The main user scenarios, for people with pwsh and Pester 5:
 #   dotnet build ScoutAudit.sln; Invoke-Pester ./tests/pester
-# CI, which has neither, checks that this file parses (tests/ScoutAudit.PowerShell.Tests/ScriptParseTests.cs).
+# Run by build.ps1 Test in real pwsh.
 
 BeforeAll {
     $manifest = [System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'module', 'ScoutAudit.psd1')
@@ -14,7 +14,8 @@ AfterAll {
 
 Describe 'ScoutAudit' {
     BeforeEach {
-        $log = [System.IO.Path]::Combine($TestDrive, 'audit.jsonl')
+        # $TestDrive belongs to the Describe: each It gets a log of its own.
+        $log = [System.IO.Path]::Combine($TestDrive, "$([guid]::NewGuid()).jsonl")
     }
 
     AfterEach {
@@ -103,7 +104,7 @@ Describe 'ScoutAudit' {
             Invoke-ScoutAuditRotate -Path $log -WhatIf
             (Get-ScoutAuditLog -Path $log).Archives | Should -Be 0
             $archive = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
-            $archive.Path | Should -Match 'audit_\d{8}_\d{6}.*\.jsonl\.gz$'
+            $archive.Path | Should -Match '_\d{8}_\d{6}.*\.jsonl\.gz$'
             (Get-ScoutSpend -Path $log).Cost | Should -Be 1
         }
 
