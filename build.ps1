@@ -89,7 +89,8 @@ function Invoke-Xunit {
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     # A failing test is counted from the TRX files below, so dotnet test's own exit code only
     # decides when nothing was counted (a build failure).
-    dotnet test $solution -c $Configuration --nologo --logger trx --results-directory $results
+    # Out-Host: the function's output is the count alone.
+    dotnet test $solution -c $Configuration --nologo --logger trx --results-directory $results | Out-Host
     $exitCode = $LASTEXITCODE
     $count = Get-XunitCount $results
     if ($exitCode -ne 0 -and $count.Failed -eq 0) { throw "dotnet test failed with exit code $exitCode before any test failed." }
@@ -97,7 +98,7 @@ function Invoke-Xunit {
 }
 
 function Get-PesterModulePath {
-    dotnet restore (Join-Path $root 'tests/pester/Pester.csproj') --nologo -v q
+    dotnet restore (Join-Path $root 'tests/pester/Pester.csproj') --nologo -v q | Out-Host
     Assert-ExitCode 'dotnet restore of Pester'
     $packages = (dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     Assert-ExitCode 'dotnet nuget locals'
