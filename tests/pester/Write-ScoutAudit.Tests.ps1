@@ -203,7 +203,7 @@ Describe 'Write-ScoutAudit' {
                 Write-ScoutAudit skip -Reason "would delete $Branch" -Path $AuditPath
             }
 
-            Remove-StaleBranch -Branch 'feature/x' -AuditPath $log -WhatIf 6>$null
+            Remove-StaleBranch -Branch 'feature/x' -AuditPath $log -WhatIf
 
             (Get-ScoutAuditEvent -Path $log).Reason | Should -Be 'would delete feature/x'
         }
