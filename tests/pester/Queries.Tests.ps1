@@ -92,6 +92,11 @@ Describe 'Queries' {
                 Should -Throw -ErrorId 'InvalidTimeWindow,ScoutAudit.PowerShell.Commands.GetScoutAuditEventCommand'
         }
 
+        It 'refuses a path on an unknown drive with AuditLogPathInvalid' {
+            { Get-ScoutAuditEvent -Path 'NoSuchDrive:/audit.jsonl' } |
+                Should -Throw -ErrorId 'AuditLogPathInvalid,ScoutAudit.PowerShell.Commands.GetScoutAuditEventCommand'
+        }
+
         It 'returns the last N events that pass the filters, oldest first, with -Last' {
             (Get-ScoutAuditEvent nav -Last 2 -Path $log).Reason | Should -Be @('n3', 'n4')
         }
@@ -194,6 +199,7 @@ Describe 'Queries' {
         }
 
         It 'counts from the start of the previous UTC hour with -Hours 1' {
+            if ([datetime]::UtcNow.Minute -eq 59 -and [datetime]::UtcNow.Second -ge 55) { Start-Sleep -Seconds 6 }   # not across an hour boundary
             $now = [datetime]::UtcNow
             $previousHour = [datetime]::new($now.Year, $now.Month, $now.Day, $now.Hour, 0, 0, [DateTimeKind]::Utc).AddHours(-1)
             Set-ScoutAuditLogContent -Path $log -Line @(

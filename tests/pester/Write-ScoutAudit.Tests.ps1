@@ -104,6 +104,13 @@ Describe 'Write-ScoutAudit' {
             Join-Path $folder 'relative.jsonl' | Should -Exist
         }
 
+        It 'escapes non-ASCII text as \uXXXX, as the original does, and reads it back' {
+            Write-ScoutAudit nav -Reason 'café ✓' -Path $log
+
+            Get-Content -LiteralPath $log | Should -Match '"reason": "caf\\u00e9 \\u2713"\}$'
+            (Get-ScoutAuditEvent -Path $log).Reason | Should -Be 'café ✓'
+        }
+
         It 'creates a new log readable by its owner only' -Skip:($IsWindows) {
             Write-ScoutAudit nav -Path $log
 
@@ -149,6 +156,13 @@ Describe 'Write-ScoutAudit' {
             Write-ScoutAudit nav -Config $config -Path $log
 
             Get-Content -LiteralPath $log -Raw | Should -Match '"config": \{"temperature": 0.7, "stop": \["\\n\\n"\], "stream": false\}'
+        }
+
+        It 'does not write an extra field whose value is null, as the original' {
+            Write-ScoutAudit nav -Property ([ordered]@{ skipped = $null; kept = 1 }) -Path $log
+
+            Get-Content -LiteralPath $log | Should -Match '"session_id": "[0-9a-f-]{36}", "kept": 1\}$'
+            (Get-ScoutAuditEvent -Path $log).ExtraFieldNames | Should -Be 'kept'
         }
 
         It 'writes -Property extras after the standard fields and reads them back as properties' {
@@ -237,6 +251,22 @@ Describe 'Write-ScoutAudit' {
             { Write-ScoutAudit nav -Property @{ cost = 1 } -Path $log } |
                 Should -Throw -ErrorId 'InvalidExtraField,ScoutAudit.PowerShell.Commands.WriteScoutAuditCommand'
             @(Get-ScoutAuditEvent -Path $log) | Should -HaveCount 0
+        }
+
+        It 'refuses an event type with a control character with InvalidEventField' {
+            { Write-ScoutAudit "nav`nfake" -Path $log } |
+                Should -Throw -ErrorId 'InvalidEventField,ScoutAudit.PowerShell.Commands.WriteScoutAuditCommand'
+        }
+
+        It 'refuses an event longer than 1 MiB as a line with EventTooLarge and writes nothing' {
+            { Write-ScoutAudit nav -Reason ('x' * 1.1MB) -Path $log } |
+                Should -Throw -ErrorId 'EventTooLarge,ScoutAudit.PowerShell.Commands.WriteScoutAuditCommand'
+            @(Get-ScoutAuditEvent -Path $log) | Should -HaveCount 0
+        }
+
+        It 'refuses a directory as -Path with AuditLogPathIsDirectory' {
+            { Write-ScoutAudit nav -Path $TestDrive } |
+                Should -Throw -ErrorId 'AuditLogPathIsDirectory,ScoutAudit.PowerShell.Commands.WriteScoutAuditCommand'
         }
 
         It 'refuses a path outside the file system with AuditLogPathNotFileSystem' {
