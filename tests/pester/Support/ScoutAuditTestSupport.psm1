@@ -86,21 +86,32 @@ function Start-ChildPwsh {
     [System.Diagnostics.Process]::Start($info)
 }
 
-function Invoke-ChildPwsh {
+function Start-ChildPwshCapture {
     <#
-    Runs a child pwsh to the end and returns ExitCode, StdOut and StdErr. The module's path is in
-    $env:SCOUT_TEST_MODULE of the child. HOME and SCOUT_AUDIT_PATH must be given.
+    Starts a child pwsh whose output is captured; Wait-ChildPwsh returns ExitCode, StdOut and StdErr.
+    Several can run at once. The module's path is in $env:SCOUT_TEST_MODULE of the child.
     #>
     param(
         [Parameter(Mandatory)] [string[]] $ArgumentList,
-        [Parameter(Mandatory)] [hashtable] $Environment,
-        [int] $TimeoutSeconds = 60
+        [Parameter(Mandatory)] [hashtable] $Environment
     )
     $info = New-ChildPwshStartInfo -ArgumentList $ArgumentList -Environment $Environment
     $process = [System.Diagnostics.Process]::Start($info)
+    [pscustomobject]@{
+        Process = $process
+        StdOut  = $process.StandardOutput.ReadToEndAsync()
+        StdErr  = $process.StandardError.ReadToEndAsync()
+    }
+}
+
+function Wait-ChildPwsh {
+    <# Waits for a child started by Start-ChildPwshCapture (killing it after the timeout) and returns its results. #>
+    param(
+        [Parameter(Mandatory)] $Child,
+        [int] $TimeoutSeconds = 60
+    )
+    $process = $Child.Process
     try {
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
         if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
             $process.Kill()
             throw "The child pwsh did not finish within $TimeoutSeconds s."
@@ -108,8 +119,8 @@ function Invoke-ChildPwsh {
         $process.WaitForExit()
         [pscustomobject]@{
             ExitCode = $process.ExitCode
-            StdOut   = $stdout.GetAwaiter().GetResult()
-            StdErr   = $stderr.GetAwaiter().GetResult()
+            StdOut   = $Child.StdOut.GetAwaiter().GetResult()
+            StdErr   = $Child.StdErr.GetAwaiter().GetResult()
         }
     }
     finally {
@@ -117,5 +128,15 @@ function Invoke-ChildPwsh {
     }
 }
 
+function Invoke-ChildPwsh {
+    <# Runs a child pwsh to the end and returns ExitCode, StdOut and StdErr. HOME and SCOUT_AUDIT_PATH must be given. #>
+    param(
+        [Parameter(Mandatory)] [string[]] $ArgumentList,
+        [Parameter(Mandatory)] [hashtable] $Environment,
+        [int] $TimeoutSeconds = 60
+    )
+    Wait-ChildPwsh -Child (Start-ChildPwshCapture -ArgumentList $ArgumentList -Environment $Environment) -TimeoutSeconds $TimeoutSeconds
+}
+
 Export-ModuleMember -Function Get-ScoutAuditModulePath, New-TestLogPath, ConvertTo-ScoutTimestamp, New-ScoutAuditLine,
-    Set-ScoutAuditLogContent, Start-ChildPwsh, Invoke-ChildPwsh
+    Set-ScoutAuditLogContent, Start-ChildPwsh, Start-ChildPwshCapture, Wait-ChildPwsh, Invoke-ChildPwsh
