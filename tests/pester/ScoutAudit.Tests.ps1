@@ -1,117 +1,124 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
-# The main user scenarios, for people with pwsh and Pester 5:
-#   dotnet build ScoutAudit.sln; Invoke-Pester ./tests/pester
-# Run by build.ps1 Test in real pwsh.
+# The module as a whole, in real pwsh: what it exports, importing and removing it, logs found on
+# disk, and one runbook's day through every cmdlet. Each cmdlet has its own file beside this one:
+#   Write-ScoutAudit, Queries, LogManagement, Pipelines, UsersOwnTests, Processes (*.Tests.ps1)
+# Run: Invoke-Pester ./tests/pester (Pester 5.7.1; module built with dotnet build ScoutAudit.sln).
+# CI, which has no pwsh, checks that this file parses and names every cmdlet
+# (tests/ScoutAudit.PowerShell.Tests/ScriptParseTests.cs).
 
-BeforeAll {
-    $manifest = [System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'module', 'ScoutAudit.psd1')
-    Import-Module ([System.IO.Path]::GetFullPath($manifest)) -Force
-}
+Describe 'The ScoutAudit module' {
+    BeforeAll {
+        Import-Module ([System.IO.Path]::GetFullPath("$PSScriptRoot/Support/ScoutAuditTestSupport.psm1")) -Force
+        $modulePath = Get-ScoutAuditModulePath
+        Import-Module $modulePath -Force
+        $savedAuditPath = $env:SCOUT_AUDIT_PATH
+    }
 
-AfterAll {
-    Remove-Module ScoutAudit -ErrorAction SilentlyContinue
-}
+    AfterAll {
+        Remove-Module ScoutAudit -ErrorAction SilentlyContinue
+        $env:SCOUT_AUDIT_PATH = $savedAuditPath
+    }
 
-Describe 'ScoutAudit' {
     BeforeEach {
-        # $TestDrive belongs to the Describe: each It gets a log of its own.
-        $log = [System.IO.Path]::Combine($TestDrive, "$([guid]::NewGuid()).jsonl")
+        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        $log = Join-Path $folder 'audit.jsonl'
+        $env:SCOUT_AUDIT_PATH = Join-Path $folder 'default.jsonl'
     }
 
     AfterEach {
-        Close-ScoutAuditLog -Path $log
-    }
-
-    Context 'A runbook records its work' {
-        It 'writes the line the original writes' {
-            Write-ScoutAudit nav -Cost 0.000003 -Model llama-3.1-8b -InputTokens 42 -OutputTokens 28 -Path $log
+        if (Get-Module ScoutAudit) {
             Close-ScoutAuditLog -Path $log
-            Get-Content $log | Should -Match '"event": "nav", "session_id": "[0-9a-f-]{36}", "cost": 3e-06, "model": "llama-3.1-8b", "input_t": 42, "output_t": 28\}$'
-        }
-
-        It 'imports usage rows from a CSV, strings and empty cells included' {
-            $csv = [System.IO.Path]::Combine($TestDrive, 'usage.csv')
-            Set-Content $csv -Value "Event,Cost,Model,InputTokens,OutputTokens`nnav,0.01,m,5,`ndeep,0.02,m,,7"
-            Import-Csv $csv | Write-ScoutAudit -Path $log
-            $events = Get-ScoutAuditEvent -Path $log
-            $events.Count | Should -Be 2
-            $events[0].Cost | Should -Be 0.01
-            $events[0].OutputTokens | Should -BeNullOrEmpty
-        }
-
-        It 'checks the budget of the last hour' {
-            Write-ScoutAudit nav -Cost 0.04 -Path $log
-            Write-ScoutAudit nav -Cost 0.02 -Path $log
-            (Get-ScoutSpend -Hours 1 -Path $log).Cost | Should -BeGreaterThan 0.05
-        }
-
-        It 'never drops an audit record under -WhatIf' {
-            $WhatIfPreference = $true
-            Write-ScoutAudit nav -Path $log
-            $WhatIfPreference = $false
-            @(Get-ScoutAuditEvent -Path $log).Count | Should -Be 1
-        }
-
-        It 'names the invalid field in the error' {
-            { Write-ScoutAudit nav -Cost -1 -Path $log } | Should -Throw -ErrorId 'InvalidEventField,ScoutAudit.PowerShell.Commands.WriteScoutAuditCommand'
+            Close-ScoutAuditLog -Path $env:SCOUT_AUDIT_PATH
         }
     }
 
-    Context 'Someone looks at the log' {
-        BeforeEach {
-            Write-ScoutAudit nav -Model a -Cost 0.5 -Path $log
-            Write-ScoutAudit validation_fail -Reason 'bad path' -Path $log
-            Write-ScoutAudit nav -Model b -Cost 1 -Path $log
+    Context 'Importing and removing' {
+        It 'exports exactly the eight cmdlets' {
+            (Get-Module ScoutAudit).ExportedCommands.Keys | Sort-Object | Should -Be @(
+                'Close-ScoutAuditLog', 'Get-ScoutAccuracy', 'Get-ScoutAuditEvent', 'Get-ScoutAuditLog',
+                'Get-ScoutSpend', 'Invoke-ScoutAuditRotate', 'Set-ScoutAuditLog', 'Write-ScoutAudit')
+            Get-Command -Module ScoutAudit | ForEach-Object CommandType | Select-Object -Unique | Should -Be 'Cmdlet'
         }
 
-        It 'gets the navigation events of the last hour' {
-            $found = Get-ScoutAuditEvent -Since (Get-Date).AddHours(-1) -Path $log | Where-Object Event -eq nav
-            $found.Model | Should -Be @('a', 'b')
-            $found[0].Timestamp | Should -BeGreaterThan (Get-Date).AddHours(-1)
-        }
-
-        It 'stops reading when the pipeline has enough' {
-            @(Get-ScoutAuditEvent -Path $log | Select-Object -First 1).Count | Should -Be 1
-        }
-
-        It 'breaks spend down by model' {
-            $rows = Get-ScoutSpend -By Model -Path $log
-            $rows[0].Group | Should -Be 'b'
-            $rows[0].Cost | Should -Be 1
-        }
-
-        It 'reports accuracy as the original does' {
-            $accuracy = Get-ScoutAccuracy -Path $log
-            $accuracy.TotalNav | Should -Be 2
-            $accuracy.ValidationFailCount | Should -Be 1
-            $accuracy.AccuracyPct | Should -Be 50
-        }
-
-        It 'shows the original field names as aliases' {
-            (Get-ScoutAuditEvent -Path $log -Last 1).session_id | Should -Not -BeNullOrEmpty
-        }
-    }
-
-    Context 'An operator manages the log' {
-        It 'syncs every event when asked' {
-            Set-ScoutAuditLog -Path $log -SyncPolicy EveryEvent
-            Write-ScoutAudit nav -Path $log
-            (Get-ScoutAuditLog -Path $log).UnsyncedLines | Should -Be 0
-        }
-
-        It 'rotates on demand and still answers from the archive' {
+        It 'goes on writing to an open log when a script imports the module again with -Force' {
             Write-ScoutAudit nav -Cost 1 -Path $log
-            Invoke-ScoutAuditRotate -Path $log -WhatIf
-            (Get-ScoutAuditLog -Path $log).Archives | Should -Be 0
-            $archive = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
-            $archive.Path | Should -Match '_\d{8}_\d{6}.*\.jsonl\.gz$'
-            (Get-ScoutSpend -Path $log).Cost | Should -Be 1
+            Import-Module $modulePath -Force
+            Write-ScoutAudit nav -Cost 2 -Path $log
+
+            (Get-ScoutAuditEvent -Path $log).Cost | Should -Be @(1, 2)
         }
 
-        It 'closes every log from Get-ScoutAuditLog output' {
+        It 'forgets the session settings of a log when the module is removed, keeping its events' {
+            Set-ScoutAuditLog -Path $log -SyncPolicy None -RotationSize 1MB
             Write-ScoutAudit nav -Path $log
+            Remove-Module ScoutAudit
+            Import-Module $modulePath
+
+            $info = Get-ScoutAuditLog -Path $log
+            $info.SyncPolicy.Mode | Should -Be 'Cadence'
+            $info.RotationSize | Should -Be 10MB
+            $info.UnsyncedLines | Should -Be 0
+            @(Get-ScoutAuditEvent -Path $log) | Should -HaveCount 1
+        }
+    }
+
+    Context 'Logs found on disk' {
+        It 'reads every log of a folder piped from Get-ChildItem' {
+            Write-ScoutAudit nav -Cost 1 -Path (Join-Path $folder 'a.jsonl')
+            Write-ScoutAudit nav -Cost 2 -Path (Join-Path $folder 'b.jsonl')
+            Close-ScoutAuditLog -Path (Join-Path $folder 'a.jsonl'), (Join-Path $folder 'b.jsonl')
+
+            (Get-ChildItem -LiteralPath $folder -Filter '*.jsonl' | Sort-Object Name | Get-ScoutAuditEvent).Cost | Should -Be @(1, 2)
+        }
+
+        It 'sums the spend of each log piped from Get-ChildItem' {
+            Write-ScoutAudit nav -Cost 1 -Path (Join-Path $folder 'a.jsonl')
+            Write-ScoutAudit nav -Cost 2 -Path (Join-Path $folder 'b.jsonl')
+            Write-ScoutAudit nav -Cost 3 -Path (Join-Path $folder 'b.jsonl')
+            Close-ScoutAuditLog -Path (Join-Path $folder 'a.jsonl'), (Join-Path $folder 'b.jsonl')
+
+            (Get-ChildItem -LiteralPath $folder -Filter '*.jsonl' | Sort-Object Name | Get-ScoutSpend).Cost | Should -Be @(1, 5)
+        }
+
+        It 'accepts a provider-qualified path' {
+            Write-ScoutAudit nav -Reason 'qualified' -Path "Microsoft.PowerShell.Core\FileSystem::$log"
+
+            (Get-ScoutAuditEvent -Path $log).Reason | Should -Be 'qualified'
+        }
+
+        It 'creates missing folders of a new log, readable by their owner only' -Skip:($IsWindows) {
+            $nested = Join-Path $folder 'new/logs/audit.jsonl'
+            Write-ScoutAudit nav -Path $nested
+            Close-ScoutAuditLog -Path $nested
+
+            $nested | Should -Exist
+            (Get-Item -LiteralPath (Join-Path $folder 'new')).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+        }
+    }
+
+    Context "A runbook's day" {
+        It 'answers the same questions after the log is rotated and closed' {
+            Set-ScoutAuditLog -Path $log -SyncPolicy EveryEvent
+            Write-ScoutAudit nav -Cost 0.000003 -Model llama-3.1-8b -InputTokens 42 -OutputTokens 28 -Path $log
+            Write-ScoutAudit validation_fail -Model llama-3.1-8b -Reason 'answer failed the schema' -Path $log
+            Write-ScoutAudit nav -Cost 0.02 -Model gpt-4o-mini -InputTokens 900 -OutputTokens 100 -Path $log
+            $before = @{
+                Events   = (Get-ScoutAuditEvent -Path $log).Event -join ','
+                Spend    = (Get-ScoutSpend -Hours 1 -Path $log).Cost
+                Accuracy = (Get-ScoutAccuracy -Path $log).AccuracyPct
+            }
+
+            Invoke-ScoutAuditRotate -Path $log -Confirm:$false | Out-Null
+            Write-ScoutAudit budget -Reason 'end of day' -Path $log
             Get-ScoutAuditLog -Path $log | Close-ScoutAuditLog
-            (Get-ScoutAuditLog -Path $log).UnsyncedLines | Should -Be 0
+
+            $before.Spend | Should -Be 0.020003
+            $before.Accuracy | Should -Be 50
+            (Get-ScoutAuditEvent -Path $log).Event -join ',' | Should -Be "$($before.Events),budget"
+            (Get-ScoutSpend -Hours 1 -Path $log).Cost | Should -Be $before.Spend
+            (Get-ScoutAccuracy -Path $log).AccuracyPct | Should -Be $before.Accuracy
+            (Get-ScoutAuditLog -Path $log).Archives | Should -Be 1
         }
     }
 }

@@ -1,0 +1,142 @@
+# Helpers shared by the Pester acceptance suite (tests/pester/*.Tests.ps1).
+# Nothing here asserts anything: the helpers build logs and run child processes, the tests judge.
+
+Set-StrictMode -Version 3.0
+
+function Get-ScoutAuditModulePath {
+    <# The built module, by absolute path, whatever the working directory. #>
+    [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', '..', 'module', 'ScoutAudit.psd1'))
+}
+
+function New-TestLogPath {
+    <# A log path of its own for one test: <Directory>/<Name>-<guid>.jsonl (the file does not exist yet). #>
+    param(
+        [Parameter(Mandatory)] [string] $Directory,
+        [string] $Name = 'audit'
+    )
+    [System.IO.Path]::Combine($Directory, ('{0}-{1}.jsonl' -f $Name, [guid]::NewGuid().ToString('N')))
+}
+
+function ConvertTo-ScoutTimestamp {
+    <# The log's time format: UTC, ISO 8601 with milliseconds and Z. #>
+    param([Parameter(Mandatory)] [datetime] $Utc)
+    $Utc.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", [cultureinfo]::InvariantCulture)
+}
+
+function New-ScoutAuditLine {
+    <#
+    One JSONL line as the original writes it, built by hand so a test can place events at known
+    UTC times (Write-ScoutAudit always stamps the current time).
+    #>
+    param(
+        [Parameter(Mandatory)] [datetime] $Utc,
+        [Parameter(Mandatory)] [string] $Event,
+        [string] $SessionId = '00000000-0000-4000-8000-000000000000',
+        [System.Collections.IDictionary] $Field = @{}
+    )
+    $line = [ordered]@{ ts = (ConvertTo-ScoutTimestamp $Utc); event = $Event; session_id = $SessionId }
+    foreach ($key in $Field.Keys) { $line[$key] = $Field[$key] }
+    $line | ConvertTo-Json -Compress -Depth 10
+}
+
+function Set-ScoutAuditLogContent {
+    <# Writes lines to a log file: UTF-8 without BOM, each line ended by LF. #>
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [Parameter(Mandatory)] [AllowEmptyCollection()] [string[]] $Line
+    )
+    $text = if ($Line.Count) { ($Line -join "`n") + "`n" } else { '' }
+    [System.IO.File]::WriteAllText($Path, $text, [System.Text.UTF8Encoding]::new($false))
+}
+
+function New-ChildPwshStartInfo {
+    param(
+        [Parameter(Mandatory)] [string[]] $ArgumentList,
+        [Parameter(Mandatory)] [hashtable] $Environment
+    )
+    foreach ($required in 'HOME', 'SCOUT_AUDIT_PATH') {
+        if (-not $Environment.ContainsKey($required) -or [string]::IsNullOrEmpty($Environment[$required])) {
+            throw "A child pwsh needs $required pointing into the test's own directory."
+        }
+    }
+    # $PSHOME/pwsh.dll is the real pwsh; [Environment]::ProcessPath is the dotnet host running it.
+    # Started this way the child is one process, so killing it kills pwsh itself.
+    $info = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+    $info.ArgumentList.Add([System.IO.Path]::Combine($PSHOME, 'pwsh.dll'))
+    foreach ($argument in @('-NoProfile', '-NonInteractive') + $ArgumentList) { $info.ArgumentList.Add($argument) }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.Environment['POWERSHELL_TELEMETRY_OPTOUT'] = '1'
+    $info.Environment['POWERSHELL_UPDATECHECK'] = 'Off'
+    $info.Environment['SCOUT_TEST_MODULE'] = Get-ScoutAuditModulePath
+    foreach ($key in $Environment.Keys) { $info.Environment[$key] = [string]$Environment[$key] }
+    $info
+}
+
+function Start-ChildPwsh {
+    <# Starts a child pwsh (dotnet <PSHOME>/pwsh.dll) and returns its Process; the caller ends it. #>
+    param(
+        [Parameter(Mandatory)] [string[]] $ArgumentList,
+        [Parameter(Mandatory)] [hashtable] $Environment
+    )
+    $info = New-ChildPwshStartInfo -ArgumentList $ArgumentList -Environment $Environment
+    $info.RedirectStandardOutput = $false
+    $info.RedirectStandardError = $false
+    [System.Diagnostics.Process]::Start($info)
+}
+
+function Start-ChildPwshCapture {
+    <#
+    Starts a child pwsh whose output is captured; Wait-ChildPwsh returns ExitCode, StdOut and StdErr.
+    Several can run at once. The module's path is in $env:SCOUT_TEST_MODULE of the child.
+    #>
+    param(
+        [Parameter(Mandatory)] [string[]] $ArgumentList,
+        [Parameter(Mandatory)] [hashtable] $Environment
+    )
+    $info = New-ChildPwshStartInfo -ArgumentList $ArgumentList -Environment $Environment
+    $process = [System.Diagnostics.Process]::Start($info)
+    [pscustomobject]@{
+        Process = $process
+        StdOut  = $process.StandardOutput.ReadToEndAsync()
+        StdErr  = $process.StandardError.ReadToEndAsync()
+    }
+}
+
+function Wait-ChildPwsh {
+    <# Waits for a child started by Start-ChildPwshCapture (killing it after the timeout) and returns its results. #>
+    param(
+        [Parameter(Mandatory)] $Child,
+        [int] $TimeoutSeconds = 60
+    )
+    $process = $Child.Process
+    try {
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill()
+            throw "The child pwsh did not finish within $TimeoutSeconds s."
+        }
+        $process.WaitForExit()
+        [pscustomobject]@{
+            ExitCode = $process.ExitCode
+            StdOut   = $Child.StdOut.GetAwaiter().GetResult()
+            StdErr   = $Child.StdErr.GetAwaiter().GetResult()
+        }
+    }
+    finally {
+        $process.Dispose()
+    }
+}
+
+function Invoke-ChildPwsh {
+    <# Runs a child pwsh to the end and returns ExitCode, StdOut and StdErr. HOME and SCOUT_AUDIT_PATH must be given. #>
+    param(
+        [Parameter(Mandatory)] [string[]] $ArgumentList,
+        [Parameter(Mandatory)] [hashtable] $Environment,
+        [int] $TimeoutSeconds = 60
+    )
+    Wait-ChildPwsh -Child (Start-ChildPwshCapture -ArgumentList $ArgumentList -Environment $Environment) -TimeoutSeconds $TimeoutSeconds
+}
+
+Export-ModuleMember -Function Get-ScoutAuditModulePath, New-TestLogPath, ConvertTo-ScoutTimestamp, New-ScoutAuditLine,
+    Set-ScoutAuditLogContent, Start-ChildPwsh, Start-ChildPwshCapture, Wait-ChildPwsh, Invoke-ChildPwsh
