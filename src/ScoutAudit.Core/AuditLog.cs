@@ -43,6 +43,16 @@ public sealed class AuditLog : IDisposable
     /// <summary>Lines this process wrote that are not yet known to be on stable storage.</summary>
     public long UnsyncedLines => Volatile.Read(ref _writer)?.UnsyncedLines ?? 0;
 
+    /// <summary>
+    /// Whether there is anything to read: the active file, a sealed segment or an archive. Touches no
+    /// file; a query of a log without any reads as empty, so a caller can tell a mistyped path apart.
+    /// </summary>
+    public bool HasFiles =>
+        File.Exists(Path) ||
+        (Directory.Exists(_files.Directory) &&
+         Directory.EnumerateFiles(_files.Directory, _files.Stem + "_*").Any(file =>
+             ArchiveName.TryParse(System.IO.Path.GetFileName(file), _files.Stem, out _, out var suffix) && suffix != ArchiveName.TemporarySuffix));
+
     /// <summary>Size of the active file in bytes (0 when it does not exist).</summary>
     public long ActiveFileSize => new FileInfo(Path) is { Exists: true } active ? active.Length : 0;
 

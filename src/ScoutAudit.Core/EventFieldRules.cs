@@ -19,6 +19,22 @@ public static class EventFieldRules
     /// <summary>Deepest nesting of objects and arrays accepted in <c>config</c> and extra fields.</summary>
     public const int MaxDepth = 64;
 
+    /// <summary>The earliest time an event may carry: an earlier one is a mistake (a zero or missing date), not LLM work.</summary>
+    public static readonly DateTimeOffset EarliestTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>How far ahead of the writer's clock an event may be dated: the clocks of machines sharing a log differ a little.</summary>
+    public static readonly TimeSpan FutureSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>A time given for an event (rather than "now"): from 2000 to a few minutes ahead of <paramref name="now"/>.</summary>
+    public static DateTimeOffset Timestamp(DateTimeOffset value, DateTimeOffset now)
+    {
+        if (value < EarliestTimestamp)
+            throw OutOfRange(StandardFields.Timestamp, value, $"The time {UtcTimestamp.Format(value)} is before 2000; events must be dated from 2000-01-01T00:00:00Z on.");
+        if (value > now + FutureSkew)
+            throw OutOfRange(StandardFields.Timestamp, value, $"The time {UtcTimestamp.Format(value)} is more than {FutureSkew.TotalMinutes:0} minutes ahead of this machine's clock ({UtcTimestamp.Format(now)}); an event cannot be dated in the future.");
+        return value;
+    }
+
     public static string EventType(string? value) =>
         ShortName(value, StandardFields.Event, "The event type", MaxEventTypeLength);
 

@@ -34,6 +34,7 @@ public sealed class BadInputTests : IDisposable
 
     private const string ParameterValidation = "ParameterArgumentValidationError";
     private const string CannotConvert = "CannotConvertArgumentNoMessage";
+    private const string NotANumber = "ParameterArgumentTransformationError"; // the module's own number binding (InvariantNumber)
 
     public static TheoryData<string, string, string> BadInputs() => new()
     {
@@ -41,10 +42,10 @@ public sealed class BadInputTests : IDisposable
         { "NaN cost", "Write-ScoutAudit nav -Cost ([double]::NaN) -Path $p", "InvalidEventField" },
         { "negative cost", "Write-ScoutAudit nav -Cost -0.01 -Path $p", "InvalidEventField" },
         { "infinite cost", "Write-ScoutAudit nav -Cost ([double]::PositiveInfinity) -Path $p", "InvalidEventField" },
-        { "cost that is no number", "Write-ScoutAudit nav -Cost abc -Path $p", CannotConvert },
+        { "cost that is no number", "Write-ScoutAudit nav -Cost abc -Path $p", NotANumber },
         { "negative input tokens", "Write-ScoutAudit nav -InputTokens -1 -Path $p", "InvalidEventField" },
         { "negative output tokens", "Write-ScoutAudit nav -OutputTokens -42 -Path $p", "InvalidEventField" },
-        { "tokens that are no number", "Write-ScoutAudit nav -InputTokens 'many' -Path $p", CannotConvert },
+        { "tokens that are no number", "Write-ScoutAudit nav -InputTokens 'many' -Path $p", NotANumber },
         { "confidence 101", "Write-ScoutAudit nav -Confidence 101 -Path $p", "InvalidEventField" },
         { "negative confidence", "Write-ScoutAudit nav -Confidence -0.5 -Path $p", "InvalidEventField" },
         { "NaN duration", "Write-ScoutAudit nav -DurationMs ([double]::NaN) -Path $p", "InvalidEventField" },

@@ -49,6 +49,7 @@ public sealed class FormatViewTests : ModuleLogTest
     [Fact]
     public void SpendAccuracyAndLogInfoHaveTheirTableViews()
     {
+        Session.Invoke("Write-ScoutAudit nav -Cost 0.5 -Path $p; Close-ScoutAuditLog -Path $p", new { p = Log });
         Session.Invoke("Get-ScoutSpend -Path $p | Out-Default", new { p = Log });
         Assert.Equal(["Group", "Cost", "Events", "InputTokens", "OutputTokens", "Since", "Until"], HeaderOf(Session.Host.Text));
 

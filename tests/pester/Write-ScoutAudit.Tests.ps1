@@ -274,9 +274,10 @@ Describe 'Write-ScoutAudit' {
                 Should -Throw -ErrorId 'AuditLogPathNotFileSystem,ScoutAudit.PowerShell.Commands.WriteScoutAuditCommand'
         }
 
-        It 'leaves a cost PowerShell cannot convert to the parameter binder' {
+        It 'refuses a cost that is not a number as a binding error that names the parameter and the value' {
             { Write-ScoutAudit nav -Cost abc -Path $log } |
-                Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,ScoutAudit.PowerShell.Commands.WriteScoutAuditCommand'
+                Should -Throw -ErrorId 'ParameterArgumentTransformationError,ScoutAudit.PowerShell.Commands.WriteScoutAuditCommand' -ExpectedMessage "*parameter 'Cost'*'abc'*"
+            $log | Should -Not -Exist
         }
     }
 }

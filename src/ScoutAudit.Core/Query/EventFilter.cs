@@ -3,7 +3,8 @@ namespace ScoutAudit.Core;
 /// <summary>
 /// Which events a query or aggregate looks at. Times are instants: <see cref="Since"/> is
 /// inclusive, <see cref="Until"/> exclusive. Each list, when given, keeps the events whose field
-/// equals one of its entries (ordinal, as the original compares).
+/// equals one of its entries (ordinal, as the original compares); each test, when given, keeps
+/// the events whose field passes it (the cmdlets pass PowerShell's wildcard matching).
 /// </summary>
 public sealed record EventFilter
 {
@@ -39,6 +40,22 @@ public sealed record EventFilter
 
     public IReadOnlyCollection<string>? Models { get; init; }
 
+    /// <summary>Keeps the events whose type passes this test, when given. It may be called from several threads at once.</summary>
+    public Func<string, bool>? EventTypeTest
+    {
+        get => _eventTypeTest;
+        init
+        {
+            _eventTypeTest = value;
+            _eventTypeVerdicts = [];
+        }
+    }
+
+    /// <summary>Keeps the events that have a model and whose model passes this test, when given.</summary>
+    public Func<string, bool>? ModelTest { get; init; }
+
+    private readonly Func<string, bool>? _eventTypeTest;
+
     /// <summary>
     /// The original's <c>hourly_spend(hours)</c> window: from the start of the UTC hour
     /// <paramref name="hours"/> before the current one, open-ended. <c>LastHours(1)</c> at 14:35
@@ -60,6 +77,7 @@ public sealed record EventFilter
     internal bool MayMatch(DateTimeOffset timestamp, ReadOnlySpan<byte> eventType)
     {
         if ((_since is not null && timestamp < _since) || (_until is not null && timestamp >= _until)) return false;
+        if (_eventTypeTest is not null && !PassesEventTypeTest(eventType)) return false;
         if (EventTypes is null) return true;
         foreach (var candidate in EventTypesUtf8)
         {
@@ -67,6 +85,30 @@ public sealed record EventFilter
         }
         return false;
     }
+
+    /// <summary>
+    /// The event type test on a line's UTF-8 bytes. A log holds a few dozen types at most, so each
+    /// type's verdict is kept (copy on write: scanning threads read without a lock) and a line
+    /// costs a byte comparison, not a string and a wildcard match.
+    /// </summary>
+    private bool PassesEventTypeTest(ReadOnlySpan<byte> eventType)
+    {
+        var verdicts = Volatile.Read(ref _eventTypeVerdicts);
+        foreach (var verdict in verdicts)
+        {
+            if (eventType.SequenceEqual(verdict.Utf8)) return verdict.Passes;
+        }
+        var passes = _eventTypeTest!(System.Text.Encoding.UTF8.GetString(eventType));
+        if (verdicts.Length < MaxEventTypeVerdicts)
+            Interlocked.CompareExchange(ref _eventTypeVerdicts, [.. verdicts, new EventTypeVerdict(eventType.ToArray(), passes)], verdicts);
+        return passes;
+    }
+
+    private const int MaxEventTypeVerdicts = 256;
+
+    private EventTypeVerdict[] _eventTypeVerdicts = [];
+
+    private sealed record EventTypeVerdict(byte[] Utf8, bool Passes);
 
     private byte[][] EventTypesUtf8 => _eventTypesUtf8 ??= EventTypes!.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
 
@@ -81,8 +123,10 @@ public sealed record EventFilter
         (_since is null || timestamp >= _since) &&
         (_until is null || timestamp < _until) &&
         (EventTypes is null || EventTypes.Contains(eventType)) &&
+        (_eventTypeTest is null || _eventTypeTest(eventType)) &&
         (SessionIds is null || SessionIds.Contains(sessionId)) &&
-        (Models is null || (model is not null && Models.Contains(model)));
+        (Models is null || (model is not null && Models.Contains(model))) &&
+        (ModelTest is null || (model is not null && ModelTest(model)));
 
     private static void CheckOrder(DateTimeOffset? since, DateTimeOffset? until)
     {

@@ -85,13 +85,26 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
     /// Runs a Core query or aggregate: a stopped pipeline ends it quietly, an unreadable log is a
     /// terminating error, and skipped lines are reported once at the end.
     /// </summary>
-    private protected T Read<T>(string path, Func<AuditLog, T> query)
+    private protected T Read<T>(string path, string? givenPath, Func<AuditLog, T> query)
     {
         var diagnostics = new QueryDiagnostics();
-        var result = Reading(diagnostics, (Log: OpenForReading(path, diagnostics), Query: query), static read => read.Query(read.Log));
+        var log = OpenForReading(path, diagnostics);
+        WarnWhenNoLog(log, givenPath);
+        var result = Reading(diagnostics, (Log: log, Query: query), static read => read.Query(read.Log));
         WriteQueryDiagnostics(diagnostics);
         WriteSkippedLinesSummary(diagnostics, path);
         return result;
+    }
+
+    /// <summary>
+    /// A read of a -Path where no log exists answers nothing at all, which must not pass unnoticed: a
+    /// budget guard with a mistyped path would be switched off without a word. The default log that
+    /// was never written is simply empty.
+    /// </summary>
+    private protected void WarnWhenNoLog(AuditLog log, string? givenPath)
+    {
+        if (givenPath is not null && !log.HasFiles)
+            WriteWarning(Inert($"No audit log at '{log.Path}': neither the file nor an archive of it exists, so there is nothing to read. Check -Path '{givenPath}'."));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ScoutAudit.PowerShell.Binding;
 
 namespace ScoutAudit.PowerShell.Commands;
 
@@ -15,12 +16,13 @@ public sealed class GetScoutAccuracyCommand : AuditCommandBase
 
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LiteralPath")]
+    [ValidateNotBlank]
     public string? Path { get; set; }
 
     protected override void ProcessRecord()
     {
         var path = ResolveLogPath(Path);
         var filter = TimeWindow(Since, Until);
-        WriteObject(new AccuracyReport(Read(path, log => log.Accuracy(filter, PipelineStopping))));
+        WriteObject(new AccuracyReport(Read(path, Path, log => log.Accuracy(filter, PipelineStopping))));
     }
 }

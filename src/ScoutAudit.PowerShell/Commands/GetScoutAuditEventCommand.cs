@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
+using ScoutAudit.PowerShell.Binding;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Completion;
 using ScoutAudit.PowerShell.Session;
@@ -22,6 +23,7 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
     [Parameter(Position = 0)]
     [ArgumentCompleter(typeof(EventTypeCompleter))]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? Event { get; set; }
 
     [Parameter]
@@ -40,19 +42,21 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? Model { get; set; }
 
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LiteralPath")]
+    [ValidateNotBlank]
     public string? Path { get; set; }
 
     protected override void ProcessRecord()
     {
         var path = ResolveLogPath(Path);
-        var filter = TimeWindow(Since, Until) with { EventTypes = Event, SessionIds = SessionId, Models = Model };
+        var filter = TimeWindow(Since, Until) with { EventTypeTest = AnyOf(Event), SessionIds = SessionId, ModelTest = AnyOf(Model) };
         if (Last is { } count)
         {
-            foreach (var auditEvent in Read(path, log => log.Last(count, filter, PipelineStopping))) WriteObject(new AuditEvent(auditEvent).ToPSObject());
+            foreach (var auditEvent in Read(path, Path, log => log.Last(count, filter, PipelineStopping))) WriteObject(new AuditEvent(auditEvent).ToPSObject());
             return;
         }
         Stream(path, filter);
@@ -65,7 +69,9 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
         var nextProgress = ProgressDelay;
         var progress = new ProgressRecord(ProgressActivityId, $"Reading audit log {path}", "Starting");
         long written = 0;
-        using var events = OpenForReading(path, diagnostics).Query(filter, PipelineStopping).GetEnumerator();
+        var log = OpenForReading(path, diagnostics);
+        WarnWhenNoLog(log, Path);
+        using var events = log.Query(filter, PipelineStopping).GetEnumerator();
         while (Next(events, diagnostics))
         {
             WriteQueryDiagnostics(diagnostics);
@@ -85,6 +91,16 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
             WriteProgress(progress);
         }
         WriteSkippedLinesSummary(diagnostics, path);
+    }
+
+    /// <summary>A test that passes text matching any of the patterns as PowerShell's -like does (wildcards, any case), or null for none.</summary>
+    private static Func<string, bool>? AnyOf(string[]? patterns)
+    {
+        if (patterns is null) return null;
+        var wildcards = patterns.Select(p => WildcardPattern.Get(p, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+        // A pattern compiles itself on first use; done here, before scanning threads share it.
+        foreach (var pattern in wildcards) pattern.IsMatch("");
+        return text => wildcards.Any(pattern => pattern.IsMatch(text));
     }
 
     private bool Next(IEnumerator<CoreEvent> events, QueryDiagnostics diagnostics) =>

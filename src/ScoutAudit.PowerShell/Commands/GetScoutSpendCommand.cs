@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ScoutAudit.PowerShell.Binding;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Completion;
 
@@ -32,6 +33,7 @@ public sealed class GetScoutSpendCommand : AuditCommandBase
 
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LiteralPath")]
+    [ValidateNotBlank]
     public string? Path { get; set; }
 
     protected override void ProcessRecord()
@@ -47,6 +49,6 @@ public sealed class GetScoutSpendCommand : AuditCommandBase
             SpendGroupBy.Day => SpendGrouping.Day,
             _ => SpendGrouping.None,
         };
-        foreach (var row in Read(path, log => log.Spend(filter, grouping, PipelineStopping))) WriteObject(new SpendRow(row));
+        foreach (var row in Read(path, Path, log => log.Spend(filter, grouping, PipelineStopping))) WriteObject(new SpendRow(row));
     }
 }

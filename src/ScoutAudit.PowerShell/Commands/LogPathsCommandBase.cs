@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ScoutAudit.PowerShell.Binding;
 
 namespace ScoutAudit.PowerShell.Commands;
 
@@ -10,7 +11,7 @@ public abstract class LogPathsCommandBase : AuditCommandBase
 {
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LiteralPath")]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotBlank]
     public string[]? Path { get; set; }
 
     /// <summary>The full paths of the logs given, or of the default log when none is.</summary>

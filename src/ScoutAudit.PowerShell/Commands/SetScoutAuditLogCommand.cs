@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ScoutAudit.PowerShell.Binding;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Session;
 
@@ -14,6 +15,7 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LiteralPath")]
+    [ValidateNotBlank]
     public string? Path { get; set; }
 
     /// <summary>Bytes; PowerShell's <c>10MB</c> literals work. 0 or $null: never rotate by size.</summary>

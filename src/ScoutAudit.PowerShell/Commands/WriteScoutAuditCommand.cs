@@ -24,7 +24,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
     public string Event { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [EmptyAsNull]
+    [Number]
     public double? Cost { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -33,12 +33,12 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias(StandardFields.InputTokens)]
-    [EmptyAsNull]
+    [WholeNumber]
     public long? InputTokens { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias(StandardFields.OutputTokens)]
-    [EmptyAsNull]
+    [WholeNumber]
     public long? OutputTokens { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -50,12 +50,12 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
     public string? Reason { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [EmptyAsNull]
+    [Number]
     public double? Confidence { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias(StandardFields.DurationMs)]
-    [EmptyAsNull]
+    [Number]
     public double? DurationMs { get; set; }
 
     /// <summary>A hashtable, ordered dictionary, custom object, or a string holding a JSON object.</summary>
@@ -72,44 +72,90 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
     [EmptyAsNull]
     public string? SessionId { get; set; }
 
+    /// <summary>When the event happened; now when not given. Bound from a piped record's Timestamp or ts too.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias(StandardFields.Timestamp)]
+    [Instant]
+    public DateTimeOffset? Timestamp { get; set; }
+
     /// <summary>Not bound from the pipeline: a "Path" column of an imported CSV must not redirect the audit.</summary>
     [Parameter]
     [Alias("PSPath", "LiteralPath")]
+    [ValidateNotBlank]
     public string? Path { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>
+    /// The piped record itself, whose properties bind to the parameters of the same names: what a
+    /// record's error names as its target, so that one bad record is that record's error alone.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
+
     /// <summary>Writes -Config and -Property as given, without replacing secrets (passwords, api keys, tokens) by [REDACTED].</summary>
     [Parameter]
     public SwitchParameter NoRedaction { get; set; }
 
-    protected override void BeginProcessing() => _entry = LogRegistry.Instance.Get(ResolveLogPath(Path));
+    /// <summary>The parameters that describe an event, as opposed to where and how it is written.</summary>
+    private static readonly string[] FieldParameters =
+    [
+        nameof(Event), nameof(Cost), nameof(Model), nameof(InputTokens), nameof(OutputTokens), nameof(Files), nameof(Reason),
+        nameof(Confidence), nameof(DurationMs), nameof(Config), nameof(Property), nameof(SessionId), nameof(Timestamp),
+    ];
+
+    /// <summary>Whether the command line itself gives a field, which then applies to every piped record.</summary>
+    private bool _fieldsOnCommandLine;
+
+    protected override void BeginProcessing()
+    {
+        // Before the first record, BoundParameters holds what the command line gave, and only that.
+        _fieldsOnCommandLine = FieldParameters.Any(MyInvocation.BoundParameters.ContainsKey);
+        _entry = LogRegistry.Instance.Get(ResolveLogPath(Path));
+    }
 
     protected override void ProcessRecord()
     {
         var entry = _entry!;
-        var auditEvent = BuildEvent();
+        // An event of a ScoutAudit log, piped on as it is (a copy of a log): written as it was read,
+        // every field, extra and number form kept, so the copy's line has the source's bytes.
+        var auditEvent = InputObject?.BaseObject is AuditEvent { Source: var read } && !_fieldsOnCommandLine ? read : BuildEvent();
+        if (auditEvent is null) return;
         try
         {
             auditEvent = entry.Append(auditEvent, redactSecrets: !NoRedaction);
         }
         catch (AuditLogException error)
         {
+            // The log itself is unusable: no later record could be written either.
             WritePendingDiagnostics(entry);
             ThrowTerminatingError(new ErrorRecord(error, ErrorIds.AuditLogWriteFailed, ErrorCategory.WriteError, entry.Path));
         }
         catch (ArgumentException error)
         {
-            ThrowTerminatingError(error.ParamName == StandardFields.Event
-                ? new ErrorRecord(error, ErrorIds.EventTooLarge, ErrorCategory.LimitsExceeded, new AuditEvent(auditEvent))
+            Refuse(error.ParamName == StandardFields.Event
+                ? new ErrorRecord(error, ErrorIds.EventTooLarge, ErrorCategory.LimitsExceeded, InputObject ?? (object)new AuditEvent(auditEvent))
                 : InvalidField(error));
+            return;
         }
         WritePendingDiagnostics(entry);
         if (PassThru) WriteObject(new AuditEvent(auditEvent).ToPSObject());
     }
 
-    private CoreEvent BuildEvent()
+    /// <summary>
+    /// Refuses this record: a piped record's error is non-terminating, so the records after it are
+    /// written (-ErrorAction decides what the script does); an event given by its parameters alone
+    /// is a terminating error, as an invalid argument is.
+    /// </summary>
+    private void Refuse(ErrorRecord error)
+    {
+        if (InputObject is null) ThrowTerminatingError(error);
+        WriteError(error);
+    }
+
+    /// <summary>The event the parameters describe, or null when one of them is invalid (then refused).</summary>
+    private CoreEvent? BuildEvent()
     {
         // Config and extra fields are converted first, on their own, so that a failure there is
         // told apart from a failure of a standard field: an extra field may be named like one.
@@ -121,19 +167,32 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         }
         catch (ArgumentException error)
         {
-            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, Config));
+            Refuse(new ErrorRecord(error, ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, InputObject ?? Config));
+            return null;
         }
         try
         {
-            if (Property is not null) extras = ExtraFields(Property);
+            // A piped ScoutAudit event keeps its extra fields; -Property adds to them or replaces them by name.
+            if (InputObject?.BaseObject is AuditEvent { Source: var read }) extras.AddRange(read.Extras);
+            if (Property is not null)
+            {
+                foreach (var field in ExtraFields(Property))
+                {
+                    extras.RemoveAll(existing => existing.Key == field.Key);
+                    extras.Add(field);
+                }
+            }
         }
         catch (ArgumentException error)
         {
-            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, ExtraValue(error.ParamName) ?? Property));
+            Refuse(new ErrorRecord(error, ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, InputObject ?? ExtraValue(error.ParamName) ?? Property));
+            return null;
         }
         try
         {
-            return new CoreEvent(Event, DateTimeOffset.UtcNow, SessionId ?? ProcessSession.Id)
+            var now = DateTimeOffset.UtcNow;
+            var timestamp = Timestamp is { } given ? EventFieldRules.Timestamp(given, now) : now;
+            return new CoreEvent(Event, timestamp, SessionId ?? ProcessSession.Id)
             {
                 Cost = Cost,
                 Model = Model,
@@ -149,8 +208,8 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         }
         catch (ArgumentException error)
         {
-            ThrowTerminatingError(InvalidField(error));
-            throw; // not reached
+            Refuse(InvalidField(error));
+            return null;
         }
     }
 
@@ -190,6 +249,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         {
             StandardFields.Event => Invalid(ErrorIds.InvalidEventField, Event),
             StandardFields.SessionId => Invalid(ErrorIds.InvalidEventField, SessionId),
+            StandardFields.Timestamp => Invalid(ErrorIds.InvalidEventField, Timestamp),
             StandardFields.Cost => Invalid(ErrorIds.InvalidEventField, Cost),
             StandardFields.InputTokens => Invalid(ErrorIds.InvalidEventField, InputTokens),
             StandardFields.OutputTokens => Invalid(ErrorIds.InvalidEventField, OutputTokens),
@@ -200,7 +260,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
             _ => Invalid(ErrorIds.InvalidExtraField, ExtraValue(field) ?? Property),
         };
 
-        ErrorRecord Invalid(string errorId, object? target) => new(error, errorId, ErrorCategory.InvalidArgument, target);
+        ErrorRecord Invalid(string errorId, object? target) => new(error, errorId, ErrorCategory.InvalidArgument, InputObject ?? target);
     }
 
     private object? ExtraValue(string? name)

@@ -65,14 +65,15 @@ public sealed class AuditEvent
     /// <summary>
     /// The object to write to the pipeline: extra fields become note properties. An extra field
     /// whose name PowerShell cannot tell from a standard property (it compares names ignoring case:
-    /// an extra <c>Cost</c> or <c>TS</c>) stays reachable through <see cref="GetExtra"/>.
+    /// an extra <c>Cost</c> or <c>TS</c>), or that has no name at all, stays reachable through <see cref="GetExtra"/>.
     /// </summary>
     internal PSObject ToPSObject()
     {
         var wrapped = PSObject.AsPSObject(this);
         foreach (var (name, value) in _event.Extras)
         {
-            if (wrapped.Properties[name] is null) wrapped.Properties.Add(new PSNoteProperty(name, PSJson.ToPSValue(value)));
+            // A property needs a name: an extra field named "" (valid JSON) is reachable through GetExtra only.
+            if (name.Length > 0 && wrapped.Properties[name] is null) wrapped.Properties.Add(new PSNoteProperty(name, PSJson.ToPSValue(value)));
         }
         return wrapped;
     }

@@ -1,0 +1,13 @@
+using System.Management.Automation;
+
+namespace ScoutAudit.PowerShell.Binding;
+
+/// <summary>
+/// Binds a number the same in every culture (see <see cref="InvariantNumber"/>); a value that is not
+/// one is a binding error of this parameter, which for a piped record is that record's error.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class NumberAttribute : ArgumentTransformationAttribute
+{
+    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData) => InvariantNumber.ToDouble(inputData);
+}

@@ -1,0 +1,39 @@
+# How Get-ScoutAuditEvent's filters compare, as a PowerShell user expects: -Event and -Model as
+# -like does (any case, wildcards), -SessionId exactly.
+
+BeforeAll {
+    Import-Module ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../module/ScoutAudit.psd1'))) -Force
+}
+
+AfterAll {
+    Remove-Module ScoutAudit -ErrorAction SilentlyContinue
+}
+
+Describe 'Get-ScoutAuditEvent filters as PowerShell compares' {
+    BeforeAll {
+        $log = Join-Path $TestDrive 'filters.jsonl'
+        Write-ScoutAudit nav -Model gpt-4o-mini -Path $log
+        Write-ScoutAudit tldr_auto_generated -Model GPT-4o -Path $log
+        Write-ScoutAudit validation_fail -Model llama-3.1-8b -Path $log
+        Write-ScoutAudit nav -Path $log
+        Close-ScoutAuditLog -Path $log
+    }
+
+    It 'matches -Event in any case, as Where-Object Event -eq does' {
+        $byParameter = @(Get-ScoutAuditEvent -Event NAV -Path $log)
+        $byParameter | Should -HaveCount 2
+        $byParameter.Count | Should -Be @(Get-ScoutAuditEvent -Path $log | Where-Object Event -eq NAV).Count
+    }
+
+    It 'takes wildcards in -Event and -Model' {
+        (Get-ScoutAuditEvent -Event tldr* -Path $log).Event | Should -Be 'tldr_auto_generated'
+        (Get-ScoutAuditEvent -Model gpt* -Path $log).Model | Should -Be 'gpt-4o-mini', 'GPT-4o'
+        (Get-ScoutAuditEvent -Event nav, val* -Model *8b, gpt-4o-mini -Path $log).Event | Should -Be 'nav', 'validation_fail'
+    }
+
+    It 'matches -SessionId exactly' {
+        $session = (Get-ScoutAuditEvent -Path $log -Last 1).SessionId
+        @(Get-ScoutAuditEvent -SessionId $session -Path $log) | Should -HaveCount 4
+        @(Get-ScoutAuditEvent -SessionId $session.ToUpperInvariant() -Path $log) | Should -HaveCount 0
+    }
+}

@@ -1,0 +1,181 @@
+# What Write-ScoutAudit does with what users pipe into it, in real pwsh: no value dropped or
+# changed without a word, one bad record is that record's error alone, times and extra fields
+# survive a copy of a log.
+
+BeforeAll {
+    Import-Module ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../module/ScoutAudit.psd1'))) -Force
+    $fixtures = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../ScoutAudit.Core.Tests/Fixtures'))
+
+    function Read-Line([string] $Path) { @(Get-Content $Path | ConvertFrom-Json) }
+}
+
+AfterAll {
+    Remove-Module ScoutAudit -ErrorAction SilentlyContinue
+}
+
+Describe 'Write-ScoutAudit with piped records' {
+    BeforeEach {
+        $log = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
+        $Error.Clear()
+    }
+
+    AfterEach {
+        Close-ScoutAuditLog -Path $log
+    }
+
+    It 'refuses a record whose cost or tokens are not numbers instead of writing it without them' {
+        [pscustomobject]@{ Event = 'nav'; Cost = 'abc'; OutputTokens = '7' },
+        [pscustomobject]@{ Event = 'nav'; Cost = '0.5'; InputTokens = '12k' } | Write-ScoutAudit -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
+
+        $refused | Should -HaveCount 2
+        $refused[0].Exception.Message | Should -Match "parameter 'Cost'.*'abc'"
+        $refused[1].Exception.Message | Should -Match "parameter 'InputTokens'.*'12k'"
+        $log | Should -Not -Exist
+    }
+
+    It 'refuses a CSV cell such as $0.50 with an error that -ErrorAction Stop turns into a stop' {
+        { [pscustomobject]@{ Event = 'nav'; Cost = '$0.50' } | Write-ScoutAudit -Path $log -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,ScoutAudit.PowerShell.Commands.WriteScoutAuditCommand'
+        $log | Should -Not -Exist
+    }
+
+    It 'refuses a number whose meaning depends on the culture (0,5) rather than reading it as 5' {
+        { Write-ScoutAudit nav -Cost '0,5' -Path $log } | Should -Throw "*'0,5'*dot for decimals*"
+        $log | Should -Not -Exist
+    }
+
+    It 'reads 0.5 as a half and refuses 1.000 tokens in de-DE, whatever the culture' {
+        $saved = [cultureinfo]::CurrentCulture
+        try {
+            [cultureinfo]::CurrentCulture = 'de-DE'
+            [pscustomobject]@{ Event = 'nav'; Cost = '0.5'; OutputTokens = '1200' },
+            [pscustomobject]@{ Event = 'nav'; InputTokens = '1.000' } | Write-ScoutAudit -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
+        }
+        finally {
+            [cultureinfo]::CurrentCulture = $saved
+        }
+
+        $written = Read-Line $log
+        $written | Should -HaveCount 1
+        $written[0].cost | Should -Be 0.5
+        $written[0].output_t | Should -Be 1200
+        $refused | Should -HaveCount 1
+        $refused[0].Exception.Message | Should -Match "'1\.000' is not a whole number"
+    }
+
+    It 'refuses 3.7 tokens rather than rounding them, and takes 42.0 as 42' {
+        [pscustomobject]@{ Event = 'a'; InputTokens = 3.7 }, [pscustomobject]@{ Event = 'b'; InputTokens = 42.0 } |
+            Write-ScoutAudit -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
+
+        (Read-Line $log).input_t | Should -Be 42
+        $refused | Should -HaveCount 1
+        $refused[0].TargetObject.Event | Should -Be 'a'
+    }
+
+    It 'writes the records after a bad one: the bad record is one non-terminating error with the record as target' {
+        $second = [pscustomobject]@{ Event = 'b'; Cost = -1 }
+        [pscustomobject]@{ Event = 'a'; Cost = 1 }, $second, [pscustomobject]@{ Event = 'c'; Cost = 3 } |
+            Write-ScoutAudit -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
+
+        (Read-Line $log).event | Should -Be 'a', 'c'
+        $refused | Should -HaveCount 1
+        $refused[0].FullyQualifiedErrorId | Should -Be 'InvalidEventField,ScoutAudit.PowerShell.Commands.WriteScoutAuditCommand'
+        $refused[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $refused[0].TargetObject | Should -Be $second
+    }
+
+    It 'stops at the bad record under -ErrorAction Stop, keeping the records before it' {
+        { [pscustomobject]@{ Event = 'a' }, [pscustomobject]@{ Event = 'b'; Confidence = 150 }, [pscustomobject]@{ Event = 'c' } |
+                Write-ScoutAudit -Path $log -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidEventField,*'
+
+        (Read-Line $log).event | Should -Be 'a'
+    }
+
+    It 'imports every good row of a CSV with a bad row in the middle' {
+        $csv = Join-Path $TestDrive "$([guid]::NewGuid()).csv"
+        Set-Content $csv -Value 'Event,Cost,InputTokens', 'nav,0.01,10', 'nav,oops,11', 'deep,0.03,', 'nav,,13'
+
+        Import-Csv $csv | Write-ScoutAudit -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
+
+        $written = Read-Line $log
+        $written.event | Should -Be 'nav', 'deep', 'nav'
+        $written[0].input_t | Should -Be 10
+        $written[1].PSObject.Properties.Name | Should -Not -Contain 'input_t' -Because 'an empty cell is not given, not 0'
+        $written[2].input_t | Should -Be 13
+        $refused | Should -HaveCount 1
+        $refused[0].TargetObject.Cost | Should -Be 'oops'
+    }
+}
+
+Describe 'Write-ScoutAudit -Timestamp' {
+    BeforeEach {
+        $log = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
+    }
+
+    AfterEach {
+        Close-ScoutAuditLog -Path $log
+    }
+
+    It 'dates the event at the instant given, a local [datetime] as local time' {
+        $when = [datetime]::new(2026, 11, 1, 10, 0, 0, 123, [DateTimeKind]::Local)
+
+        Write-ScoutAudit nav -Timestamp $when -Path $log
+
+        (Get-Content $log) | Should -Match ('"ts": "{0}"' -f $when.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"))
+    }
+
+    It 'binds the Timestamp or ts of piped records, ISO 8601 text included' {
+        [pscustomobject]@{ Event = 'a'; ts = '2026-11-01T10:00:00.123Z' },
+        [pscustomobject]@{ Event = 'b'; Timestamp = [datetimeoffset]'2026-11-02T12:00:00+02:00' } | Write-ScoutAudit -Path $log
+
+        $lines = Get-Content $log
+        $lines[0] | Should -Match '"ts": "2026-11-01T10:00:00\.123Z"'
+        $lines[1] | Should -Match '"ts": "2026-11-02T10:00:00\.000Z"'
+    }
+
+    It 'refuses a time in a culture''s own form, whose day and month depend on the reader' {
+        { Write-ScoutAudit nav -Timestamp '02/03/2026 10:00' -Path $log } | Should -Throw "*ISO 8601*"
+        $log | Should -Not -Exist
+    }
+
+    It 'refuses a time in the future beyond a small skew, and one before 2000' {
+        { Write-ScoutAudit nav -Timestamp (Get-Date).AddHours(1) -Path $log } | Should -Throw -ErrorId 'InvalidEventField,*'
+        { Write-ScoutAudit nav -Timestamp ([datetime]'1999-12-31') -Path $log } | Should -Throw -ErrorId 'InvalidEventField,*'
+        Write-ScoutAudit nav -Timestamp (Get-Date).AddMinutes(1) -Path $log
+        @(Get-Content $log) | Should -HaveCount 1
+    }
+}
+
+Describe 'A log copied through the pipeline' {
+    BeforeEach {
+        $copy = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
+    }
+
+    AfterEach {
+        Close-ScoutAuditLog -Path $copy
+    }
+
+    It 'is byte for byte the interop corpus it was read from (times, extras, config and number forms kept)' {
+        $source = Join-Path $fixtures 'model_corpus.jsonl'
+
+        Get-ScoutAuditEvent -Path $source | Write-ScoutAudit -Path $copy
+        Close-ScoutAuditLog -Path $copy
+
+        (Get-FileHash $copy).Hash | Should -Be (Get-FileHash $source).Hash
+    }
+
+    It 'keeps the extra fields of each event when a field is changed on the way' {
+        $source = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
+        Write-ScoutAudit nav -Cost 0.5 -Property @{ ticket = 'SCOUT-142' } -Config @{ temperature = 0.2 } -Path $source
+        Close-ScoutAuditLog -Path $source
+
+        Get-ScoutAuditEvent -Path $source | Write-ScoutAudit -SessionId moved -Property @{ note = 'copied' } -Path $copy
+
+        $line = Read-Line $copy
+        $line.session_id | Should -Be 'moved'
+        $line.ticket | Should -Be 'SCOUT-142'
+        $line.note | Should -Be 'copied'
+        $line.config.temperature | Should -Be 0.2
+        $line.ts | Should -Be (Read-Line $source).ts
+    }
+}

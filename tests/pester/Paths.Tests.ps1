@@ -1,0 +1,73 @@
+# -Path as users type it: a blank one is refused, a mistyped one is not read silently as an
+# empty log, and the default log that was never written is simply empty.
+
+BeforeAll {
+    Import-Module ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../module/ScoutAudit.psd1'))) -Force
+    $savedAuditPath = $env:SCOUT_AUDIT_PATH
+}
+
+AfterAll {
+    $env:SCOUT_AUDIT_PATH = $savedAuditPath
+    Remove-Module ScoutAudit -ErrorAction SilentlyContinue
+}
+
+Describe 'A -Path that names no log' {
+    BeforeEach {
+        $directory = Join-Path $TestDrive ([guid]::NewGuid())
+        $null = New-Item -ItemType Directory $directory
+        $log = Join-Path $directory 'runbook.jsonl'
+        Write-ScoutAudit nav -Cost 0.04 -Path $log
+        Close-ScoutAuditLog -Path $log
+        $typo = Join-Path $directory 'runbok.jsonl'
+    }
+
+    It 'warns, naming the path, when a budget guard reads a log that does not exist' {
+        $spend = Get-ScoutSpend -Hours 1 -Path $typo -WarningVariable warned -WarningAction SilentlyContinue
+
+        $spend.Cost | Should -Be 0
+        $warned | Should -HaveCount 1
+        "$warned" | Should -BeLike "*No audit log at '$typo'*"
+    }
+
+    It 'warns for events and accuracy too, and creates no file there' {
+        Get-ScoutAuditEvent -Path $typo -WarningVariable eventsWarned -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        $null = Get-ScoutAccuracy -Path $typo -WarningVariable accuracyWarned -WarningAction SilentlyContinue
+
+        $eventsWarned | Should -HaveCount 1
+        $accuracyWarned | Should -HaveCount 1
+        @(Get-ChildItem $directory -Name) | Should -Be 'runbook.jsonl', 'runbook.jsonl.lock', 'runbook.jsonl.seal-intent'
+    }
+
+    It 'does not warn for a log whose events are all in archives' {
+        Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+        Remove-Item $log -ErrorAction Ignore
+
+        (Get-ScoutSpend -Path $log -WarningVariable warned).Cost | Should -Be 0.04
+        $warned | Should -BeNullOrEmpty
+    }
+
+    It 'does not warn for the default log that was never written' {
+        $env:SCOUT_AUDIT_PATH = Join-Path $directory 'never-written.jsonl'
+
+        Get-ScoutAuditEvent -WarningVariable warned | Should -BeNullOrEmpty
+        $warned | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'A blank -Path' {
+    It 'is a binding error of <Command>, not the default log' -ForEach @(
+        @{ Command = 'Write-ScoutAudit'; Call = { param($p) Write-ScoutAudit nav -Path $p } }
+        @{ Command = 'Get-ScoutAuditEvent'; Call = { param($p) Get-ScoutAuditEvent -Path $p } }
+        @{ Command = 'Get-ScoutSpend'; Call = { param($p) Get-ScoutSpend -Path $p } }
+        @{ Command = 'Get-ScoutAccuracy'; Call = { param($p) Get-ScoutAccuracy -Path $p } }
+        @{ Command = 'Set-ScoutAuditLog'; Call = { param($p) Set-ScoutAuditLog -Path $p -SyncPolicy EveryEvent } }
+        @{ Command = 'Close-ScoutAuditLog'; Call = { param($p) Close-ScoutAuditLog -Path $p } }
+    ) {
+        $env:SCOUT_AUDIT_PATH = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
+        foreach ($blank in '', ' ') {
+            { & $Call $blank } | Should -Throw -ErrorId "ParameterArgumentValidationError,*" -ExpectedMessage '*empty or blank*'
+        }
+        $env:SCOUT_AUDIT_PATH | Should -Not -Exist
+        Join-Path (Get-Location) ' ' | Should -Not -Exist
+    }
+}
