@@ -5,7 +5,7 @@ namespace ScoutAudit.Benchmarks;
 
 /// <summary>
 /// Runs this benchmark program again in a fresh process for one measurement that must not share a
-/// process with the others: peak memory, and start-up time.
+/// process with the others: peak memory, and the rotation's memory and stalls.
 /// </summary>
 internal static class ChildProcess
 {

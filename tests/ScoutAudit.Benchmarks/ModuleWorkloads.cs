@@ -1,121 +1,172 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 
 namespace ScoutAudit.Benchmarks;
 
-/// <summary>Through the PowerShell module, in the engine the tests host (System.Management.Automation 7.6.9).</summary>
+/// <summary>
+/// Through the PowerShell module in real pwsh (the PowerShell 7.6.9 tool of the repository's
+/// manifest, see <see cref="Pwsh"/>), a fresh pwsh process per measurement; module-side.ps1 is the
+/// module's side of each row and times itself.
+/// </summary>
 internal static class ModuleWorkloads
 {
+    private static string Script => Path.Combine(AppContext.BaseDirectory, "module-side.ps1");
+
     public static void Pipeline(Bench bench)
     {
         var n = bench.Sizes.PipelineEvents;
-        if (bench.ModulePath is null)
-        {
-            bench.Report.Add(new Row("$events | Write-ScoutAudit", "n/a: module/ScoutAudit.psd1 not built (dotnet build ScoutAudit.sln)", "", "", ">= 1.0x the original's log() loop", null));
-            return;
-        }
-        var state = InitialSessionState.CreateDefault2();
-        state.ImportPSModule([bench.ModulePath]);
-        using var runspace = RunspaceFactory.CreateRunspace(state);
-        runspace.Open();
-        Invoke(runspace, $$"""
-            $global:events = foreach ($i in 1..{{n}}) {
-                [pscustomobject]@{ Event = 'nav'; Cost = 0.000168; Model = 'llama-3.1-8b'; InputTokens = 1234; OutputTokens = 256
-                                   Files = @('src/scout/navigator.py'); Reason = 'navigate to definition'; Confidence = 85; DurationMs = 1234 }
-            }
-            """);
+        var workload = $"$events | Write-ScoutAudit in pwsh, {n:N0} objects, default cadence";
+        const string target = ">= 1.0x the original's log() loop";
+        if (Unavailable(bench, workload, target)) return;
+
         string path = "";
         var measures = new List<Func<double>>
         {
-            () => Sample.Time(
-                () => Invoke(runspace, $"$global:events | Write-ScoutAudit -Path '{path}'; Close-ScoutAuditLog -Path '{path}'"),
-                () =>
-                {
-                    path = Path.Combine(bench.NewDirectory("pipeline"), "audit.jsonl");
-                    Invoke(runspace, $"Set-ScoutAuditLog -Path '{path}' -RotationSize 0"); // appends alone, as the original's loop is measured
-                }),
+            () =>
+            {
+                path = Path.Combine(bench.NewDirectory("pipeline"), "audit.jsonl");
+                return Side(bench, "pipeline", path, n).Milliseconds / 1000;
+            },
         };
         // The peer in alternating rounds (the disk's fsync time drifts).
         if (bench.Original.Available) measures.Add(() => AppendWorkloads.OriginalLoop(bench, n));
         var samples = Sample.Interleaved(bench.Sizes.SlowRounds, [.. measures]);
         var ours = samples[0];
-        var lines = File.ReadLines(path).Count();
-        if (lines != n) throw new InvalidOperationException($"the pipeline wrote {lines} lines, not {n}");
+        CheckLines(path, n, "the pipeline");
 
         if (!bench.Original.Available)
         {
-            bench.Report.Add(new Row($"$events | Write-ScoutAudit, {n:N0} objects, default cadence", ours.Format("s"), bench.Original.Missing, "", ">= 1.0x the original's log() loop", null));
+            bench.Report.Add(new Row(workload, ours.Format("s"), bench.Original.Missing, "", target, null));
             return;
         }
         var original = samples[1];
         var ratio = original.Median / ours.Median;
+        bench.Report.Add(new Row(workload, ours.Format("s"), $"original log() loop: {original.Format("s")}", Bench.Times(ratio), target, ratio >= 1.0));
+    }
+
+    /// <summary>The runbook's pattern: one Write-ScoutAudit command per event, its values passed as parameters.</summary>
+    public static void Runbook(Bench bench)
+    {
+        var n = bench.Sizes.RunbookEvents;
+        var workload = $"foreach ($e in $events) {{ Write-ScoutAudit ... }} in pwsh, {n:N0} events, default cadence";
+        const string target = "report";
+        if (Unavailable(bench, workload, target)) return;
+
+        string path = "";
+        var measures = new List<Func<double>>
+        {
+            () =>
+            {
+                path = Path.Combine(bench.NewDirectory("runbook"), "audit.jsonl");
+                return Side(bench, "runbook", path, n).Milliseconds / 1000;
+            },
+        };
+        if (bench.Original.Available) measures.Add(() => AppendWorkloads.OriginalLoop(bench, n));
+        var samples = Sample.Interleaved(bench.Sizes.SlowRounds, [.. measures]);
+        var ours = samples[0];
+        CheckLines(path, n, "the runbook loop");
+
+        var mine = $"{n / ours.Median:N0} events/s; {ours.Format("s")}";
+        if (!bench.Original.Available)
+        {
+            bench.Report.Add(new Row(workload, mine, bench.Original.Missing, "", target, null));
+            return;
+        }
+        var original = samples[1];
+        bench.Report.Add(new Row(workload, mine, $"original log() loop: {n / original.Median:N0} events/s; {original.Format("s")}",
+            Bench.Times(original.Median / ours.Median), target, null));
+    }
+
+    /// <summary>What a PowerShell user would otherwise write: Get-Content | ConvertFrom-Json | Where-Object, against Get-ScoutAuditEvent.</summary>
+    public static void Query(Bench bench, string dataset)
+    {
+        var n = bench.Sizes.QueryLines;
+        var workload = $"In pwsh: the nav events of a {n:N0}-line log into a variable";
+        const string target = "report";
+        if (Unavailable(bench, workload, target)) return;
+
+        var path = Path.Combine(bench.NewDirectory("pwsh-query"), "audit.jsonl");
+        File.WriteAllLines(path, File.ReadLines(dataset).Take(n));
+        var found = new int[2];
+        var samples = Sample.Interleaved(bench.Sizes.SlowRounds,
+            () => { var (ms, count) = Side(bench, "query", path, 0); found[0] = count; return ms / 1000; },
+            () => { var (ms, count) = Side(bench, "query-peer", path, 0); found[1] = count; return ms / 1000; });
+        if (found[0] != found[1]) throw new InvalidOperationException($"Get-ScoutAuditEvent found {found[0]} nav events, Get-Content | ConvertFrom-Json | Where-Object {found[1]}");
+        var (ours, peer) = (samples[0], samples[1]);
         bench.Report.Add(new Row(
-            $"$events | Write-ScoutAudit, {n:N0} objects, default cadence",
-            ours.Format("s"),
-            $"original log() loop: {original.Format("s")}",
-            Bench.Times(ratio),
-            ">= 1.0x the original's log() loop",
-            ratio >= 1.0));
+            $"{workload} ({found[0]:N0} found)",
+            $"Get-ScoutAuditEvent -Event nav: {ours.Format("s")}",
+            $"Get-Content | ConvertFrom-Json | Where-Object Event -eq nav: {peer.Format("s")}",
+            Bench.Times(peer.Median / ours.Median),
+            target,
+            null));
     }
 
     public static void ImportAndFirstWrite(Bench bench)
     {
-        if (bench.ModulePath is null)
+        const string workload = "Import-Module + first Write-ScoutAudit in a fresh pwsh";
+        const string target = "report the time";
+        if (Unavailable(bench, workload, target)) return;
+        var pwsh = bench.Pwsh.Value!;
+
+        var measures = new List<Func<double>>
         {
-            bench.Report.Add(new Row("Import-Module + first Write-ScoutAudit, fresh process", "n/a: module not built", "", "", "report", null));
-            return;
-        }
-        var ours = Sample.Of(bench.Sizes.Rounds, () =>
-        {
-            var log = Path.Combine(bench.NewDirectory("import"), "audit.jsonl");
-            return double.Parse(ChildProcess.Run("import", bench.ModulePath, log), CultureInfo.InvariantCulture);
-        });
-        // The same host without the module: the engine's own start-up, which the module cannot cut
-        // (System.Management.Automation from NuGet is not ReadyToRun-compiled; pwsh's is).
-        var engine = Sample.Of(bench.Sizes.Rounds, () => double.Parse(ChildProcess.Run("import", "", ""), CultureInfo.InvariantCulture));
-        var peer = bench.Original.Missing;
+            () =>
+            {
+                var log = Path.Combine(bench.NewDirectory("import"), "audit.jsonl");
+                var ms = pwsh.WallClockMs("-NoProfile", "-Command", $"Import-Module {Quote(bench.ModulePath!)}; Write-ScoutAudit nav -Cost 0.000003 -Path {Quote(log)}");
+                CheckLines(log, 1, "the fresh pwsh");
+                return ms;
+            },
+            // pwsh alone: its own start-up, which the module cannot cut.
+            () => pwsh.WallClockMs("-NoProfile", "-Command", "$null"),
+        };
         if (bench.Original.Available)
         {
-            var original = Sample.Of(bench.Sizes.Rounds, () =>
+            measures.Add(() =>
             {
                 var log = Path.Combine(bench.NewDirectory("import-original"), "audit.jsonl");
                 var clock = Stopwatch.StartNew();
                 bench.Original.Run("log", log, "1");
                 return clock.Elapsed.TotalMilliseconds;
             });
-            peer = $"python3 start + import + first log(): {original.Format("ms", 0)}";
         }
+        var samples = Sample.Interleaved(bench.Sizes.Rounds, [.. measures]);
+        var (ours, alone) = (samples[0], samples[1]);
         bench.Report.Add(new Row(
-            "Import-Module + first Write-ScoutAudit in a fresh process",
-            $"{ours.Format("ms", 0)} (process start to first event written); the engine alone, first command Get-Module: {engine.Format("ms", 0)}, so the module's share is {ours.Median - engine.Median:F0} ms",
-            peer,
+            $"{workload} {pwsh.Version}",
+            $"{ours.Format("ms", 0)} (dotnet pwsh.dll -NoProfile -Command, process start to exit); pwsh alone, -Command '$null': {alone.Format("ms", 0)}, so the module's share is {ours.Median - alone.Median:F0} ms",
+            bench.Original.Available ? $"python3 start + import + first log(): {samples[2].Format("ms", 0)}" : bench.Original.Missing,
             "",
-            "report the time",
+            target,
             null));
     }
 
-    /// <summary>
-    /// In a child process: milliseconds from process start until the first event is written, or
-    /// without a module (<paramref name="modulePath"/> empty) until a first Get-Module (a core cmdlet) has run.
-    /// </summary>
-    public static double ImportInChild(string modulePath, string logPath)
+    /// <summary>Adds an n/a row and returns true when the module is not built or pwsh not found.</summary>
+    private static bool Unavailable(Bench bench, string workload, string target)
     {
-        var state = InitialSessionState.CreateDefault2();
-        if (modulePath.Length > 0) state.ImportPSModule([modulePath]);
-        using var runspace = RunspaceFactory.CreateRunspace(state);
-        runspace.Open();
-        Invoke(runspace, modulePath.Length > 0 ? $"Write-ScoutAudit nav -Cost 0.000003 -Path '{logPath}'" : "$null = Get-Module");
-        return (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+        var missing = bench.ModulePath is null ? "n/a: module/ScoutAudit.psd1 not built (dotnet build ScoutAudit.sln)"
+            : bench.Pwsh.Value is null ? Pwsh.Missing
+            : null;
+        if (missing is null) return false;
+        bench.Report.Add(new Row(workload, missing, "", "", target, null));
+        return true;
     }
 
-    private static void Invoke(Runspace runspace, string script)
+    /// <summary>Runs one workload of module-side.ps1 in a fresh <c>dotnet pwsh</c>: the milliseconds it timed, and its count.</summary>
+    private static (double Milliseconds, int Count) Side(Bench bench, string workload, string log, int count)
     {
-        using var shell = System.Management.Automation.PowerShell.Create(runspace);
-        shell.AddScript(script);
-        shell.Invoke();
-        if (shell.HadErrors)
-            throw new InvalidOperationException($"'{script}' failed: {string.Join("; ", shell.Streams.Error.Select(e => e.ToString()))}");
+        var output = bench.Pwsh.Value!.RunFile(Script, "-Workload", workload, "-Module", bench.ModulePath!, "-Log", log, "-Count", count.ToString(CultureInfo.InvariantCulture));
+        var last = output.Split('\n').Last().Trim().Split(' ');
+        return (double.Parse(last[0], CultureInfo.InvariantCulture), int.Parse(last[1], CultureInfo.InvariantCulture));
     }
+
+    private static void CheckLines(string path, int expected, string who)
+    {
+        var lines = File.ReadLines(path).Count();
+        if (lines != expected) throw new InvalidOperationException($"{who} wrote {lines} lines, not {expected}");
+    }
+
+    /// <summary>A PowerShell single-quoted string.</summary>
+    private static string Quote(string text) => $"'{text.Replace("'", "''")}'";
 }

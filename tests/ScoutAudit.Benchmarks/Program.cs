@@ -20,7 +20,7 @@ var root = RepositoryRoot();
 var work = Path.Combine(Path.GetTempPath(), $"scoutaudit-bench-{Environment.ProcessId}");
 Directory.CreateDirectory(work);
 var module = root is null ? null : Path.Combine(root, "module", "ScoutAudit.psd1");
-var bench = new Bench(sizes, work, OriginalTool.Locate(root), module is not null && File.Exists(module) ? module : null, new Report(judge: !smoke));
+var bench = new Bench(sizes, work, OriginalTool.Locate(root), module is not null && File.Exists(module) ? module : null, new Lazy<Pwsh?>(() => Pwsh.Locate(root)), new Report(judge: !smoke));
 
 var total = Stopwatch.StartNew();
 try
@@ -35,7 +35,9 @@ try
         ("append", () => AppendWorkloads.Cadence(bench)),
         ("group-commit", () => AppendWorkloads.EveryEventWithFourWriters(bench)),
         ("pipeline", () => ModuleWorkloads.Pipeline(bench)),
+        ("runbook", () => ModuleWorkloads.Runbook(bench)),
         ("scan", () => ReadWorkloads.FilteredScan(bench, dataset)),
+        ("pwsh-query", () => ModuleWorkloads.Query(bench, dataset)),
         ("aggregates", () => ReadWorkloads.Aggregates(bench, dataset, data)),
         ("history", () => HistoryWorkload.LastHourOfALongHistory(bench, data)),
         ("rotation", () => RotationWorkload.WriterDuringRotation(bench, data)),
@@ -46,8 +48,8 @@ try
         throw new ArgumentException($"--only: unknown workload(s) {string.Join(", ", unknown)}; the workloads are {string.Join(", ", workloads.Select(w => w.Name))}");
     foreach (var workload in workloads.Where(w => only is null || only.Contains(w.Name)))
     {
-        // Each workload starts on a settled heap: what the one before left (the pipeline's 100,000
-        // PowerShell objects) would otherwise be collected in the background during its timing.
+        // Each workload starts on a settled heap: what the one before left would otherwise be
+        // collected in the background during its timing.
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
@@ -59,7 +61,8 @@ finally
     Directory.Delete(work, recursive: true);
 }
 
-var machine = $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+var machine = $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}"
+              + (bench.Pwsh is { IsValueCreated: true, Value: { } pwsh } ? $", pwsh {pwsh.Version} (dotnet pwsh)" : "");
 var table = bench.Report.ToMarkdown();
 var summary = $"""
     ScoutAudit benchmarks ({(smoke ? "SMOKE run: tiny sizes, figures mean nothing" : "full run")}), {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {total.Elapsed.TotalSeconds:F0} s
@@ -79,7 +82,6 @@ static int Child(string[] args)
         "floor" => ReadWorkloads.FloorPeak(args[1]).ToString(CultureInfo.InvariantCulture),
         "aggregate" => ReadWorkloads.AggregatePeak(args[1], args[2], args[3]).ToString(CultureInfo.InvariantCulture),
         "rotation" => RotationWorkload.MeasureInChild(args[1], long.Parse(args[2], CultureInfo.InvariantCulture)),
-        "import" => ModuleWorkloads.ImportInChild(args[1], args[2]).ToString("F0", CultureInfo.InvariantCulture),
         _ => throw new ArgumentException($"unknown child workload {args[0]}"),
     };
     Console.WriteLine(output);

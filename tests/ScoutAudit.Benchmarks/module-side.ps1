@@ -1,0 +1,50 @@
+# ScoutAudit's side of the benchmark rows that go through PowerShell, run in real pwsh (the
+# PowerShell 7.6.9 tool of .config/dotnet-tools.json) by ModuleWorkloads.cs, one process per round.
+# Prints "<milliseconds of the timed part alone, by a Stopwatch in this process> <count>".
+#
+#   pipeline     $events | Write-ScoutAudit of <Count> objects, then Close-ScoutAuditLog
+#   runbook      foreach ($e in $events) { Write-ScoutAudit ... }, then Close-ScoutAuditLog
+#   query        Get-ScoutAuditEvent -Event nav over the file <Log>
+#   query-peer   Get-Content | ConvertFrom-Json | Where-Object Event -eq nav over the same file
+param(
+    [Parameter(Mandatory)] [ValidateSet('pipeline', 'runbook', 'query', 'query-peer')] [string] $Workload,
+    [Parameter(Mandatory)] [string] $Module,
+    [Parameter(Mandatory)] [string] $Log,
+    [int] $Count
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $Module
+
+switch ($Workload) {
+    { $_ -in 'pipeline', 'runbook' } {
+        $events = foreach ($i in 1..$Count) {
+            [pscustomobject]@{ Event = 'nav'; Cost = 0.000168; Model = 'llama-3.1-8b'; InputTokens = 1234; OutputTokens = 256
+                               Files = @('src/scout/navigator.py'); Reason = 'navigate to definition'; Confidence = 85; DurationMs = 1234 }
+        }
+        Set-ScoutAuditLog -Path $Log -RotationSize 0 # appends alone, as the original's loop is measured
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        if ($Workload -eq 'pipeline') {
+            $events | Write-ScoutAudit -Path $Log
+        }
+        else {
+            foreach ($e in $events) {
+                Write-ScoutAudit $e.Event -Cost $e.Cost -Model $e.Model -InputTokens $e.InputTokens -OutputTokens $e.OutputTokens `
+                    -Files $e.Files -Reason $e.Reason -Confidence $e.Confidence -DurationMs $e.DurationMs -Path $Log
+            }
+        }
+        Close-ScoutAuditLog -Path $Log
+        $clock.Stop()
+        $found = $events
+    }
+    'query' {
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $found = Get-ScoutAuditEvent -Event nav -Path $Log
+        $clock.Stop()
+    }
+    'query-peer' {
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $found = Get-Content -Path $Log | ConvertFrom-Json | Where-Object Event -eq nav
+        $clock.Stop()
+    }
+}
+'{0} {1}' -f $clock.Elapsed.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture), @($found).Count
