@@ -8,7 +8,7 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot 'Support/ChildPwsh.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/ScoutAuditTestSupport.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Support/MarkdownExamples.psm1') -Force
     $root = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
     $manifest = Join-Path $root 'module/ScoutAudit.psd1'
@@ -60,12 +60,12 @@ Describe 'Every PowerShell example of README.md and docs/en-US' {
         Set-Content $script -Value ("Import-Module '$manifest'`n" + $Code)
         $before = Get-ScoutDirectoryState
 
-        $run = Invoke-ChildPwsh -ScriptPath $script -WorkingDirectory $stage.Work -Environment @{
+        $run = Invoke-ChildPwsh -ArgumentList '-File', $script -WorkingDirectory $stage.Work -Environment @{
             HOME = $stage.Home; SCOUT_AUDIT_PATH = $stage.Log; COLUMNS = '80'
         }
 
-        $run.Error | Should -BeNullOrEmpty -Because "$File`:$Line wrote to standard error; its output was:`n$($run.Output)"
-        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.StdErr | Should -BeNullOrEmpty -Because "$File`:$Line wrote to standard error; its output was:`n$($run.StdOut)"
+        $run.ExitCode | Should -Be 0 -Because $run.StdOut
         Get-ScoutDirectoryState | Should -Be $before -Because 'no example may touch the real ~/.scout'
     }
 }
@@ -86,12 +86,12 @@ Describe 'The README''s command lines' {
             HOME = $stage.Home; SCOUT_AUDIT_PATH = $null; NUGET_PACKAGES = $packages.Trim(); COLUMNS = '120'
         }
 
-        $run.ExitCode | Should -Be 0 -Because "$($run.Output)$($run.Error)"
+        $run.ExitCode | Should -Be 0 -Because "$($run.StdOut)$($run.StdErr)"
         $written = @(Get-Content (Join-Path $stage.Home '.scout/audit.jsonl') | ConvertFrom-Json)
         $written.event | Should -Be 'nav', 'validation_fail'
         $written[0].cost | Should -Be 0.000003
         # Three tables (events, spend by model, accuracy), whatever width the output has.
-        $text = $run.Output -replace '\e\[[0-9;]*m'
+        $text = $run.StdOut -replace '\e\[[0-9;]*m'
         $text | Should -Match '(?m)^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} nav +\S+ +0\.000003 +42 +28'
         $text | Should -Match '(?m)^llama-3\.1-8b +0\.000003 +2 +42 +28 '
         $text | Should -Match '(?m)^TotalNav +ValidationFailCount +AccuracyPct'
@@ -119,10 +119,10 @@ Describe 'The README''s command lines' {
             HOME = $stage.Home; SCOUT_AUDIT_PATH = $stage.Log; PATH = "$bin$([IO.Path]::PathSeparator)$env:PATH"; COLUMNS = '120'
         }
 
-        $run.Error | Should -BeNullOrEmpty
+        $run.StdErr | Should -BeNullOrEmpty
         $run.ExitCode | Should -Be 0
         # The seeded log: one nav 10 minutes ago (gpt-4o-mini) is in the last hour, the one of 90 minutes ago is not.
-        $navRows = @($run.Output -split "`n" | Where-Object { $_ -match ' nav ' })
+        $navRows = @($run.StdOut -split "`n" | Where-Object { $_ -match ' nav ' })
         $navRows | Should -HaveCount 1
         $navRows[0] | Should -Match ' nav +gpt-4o-\S+ +0\.0004\b'
     }

@@ -3,7 +3,7 @@
 # used by name in a new pwsh, loaded automatically on first use. PSResourceGet comes with pwsh.
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot 'Support/ChildPwsh.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/ScoutAuditTestSupport.psm1') -Force
     $root = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
     $version = ([xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup.Version
     $stage = Join-Path $TestDrive 'packaging'
@@ -14,7 +14,8 @@ BeforeAll {
     # Only what pwsh finds by default under that HOME: the installed module, or nothing.
     $cleanEnvironment = @{ HOME = $userHome; PSModulePath = $null; SCOUT_AUDIT_PATH = Join-Path $stage 'audit.jsonl' }
 
-    $package = Invoke-ChildPwsh -ScriptPath (Join-Path $root 'build.ps1') -ArgumentList 'Package', '-ArtifactsPath', $artifacts -WorkingDirectory $root
+    $package = Invoke-ChildPwsh -ArgumentList '-File', (Join-Path $root 'build.ps1'), 'Package', '-ArtifactsPath', $artifacts `
+        -Environment @{ HOME = $userHome; SCOUT_AUDIT_PATH = $cleanEnvironment.SCOUT_AUDIT_PATH } -WorkingDirectory $root
     $packaged = Join-Path $artifacts "ScoutAudit/$version"
 
     $install = Join-Path $stage 'install.ps1'
@@ -24,7 +25,7 @@ Register-PSResourceRepository -Name ScoutAuditTest -Uri '$repository' -Trusted
 Publish-PSResource -Path '$packaged' -Repository ScoutAuditTest
 Install-PSResource -Name ScoutAudit -Repository ScoutAuditTest -Scope CurrentUser -TrustRepository
 "@
-    $installed = Invoke-ChildPwsh -ScriptPath $install -Environment $cleanEnvironment
+    $installed = Invoke-ChildPwsh -ArgumentList '-File', $install -Environment $cleanEnvironment
 
     $use = Join-Path $stage 'use.ps1'
     Set-Content $use -Value @'
@@ -39,26 +40,26 @@ $ErrorActionPreference = 'Stop'
     Synopsis     = (Get-Help Write-ScoutAudit).Synopsis
 } | ConvertTo-Json -Compress
 '@
-    $used = Invoke-ChildPwsh -ScriptPath $use -Environment $cleanEnvironment
+    $used = Invoke-ChildPwsh -ArgumentList '-File', $use -Environment $cleanEnvironment
 }
 
 Describe 'The packaged module' {
     It 'is packaged by build.ps1 with the repository''s version stamped in its manifest' {
-        $package.ExitCode | Should -Be 0 -Because "$($package.Output)$($package.Error)"
+        $package.ExitCode | Should -Be 0 -Because "$($package.StdOut)$($package.StdErr)"
         (Import-PowerShellDataFile (Join-Path $packaged 'ScoutAudit.psd1')).ModuleVersion | Should -Be $version
         Join-Path $packaged 'en-US/ScoutAudit.PowerShell.dll-Help.xml' | Should -Exist
     }
 
     It 'is published to a folder repository with Publish-PSResource and installed with Install-PSResource' {
-        $installed.Error | Should -BeNullOrEmpty
-        $installed.ExitCode | Should -Be 0 -Because $installed.Output
+        $installed.StdErr | Should -BeNullOrEmpty
+        $installed.ExitCode | Should -Be 0 -Because $installed.StdOut
         Join-Path $repository "ScoutAudit.$version.nupkg" | Should -Exist
     }
 
     It 'is used by name in a new pwsh: loaded on first use from the clean module path, with its help' {
-        $used.Error | Should -BeNullOrEmpty
-        $used.ExitCode | Should -Be 0 -Because $used.Output
-        $result = $used.Output | ConvertFrom-Json
+        $used.StdErr | Should -BeNullOrEmpty
+        $used.ExitCode | Should -Be 0 -Because $used.StdOut
+        $result = $used.StdOut | ConvertFrom-Json
         $result.LoadedBefore | Should -BeFalse
         $result.Written | Should -Be 0.25
         $result.Read | Should -Be 0.25

@@ -49,29 +49,79 @@ function Set-ScoutAuditLogContent {
     [System.IO.File]::WriteAllText($Path, $text, [System.Text.UTF8Encoding]::new($false))
 }
 
+function Get-PwshCommand {
+    <#
+    The pwsh running these tests, as a command line: under `dotnet pwsh` that is
+    [Environment]::ProcessPath (dotnet) and <PSHOME>/pwsh.dll, not the tool's launcher, so that a
+    child started with it is pwsh itself and killing it kills pwsh; an installed pwsh is its own apphost.
+    #>
+    $process = [Environment]::ProcessPath
+    if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        return , @($process, [System.IO.Path]::Combine($PSHOME, 'pwsh.dll'))
+    }
+    , @($process)
+}
+
+function New-ProcessStartInfo {
+    <# A child process with captured output, in WorkingDirectory, with these environment changes ($null removes a variable). #>
+    param(
+        [Parameter(Mandatory)] [string] $FilePath,
+        [string[]] $ArgumentList = @(),
+        [hashtable] $Environment = @{},
+        [string] $WorkingDirectory = (Get-Location).ProviderPath
+    )
+    $info = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($argument in $ArgumentList) { $info.ArgumentList.Add($argument) }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.WorkingDirectory = $WorkingDirectory
+    foreach ($key in $Environment.Keys) {
+        if ($null -eq $Environment[$key]) { [void]$info.Environment.Remove($key) } else { $info.Environment[$key] = [string]$Environment[$key] }
+    }
+    $info
+}
+
 function New-ChildPwshStartInfo {
     param(
         [Parameter(Mandatory)] [string[]] $ArgumentList,
-        [Parameter(Mandatory)] [hashtable] $Environment
+        [Parameter(Mandatory)] [hashtable] $Environment,
+        [string] $WorkingDirectory = (Get-Location).ProviderPath
     )
     foreach ($required in 'HOME', 'SCOUT_AUDIT_PATH') {
         if (-not $Environment.ContainsKey($required) -or [string]::IsNullOrEmpty($Environment[$required])) {
             throw "A child pwsh needs $required pointing into the test's own directory."
         }
     }
-    # $PSHOME/pwsh.dll is the real pwsh; [Environment]::ProcessPath is the dotnet host running it.
-    # Started this way the child is one process, so killing it kills pwsh itself.
-    $info = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-    $info.ArgumentList.Add([System.IO.Path]::Combine($PSHOME, 'pwsh.dll'))
-    foreach ($argument in @('-NoProfile', '-NonInteractive') + $ArgumentList) { $info.ArgumentList.Add($argument) }
-    $info.UseShellExecute = $false
-    $info.RedirectStandardOutput = $true
-    $info.RedirectStandardError = $true
-    $info.Environment['POWERSHELL_TELEMETRY_OPTOUT'] = '1'
-    $info.Environment['POWERSHELL_UPDATECHECK'] = 'Off'
-    $info.Environment['SCOUT_TEST_MODULE'] = Get-ScoutAuditModulePath
-    foreach ($key in $Environment.Keys) { $info.Environment[$key] = [string]$Environment[$key] }
-    $info
+    $pwsh = Get-PwshCommand
+    $childEnvironment = @{ POWERSHELL_TELEMETRY_OPTOUT = '1'; POWERSHELL_UPDATECHECK = 'Off'; SCOUT_TEST_MODULE = Get-ScoutAuditModulePath }
+    foreach ($key in $Environment.Keys) { $childEnvironment[$key] = $Environment[$key] }
+    New-ProcessStartInfo -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive') + $ArgumentList) `
+        -Environment $childEnvironment -WorkingDirectory $WorkingDirectory
+}
+
+function Start-ProcessCapture {
+    <# Starts a process from a start info with captured output; Wait-ChildPwsh returns ExitCode, StdOut and StdErr. #>
+    param([Parameter(Mandatory)] [System.Diagnostics.ProcessStartInfo] $StartInfo)
+    $process = [System.Diagnostics.Process]::Start($StartInfo)
+    [pscustomobject]@{
+        Process = $process
+        StdOut  = $process.StandardOutput.ReadToEndAsync()
+        StdErr  = $process.StandardError.ReadToEndAsync()
+    }
+}
+
+function Invoke-ChildProcess {
+    <# Runs any program to the end (see New-ProcessStartInfo) and returns ExitCode, StdOut and StdErr. #>
+    param(
+        [Parameter(Mandatory)] [string] $FilePath,
+        [string[]] $ArgumentList = @(),
+        [hashtable] $Environment = @{},
+        [string] $WorkingDirectory = (Get-Location).ProviderPath,
+        [int] $TimeoutSeconds = 120
+    )
+    $info = New-ProcessStartInfo -FilePath $FilePath -ArgumentList $ArgumentList -Environment $Environment -WorkingDirectory $WorkingDirectory
+    Wait-ChildPwsh -Child (Start-ProcessCapture $info) -TimeoutSeconds $TimeoutSeconds
 }
 
 function Start-ChildPwsh {
@@ -93,15 +143,10 @@ function Start-ChildPwshCapture {
     #>
     param(
         [Parameter(Mandatory)] [string[]] $ArgumentList,
-        [Parameter(Mandatory)] [hashtable] $Environment
+        [Parameter(Mandatory)] [hashtable] $Environment,
+        [string] $WorkingDirectory = (Get-Location).ProviderPath
     )
-    $info = New-ChildPwshStartInfo -ArgumentList $ArgumentList -Environment $Environment
-    $process = [System.Diagnostics.Process]::Start($info)
-    [pscustomobject]@{
-        Process = $process
-        StdOut  = $process.StandardOutput.ReadToEndAsync()
-        StdErr  = $process.StandardError.ReadToEndAsync()
-    }
+    Start-ProcessCapture (New-ChildPwshStartInfo -ArgumentList $ArgumentList -Environment $Environment -WorkingDirectory $WorkingDirectory)
 }
 
 function Wait-ChildPwsh {
@@ -133,10 +178,11 @@ function Invoke-ChildPwsh {
     param(
         [Parameter(Mandatory)] [string[]] $ArgumentList,
         [Parameter(Mandatory)] [hashtable] $Environment,
+        [string] $WorkingDirectory = (Get-Location).ProviderPath,
         [int] $TimeoutSeconds = 60
     )
-    Wait-ChildPwsh -Child (Start-ChildPwshCapture -ArgumentList $ArgumentList -Environment $Environment) -TimeoutSeconds $TimeoutSeconds
+    Wait-ChildPwsh -Child (Start-ChildPwshCapture -ArgumentList $ArgumentList -Environment $Environment -WorkingDirectory $WorkingDirectory) -TimeoutSeconds $TimeoutSeconds
 }
 
 Export-ModuleMember -Function Get-ScoutAuditModulePath, New-TestLogPath, ConvertTo-ScoutTimestamp, New-ScoutAuditLine,
-    Set-ScoutAuditLogContent, Start-ChildPwsh, Start-ChildPwshCapture, Wait-ChildPwsh, Invoke-ChildPwsh
+    Set-ScoutAuditLogContent, Get-PwshCommand, Start-ChildPwsh, Start-ChildPwshCapture, Wait-ChildPwsh, Invoke-ChildPwsh, Invoke-ChildProcess
