@@ -68,7 +68,7 @@ public sealed class BadInputTests : IDisposable
         { "-Property that is no dictionary", "Write-ScoutAudit nav -Property 'text' -Path $p", "InvalidExtraField" },
         { "ScriptBlock value in -Property", "Write-ScoutAudit nav -Property @{ run = { Remove-Item -Recurse / } } -Path $p", "InvalidExtraField" },
         { "cycle inside -Property", "$h = @{}; $h.h = $h; Write-ScoutAudit nav -Property @{ x = $h } -Path $p", "InvalidExtraField" },
-        { "date value in -Property", "Write-ScoutAudit nav -Property @{ at = [datetime]::Now } -Path $p", "InvalidExtraField" },
+        { "script block in -Property", "Write-ScoutAudit nav -Property @{ at = { Get-Date } } -Path $p", "InvalidExtraField" },
 
         // Write-ScoutAudit: -Config
         { "cyclic -Config", "$c = @{ n = 1 }; $c.self = $c; Write-ScoutAudit nav -Config $c -Path $p", "InvalidConfig" },

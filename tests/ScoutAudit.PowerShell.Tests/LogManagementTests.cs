@@ -18,7 +18,9 @@ public sealed class LogManagementTests : ModuleLogTest
         Assert.Equal(0, info.Properties["Archives"].Value);
         Assert.Equal(0L, info.Properties["ArchiveBytes"].Value);
         Assert.Equal(10L * 1024 * 1024, info.Properties["RotationSize"].Value);
-        Assert.Equal("Cadence (10 lines / 1 s)", info.Properties["SyncPolicy"].Value.ToString());
+        Assert.Equal("Cadence", info.Properties["SyncPolicy"].Value.ToString());
+        Assert.Equal(10, info.Properties["SyncEveryLines"].Value);
+        Assert.Equal(TimeSpan.FromSeconds(1), info.Properties["SyncInterval"].Value);
         Assert.Equal(0L, info.Properties["UnsyncedLines"].Value);
         Assert.False(File.Exists(Log));
     }
@@ -75,7 +77,10 @@ public sealed class LogManagementTests : ModuleLogTest
         while ((long)Info().Properties["UnsyncedLines"].Value != 0 && DateTime.UtcNow < deadline) Thread.Sleep(20);
 
         Assert.Equal(0L, Info().Properties["UnsyncedLines"].Value);
-        Assert.Equal("Cadence (100 lines / 0.05 s)", Info().Properties["SyncPolicy"].Value.ToString());
+        var info = Info();
+        Assert.Equal("Cadence", info.Properties["SyncPolicy"].Value.ToString());
+        Assert.Equal(100, info.Properties["SyncEveryLines"].Value);
+        Assert.Equal(TimeSpan.FromSeconds(0.05), info.Properties["SyncInterval"].Value);
     }
 
     [Fact]
@@ -93,7 +98,7 @@ public sealed class LogManagementTests : ModuleLogTest
     {
         Session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy None -WhatIf", new { p = Log });
 
-        Assert.Equal("Cadence (10 lines / 1 s)", Info().Properties["SyncPolicy"].Value.ToString());
+        Assert.Equal("Cadence", Info().Properties["SyncPolicy"].Value.ToString());
         Assert.Contains("What if:", Session.Host.Text);
     }
 

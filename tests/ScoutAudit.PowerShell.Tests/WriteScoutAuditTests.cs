@@ -163,12 +163,13 @@ public sealed class WriteScoutAuditTests : IDisposable
     }
 
     [Fact]
-    public void AConfigHoldingADateIsRefusedNotConverted()
+    public void AConfigHoldingAScriptBlockIsRefusedNotConverted()
     {
-        var error = _session.Run("Write-ScoutAudit nav -Config @{ when = [datetime]::Now } -Path $p", new { p = Log }).SingleError();
+        var error = _session.Run("Write-ScoutAudit nav -Config @{ when = { Get-Date } } -Path $p", new { p = Log }).SingleError();
 
         Assert.StartsWith("InvalidConfig,", error?.FullyQualifiedErrorId);
-        Assert.Contains("System.DateTime", error!.Exception.Message);
+        Assert.Contains("System.Management.Automation.ScriptBlock", error!.Exception.Message);
+        Assert.False(File.Exists(Log));
     }
 
     [Fact]

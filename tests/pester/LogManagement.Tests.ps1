@@ -154,9 +154,9 @@ Describe 'Log management' {
             $info = Set-ScoutAuditLog -Path $log -SyncPolicy Cadence -SyncEveryLines 100 -SyncInterval ([timespan]::FromSeconds(5)) -PassThru
 
             $info.Path | Should -Be $log
-            $info.SyncPolicy.Mode | Should -Be 'Cadence'
-            $info.SyncPolicy.EveryLines | Should -Be 100
-            $info.SyncPolicy.Interval | Should -Be ([timespan]::FromSeconds(5))
+            $info.SyncPolicy | Should -Be 'Cadence'
+            $info.SyncEveryLines | Should -Be 100
+            $info.SyncInterval | Should -Be ([timespan]::FromSeconds(5))
         }
 
         It 'keeps the settings not given' {
@@ -165,14 +165,14 @@ Describe 'Log management' {
 
             $info = Get-ScoutAuditLog -Path $log
             $info.RotationSize | Should -Be 2MB
-            $info.SyncPolicy.Mode | Should -Be 'EveryEvent'
+            $info.SyncPolicy | Should -Be 'EveryEvent'
         }
 
         It 'changes nothing with -WhatIf' {
             Set-ScoutAuditLog -Path $log -SyncPolicy None -RotationSize 1MB -WhatIf
 
             $info = Get-ScoutAuditLog -Path $log
-            $info.SyncPolicy.Mode | Should -Be 'Cadence'
+            $info.SyncPolicy | Should -Be 'Cadence'
             $info.RotationSize | Should -Be 10MB
         }
 
@@ -246,7 +246,7 @@ Describe 'Log management' {
 
             Write-ScoutAudit deep -Path $log
 
-            (Get-ScoutAuditLog -Path $log).SyncPolicy.Mode | Should -Be 'None'
+            (Get-ScoutAuditLog -Path $log).SyncPolicy | Should -Be 'None'
             (Get-ScoutAuditEvent -Path $log).Event | Should -Be @('nav', 'deep')
         }
 

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Specialized;
+using System.Globalization;
 using System.Management.Automation;
 
 namespace ScoutAudit.PowerShell.Binding;
@@ -14,9 +15,27 @@ internal static class PSInput
     /// <summary>The <c>adapt</c> hook for <see cref="Core.JsonValues.From"/>.</summary>
     public static object? Adapt(object value)
     {
-        if (value is not PSObject wrapped) return value;
-        return wrapped.BaseObject is PSCustomObject ? PropertiesOf(wrapped) : wrapped.BaseObject;
+        var plain = value is PSObject wrapped
+            ? wrapped.BaseObject is PSCustomObject ? PropertiesOf(wrapped) : wrapped.BaseObject
+            : value;
+        return AsText(plain) ?? plain;
     }
+
+    /// <summary>
+    /// Values that JSON has no type for but PowerShell users put in a config or an extra field, as
+    /// text that means the same to every reader: a time in ISO 8601 with its offset (as ConvertTo-Json
+    /// writes it), a GUID, an enum by its name, a URI as written. Null for every other value.
+    /// </summary>
+    private static string? AsText(object value) => value switch
+    {
+        DateTime { Kind: DateTimeKind.Utc } utc => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
+        DateTime local => new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Local)).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture),
+        DateTimeOffset instant => instant.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture),
+        Guid guid => guid.ToString(),
+        Enum name => name.ToString(),
+        Uri uri => uri.OriginalString,
+        _ => null,
+    };
 
     /// <summary>
     /// The <c>adapt</c> hook for one conversion: the same custom object always becomes the same

@@ -32,9 +32,17 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
     /// (<c>$env:SCOUT_AUDIT_PATH</c>, else <c>~/.scout/audit.jsonl</c>). Anything else is a
     /// terminating error that names the path.
     /// </summary>
-    private protected string ResolveLogPath(string? path)
+    private protected string ResolveLogPath(string? path) =>
+        string.IsNullOrEmpty(path) ? DefaultLogs.GetOrAdd(AuditLog.DefaultPath, Resolve) : Resolve(path);
+
+    /// <summary>
+    /// The default log as first resolved for each value of <c>$env:SCOUT_AUDIT_PATH</c>: the original
+    /// resolves a relative one once, when it starts, so a later Set-Location must not move the log.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> DefaultLogs = new(StringComparer.Ordinal);
+
+    private string Resolve(string given)
     {
-        var given = string.IsNullOrEmpty(path) ? AuditLog.DefaultPath : path;
         string resolved;
         ProviderInfo provider;
         try
@@ -44,20 +52,20 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
         catch (Exception error) when (error is SessionStateException or ProviderInvocationException or ArgumentException or NotSupportedException or IOException)
         {
             ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"The audit log path '{given}' cannot be resolved: {error.Message}", nameof(path), error),
+                new ArgumentException($"The audit log path '{given}' cannot be resolved: {error.Message}", "Path", error),
                 ErrorIds.AuditLogPathInvalid, ErrorCategory.InvalidArgument, given));
             throw; // not reached: ThrowTerminatingError always throws
         }
         if (provider.Name != "FileSystem")
         {
             ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"The audit log path '{given}' is in the {provider.Name} provider; an audit log is a file, so give a file-system path.", nameof(path)),
+                new ArgumentException($"The audit log path '{given}' is in the {provider.Name} provider; an audit log is a file, so give a file-system path.", "Path"),
                 ErrorIds.AuditLogPathNotFileSystem, ErrorCategory.InvalidArgument, given));
         }
         if (Directory.Exists(resolved))
         {
             ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"The audit log path '{given}' is a directory; give the path of a .jsonl file, such as '{System.IO.Path.Combine(resolved, "audit.jsonl")}'.", nameof(path)),
+                new ArgumentException($"The audit log path '{given}' is a directory; give the path of a .jsonl file, such as '{System.IO.Path.Combine(resolved, "audit.jsonl")}'.", "Path"),
                 ErrorIds.AuditLogPathIsDirectory, ErrorCategory.InvalidArgument, given));
         }
         return System.IO.Path.GetFullPath(resolved);

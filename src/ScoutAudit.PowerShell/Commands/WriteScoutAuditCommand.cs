@@ -108,10 +108,16 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
     /// <summary>Whether the command line itself gives a field, which then applies to every piped record.</summary>
     private bool _fieldsOnCommandLine;
 
+    /// <summary>Whether -Verbose (or $VerbosePreference) asks to hear of each event written; decided once, not per event.</summary>
+    private bool _verbose;
+
     protected override void BeginProcessing()
     {
         // Before the first record, BoundParameters holds what the command line gave, and only that.
         _fieldsOnCommandLine = FieldParameters.Any(MyInvocation.BoundParameters.ContainsKey);
+        _verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var verbose)
+            ? ((SwitchParameter)verbose).IsPresent
+            : GetVariableValue("VerbosePreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
         _entry = LogRegistry.Instance.Get(ResolveLogPath(Path));
     }
 
@@ -140,6 +146,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
             return;
         }
         WritePendingDiagnostics(entry);
+        if (_verbose) WriteVerbose(Inert($"Wrote a '{auditEvent.Event}' event of {UtcTimestamp.Format(auditEvent.Timestamp)} to '{entry.Path}'."));
         if (PassThru) WriteObject(new AuditEvent(auditEvent).ToPSObject());
     }
 

@@ -12,7 +12,9 @@ public sealed class AuditLogInfo
         Archives = archives.Count;
         ArchiveBytes = archives.Sum(a => a.CompressedBytes);
         RotationSize = rotationSize;
-        SyncPolicy = syncPolicy;
+        SyncPolicy = syncPolicy.Mode;
+        SyncEveryLines = syncPolicy.EveryLines;
+        SyncInterval = syncPolicy.Interval;
         UnsyncedLines = unsyncedLines;
     }
 
@@ -31,7 +33,14 @@ public sealed class AuditLogInfo
     /// <summary>The active file is archived once it reaches this many bytes; null never by size.</summary>
     public long? RotationSize { get; }
 
-    public SyncPolicy SyncPolicy { get; }
+    /// <summary>The sync policy by its name, as Set-ScoutAuditLog -SyncPolicy takes it: compares with 'EveryEvent' and prints as EveryEvent.</summary>
+    public SyncMode SyncPolicy { get; }
+
+    /// <summary>With the Cadence policy: a sync after this many unsynced lines.</summary>
+    public int SyncEveryLines { get; }
+
+    /// <summary>With the Cadence policy: no line stays unsynced longer than this.</summary>
+    public TimeSpan SyncInterval { get; }
 
     /// <summary>Lines this session wrote that are not yet known to be on stable storage.</summary>
     public long UnsyncedLines { get; }
