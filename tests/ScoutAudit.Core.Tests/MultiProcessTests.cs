@@ -55,7 +55,9 @@ public class MultiProcessTests
                 all.AddRange(writers);
                 foreach (var writer in writers)
                 {
-                    Thread.Sleep(random.Next(100, 500));
+                    // A random moment measured in the writer's own progress, not in time: on a busy
+                    // machine a process may not have written anything 500 ms after its start.
+                    writer.WaitForAcknowledged(random.Next(200, 3_000), TimeSpan.FromSeconds(60));
                     writer.Kill();
                 }
             }
