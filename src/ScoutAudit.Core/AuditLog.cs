@@ -88,7 +88,7 @@ public sealed class AuditLog : IDisposable
     /// <exception cref="AuditLogException">Sealing or archiving failed (a full disk, a read-only directory); no event was lost.</exception>
     public ArchiveInfo? Rotate(CancellationToken cancellation = default)
     {
-        if (!Directory.Exists(_files.Directory)) return null; // no log yet: nothing to rotate, nothing to create
+        if (!HasFiles) return null; // no log yet: nothing to rotate, and no lock file to create for it
         string? sealedName;
         try
         {

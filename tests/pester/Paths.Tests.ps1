@@ -71,3 +71,28 @@ Describe 'A blank -Path' {
         Join-Path (Get-Location) ' ' | Should -Not -Exist
     }
 }
+
+Describe 'A log that does not exist yet' {
+    BeforeEach {
+        $directory = Join-Path $TestDrive ([guid]::NewGuid())
+        $null = New-Item -ItemType Directory $directory
+        $log = Join-Path $directory 'audit.jsonl'
+    }
+
+    It 'gets no lock or intent file from a rotation, with or without -WhatIf' {
+        Invoke-ScoutAuditRotate -Path $log -WhatIf
+        Invoke-ScoutAuditRotate -Path $log -Confirm:$false | Should -BeNullOrEmpty
+
+        Get-ChildItem $directory -Force | Should -BeNullOrEmpty
+    }
+
+    It 'gets no file at all from a refused write, a setting or a close' {
+        { Write-ScoutAudit nav -Cost -1 -Path $log } | Should -Throw
+        [pscustomobject]@{ Event = 'nav'; Cost = 'bad' } | Write-ScoutAudit -Path $log -ErrorAction SilentlyContinue
+        Set-ScoutAuditLog -Path $log -SyncPolicy None
+        $null = Get-ScoutAuditLog -Path $log
+        Close-ScoutAuditLog -Path $log
+
+        Get-ChildItem $directory -Force | Should -BeNullOrEmpty
+    }
+}
