@@ -69,3 +69,27 @@ Describe 'Module conventions' {
         Join-Path $second $env:SCOUT_AUDIT_PATH | Should -Not -Exist
     }
 }
+
+Describe 'Tab completion from the log' {
+    BeforeAll {
+        $directory = Join-Path $TestDrive ([guid]::NewGuid())
+        $null = New-Item -ItemType Directory $directory
+        $log = Join-Path $directory 'audit.jsonl'
+        Write-ScoutAudit custom_step -Model my-model-7b -Path $log
+        Write-ScoutAudit nav -Model gpt-4o-mini -Path $log
+        Close-ScoutAuditLog -Path $log
+
+        function Complete([string] $Line) { (TabExpansion2 $Line $Line.Length).CompletionMatches.CompletionText }
+    }
+
+    It 'offers the models the log named by -Path used, relative to the current location' {
+        Push-Location $directory
+        try { Complete 'Get-ScoutAuditEvent -Path ./audit.jsonl -Model ' | Should -Be 'gpt-4o-mini', 'my-model-7b' }
+        finally { Pop-Location }
+    }
+
+    It 'offers the event types the log used beside the ones Scout knows' {
+        Complete "Write-ScoutAudit -Path '$log' -Event cu" | Should -Be 'custom_step'
+        Complete "Get-ScoutAuditEvent -Path '$log' -Event " | Should -Contain 'validation_fail'
+    }
+}

@@ -43,6 +43,7 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
     [Parameter]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string[]? Model { get; set; }
 
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

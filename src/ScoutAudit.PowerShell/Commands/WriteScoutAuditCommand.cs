@@ -29,6 +29,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [EmptyAsNull]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string? Model { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
