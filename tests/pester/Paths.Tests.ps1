@@ -96,3 +96,31 @@ Describe 'A log that does not exist yet' {
         Get-ChildItem $directory -Force | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Several logs at once' {
+    BeforeAll {
+        $first = Join-Path $TestDrive 'first.jsonl'
+        $second = Join-Path $TestDrive 'second.jsonl'
+        Write-ScoutAudit nav -Cost 1 -Path $first
+        Write-ScoutAudit nav -Cost 2 -Path $second
+        Write-ScoutAudit validation_fail -Path $second
+        Close-ScoutAuditLog -Path $first, $second
+    }
+
+    It 'reads the events of each -Path in turn, each event with the Path of its log' {
+        $events = Get-ScoutAuditEvent -Path $first, $second
+
+        $events.Cost | Should -Be 1, 2, $null
+        $events.Path | Should -Be $first, $second, $second
+    }
+
+    It 'answers spend and accuracy per log, each row with its Path' {
+        $spend = Get-ScoutSpend -Path $first, $second
+        $spend.Cost | Should -Be 1, 2
+        $spend.Path | Should -Be $first, $second
+
+        $accuracy = Get-ScoutAuditLog -Path $first, $second | Get-ScoutAccuracy
+        $accuracy.AccuracyPct | Should -Be 100, 0
+        $accuracy.Path | Should -Be $first, $second
+    }
+}

@@ -81,7 +81,8 @@ Describe 'Everyday pipelines and the console' {
             $rows.Group | Should -Be @('claude-sonnet', 'gpt-4o-mini', 'llama-3.1-8b')
             $rows.Cost | Should -Be @(0.5, 0.0145, 0.000003)
             $rows.Events | Should -Be @(1, 2, 2)
-            $rows[0].PSObject.Properties.Name | Should -Be @('Group', 'Cost', 'Events', 'InputTokens', 'OutputTokens', 'Since', 'Until')
+            $rows[0].PSObject.Properties.Name | Should -Be @('Group', 'Cost', 'Events', 'InputTokens', 'OutputTokens', 'Since', 'Until', 'Path')
+            $rows[0].Path | Should -Be $log
         }
 
         It 'converts events to JSON with the standard property names' {

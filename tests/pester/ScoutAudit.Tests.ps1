@@ -56,7 +56,7 @@ Describe 'The ScoutAudit module' {
             Import-Module $modulePath
 
             $info = Get-ScoutAuditLog -Path $log
-            $info.SyncPolicy.Mode | Should -Be 'Cadence'
+            $info.SyncPolicy | Should -Be 'Cadence'
             $info.RotationSize | Should -Be 10MB
             $info.UnsyncedLines | Should -Be 0
             @(Get-ScoutAuditEvent -Path $log) | Should -HaveCount 1

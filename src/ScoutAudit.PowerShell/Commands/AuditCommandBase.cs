@@ -71,6 +71,9 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
         return System.IO.Path.GetFullPath(resolved);
     }
 
+    /// <summary>The -Path values of a read, one log after the other; null alone for the default log.</summary>
+    private protected static IEnumerable<string?> GivenPaths(string[]? paths) => paths ?? new string?[] { null };
+
     /// <summary>A time window; -Since after -Until is a terminating error.</summary>
     private protected EventFilter TimeWindow(DateTimeOffset? since, DateTimeOffset? until)
     {

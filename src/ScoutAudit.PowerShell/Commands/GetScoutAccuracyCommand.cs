@@ -17,12 +17,15 @@ public sealed class GetScoutAccuracyCommand : AuditCommandBase
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LiteralPath")]
     [ValidateNotBlank]
-    public string? Path { get; set; }
+    public string[]? Path { get; set; }
 
     protected override void ProcessRecord()
     {
-        var path = ResolveLogPath(Path);
         var filter = TimeWindow(Since, Until);
-        WriteObject(new AccuracyReport(Read(path, Path, log => log.Accuracy(filter, PipelineStopping))));
+        foreach (var given in GivenPaths(Path))
+        {
+            var path = ResolveLogPath(given);
+            WriteObject(new AccuracyReport(Read(path, given, log => log.Accuracy(filter, PipelineStopping)), path));
+        }
     }
 }

@@ -49,21 +49,24 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LiteralPath")]
     [ValidateNotBlank]
-    public string? Path { get; set; }
+    public string[]? Path { get; set; }
 
     protected override void ProcessRecord()
     {
-        var path = ResolveLogPath(Path);
         var filter = TimeWindow(Since, Until) with { EventTypeTest = AnyOf(Event), SessionIds = SessionId, ModelTest = AnyOf(Model) };
-        if (Last is { } count)
+        foreach (var given in GivenPaths(Path))
         {
-            foreach (var auditEvent in Read(path, Path, log => log.Last(count, filter, PipelineStopping))) WriteObject(new AuditEvent(auditEvent).ToPSObject());
-            return;
+            var path = ResolveLogPath(given);
+            if (Last is { } count)
+            {
+                foreach (var auditEvent in Read(path, given, log => log.Last(count, filter, PipelineStopping))) WriteObject(new AuditEvent(auditEvent, path).ToPSObject());
+                continue;
+            }
+            Stream(path, given, filter);
         }
-        Stream(path, filter);
     }
 
-    private void Stream(string path, EventFilter filter)
+    private void Stream(string path, string? given, EventFilter filter)
     {
         var diagnostics = new QueryDiagnostics();
         var clock = Stopwatch.StartNew();
@@ -71,12 +74,12 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
         var progress = new ProgressRecord(ProgressActivityId, $"Reading audit log {path}", "Starting");
         long written = 0;
         var log = OpenForReading(path, diagnostics);
-        WarnWhenNoLog(log, Path);
+        WarnWhenNoLog(log, given);
         using var events = log.Query(filter, PipelineStopping).GetEnumerator();
         while (Next(events, diagnostics))
         {
             WriteQueryDiagnostics(diagnostics);
-            WriteObject(new AuditEvent(events.Current).ToPSObject());
+            WriteObject(new AuditEvent(events.Current, path).ToPSObject());
             written++;
             if (clock.Elapsed >= nextProgress)
             {

@@ -34,11 +34,16 @@ public sealed class GetScoutSpendCommand : AuditCommandBase
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LiteralPath")]
     [ValidateNotBlank]
-    public string? Path { get; set; }
+    public string[]? Path { get; set; }
 
     protected override void ProcessRecord()
     {
-        var path = ResolveLogPath(Path);
+        foreach (var given in GivenPaths(Path)) Spend(given);
+    }
+
+    private void Spend(string? given)
+    {
+        var path = ResolveLogPath(given);
         var filter = ParameterSetName == HoursSet ? EventFilter.LastHours(Hours, TimeProvider.System) : TimeWindow(Since, Until);
         var grouping = By switch
         {
@@ -49,6 +54,6 @@ public sealed class GetScoutSpendCommand : AuditCommandBase
             SpendGroupBy.Day => SpendGrouping.Day,
             _ => SpendGrouping.None,
         };
-        foreach (var row in Read(path, Path, log => log.Spend(filter, grouping, PipelineStopping))) WriteObject(new SpendRow(row));
+        foreach (var row in Read(path, given, log => log.Spend(filter, grouping, PipelineStopping))) WriteObject(new SpendRow(row, path));
     }
 }

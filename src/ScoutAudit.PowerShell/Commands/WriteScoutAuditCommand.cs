@@ -142,13 +142,13 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         catch (ArgumentException error)
         {
             Refuse(error.ParamName == StandardFields.Event
-                ? new ErrorRecord(error, ErrorIds.EventTooLarge, ErrorCategory.LimitsExceeded, InputObject ?? (object)new AuditEvent(auditEvent))
+                ? new ErrorRecord(error, ErrorIds.EventTooLarge, ErrorCategory.LimitsExceeded, InputObject ?? (object)new AuditEvent(auditEvent, entry.Path))
                 : InvalidField(error));
             return;
         }
         WritePendingDiagnostics(entry);
         if (_verbose) WriteVerbose(Inert($"Wrote a '{auditEvent.Event}' event of {UtcTimestamp.Format(auditEvent.Timestamp)} to '{entry.Path}'."));
-        if (PassThru) WriteObject(new AuditEvent(auditEvent).ToPSObject());
+        if (PassThru) WriteObject(new AuditEvent(auditEvent, entry.Path).ToPSObject());
     }
 
     /// <summary>

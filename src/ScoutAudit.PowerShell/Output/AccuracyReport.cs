@@ -3,8 +3,9 @@ namespace ScoutAudit;
 /// <summary>Navigation accuracy in a window: the original's <c>accuracy_metrics</c>.</summary>
 public sealed class AccuracyReport
 {
-    internal AccuracyReport(Core.AccuracyReport report)
+    internal AccuracyReport(Core.AccuracyReport report, string path)
     {
+        Path = path;
         TotalNav = report.TotalNav;
         ValidationFailCount = report.ValidationFailCount;
         AccuracyPct = report.AccuracyPct;
@@ -24,6 +25,9 @@ public sealed class AccuracyReport
 
     /// <summary>End of the window (exclusive), local time; null when open.</summary>
     public DateTime? Until { get; }
+
+    /// <summary>The log the report counts (its active file's full path).</summary>
+    public string Path { get; }
 
     public override string ToString() => $"{AccuracyPct}% ({TotalNav} nav, {ValidationFailCount} validation failures)";
 }

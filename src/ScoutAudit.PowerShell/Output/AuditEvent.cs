@@ -15,9 +15,10 @@ public sealed class AuditEvent
     private readonly CoreEvent _event;
     private readonly Lazy<object?> _config;
 
-    internal AuditEvent(CoreEvent auditEvent)
+    internal AuditEvent(CoreEvent auditEvent, string path)
     {
         _event = auditEvent;
+        Path = path;
         _config = new Lazy<object?>(() => auditEvent.Config is { } config ? PSJson.ToPSValue(config) : null);
     }
 
@@ -56,6 +57,9 @@ public sealed class AuditEvent
 
     /// <summary>An extra field's value (as ConvertFrom-Json would give it), or null when the event has none of that name.</summary>
     public object? GetExtra(string name) => _event.GetExtra(name) is { } value ? PSJson.ToPSValue(value) : null;
+
+    /// <summary>The log the event was read from or written to (its active file's full path).</summary>
+    public string Path { get; }
 
     internal CoreEvent Source => _event;
 

@@ -3,8 +3,9 @@ namespace ScoutAudit;
 /// <summary>Spend of one group, or of every event in the window when not grouped.</summary>
 public sealed class SpendRow
 {
-    internal SpendRow(Core.SpendRow row)
+    internal SpendRow(Core.SpendRow row, string path)
     {
+        Path = path;
         Group = row.Group;
         Cost = row.Cost;
         Events = row.Events;
@@ -34,6 +35,9 @@ public sealed class SpendRow
 
     /// <summary>End of the window (exclusive), local time; null when open.</summary>
     public DateTime? Until { get; }
+
+    /// <summary>The log the row sums (its active file's full path).</summary>
+    public string Path { get; }
 
     public override string ToString() => $"{Group ?? "(all)"}: {Cost} ({Events} events)";
 }
