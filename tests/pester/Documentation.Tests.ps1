@@ -81,6 +81,9 @@ Describe 'The README''s command lines' {
         $stage = New-ExampleStage
 
         # A fresh HOME, as on a new machine, with the NuGet packages already fetched (so the test does not download).
+        # It has a ~/.config: without one, .NET finds no application-data folder and NuGet writes its
+        # user settings to ./NuGet/NuGet.Config in the working directory, the repository.
+        $null = New-Item -ItemType Directory (Join-Path $stage.Home '.config')
         $packages = (dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
         $run = Invoke-ChildProcess -FilePath bash -ArgumentList '-c', $mainJob -WorkingDirectory $root -TimeoutSeconds 600 -Environment @{
             HOME = $stage.Home; SCOUT_AUDIT_PATH = $null; NUGET_PACKAGES = $packages.Trim(); COLUMNS = '120'
