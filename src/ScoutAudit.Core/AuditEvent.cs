@@ -10,6 +10,7 @@ namespace ScoutAudit.Core;
 public sealed class AuditEvent
 {
     private static readonly KeyValuePair<string, JsonElement>[] NoExtras = [];
+    private static readonly InvalidField[] NoInvalidFields = [];
 
     private double? _cost;
     private long? _inputTokens;
@@ -96,6 +97,14 @@ public sealed class AuditEvent
         init => _extras = ValidateExtras(value);
     }
 
+    /// <summary>
+    /// The fields of the line whose values the fields cannot hold (a standard field of the wrong JSON
+    /// type such as <c>"cost": "0.5"</c>, a number out of range, Python's <c>NaN</c>), in line order,
+    /// each with the line's JSON text. Such a standard field's property is null and an extra field is
+    /// not among <see cref="Extras"/>. Empty for every event built through this API.
+    /// </summary>
+    public IReadOnlyList<InvalidField> InvalidFields { get; private init; } = NoInvalidFields;
+
     /// <summary>How numbers that the original could write either as int or float were written; see <see cref="NumberForms"/>.</summary>
     internal NumberForms Forms { get; private init; }
 
@@ -110,8 +119,9 @@ public sealed class AuditEvent
     }
 
     /// <summary>
-    /// An event exactly as a line holds it: types are checked by the parser, ranges are not,
-    /// since a log must show what was written even when it breaks today's rules.
+    /// An event exactly as a line holds it: types are checked by the parser (a field of the wrong
+    /// type is kept in <see cref="InvalidFields"/>), ranges are not, since a log must show what was
+    /// written even when it breaks today's rules.
     /// </summary>
     internal static AuditEvent FromLine(DateTimeOffset timestamp, string eventType, string sessionId, in LineFields fields) =>
         new(timestamp, eventType, sessionId)
@@ -126,6 +136,7 @@ public sealed class AuditEvent
             _durationMs = fields.DurationMs,
             _config = fields.Config,
             _extras = (IReadOnlyList<KeyValuePair<string, JsonElement>>?)fields.Extras ?? NoExtras,
+            InvalidFields = (IReadOnlyList<InvalidField>?)fields.Invalid ?? NoInvalidFields,
             Forms = fields.Forms,
         };
 
@@ -143,6 +154,7 @@ public sealed class AuditEvent
             _durationMs = _durationMs,
             _config = config,
             _extras = extras ?? NoExtras,
+            InvalidFields = InvalidFields,
             Forms = Forms,
         };
 
@@ -176,6 +188,7 @@ internal struct LineFields
     public double? DurationMs;
     public JsonElement? Config;
     public List<KeyValuePair<string, JsonElement>>? Extras;
+    public List<InvalidField>? Invalid;
     public NumberForms Forms;
 }
 

@@ -110,9 +110,11 @@ public sealed class AuditLog : IDisposable
     public IEnumerable<AuditEvent> Query(EventFilter? filter = null, CancellationToken cancellation = default) =>
         ReadHistory(filter ?? EventFilter.All, cancellation, SegmentReader.Read);
 
-    /// <summary>What aggregates need of the events that pass the filter, read without building events.</summary>
-    private IEnumerable<EventSummary> Summaries(EventFilter filter, CancellationToken cancellation) =>
-        ReadHistory(filter, cancellation, SegmentReader.Summaries);
+    /// <summary>What aggregates need of the events that pass the filter, read without building events; negative costs reported when <paramref name="sumsCost"/>.</summary>
+    private IEnumerable<EventSummary> Summaries(EventFilter filter, CancellationToken cancellation, bool sumsCost) =>
+        ReadHistory<EventSummary>(filter, cancellation, sumsCost
+            ? static (segment, filter, diagnostics, pools, cancellation) => SegmentReader.Summaries(segment, filter, diagnostics, pools, cancellation, sumsCost: true)
+            : static (segment, filter, diagnostics, pools, cancellation) => SegmentReader.Summaries(segment, filter, diagnostics, pools, cancellation, sumsCost: false));
 
     private IEnumerable<T> ReadHistory<T>(EventFilter filter, CancellationToken cancellation,
         Func<Segment, EventFilter, IAuditDiagnostics, StringPools, CancellationToken, IEnumerable<T>> read)
@@ -151,7 +153,7 @@ public sealed class AuditLog : IDisposable
     {
         filter ??= EventFilter.All;
         var spend = new SpendCalculator(grouping, filter);
-        foreach (var e in Summaries(filter, cancellation)) spend.Add(e);
+        foreach (var e in Summaries(filter, cancellation, sumsCost: true)) spend.Add(e);
         return spend.Result();
     }
 
@@ -160,7 +162,7 @@ public sealed class AuditLog : IDisposable
     {
         filter ??= EventFilter.All;
         long nav = 0, fails = 0;
-        foreach (var e in Summaries(filter, cancellation))
+        foreach (var e in Summaries(filter, cancellation, sumsCost: false))
         {
             if (e.Event == KnownEventTypes.Nav) nav++;
             else if (e.Event == KnownEventTypes.ValidationFail) fails++;

@@ -22,7 +22,7 @@ public class FuzzTests
         "{"u8.ToArray(), "}"u8.ToArray(), "["u8.ToArray(), "]"u8.ToArray(), "\""u8.ToArray(), "\\"u8.ToArray(), ","u8.ToArray(), ":"u8.ToArray(),
         "null"u8.ToArray(), "true"u8.ToArray(), "1e999"u8.ToArray(), "-0"u8.ToArray(), "9223372036854775808"u8.ToArray(), "0.1e-400"u8.ToArray(),
         "\"\\ud800\""u8.ToArray(), "\"\\u0000\""u8.ToArray(), "\"ts\": \"2026-02-13T14:30:22.123Z\""u8.ToArray(), "\"event\": 5"u8.ToArray(),
-        "\"config\": []"u8.ToArray(), "\"files\": [1]"u8.ToArray(), "\"cost\": \"x\""u8.ToArray(), "\r"u8.ToArray(), "\t"u8.ToArray(),
+        "\"config\": []"u8.ToArray(), "\"files\": [1]"u8.ToArray(), "\"cost\": \"x\""u8.ToArray(), "NaN"u8.ToArray(), "-Infinity"u8.ToArray(), "\"output_t\": 3.7"u8.ToArray(), "\r"u8.ToArray(), "\t"u8.ToArray(),
         [0xEF, 0xBB, 0xBF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF], [0x80], [0xE2, 0x80, 0xA8], [0x1B, (byte)'['],
     ];
 
@@ -121,6 +121,7 @@ public class FuzzTests
             {
                 Assert.Equal((parsed!.Timestamp, parsed.Event, parsed.SessionId, parsed.Model, parsed.Cost, parsed.InputTokens, parsed.OutputTokens),
                     (summary.Timestamp, summary.Event, summary.SessionId, summary.Model, summary.Cost, summary.InputTokens, summary.OutputTokens));
+                Assert.Equal(parsed.InvalidFields, summary.InvalidFields ?? []);
             }
 
             // Queries rule lines out by their header and only check the rest for damage: both must agree with the parser.

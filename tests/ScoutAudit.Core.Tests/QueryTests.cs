@@ -203,9 +203,11 @@ public class QueryTests
             "{\"ts\": \"2026-02-13T14:00:02.000Z\", \"event\": \"nav\", \"session_id\": \"s\", \"cost\": 4.0, \"config\": {\"deep\": [1, {}]}, \"x\": {}}\n");
         var diagnostics = new RecordingDiagnostics();
         using var log = new AuditLog(path, new AuditLogOptions { Diagnostics = diagnostics });
-        Assert.Equal([4.0], log.Query().Select(e => e.Cost!.Value));
-        Assert.Equal(4m, Assert.Single(log.Spend()).Cost);
-        Assert.Equal(1, log.Accuracy().TotalNav);
-        Assert.Equal(6, diagnostics.Problems.Count); // two bad lines, reported by each of the three reads
+        // Fields of the wrong type cost no line its event (as in the original): all three are read by each.
+        Assert.Equal([1.0, 2.0, 4.0], log.Query().Select(e => e.Cost!.Value));
+        Assert.Equal(7m, Assert.Single(log.Spend()).Cost);
+        Assert.Equal(3, log.Accuracy().TotalNav);
+        Assert.Equal(6, diagnostics.Of(AuditDiagnosticKind.FieldsInvalid).Count); // two lines with such fields, reported by each of the three reads
+        Assert.Equal(6, diagnostics.Problems.Count);
     }
 }

@@ -21,6 +21,15 @@ public enum AuditDiagnosticKind
     /// <summary>A rotation failed; no event was lost, and the active file goes on growing until a rotation succeeds.</summary>
     RotationFailed,
 
+    /// <summary>
+    /// An event was read with fields whose values they cannot hold (see <see cref="InvalidField"/>): kept
+    /// as raw JSON text, left out of sums. <see cref="AuditDiagnostic.Fields"/> names them. One per event.
+    /// </summary>
+    FieldsInvalid,
+
+    /// <summary>An event with a negative cost was read by an aggregate: summed as the original sums it. One per event.</summary>
+    NegativeCost,
+
     /// <summary>A sync of unsynced lines failed (the background timer, or a cadence sync); the lines are written but may not be durable.</summary>
     SyncFailed,
 }
@@ -31,8 +40,9 @@ public enum AuditDiagnosticKind
 /// <param name="Message">A sentence for people.</param>
 /// <param name="LineNumber">The 1-based line number, when a line is concerned.</param>
 /// <param name="Exception">The underlying error, if any.</param>
+/// <param name="Fields">The fields concerned, by name, when the report is about fields of a line.</param>
 public sealed record AuditDiagnostic(
-    AuditDiagnosticKind Kind, string Path, string Message, long? LineNumber = null, Exception? Exception = null)
+    AuditDiagnosticKind Kind, string Path, string Message, long? LineNumber = null, Exception? Exception = null, IReadOnlyList<string>? Fields = null)
 {
     /// <summary>
     /// True for something wrong (a warning for people); false for a detail of what the engine did

@@ -30,27 +30,32 @@ public static class AuditLineFormatter
         PythonJsonWriter.WriteString(output, e.SessionId);
 
         var forms = e.Forms;
+        var invalid = e.InvalidFields.Count > 0 ? e.InvalidFields : null; // a line read with fields of the wrong type
         if (e.Cost is { } cost)
         {
             output.Write(", \"cost\": "u8);
             if ((forms & NumberForms.CostAsInteger) != 0) PythonJsonWriter.WriteIntegralDouble(output, cost, StandardFields.Cost);
             else PythonJsonWriter.WriteFloat(output, cost, StandardFields.Cost);
         }
+        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.Cost);
         if (e.Model is { } model)
         {
             output.Write(", \"model\": "u8);
             PythonJsonWriter.WriteString(output, model);
         }
+        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.Model);
         if (e.InputTokens is { } input)
         {
             output.Write(", \"input_t\": "u8);
             WriteCount(output, input, (forms & NumberForms.InputTokensAsFloat) != 0);
         }
+        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.InputTokens);
         if (e.OutputTokens is { } outputTokens)
         {
             output.Write(", \"output_t\": "u8);
             WriteCount(output, outputTokens, (forms & NumberForms.OutputTokensAsFloat) != 0);
         }
+        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.OutputTokens);
         if (e.Files is { } files)
         {
             output.Write(", \"files\": ["u8);
@@ -61,26 +66,31 @@ public static class AuditLineFormatter
             }
             output.Write("]"u8);
         }
+        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.Files);
         if (e.Reason is { } reason)
         {
             output.Write(", \"reason\": "u8);
             PythonJsonWriter.WriteString(output, reason);
         }
+        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.Reason);
         if (e.Confidence is { } confidence)
         {
             output.Write(", \"confidence\": "u8);
             WriteMeasure(output, confidence, (forms & NumberForms.ConfidenceAsFloat) != 0, StandardFields.Confidence);
         }
+        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.Confidence);
         if (e.DurationMs is { } duration)
         {
             output.Write(", \"duration_ms\": "u8);
             WriteMeasure(output, duration, (forms & NumberForms.DurationAsFloat) != 0, StandardFields.DurationMs);
         }
+        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.DurationMs);
         if (e.Config is { } config)
         {
             output.Write(", \"config\": "u8);
             PythonJsonWriter.WriteElement(output, config, StandardFields.Config);
         }
+        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.Config);
         foreach (var (name, value) in e.Extras)
         {
             if (value.ValueKind == System.Text.Json.JsonValueKind.Null) continue; // the original drops None extras
@@ -89,6 +99,13 @@ public static class AuditLineFormatter
             output.Write(": "u8);
             PythonJsonWriter.WriteElement(output, value, name);
         }
+        if (invalid is not null)
+        {
+            foreach (var field in invalid)
+            {
+                if (!StandardFields.IsStandard(field.Name)) WriteInvalid(output, invalid, field.Name);
+            }
+        }
         output.Write("}\n"u8);
 
         var length = output.WrittenCount - start;
@@ -96,6 +113,32 @@ public static class AuditLineFormatter
             throw new ArgumentException(
                 $"The event is {length} bytes long when written; at most {EventFieldRules.MaxLineBytes} bytes (1 MiB) are allowed per event.",
                 "event");
+    }
+
+    /// <summary>
+    /// A field kept as invalid, as the original writes its value back: re-serialized as Python would,
+    /// or, when it holds Python's NaN or Infinity (no JSON value does), as the line had it.
+    /// </summary>
+    private static void WriteInvalid(ArrayBufferWriter<byte> output, IReadOnlyList<InvalidField> invalid, string name)
+    {
+        InvalidField? field = null;
+        foreach (var candidate in invalid)
+        {
+            if (candidate.Name == name) field = candidate;
+        }
+        if (field is null) return;
+        output.Write(", "u8);
+        PythonJsonWriter.WriteString(output, name);
+        output.Write(": "u8);
+        try
+        {
+            using var value = System.Text.Json.JsonDocument.Parse(field.Json);
+            PythonJsonWriter.WriteElement(output, value.RootElement, name);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            output.Write(System.Text.Encoding.UTF8.GetBytes(field.Json));
+        }
     }
 
     private static void WriteCount(ArrayBufferWriter<byte> output, long value, bool asFloat)

@@ -4,10 +4,11 @@ using System.Text.Unicode;
 namespace ScoutAudit.Core;
 
 /// <summary>
-/// Reads one line into an event. Accepts every valid JSON object (any key order, compact or
-/// spaced, numbers in any JSON form, a leading UTF-8 BOM, duplicate keys with the last one
-/// winning as in Python) that has <c>ts</c>, <c>event</c> and <c>session_id</c> strings and
-/// standard fields of the right JSON types. Anything else is refused with a reason, never thrown.
+/// Reads one line into an event. Accepts every JSON object the original reads (any key order,
+/// compact or spaced, numbers in any JSON form, Python's <c>NaN</c> and <c>Infinity</c>, a leading
+/// UTF-8 BOM, duplicate keys with the last one winning as in Python) that has <c>ts</c>,
+/// <c>event</c> and <c>session_id</c> strings. A standard field of the wrong JSON type does not cost
+/// the line: it is kept as an <see cref="InvalidField"/>. Anything else is refused with a reason, never thrown.
 /// </summary>
 public static class AuditLineParser
 {
@@ -43,7 +44,7 @@ public static class AuditLineParser
         summary = default;
         var fields = new LineFields();
         if (!TryRead(line, pool, materialize: false, ref fields, out var header, out problem)) return false;
-        summary = new EventSummary(header.Timestamp, header.Event, header.SessionId, fields.Model, fields.Cost, fields.InputTokens, fields.OutputTokens);
+        summary = new EventSummary(header.Timestamp, header.Event, header.SessionId, fields.Model, fields.Cost, fields.InputTokens, fields.OutputTokens, fields.Invalid);
         return true;
     }
 
@@ -55,8 +56,26 @@ public static class AuditLineParser
         if (!TryPrepare(ref line, out problem)) return false;
         try
         {
-            problem = Parse(line, pool, materialize, ref fields, out header);
+            problem = Parse(line, line, null, pool, materialize, ref fields, out header);
             return problem is null;
+        }
+        catch (JsonException error) when (PythonConstants.TryMask(line, out var masked, out var masks))
+        {
+            // Rare: Python's NaN or Infinity somewhere in the line. Read it again with them masked.
+            fields = new LineFields();
+            try
+            {
+                problem = Parse(masked, line, masks, pool, materialize, ref fields, out header);
+                return problem is null;
+            }
+            catch (JsonException)
+            {
+                problem = $"not valid JSON ({error.Message})";
+            }
+            catch (InvalidOperationException again)
+            {
+                problem = $"a value cannot be read ({again.Message})";
+            }
         }
         catch (JsonException error)
         {
@@ -114,10 +133,12 @@ public static class AuditLineParser
         return problem is null;
     }
 
-    private static string? Parse(ReadOnlySpan<byte> line, StringPool? pool, bool materialize, ref LineFields fields, out Header header)
+    // input is what is parsed: the line, or its copy with Python's constants masked (then masks says
+    // where, else it is null); line is the line itself, where an invalid field's text is taken from.
+    private static string? Parse(ReadOnlySpan<byte> input, ReadOnlySpan<byte> line, List<Range>? masks, StringPool? pool, bool materialize, ref LineFields fields, out Header header)
     {
         header = default;
-        var reader = new Utf8JsonReader(line, ReaderOptions);
+        var reader = new Utf8JsonReader(input, ReaderOptions);
         if (!reader.Read())
             return "the line is empty";
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -128,9 +149,12 @@ public static class AuditLineParser
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var field = FieldOf(ref reader);
-            var extraName = field == Field.Extra && materialize ? JsonText.Read(ref reader) : null;
+            // An extra field's name is needed to keep it, or to keep it as invalid (only a masked line can make it so).
+            var extraName = field == Field.Extra && (materialize || masks is not null) ? JsonText.Read(ref reader) : null;
             reader.Read();
+            var valueStart = reader.TokenStartIndex;
             var isNull = reader.TokenType == JsonTokenType.Null;
+            var invalid = false;
             string? problem = null;
             switch (field)
             {
@@ -142,53 +166,63 @@ public static class AuditLineParser
                     timestamp = ts;
                     break;
                 case Field.Event:
-                    eventType = ReadString(ref reader, StandardFields.Event, ref problem, allowNull: false, pool);
+                    eventType = ReadHeaderString(ref reader, StandardFields.Event, ref problem, pool);
                     break;
                 case Field.SessionId:
-                    sessionId = ReadString(ref reader, StandardFields.SessionId, ref problem, allowNull: false, pool);
+                    sessionId = ReadHeaderString(ref reader, StandardFields.SessionId, ref problem, pool);
                     break;
                 case Field.Cost:
-                    fields.Cost = ReadDouble(ref reader, StandardFields.Cost, ref problem, out var costIsInteger);
+                    fields.Cost = ReadDouble(ref reader, ref invalid, out var costIsInteger);
                     fields.Forms = Flag(fields.Forms, NumberForms.CostAsInteger, costIsInteger && !isNull);
                     break;
                 case Field.Model:
-                    fields.Model = ReadString(ref reader, StandardFields.Model, ref problem, allowNull: true, pool);
+                    fields.Model = ReadString(ref reader, ref invalid, pool);
                     break;
                 case Field.InputTokens:
-                    fields.InputTokens = ReadCount(ref reader, StandardFields.InputTokens, ref problem, out var inputAsFloat);
+                    fields.InputTokens = ReadCount(ref reader, ref invalid, out var inputAsFloat);
                     fields.Forms = Flag(fields.Forms, NumberForms.InputTokensAsFloat, inputAsFloat);
                     break;
                 case Field.OutputTokens:
-                    fields.OutputTokens = ReadCount(ref reader, StandardFields.OutputTokens, ref problem, out var outputAsFloat);
+                    fields.OutputTokens = ReadCount(ref reader, ref invalid, out var outputAsFloat);
                     fields.Forms = Flag(fields.Forms, NumberForms.OutputTokensAsFloat, outputAsFloat);
                     break;
                 case Field.Files:
-                    fields.Files = ReadStrings(ref reader, ref problem, materialize, pool);
+                    fields.Files = ReadStrings(ref reader, ref invalid, materialize, pool);
                     break;
                 case Field.Reason:
-                    if (materialize) fields.Reason = ReadString(ref reader, StandardFields.Reason, ref problem, allowNull: true);
-                    else if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null)) problem = WrongType(StandardFields.Reason, reader.TokenType, "a string");
+                    if (materialize) fields.Reason = ReadString(ref reader, ref invalid, pool: null);
+                    else invalid = reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null);
                     break;
                 case Field.Confidence:
-                    fields.Confidence = ReadDouble(ref reader, StandardFields.Confidence, ref problem, out var confidenceIsInteger);
+                    fields.Confidence = ReadDouble(ref reader, ref invalid, out var confidenceIsInteger);
                     fields.Forms = Flag(fields.Forms, NumberForms.ConfidenceAsFloat, !confidenceIsInteger && !isNull);
                     break;
                 case Field.DurationMs:
-                    fields.DurationMs = ReadDouble(ref reader, StandardFields.DurationMs, ref problem, out var durationIsInteger);
+                    fields.DurationMs = ReadDouble(ref reader, ref invalid, out var durationIsInteger);
                     fields.Forms = Flag(fields.Forms, NumberForms.DurationAsFloat, !durationIsInteger && !isNull);
                     break;
                 case Field.Config:
                     if (isNull) fields.Config = null;
-                    else if (reader.TokenType != JsonTokenType.StartObject) return WrongType(StandardFields.Config, reader.TokenType, "an object");
-                    else if (materialize) fields.Config = JsonElement.ParseValue(ref reader);
+                    else if (reader.TokenType != JsonTokenType.StartObject) invalid = true;
+                    else if (materialize && masks is null) fields.Config = JsonElement.ParseValue(ref reader);
+                    else if (materialize) fields.Config = MaskedValue(ref reader, masks, valueStart);
                     else reader.Skip();
                     break;
                 default:
-                    if (materialize) SetExtra(ref fields.Extras, extraName!, JsonElement.ParseValue(ref reader));
+                    if (materialize && masks is null) SetExtra(ref fields.Extras, extraName!, JsonElement.ParseValue(ref reader));
+                    else if (materialize && MaskedValue(ref reader, masks, valueStart) is { } value) SetExtra(ref fields.Extras, extraName!, value);
                     else reader.Skip();
                     break;
             }
             if (problem is not null) return problem;
+            if (field is Field.Timestamp or Field.Event or Field.SessionId) continue;
+            if (invalid && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+            var valueEnd = reader.BytesConsumed;
+            var holdsConstant = masks is not null && PythonConstants.AnyWithin(masks, valueStart, valueEnd);
+            if (invalid || holdsConstant)
+                KeepInvalid(ref fields, field, extraName, line[(int)valueStart..(int)(holdsConstant ? PythonConstants.EndOf(masks!, valueEnd) : valueEnd)]);
+            else if (fields.Invalid is not null)
+                ForgetInvalid(ref fields, field == Field.Extra ? extraName : NameOf(field)); // a repeated key: the last value wins
         }
         if (reader.TokenType != JsonTokenType.EndObject)
             return "not valid JSON (the object is not closed)";
@@ -203,6 +237,61 @@ public static class AuditLineParser
         header = new Header(timestamp.Value, eventType, sessionId);
         return null;
     }
+
+    /// <summary>A value of a masked line as an element, or null (the value skipped) when it holds a masked constant.</summary>
+    private static JsonElement? MaskedValue(ref Utf8JsonReader reader, List<Range>? masks, long valueStart)
+    {
+        var value = JsonElement.ParseValue(ref reader);
+        return PythonConstants.AnyWithin(masks!, valueStart, reader.BytesConsumed) ? null : value;
+    }
+
+    /// <summary>Keeps a field's text as invalid (the last of repeated keys wins) and clears what the field held.</summary>
+    private static void KeepInvalid(ref LineFields fields, Field field, string? extraName, ReadOnlySpan<byte> json)
+    {
+        var name = field == Field.Extra ? extraName! : NameOf(field);
+        switch (field)
+        {
+            case Field.Cost: fields.Cost = null; fields.Forms &= ~NumberForms.CostAsInteger; break;
+            case Field.Model: fields.Model = null; break;
+            case Field.InputTokens: fields.InputTokens = null; fields.Forms &= ~NumberForms.InputTokensAsFloat; break;
+            case Field.OutputTokens: fields.OutputTokens = null; fields.Forms &= ~NumberForms.OutputTokensAsFloat; break;
+            case Field.Files: fields.Files = null; break;
+            case Field.Reason: fields.Reason = null; break;
+            case Field.Confidence: fields.Confidence = null; fields.Forms &= ~NumberForms.ConfidenceAsFloat; break;
+            case Field.DurationMs: fields.DurationMs = null; fields.Forms &= ~NumberForms.DurationAsFloat; break;
+            case Field.Config: fields.Config = null; break;
+            default: fields.Extras?.RemoveAll(pair => pair.Key == name); break;
+        }
+        // A line holds no line break; a lone CR inside a value's whitespace is made a space so the text stays one line.
+        var text = System.Text.Encoding.UTF8.GetString(json).Replace('\r', ' ');
+        fields.Invalid ??= [];
+        var earlier = fields.Invalid.FindIndex(f => f.Name == name);
+        if (earlier >= 0) fields.Invalid[earlier] = new InvalidField(name, text);
+        else fields.Invalid.Add(new InvalidField(name, text));
+    }
+
+    private static void ForgetInvalid(ref LineFields fields, string? name)
+    {
+        if (name is not null) fields.Invalid!.RemoveAll(f => f.Name == name);
+        if (fields.Invalid!.Count == 0) fields.Invalid = null;
+    }
+
+    private static string NameOf(Field field) => field switch
+    {
+        Field.Cost => StandardFields.Cost,
+        Field.Model => StandardFields.Model,
+        Field.InputTokens => StandardFields.InputTokens,
+        Field.OutputTokens => StandardFields.OutputTokens,
+        Field.Files => StandardFields.Files,
+        Field.Reason => StandardFields.Reason,
+        Field.Confidence => StandardFields.Confidence,
+        Field.DurationMs => StandardFields.DurationMs,
+        Field.Config => StandardFields.Config,
+        Field.Timestamp => StandardFields.Timestamp,
+        Field.Event => StandardFields.Event,
+        Field.SessionId => StandardFields.SessionId,
+        _ => throw new ArgumentOutOfRangeException(nameof(field)),
+    };
 
     private enum Field
     {
@@ -254,22 +343,29 @@ public static class AuditLineParser
         return UtcTimestamp.TryParse(System.Text.Encoding.UTF8.GetBytes(reader.GetString()!), out value);
     }
 
-    private static string? ReadString(ref Utf8JsonReader reader, string field, ref string? problem, bool allowNull, StringPool? pool = null)
+    private static string? ReadHeaderString(ref Utf8JsonReader reader, string field, ref string? problem, StringPool? pool)
     {
         if (reader.TokenType == JsonTokenType.String)
             return pool is not null && !reader.ValueIsEscaped ? pool.Get(reader.ValueSpan) : JsonText.Read(ref reader);
-        if (allowNull && reader.TokenType == JsonTokenType.Null) return null;
         problem = WrongType(field, reader.TokenType, "a string");
         return null;
     }
 
-    private static double? ReadDouble(ref Utf8JsonReader reader, string field, ref string? problem, out bool integerForm)
+    private static string? ReadString(ref Utf8JsonReader reader, ref bool invalid, StringPool? pool)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+            return pool is not null && !reader.ValueIsEscaped ? pool.Get(reader.ValueSpan) : JsonText.Read(ref reader);
+        invalid = reader.TokenType != JsonTokenType.Null;
+        return null;
+    }
+
+    private static double? ReadDouble(ref Utf8JsonReader reader, ref bool invalid, out bool integerForm)
     {
         integerForm = false;
         if (reader.TokenType == JsonTokenType.Null) return null;
         if (reader.TokenType != JsonTokenType.Number)
         {
-            problem = WrongType(field, reader.TokenType, "a number");
+            invalid = true;
             return null;
         }
         integerForm = PythonJsonWriter.IsIntegerForm(reader.ValueSpan);
@@ -277,33 +373,34 @@ public static class AuditLineParser
         // of the general parse's cost; zero takes the general path, which keeps "-0" as -0.0.
         if (integerForm && reader.TryGetInt64(out var whole) && whole != 0 && whole is >= -(1L << 53) and <= 1L << 53) return whole;
         if (reader.TryGetDouble(out var value) && double.IsFinite(value)) return value;
-        problem = $"field '{field}' is a number out of range ({System.Text.Encoding.UTF8.GetString(reader.ValueSpan)})";
+        invalid = true; // beyond a double (1e400): Python reads inf, which sums as no number does
         return null;
     }
 
-    private static long? ReadCount(ref Utf8JsonReader reader, string field, ref string? problem, out bool floatForm)
+    private static long? ReadCount(ref Utf8JsonReader reader, ref bool invalid, out bool floatForm)
     {
         floatForm = false;
         if (reader.TokenType == JsonTokenType.Null) return null;
         if (reader.TokenType != JsonTokenType.Number)
         {
-            problem = WrongType(field, reader.TokenType, "a whole number");
+            invalid = true;
             return null;
         }
         if (reader.TryGetInt64(out var whole)) return whole;
         floatForm = !PythonJsonWriter.IsIntegerForm(reader.ValueSpan);
         if (floatForm && reader.TryGetDouble(out var value) && Math.Floor(value) == value && Math.Abs(value) < 9e18)
             return (long)value;
-        problem = $"field '{field}' must be a whole number in range; got {System.Text.Encoding.UTF8.GetString(reader.ValueSpan)}";
+        floatForm = false;
+        invalid = true; // 3.7 tokens, or a count beyond 64 bits
         return null;
     }
 
-    private static IReadOnlyList<string>? ReadStrings(ref Utf8JsonReader reader, ref string? problem, bool materialize, StringPool? pool)
+    private static IReadOnlyList<string>? ReadStrings(ref Utf8JsonReader reader, ref bool invalid, bool materialize, StringPool? pool)
     {
         if (reader.TokenType == JsonTokenType.Null) return null;
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            problem = WrongType(StandardFields.Files, reader.TokenType, "a list of strings");
+            invalid = true;
             return null;
         }
         // Most events name one file or none: no list for those, and file names repeat, so they are pooled.
@@ -314,10 +411,12 @@ public static class AuditLineParser
         {
             if (reader.TokenType != JsonTokenType.String)
             {
-                problem = $"field 'files' must be a list of strings; entry {count} is a JSON {Describe(reader.TokenType)}";
-                return null;
+                // Not a list of strings: the rest of the list is only walked to its end.
+                invalid = true;
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+                continue;
             }
-            if (materialize)
+            if (materialize && !invalid)
             {
                 var file = pool is not null && !reader.ValueIsEscaped ? pool.Get(reader.ValueSpan) : JsonText.Read(ref reader);
                 if (count == 0) first = file;
@@ -325,7 +424,7 @@ public static class AuditLineParser
             }
             count++;
         }
-        if (!materialize) return null;
+        if (!materialize || invalid) return null;
         return more is not null ? more : first is not null ? [first] : [];
     }
 

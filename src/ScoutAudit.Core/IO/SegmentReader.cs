@@ -17,14 +17,16 @@ internal static class SegmentReader
 
     /// <summary>The events of the segment that pass the filter.</summary>
     public static IEnumerable<AuditEvent> Read(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, CancellationToken cancellation) =>
-        Read<AuditEvent>(segment, filter, diagnostics, pools, cancellation, ParseEvent, filter.Matches, parallel: true);
+        Read<AuditEvent>(segment, filter, diagnostics, pools, cancellation, ParseEvent, filter.Matches, OddValues.OfEvent, parallel: true);
 
     /// <summary>
     /// What aggregates need of each event of the segment that passes the filter. Read on one thread:
     /// summaries are cheap, and aggregates promise a small memory footprint more than speed.
+    /// Negative costs are reported when <paramref name="sumsCost"/> (spend).
     /// </summary>
-    public static IEnumerable<EventSummary> Summaries(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, CancellationToken cancellation) =>
-        Read<EventSummary>(segment, filter, diagnostics, pools, cancellation, AuditLineParser.TrySummarize, filter.Matches, parallel: false);
+    public static IEnumerable<EventSummary> Summaries(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, CancellationToken cancellation, bool sumsCost) =>
+        Read<EventSummary>(segment, filter, diagnostics, pools, cancellation, AuditLineParser.TrySummarize, filter.Matches,
+            sumsCost ? OddValues.OfSummedSummary : OddValues.OfSummary, parallel: false);
 
     private static bool ParseEvent(ReadOnlySpan<byte> line, StringPool pool, out AuditEvent value, out string? problem)
     {
@@ -34,7 +36,7 @@ internal static class SegmentReader
     }
 
     private static IEnumerable<T> Read<T>(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, CancellationToken cancellation,
-        LineParser<T> parse, Func<T, bool> matches, bool parallel)
+        LineParser<T> parse, Func<T, bool> matches, Action<T, string, long, IAuditDiagnostics> reportOddValues, bool parallel)
     {
         diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, segment.Path, $"Reading {Describe(segment.Kind)} '{segment.Path}'."));
         var stream = segment.Kind == SegmentKind.Archive ? OpenArchive(segment.Path, diagnostics) : segment.Opened;
@@ -54,7 +56,11 @@ internal static class SegmentReader
                     yield break;
                 }
                 if (judgement.Problem is { } problem) Skip(diagnostics, segment.Path, judgement.LineNumber, problem);
-                else if (judgement.Found && matches(judgement.Value)) yield return judgement.Value;
+                else if (judgement.Found && matches(judgement.Value))
+                {
+                    reportOddValues(judgement.Value, segment.Path, judgement.LineNumber, diagnostics);
+                    yield return judgement.Value;
+                }
             }
             if (segment.Kind == SegmentKind.Archive && !TrailerMatches(segment.Path, lines.BytesRead))
                 Damaged(diagnostics, segment.Path, lines.LineNumber, "the archive is truncated (its gzip trailer does not match what could be read)", null);

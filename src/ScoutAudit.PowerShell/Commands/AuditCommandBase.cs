@@ -145,7 +145,8 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
     {
         while (diagnostics.TryTake(out var diagnostic))
         {
-            if (diagnostic.Kind is AuditDiagnosticKind.LineSkipped or AuditDiagnosticKind.SegmentRead or AuditDiagnosticKind.ArchiveSkipped)
+            if (diagnostic.Kind is AuditDiagnosticKind.LineSkipped or AuditDiagnosticKind.SegmentRead or AuditDiagnosticKind.ArchiveSkipped
+                or AuditDiagnosticKind.FieldsInvalid or AuditDiagnosticKind.NegativeCost)
                 WriteVerbose(Inert(diagnostic.Message));
             else
                 WriteWarning(Inert(diagnostic.Message));
@@ -168,6 +169,7 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
         var skipped = diagnostics.SkippedLines;
         if (skipped > 0)
             WriteWarning(Inert($"Skipped {skipped} line{(skipped == 1 ? "" : "s")} of '{path}' that {(skipped == 1 ? "is" : "are")} not valid events; run the command with -Verbose to see each one."));
+        WriteOddValuesSummary(diagnostics, path);
     }
 
     /// <summary>What a log's writer reported since a command last looked (possibly from a timer thread), as warnings.</summary>

@@ -10,7 +10,7 @@ namespace ScoutAudit;
 /// original names are alias properties from the module's type data), extra fields as note
 /// properties on the emitted object.
 /// </summary>
-public sealed class AuditEvent
+public sealed partial class AuditEvent
 {
     private readonly CoreEvent _event;
     private readonly Lazy<object?> _config;

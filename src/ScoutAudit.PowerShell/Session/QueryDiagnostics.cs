@@ -10,14 +10,39 @@ namespace ScoutAudit.PowerShell.Session;
 internal sealed class QueryDiagnostics : IAuditDiagnostics
 {
     private readonly ConcurrentQueue<AuditDiagnostic> _queue = new();
+    private readonly ConcurrentDictionary<string, long> _invalidByField = new(StringComparer.Ordinal);
     private long _skippedLines;
+    private long _eventsWithInvalidFields;
+    private long _negativeCosts;
 
     /// <summary>Lines skipped so far.</summary>
     public long SkippedLines => Interlocked.Read(ref _skippedLines);
 
+    /// <summary>Events read so far with fields kept as invalid (raw JSON text).</summary>
+    public long EventsWithInvalidFields => Interlocked.Read(ref _eventsWithInvalidFields);
+
+    /// <summary>How many of those events had each field invalid, most frequent first, then by name.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> InvalidFieldCounts =>
+        _invalidByField.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal).ToList();
+
+    /// <summary>Events with a negative cost that an aggregate summed so far.</summary>
+    public long NegativeCosts => Interlocked.Read(ref _negativeCosts);
+
     public void Report(AuditDiagnostic diagnostic)
     {
-        if (diagnostic.Kind == AuditDiagnosticKind.LineSkipped) Interlocked.Increment(ref _skippedLines);
+        switch (diagnostic.Kind)
+        {
+            case AuditDiagnosticKind.LineSkipped:
+                Interlocked.Increment(ref _skippedLines);
+                break;
+            case AuditDiagnosticKind.FieldsInvalid:
+                Interlocked.Increment(ref _eventsWithInvalidFields);
+                foreach (var field in diagnostic.Fields ?? []) _invalidByField.AddOrUpdate(field, 1, static (_, count) => count + 1);
+                break;
+            case AuditDiagnosticKind.NegativeCost:
+                Interlocked.Increment(ref _negativeCosts);
+                break;
+        }
         _queue.Enqueue(diagnostic);
     }
 

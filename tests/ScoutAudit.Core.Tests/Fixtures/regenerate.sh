@@ -7,6 +7,14 @@
 #   model_corpus.jsonl      the model's `write` of each entry of "corpus" in model_corpus_recipe.json,
 #                           in order, into one file (lines Core must read and write back byte for byte)
 #   model_edge_cases.jsonl  the same for "edge_cases" (lines on which Core deviated; each has a "case" field)
+#   model_odd_lines.jsonl, model_odd_costs.jsonl
+#                           the same for "odd_lines" and "odd_costs" (standard fields of the wrong JSON type)
+#   model_answers_on_odd_lines.json
+#                           the model's answers on each odd file: {"<file>": {"query": <events counted>,
+#                           "accuracy": <accuracy --since 2000-01-01T00:00:00Z>, "spend": <spend --hours 1000000,
+#                           or {"error": "<the exception>"} when the original cannot sum the file>,
+#                           "spend of the costs that are numbers": <the same on the file without the lines whose
+#                           cost is not a finite JSON number>}}
 #   python_float_repr.tsv   ~3000 doubles, one per line: <16 hex digits of the IEEE 754 bits><TAB><python repr>
 #   core_written.jsonl      what Core's AuditLog.Append writes for the interop event set, written by
 #                           `dotnet test` of TheOriginalReadsWhatCoreWrites with SCOUT_WRITE_FIXTURES=1
@@ -40,13 +48,48 @@ import json, os, subprocess, sys
 model, recipe_path, scratch = sys.argv[1:4]
 with open(recipe_path, encoding="utf-8") as f:
     recipe = json.load(f)
-for section, name in (("corpus", "model_corpus.jsonl"), ("edge_cases", "model_edge_cases.jsonl")):
+for section, name in (("corpus", "model_corpus.jsonl"), ("edge_cases", "model_edge_cases.jsonl"),
+                      ("odd_lines", "model_odd_lines.jsonl"), ("odd_costs", "model_odd_costs.jsonl")):
     target = os.path.join(scratch, name)
     for arguments in recipe[section]:
         subprocess.run([sys.executable, model, "write", "--path", target, *arguments],
                        check=True, stdout=subprocess.DEVNULL)
 PY
-cp "$scratch/model_corpus.jsonl" "$scratch/model_edge_cases.jsonl" "$fixtures/"
+cp "$scratch/model_corpus.jsonl" "$scratch/model_edge_cases.jsonl" "$scratch/model_odd_lines.jsonl" "$scratch/model_odd_costs.jsonl" "$fixtures/"
+
+echo "model_answers_on_odd_lines.json"
+python3 - "$model" "$scratch" "$fixtures/model_answers_on_odd_lines.json" <<'PY'
+import json, math, os, subprocess, sys
+model, scratch, answers_path = sys.argv[1:4]
+
+def ask(path, command, *options):
+    run = subprocess.run([sys.executable, model, command, "--path", path, *options], capture_output=True, text=True, encoding="utf-8")
+    if run.returncode != 0:  # the original's own exception, e.g. a string cost in hourly_spend's sum()
+        return {"error": run.stderr.strip().splitlines()[-1]}
+    return json.loads(run.stdout)
+
+def is_summable(line):
+    cost = json.loads(line).get("cost")
+    return cost is None or (isinstance(cost, (int, float)) and not isinstance(cost, bool) and math.isfinite(cost))
+
+answers = {}
+for name in ("model_odd_lines.jsonl", "model_odd_costs.jsonl"):
+    path = os.path.join(scratch, name)
+    with open(path, encoding="utf-8") as f:
+        lines = f.readlines()
+    summable = os.path.join(scratch, "summable_" + name)
+    with open(summable, "w", encoding="utf-8", newline="\n") as f:
+        f.writelines(line for line in lines if is_summable(line))
+    answers[name] = {
+        "query": len(ask(path, "query")["events"]),
+        "accuracy": ask(path, "accuracy", "--since", "2000-01-01T00:00:00Z"),
+        "spend": ask(path, "spend", "--hours", "1000000"),
+        "spend of the costs that are numbers": ask(summable, "spend", "--hours", "1000000"),
+    }
+with open(answers_path, "w", encoding="utf-8", newline="\n") as f:
+    json.dump(answers, f, indent=2)
+    f.write("\n")
+PY
 
 echo "python_float_repr.tsv"
 python3 - "$fixtures/python_float_repr.tsv" <<'PY'

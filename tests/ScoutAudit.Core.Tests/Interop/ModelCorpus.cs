@@ -11,13 +11,17 @@ internal static class ModelCorpus
 {
     public const string Corpus = "corpus";
     public const string EdgeCases = "edge_cases";
+    public const string OddLines = "odd_lines";
+    public const string OddCosts = "odd_costs";
 
     /// <summary>The committed output of each recipe section.</summary>
     public static string FixtureOf(string section) => section switch
     {
         Corpus => "model_corpus.jsonl",
         EdgeCases => "model_edge_cases.jsonl",
-        _ => throw new ArgumentOutOfRangeException(nameof(section), section, "The recipe has the sections corpus and edge_cases."),
+        OddLines => "model_odd_lines.jsonl",
+        OddCosts => "model_odd_costs.jsonl",
+        _ => throw new ArgumentOutOfRangeException(nameof(section), section, "The recipe has the sections corpus, edge_cases, odd_lines and odd_costs."),
     };
 
     public static IReadOnlyList<string[]> Recipe(string section)
