@@ -14,7 +14,7 @@ internal sealed class QueryProgress(string path)
 {
     private const int ActivityId = 0x5CA0;
 
-    private readonly ProgressRecord _record = new(ActivityId, $"Reading audit log {path}", "Starting");
+    private readonly string _activity = $"Reading audit log {path}";
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private TimeSpan _next = Delay;
     private bool _shown;
@@ -35,20 +35,18 @@ internal sealed class QueryProgress(string path)
         if (now < _next) return null;
         _next = now + Interval;
         _shown = true;
-        _record.PercentComplete = Counter.PercentComplete;
-        _record.StatusDescription = Status(skippedLines);
-        return _record;
+        return Record(ProgressRecordType.Processing, Counter.PercentComplete, skippedLines);
     }
 
     /// <summary>The record that removes the bar, or null when none was shown.</summary>
     public ProgressRecord? Completed(long skippedLines)
     {
-        if (!_shown) return null;
-        _record.RecordType = ProgressRecordType.Completed;
-        _record.PercentComplete = 100;
-        _record.StatusDescription = Status(skippedLines);
-        return _record;
+        return _shown ? Record(ProgressRecordType.Completed, 100, skippedLines) : null;
     }
+
+    // A new record each time: the Progress stream keeps the records it was given.
+    private ProgressRecord Record(ProgressRecordType type, int percent, long skippedLines) =>
+        new(ActivityId, _activity, Status(skippedLines)) { RecordType = type, PercentComplete = percent };
 
     private string Status(long skippedLines) => string.Format(CultureInfo.InvariantCulture,
         "{0} of {1} read, {2:N0} event{3} found, {4:N0} line{5} skipped, {6:0} s",
