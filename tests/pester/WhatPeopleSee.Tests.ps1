@@ -110,8 +110,8 @@ Describe 'What people see' {
                 $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
                 # A path longer than the line goes on under itself, in full.
                 ($text -replace '\r?\n {16}(?=\S)', '') -split '\r?\n' | Should -Contain "Path          : $longLog"
-                $lines | Should -Match '^UnsyncedLines +: \d+$'
-                $lines | Should -Match '^SyncPolicy +: Cadence \(10 lines / 1 s\)$'
+                $text | Should -Match '(?m)^UnsyncedLines +: \d+\s*$'
+                $text | Should -Match '(?m)^SyncPolicy +: Cadence \(10 lines / 1 s\)\s*$'
             }
             finally {
                 Close-ScoutAuditLog -Path $longLog
