@@ -113,24 +113,42 @@ public sealed class AuditLog : IDisposable
     /// <summary>What aggregates need of the events that pass the filter, read without building events; negative costs reported when <paramref name="sumsCost"/>.</summary>
     private IEnumerable<EventSummary> Summaries(EventFilter filter, CancellationToken cancellation, bool sumsCost) =>
         ReadHistory<EventSummary>(filter, cancellation, sumsCost
-            ? static (segment, filter, diagnostics, pools, cancellation) => SegmentReader.Summaries(segment, filter, diagnostics, pools, cancellation, sumsCost: true)
-            : static (segment, filter, diagnostics, pools, cancellation) => SegmentReader.Summaries(segment, filter, diagnostics, pools, cancellation, sumsCost: false));
+            ? static (segment, filter, diagnostics, pools, progress, cancellation) => SegmentReader.Summaries(segment, filter, diagnostics, pools, progress, cancellation, sumsCost: true)
+            : static (segment, filter, diagnostics, pools, progress, cancellation) => SegmentReader.Summaries(segment, filter, diagnostics, pools, progress, cancellation, sumsCost: false));
 
     private IEnumerable<T> ReadHistory<T>(EventFilter filter, CancellationToken cancellation,
-        Func<Segment, EventFilter, IAuditDiagnostics, StringPools, CancellationToken, IEnumerable<T>> read)
+        Func<Segment, EventFilter, IAuditDiagnostics, StringPools, ReadProgress?, CancellationToken, IEnumerable<T>> read)
     {
         var diagnostics = Options.Diagnostics;
+        var progress = Options.ReadProgress;
         var pools = new StringPools(); // the same strings recur in every segment
         using var snapshot = LogSnapshot.Take(_files);
-        foreach (var segment in snapshot.Segments)
+        var sizes = progress is null ? null : snapshot.Segments.Select(SegmentReader.SizeOf).ToArray();
+        if (progress is not null) progress.AddTotal(sizes!.Sum());
+        for (var i = 0; i < snapshot.Segments.Count; i++)
         {
+            var segment = snapshot.Segments[i];
             if (segment.Index?.IsOutside(filter.Since, filter.Until) == true)
             {
                 diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.ArchiveSkipped, segment.Path,
                     $"Skipped the archive '{segment.Path}': the index shows no event in the asked time range."));
+                progress?.AddRead(sizes![i]);
                 continue;
             }
-            foreach (var item in read(segment, filter, diagnostics, pools, cancellation)) yield return item;
+            if (progress is null)
+            {
+                foreach (var item in read(segment, filter, diagnostics, pools, null, cancellation)) yield return item;
+                continue;
+            }
+            var before = progress.BytesRead;
+            foreach (var item in read(segment, filter, diagnostics, pools, progress, cancellation))
+            {
+                progress.AddFound();
+                yield return item;
+            }
+            // What was not read of the file (a damaged archive's rest) counts as done with it.
+            var unread = sizes![i] - (progress.BytesRead - before);
+            if (unread > 0) progress.AddRead(unread);
         }
     }
 

@@ -35,6 +35,12 @@ public sealed record AuditLogOptions
     /// <summary>Receives skipped lines, repaired tails and failed background syncs.</summary>
     public IAuditDiagnostics Diagnostics { get; init; } = NullAuditDiagnostics.Instance;
 
+    /// <summary>
+    /// Counts the bytes and events that queries on this log read (see <see cref="Core.ReadProgress"/>);
+    /// null counts nothing. Give each query a log with its own.
+    /// </summary>
+    public ReadProgress? ReadProgress { get; init; }
+
     /// <summary>The clock, for windows such as <see cref="EventFilter.LastHours"/> and for the sync cadence.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

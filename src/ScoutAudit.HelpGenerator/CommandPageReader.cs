@@ -104,12 +104,36 @@ internal static class CommandPageReader
 
     private static void AddLinks(CommandHelp help, Block block)
     {
-        var links = block.Descendants<LinkInline>().ToList();
-        foreach (var link in links)
+        foreach (var link in Links(block))
         {
             // Links to sibling pages are shown by name; Get-Help -Online only follows absolute URIs.
             var uri = link.Url is { } url && url.Contains("://", StringComparison.Ordinal) ? url : "";
             help.RelatedLinks.Add((MarkdownText.Of(link).Trim(), uri));
+        }
+    }
+
+    /// <summary>
+    /// The links of a block, in text order: of its paragraphs, list items and quotes. (Markdig's
+    /// Block.Descendants does not enter a paragraph's inlines, which is where links are.)
+    /// </summary>
+    private static IEnumerable<LinkInline> Links(Block block) => block switch
+    {
+        LeafBlock { Inline: { } inline } => Links(inline),
+        ContainerBlock container => container.SelectMany(Links),
+        _ => [],
+    };
+
+    private static IEnumerable<LinkInline> Links(Inline inline)
+    {
+        if (inline is LinkInline link)
+        {
+            yield return link;
+            yield break;
+        }
+        if (inline is not ContainerInline container) yield break;
+        for (var child = container.FirstChild; child is not null; child = child.NextSibling)
+        {
+            foreach (var found in Links(child)) yield return found;
         }
     }
 

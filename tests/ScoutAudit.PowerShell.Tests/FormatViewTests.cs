@@ -13,8 +13,8 @@ public sealed class FormatViewTests : ModuleLogTest
         Session.Invoke("Write-ScoutAudit nav -Cost 0.5 -Model llama -InputTokens 42 -OutputTokens 28 -Reason because -Path $p; Get-ScoutAuditEvent -Path $p | Out-Default", new { p = Log });
 
         var text = Session.Host.Text;
-        Assert.Equal(["Timestamp", "Event", "Model", "Cost", "InputTokens", "OutputTokens", "Reason"], HeaderOf(text));
-        Assert.Matches(@"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} nav\s+llama\s+0\.5\s+42\s+28 because", text);
+        Assert.Equal(["Timestamp", "Event", "Model", "Cost", "In", "Out", "Reason"], HeaderOf(text));
+        Assert.Matches(@"\d\d-\d\d \d\d:\d\d nav\s+llama\s+0\.5\s+42\s+28 because", text);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class FormatViewTests : ModuleLogTest
     {
         Session.Invoke("Write-ScoutAudit nav -Cost 0.5 -Path $p; Close-ScoutAuditLog -Path $p", new { p = Log });
         Session.Invoke("Get-ScoutSpend -Path $p | Out-Default", new { p = Log });
-        Assert.Equal(["Group", "Cost", "Events", "InputTokens", "OutputTokens", "Since", "Until"], HeaderOf(Session.Host.Text));
+        Assert.Equal(["Group", "Cost", "Events", "In", "Out", "Since", "Until"], HeaderOf(Session.Host.Text));
 
         using var accuracy = new ModuleSession();
         accuracy.Invoke("Get-ScoutAccuracy -Path $p | Out-Default", new { p = Log });
@@ -59,7 +59,50 @@ public sealed class FormatViewTests : ModuleLogTest
 
         using var info = new ModuleSession();
         info.Invoke("Get-ScoutAuditLog -Path $p | Out-Default", new { p = Log });
-        Assert.Equal(["Path", "Size", "Archives", "ArchiveBytes", "RotationSize", "SyncPolicy", "UnsyncedLines"], HeaderOf(info.Host.Text));
-        Assert.Contains(Log, info.Host.Text);
+        Assert.Matches(@"(?m)^Path +: " + System.Text.RegularExpressions.Regex.Escape(Log) + @"\s*$", info.Host.Text);
+        Assert.Matches(@"(?m)^UnsyncedLines +: \d+\s*$", info.Host.Text);
+    }
+
+    [Theory]
+    [InlineData("en-US")]
+    [InlineData("de-DE")]
+    [InlineData("fr-FR")]
+    public void CostsShowAsTheLogHasThemInTablesAndListsInEveryCulture(string culture)
+    {
+        Session.Invoke("Write-ScoutAudit nav -Cost 0.000003 -Confidence 87.5 -Path $p; Write-ScoutAudit deep -Cost 12.5 -Path $p", new { p = Log });
+
+        Session.Invoke("""
+            [cultureinfo]::CurrentCulture = $c
+            Get-ScoutAuditEvent -Path $p | Out-Default
+            Get-ScoutAuditEvent -Path $p | Format-List | Out-Default
+            Get-ScoutSpend -By Event -Path $p | Out-Default
+            Get-ScoutSpend -Path $p | Format-List | Out-Default
+            """, new { p = Log, c = culture });
+
+        var text = Session.Host.Text;
+        Assert.Matches(@"(?m) nav +0\.000003 ", text);
+        Assert.Matches(@"(?m) deep +12\.5 ", text);
+        Assert.Matches(@"(?m)^Cost +: 0\.000003\s*$", text);
+        Assert.Matches(@"(?m)^Cost +: 12\.5\s*$", text);
+        Assert.Matches(@"(?m)^Confidence +: 87\.5\s*$", text);
+        Assert.Matches(@"(?m)^nav +0\.000003 ", text);
+        Assert.Matches(@"(?m)^Cost +: 12\.500003\s*$", text);
+        Assert.DoesNotContain("0,000003", text);
+        Assert.DoesNotContain("12,5", text);
+    }
+
+    [Theory]
+    [InlineData(0.000003, 8, "0.000003")]
+    [InlineData(12.5, 8, "12.5")]
+    [InlineData(0.0000016, 8, "0.000002")]
+    [InlineData(0.123456789, 8, "0.123457")]
+    [InlineData(123456.789, 8, "123456.8")]
+    [InlineData(1e-9, 8, "1E-9")]
+    [InlineData(123456789012.0, 8, "1.23E+11")]
+    public void ACostTooLongForItsColumnIsRoundedNeverCutOnItsLeft(double cost, int width, string shown)
+    {
+        var text = Session.Invoke("[ScoutAudit.NumberText]::Fit($c, $w)", new { c = cost, w = width })[0].ToString()!;
+
+        Assert.Equal(shown, text);
     }
 }

@@ -34,6 +34,25 @@ public sealed class HelpTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Cmdlets))]
+    public void EveryCmdletKeepsTheRelatedLinksOfItsPage(string cmdlet)
+    {
+        var page = File.ReadAllText(Path.Combine(Repository.Root, "docs", "en-US", cmdlet + ".md"));
+        var section = page[page.IndexOf("## RELATED LINKS", StringComparison.Ordinal)..];
+        var expected = Regex.Matches(section, @"\[([^\]]+)\]\(").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(expected);
+
+        var links = _session.Invoke("@((Get-Help $c).relatedLinks.navigationLink.linkText)", new { c = cmdlet }).Select(l => l.ToString()).ToList();
+        var full = string.Join("\n", _session.Invoke("Get-Help $c -Full | Out-String -Width 200", new { c = cmdlet }));
+
+        foreach (var name in expected)
+        {
+            Assert.Contains(name, links);
+            Assert.Matches($@"(?m)^\s+{Regex.Escape(name)}\s*$", full[full.IndexOf("RELATED LINKS", StringComparison.Ordinal)..]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
     public void EveryParameterHasHelpText(string cmdlet)
     {
         var missing = _session.Invoke("""

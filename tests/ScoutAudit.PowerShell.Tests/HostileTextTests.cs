@@ -36,7 +36,7 @@ public sealed class HostileTextTests : ModuleLogTest
     private static string FromTheLog(RecordingHost host, Runspace runspace)
     {
         using var shell = System.Management.Automation.PowerShell.Create(runspace);
-        var styles = shell.AddScript("$PSStyle.Formatting.TableHeader; $PSStyle.Formatting.FormatAccent; $PSStyle.Reset").Invoke().Select(s => s.ToString()).ToList();
+        var styles = shell.AddScript("$PSStyle.Formatting.TableHeader; $PSStyle.Formatting.CustomTableHeaderLabel; $PSStyle.Formatting.FormatAccent; $PSStyle.Reset").Invoke().Select(s => s.ToString()).ToList();
         var text = host.RawText;
         foreach (var style in styles.Where(s => s.Length > 0)) text = text.Replace(style, "", StringComparison.Ordinal);
         return text;

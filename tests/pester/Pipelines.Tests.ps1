@@ -114,26 +114,29 @@ Describe 'Everyday pipelines and the console' {
             $text | Should -Match '(?m)^Event\s+: brief\s*$'
         }
 
-        It 'shows events as a table at 80 columns: Timestamp, Event, Model and Cost, one line per event' {
+        It 'shows events as a table at 80 columns: Timestamp, Event, Model, Cost, In, Out uncut, one line per event' {
             $events = Get-ScoutAuditEvent -Path $log
             $lines = ($events | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() }
             $separator = [array]::FindIndex([string[]]$lines, [Predicate[string]] { param($l) $l -match '^-{9}\s' })
             $rows = $lines[($separator + 1)..($lines.Count - 1)]
 
             $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-            $lines[0] | Should -Match '^Timestamp\s+Event\s+Model\s+Cost\b'
+            $separator | Should -Be 1 -Because 'the headers fit on one line'
+            $lines[0] | Should -Match '^Timestamp +Event +Model +Cost +In +Out +Reason$'
             $rows | Should -HaveCount 5 -Because 'no event may wrap onto a second line'
             for ($i = 0; $i -lt 5; $i++) {
-                $rows[$i] | Should -Match ('^{0} {1}' -f [regex]::Escape($events[$i].Timestamp.ToString('yyyy-MM-dd HH:mm:ss.fff')), $events[$i].Event.Substring(0, 3))
+                $rows[$i] | Should -Match ('^{0} {1} ' -f [regex]::Escape($events[$i].Timestamp.ToString('MM-dd HH:mm')), $events[$i].Event)
             }
-            $rows[0] | Should -Match '\snav\s+llama\S*\s+0\.000003\s+42\s+28\b'
-            $rows[1] | Should -Match '\sdeep\s+gpt-4o\S*\s+0\.0125\s+1200\s+310\b'
-            $rows[4] | Should -Match '\sbrief\s+claude\S*\s+0\.5\s+9000\s+800\b'
+            $rows[0] | Should -Match '\snav +llama-3\.1-8b +0\.000003 +42 +28 \S'
+            $rows[1] | Should -Match '\sdeep +gpt-4o-mini +0\.0125 +1200 +310\s*$'
+            $rows[3] | Should -Match '\svalidation_fail +llama-3\.1-8b +\S'
+            $rows[4] | Should -Match '\sbrief +claude-sonnet +0\.5 +9000 +800\s*$'
         }
 
         It 'shows spend costs in full in its table' {
             $text = Get-ScoutSpend -By Model -Path $log | Out-String -Width 80
 
+            $text | Should -Match '(?m)^Group +Cost +Events +In +Out +Since +Until$'
             $text | Should -Match '(?m)^llama-3\.1-8b\s+0\.000003\s+2\s+42\s+28\b'
         }
 

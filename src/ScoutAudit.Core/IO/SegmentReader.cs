@@ -16,17 +16,30 @@ internal static class SegmentReader
     public delegate bool LineParser<T>(ReadOnlySpan<byte> line, StringPool pool, out T value, out string? problem);
 
     /// <summary>The events of the segment that pass the filter.</summary>
-    public static IEnumerable<AuditEvent> Read(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, CancellationToken cancellation) =>
-        Read<AuditEvent>(segment, filter, diagnostics, pools, cancellation, ParseEvent, filter.Matches, OddValues.OfEvent, parallel: true);
+    public static IEnumerable<AuditEvent> Read(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, ReadProgress? progress, CancellationToken cancellation) =>
+        Read<AuditEvent>(segment, filter, diagnostics, pools, progress, cancellation, ParseEvent, filter.Matches, OddValues.OfEvent, parallel: true);
 
     /// <summary>
     /// What aggregates need of each event of the segment that passes the filter. Read on one thread:
     /// summaries are cheap, and aggregates promise a small memory footprint more than speed.
     /// Negative costs are reported when <paramref name="sumsCost"/> (spend).
     /// </summary>
-    public static IEnumerable<EventSummary> Summaries(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, CancellationToken cancellation, bool sumsCost) =>
-        Read<EventSummary>(segment, filter, diagnostics, pools, cancellation, AuditLineParser.TrySummarize, filter.Matches,
+    public static IEnumerable<EventSummary> Summaries(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, ReadProgress? progress, CancellationToken cancellation, bool sumsCost) =>
+        Read<EventSummary>(segment, filter, diagnostics, pools, progress, cancellation, AuditLineParser.TrySummarize, filter.Matches,
             sumsCost ? OddValues.OfSummedSummary : OddValues.OfSummary, parallel: false);
+
+    /// <summary>The bytes a query reads of the segment: the file's length (compressed, for an archive), or the active file's length at the snapshot.</summary>
+    public static long SizeOf(Segment segment)
+    {
+        try
+        {
+            return segment.Opened?.Length ?? new FileInfo(segment.Path).Length;
+        }
+        catch (IOException)
+        {
+            return 0; // gone since the snapshot: nothing will be read of it
+        }
+    }
 
     private static bool ParseEvent(ReadOnlySpan<byte> line, StringPool pool, out AuditEvent value, out string? problem)
     {
@@ -35,11 +48,13 @@ internal static class SegmentReader
         return parsed;
     }
 
-    private static IEnumerable<T> Read<T>(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, CancellationToken cancellation,
-        LineParser<T> parse, Func<T, bool> matches, Action<T, string, long, IAuditDiagnostics> reportOddValues, bool parallel)
+    private static IEnumerable<T> Read<T>(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, ReadProgress? progress,
+        CancellationToken cancellation, LineParser<T> parse, Func<T, bool> matches, Action<T, string, long, IAuditDiagnostics> reportOddValues, bool parallel)
     {
         diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, segment.Path, $"Reading {Describe(segment.Kind)} '{segment.Path}'."));
-        var stream = segment.Kind == SegmentKind.Archive ? OpenArchive(segment.Path, diagnostics) : segment.Opened;
+        var stream = segment.Kind == SegmentKind.Archive
+            ? OpenArchive(segment.Path, diagnostics, progress)
+            : segment.Opened is { } opened && progress is not null ? new ProgressStream(opened, progress) : segment.Opened;
         if (stream is null) yield break;
 
         using (stream)
@@ -206,11 +221,12 @@ internal static class SegmentReader
         }
     }
 
-    private static Stream? OpenArchive(string path, IAuditDiagnostics diagnostics)
+    private static Stream? OpenArchive(string path, IAuditDiagnostics diagnostics, ReadProgress? progress)
     {
         try
         {
-            var file = LogSnapshot.TryOpen(path);
+            Stream? file = LogSnapshot.TryOpen(path);
+            if (file is not null && progress is not null) file = new ProgressStream(file, progress);
             return file is null ? null : new GZipStream(file, CompressionMode.Decompress);
         }
         catch (AuditLogException error)

@@ -51,20 +51,20 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
         }
         catch (Exception error) when (error is SessionStateException or ProviderInvocationException or ArgumentException or NotSupportedException or IOException)
         {
-            ThrowTerminatingError(new ErrorRecord(
+            ThrowTerminatingError(Failure(
                 new ArgumentException($"The audit log path '{given}' cannot be resolved: {error.Message}", "Path", error),
                 ErrorIds.AuditLogPathInvalid, ErrorCategory.InvalidArgument, given));
             throw; // not reached: ThrowTerminatingError always throws
         }
         if (provider.Name != "FileSystem")
         {
-            ThrowTerminatingError(new ErrorRecord(
+            ThrowTerminatingError(Failure(
                 new ArgumentException($"The audit log path '{given}' is in the {provider.Name} provider; an audit log is a file, so give a file-system path.", "Path"),
                 ErrorIds.AuditLogPathNotFileSystem, ErrorCategory.InvalidArgument, given));
         }
         if (Directory.Exists(resolved))
         {
-            ThrowTerminatingError(new ErrorRecord(
+            ThrowTerminatingError(Failure(
                 new ArgumentException($"The audit log path '{given}' is a directory; give the path of a .jsonl file, such as '{System.IO.Path.Combine(resolved, "audit.jsonl")}'.", "Path"),
                 ErrorIds.AuditLogPathIsDirectory, ErrorCategory.InvalidArgument, given));
         }
@@ -73,6 +73,38 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
 
     /// <summary>The -Path values of a read, one log after the other; null alone for the default log.</summary>
     private protected static IEnumerable<string?> GivenPaths(string[]? paths) => paths ?? new string?[] { null };
+
+    /// <summary>
+    /// An error record whose message is one line that says the value once: PowerShell shows
+    /// ErrorDetails.Message in place of the exception's message, which for an ArgumentException ends
+    /// with " (Parameter 'x')" in .NET's naming and for an ArgumentOutOfRangeException has a second
+    /// line repeating the value. The exception itself is kept, with its ParamName and inner exception.
+    /// </summary>
+    private protected static ErrorRecord Failure(Exception error, string errorId, ErrorCategory category, object? target, string? message = null)
+    {
+        var record = new ErrorRecord(error, errorId, category, target);
+        var text = message ?? OneLine(error);
+        if (text != error.Message) record.ErrorDetails = new ErrorDetails(text);
+        return record;
+    }
+
+    /// <summary>An invalid argument, named as PowerShell's binder names one.</summary>
+    private protected static string InvalidArgument(string parameter, Exception error) =>
+        $"Cannot validate argument on parameter '{parameter}'. {OneLine(error)}";
+
+    /// <summary>An exception's own message: its first line, without .NET's " (Parameter 'x')" suffix.</summary>
+    internal static string OneLine(Exception error)
+    {
+        var text = error.Message;
+        var lineEnd = text.AsSpan().IndexOfAny('\r', '\n');
+        if (lineEnd >= 0) text = text[..lineEnd];
+        if (error is ArgumentException { ParamName: { Length: > 0 } name })
+        {
+            var suffix = $" (Parameter '{name}')";
+            if (text.EndsWith(suffix, StringComparison.Ordinal)) text = text[..^suffix.Length];
+        }
+        return text;
+    }
 
     /// <summary>A time window; -Since after -Until is a terminating error.</summary>
     private protected EventFilter TimeWindow(DateTimeOffset? since, DateTimeOffset? until)
@@ -83,28 +115,55 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
         }
         catch (ArgumentException error)
         {
-            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.InvalidTimeWindow, ErrorCategory.InvalidArgument, since));
+            ThrowTerminatingError(Failure(error, ErrorIds.InvalidTimeWindow, ErrorCategory.InvalidArgument, since, InvalidArgument("Since", error)));
             throw; // not reached
         }
     }
 
-    /// <summary>A reader of the log whose problems land in <paramref name="diagnostics"/>. Opening one touches no file.</summary>
-    private protected static AuditLog OpenForReading(string path, QueryDiagnostics diagnostics) =>
-        new(path, LogEntry.ReadOptions(diagnostics));
+    /// <summary>A reader of the log whose problems land in <paramref name="diagnostics"/> and whose reads are counted in <paramref name="progress"/>. Opening one touches no file.</summary>
+    private protected static AuditLog OpenForReading(string path, QueryDiagnostics diagnostics, QueryProgress progress) =>
+        new(path, LogEntry.ReadOptions(diagnostics) with { ReadProgress = progress.Counter });
 
     /// <summary>
-    /// Runs a Core query or aggregate: a stopped pipeline ends it quietly, an unreadable log is a
+    /// Runs a Core query or aggregate on a worker thread while this, the pipeline thread, writes its
+    /// progress and verbose messages: a stopped pipeline ends it quietly, an unreadable log is a
     /// terminating error, and skipped lines are reported once at the end.
     /// </summary>
     private protected T Read<T>(string path, string? givenPath, Func<AuditLog, T> query)
     {
         var diagnostics = new QueryDiagnostics();
-        var log = OpenForReading(path, diagnostics);
+        var progress = new QueryProgress(path);
+        var log = OpenForReading(path, diagnostics, progress);
         WarnWhenNoLog(log, givenPath);
-        var result = Reading(diagnostics, (Log: log, Query: query), static read => read.Query(read.Log));
+        var work = Task.Run(() => query(log));
+        var result = Reading(diagnostics, (Command: this, Work: work, Diagnostics: diagnostics, Progress: progress),
+            static read => read.Command.Await(read.Work, read.Diagnostics, read.Progress));
         WriteQueryDiagnostics(diagnostics);
+        WriteProgressCompleted(progress, diagnostics);
         WriteSkippedLinesSummary(diagnostics, path);
         return result;
+    }
+
+    private T Await<T>(Task<T> work, QueryDiagnostics diagnostics, QueryProgress progress)
+    {
+        while (!((IAsyncResult)work).AsyncWaitHandle.WaitOne(QueryProgress.Interval))
+        {
+            WriteQueryDiagnostics(diagnostics);
+            WriteProgressIfDue(progress, diagnostics);
+        }
+        return work.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Refreshes the progress bar of a read when it is due (pipeline thread only).</summary>
+    private protected void WriteProgressIfDue(QueryProgress progress, QueryDiagnostics diagnostics)
+    {
+        if (progress.Due(diagnostics.SkippedLines) is { } record) WriteProgress(record);
+    }
+
+    /// <summary>Removes the progress bar of a read, when one was shown.</summary>
+    private protected void WriteProgressCompleted(QueryProgress progress, QueryDiagnostics diagnostics)
+    {
+        if (progress.Completed(diagnostics.SkippedLines) is { } record) WriteProgress(record);
     }
 
     /// <summary>
@@ -135,7 +194,7 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
         catch (AuditLogException error)
         {
             WriteQueryDiagnostics(diagnostics);
-            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.AuditLogReadFailed, ErrorCategory.ReadError, error.Path));
+            ThrowTerminatingError(Failure(error, ErrorIds.AuditLogReadFailed, ErrorCategory.ReadError, error.Path));
             throw; // not reached
         }
     }

@@ -28,7 +28,7 @@ public sealed class CloseScoutAuditLogCommand : LogPathsCommandBase
             }
             catch (AuditLogException error)
             {
-                WriteError(new ErrorRecord(error, ErrorIds.AuditLogCloseFailed, ErrorCategory.WriteError, path));
+                WriteError(Failure(error, ErrorIds.AuditLogCloseFailed, ErrorCategory.WriteError, path));
             }
             WritePendingDiagnostics(entry);
         }

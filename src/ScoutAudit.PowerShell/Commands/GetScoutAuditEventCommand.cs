@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using ScoutAudit.PowerShell.Binding;
 using ScoutAudit.Core;
@@ -16,10 +15,6 @@ namespace ScoutAudit.PowerShell.Commands;
 [OutputType(typeof(AuditEvent))]
 public sealed class GetScoutAuditEventCommand : AuditCommandBase
 {
-    /// <summary>Progress appears only for scans that take longer than this, and is refreshed at most this often.</summary>
-    private static readonly TimeSpan ProgressDelay = TimeSpan.FromMilliseconds(500);
-    private const int ProgressActivityId = 0x5CA0;
-
     [Parameter(Position = 0)]
     [ArgumentCompleter(typeof(EventTypeCompleter))]
     [ValidateNotNullOrEmpty]
@@ -69,31 +64,26 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
     private void Stream(string path, string? given, EventFilter filter)
     {
         var diagnostics = new QueryDiagnostics();
-        var clock = Stopwatch.StartNew();
-        var nextProgress = ProgressDelay;
-        var progress = new ProgressRecord(ProgressActivityId, $"Reading audit log {path}", "Starting");
-        long written = 0;
-        var log = OpenForReading(path, diagnostics);
+        var progress = new QueryProgress(path);
+        var log = OpenForReading(path, diagnostics, progress);
         WarnWhenNoLog(log, given);
-        using var events = log.Query(filter, PipelineStopping).GetEnumerator();
-        while (Next(events, diagnostics))
+        using (var events = new ReadAhead<CoreEvent>(token => log.Query(filter, token), PipelineStopping))
         {
-            WriteQueryDiagnostics(diagnostics);
-            WriteObject(new AuditEvent(events.Current, path).ToPSObject());
-            written++;
-            if (clock.Elapsed >= nextProgress)
+            // While the scan finds nothing, this thread still writes its progress and verbose messages.
+            void Waiting()
             {
-                progress.StatusDescription = $"{written} events found, {diagnostics.SkippedLines} lines skipped, {clock.Elapsed.TotalSeconds:0} s";
-                WriteProgress(progress);
-                nextProgress = clock.Elapsed + ProgressDelay;
+                WriteQueryDiagnostics(diagnostics);
+                WriteProgressIfDue(progress, diagnostics);
+            }
+            while (Reading(diagnostics, (Events: events, Waiting: (Action)Waiting), static read => read.Events.MoveNext(read.Waiting, QueryProgress.Interval)))
+            {
+                WriteQueryDiagnostics(diagnostics);
+                WriteObject(new AuditEvent(events.Current, path).ToPSObject());
+                WriteProgressIfDue(progress, diagnostics);
             }
         }
         WriteQueryDiagnostics(diagnostics);
-        if (nextProgress > ProgressDelay)
-        {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-        }
+        WriteProgressCompleted(progress, diagnostics);
         WriteSkippedLinesSummary(diagnostics, path);
     }
 
@@ -106,7 +96,4 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
         foreach (var pattern in wildcards) pattern.IsMatch("");
         return text => wildcards.Any(pattern => pattern.IsMatch(text));
     }
-
-    private bool Next(IEnumerator<CoreEvent> events, QueryDiagnostics diagnostics) =>
-        Reading(diagnostics, events, static e => e.MoveNext());
 }

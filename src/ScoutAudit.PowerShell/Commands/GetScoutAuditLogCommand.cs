@@ -34,7 +34,7 @@ public sealed class GetScoutAuditLogCommand : LogPathsCommandBase
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.AuditLogReadFailed, ErrorCategory.ReadError, path));
+            ThrowTerminatingError(Failure(error, ErrorIds.AuditLogReadFailed, ErrorCategory.ReadError, path));
             throw; // not reached
         }
         if (entry is not null) WritePendingDiagnostics(entry);

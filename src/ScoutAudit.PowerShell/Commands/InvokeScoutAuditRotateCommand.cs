@@ -30,7 +30,7 @@ public sealed class InvokeScoutAuditRotateCommand : LogPathsCommandBase
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {
                 WritePendingDiagnostics(entry);
-                WriteError(new ErrorRecord(error, ErrorIds.AuditLogRotateFailed, ErrorCategory.WriteError, path));
+                WriteError(Failure(error, ErrorIds.AuditLogRotateFailed, ErrorCategory.WriteError, path));
                 continue;
             }
             WritePendingDiagnostics(entry);

@@ -48,7 +48,7 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
         }
         catch (AuditLogException error)
         {
-            WriteError(new ErrorRecord(error, ErrorIds.AuditLogCloseFailed, ErrorCategory.WriteError, path));
+            WriteError(Failure(error, ErrorIds.AuditLogCloseFailed, ErrorCategory.WriteError, path));
         }
         WritePendingDiagnostics(entry);
         if (PassThru)
@@ -67,7 +67,8 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
         }
         catch (ArgumentOutOfRangeException error)
         {
-            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.InvalidLogSetting, ErrorCategory.InvalidArgument, error.ActualValue));
+            ThrowTerminatingError(Failure(error, ErrorIds.InvalidLogSetting, ErrorCategory.InvalidArgument, error.ActualValue,
+                InvalidArgument(error.ParamName == nameof(Core.SyncPolicy.Interval) ? nameof(SyncInterval) : nameof(SyncEveryLines), error)));
         }
         var rotationSize = bound.ContainsKey(nameof(RotationSize))
             ? RotationSize is null or 0 ? null : RotationSize

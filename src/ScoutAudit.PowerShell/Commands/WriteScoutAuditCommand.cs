@@ -137,12 +137,12 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         {
             // The log itself is unusable: no later record could be written either.
             WritePendingDiagnostics(entry);
-            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.AuditLogWriteFailed, ErrorCategory.WriteError, entry.Path));
+            ThrowTerminatingError(Failure(error, ErrorIds.AuditLogWriteFailed, ErrorCategory.WriteError, entry.Path));
         }
         catch (ArgumentException error)
         {
             Refuse(error.ParamName == StandardFields.Event
-                ? new ErrorRecord(error, ErrorIds.EventTooLarge, ErrorCategory.LimitsExceeded, InputObject ?? (object)new AuditEvent(auditEvent, entry.Path))
+                ? Failure(error, ErrorIds.EventTooLarge, ErrorCategory.LimitsExceeded, InputObject ?? (object)new AuditEvent(auditEvent, entry.Path))
                 : InvalidField(error));
             return;
         }
@@ -175,7 +175,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         }
         catch (ArgumentException error)
         {
-            Refuse(new ErrorRecord(error, ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, InputObject ?? Config));
+            Refuse(Failure(error, ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, InputObject ?? Config));
             return null;
         }
         try
@@ -193,7 +193,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         }
         catch (ArgumentException error)
         {
-            Refuse(new ErrorRecord(error, ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, InputObject ?? ExtraValue(error.ParamName) ?? Property));
+            Refuse(Failure(error, ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, InputObject ?? ExtraValue(error.ParamName) ?? Property));
             return null;
         }
         try
@@ -268,8 +268,25 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
             _ => Invalid(ErrorIds.InvalidExtraField, ExtraValue(field) ?? Property),
         };
 
-        ErrorRecord Invalid(string errorId, object? target) => new(error, errorId, ErrorCategory.InvalidArgument, InputObject ?? target);
+        ErrorRecord Invalid(string errorId, object? target) =>
+            Failure(error, errorId, ErrorCategory.InvalidArgument, InputObject ?? target, Parameter(field) is { } parameter ? InvalidArgument(parameter, error) : null);
     }
+
+    /// <summary>The parameter of a standard field (<c>input_t</c> is InputTokens), or null for an extra field.</summary>
+    private static string? Parameter(string? field) => field switch
+    {
+        StandardFields.Event => nameof(Event),
+        StandardFields.SessionId => nameof(SessionId),
+        StandardFields.Timestamp => nameof(Timestamp),
+        StandardFields.Cost => nameof(Cost),
+        StandardFields.InputTokens => nameof(InputTokens),
+        StandardFields.OutputTokens => nameof(OutputTokens),
+        StandardFields.Files => nameof(Files),
+        StandardFields.Confidence => nameof(Confidence),
+        StandardFields.DurationMs => nameof(DurationMs),
+        StandardFields.Config => nameof(Config),
+        _ => null,
+    };
 
     private object? ExtraValue(string? name)
     {
