@@ -132,15 +132,9 @@ internal sealed class LogSnapshot : IDisposable
     }
 
     /// <summary>A read-only view of the first <paramref name="length"/> bytes of a file: what the snapshot saw, not what writers add later.</summary>
-    private sealed class Prefix(FileStream file, long length) : Stream
+    private sealed class Prefix(FileStream file, long length) : ForwardOnlyStream(file)
     {
         private long _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
 
         public override long Length => length;
 
@@ -150,31 +144,13 @@ internal sealed class LogSnapshot : IDisposable
             set => throw new NotSupportedException();
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             var left = length - _position;
             if (left <= 0) return 0;
-            var read = file.Read(buffer[..(int)Math.Min(buffer.Length, left)]);
+            var read = Inner.Read(buffer[..(int)Math.Min(buffer.Length, left)]);
             _position += read;
             return read;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) file.Dispose();
-            base.Dispose(disposing);
         }
     }
 }

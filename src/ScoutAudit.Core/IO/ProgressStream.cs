@@ -5,18 +5,12 @@ namespace ScoutAudit.Core;
 /// interlocked addition per block the reader asks for (64 KiB, or the decompressor's buffer for
 /// an archive), nothing per line.
 /// </summary>
-internal sealed class ProgressStream(Stream inner, ReadProgress progress) : Stream
+internal sealed class ProgressStream(Stream inner, ReadProgress progress) : ForwardOnlyStream(inner)
 {
     /// <summary>The bytes counted so far.</summary>
     public long Counted { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => inner.Length;
+    public override long Length => Inner.Length;
 
     public override long Position
     {
@@ -24,32 +18,14 @@ internal sealed class ProgressStream(Stream inner, ReadProgress progress) : Stre
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
-        var read = inner.Read(buffer);
+        var read = Inner.Read(buffer);
         if (read > 0)
         {
             Counted += read;
             progress.AddRead(read);
         }
         return read;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) inner.Dispose();
-        base.Dispose(disposing);
     }
 }
