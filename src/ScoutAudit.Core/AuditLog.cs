@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace ScoutAudit.Core;
 
 /// <summary>
@@ -152,18 +154,128 @@ public sealed class AuditLog : IDisposable
         }
     }
 
-    /// <summary>The last <paramref name="count"/> events that pass the filter, oldest first (the original's <c>last_events</c>).</summary>
+    /// <summary>
+    /// The last <paramref name="count"/> events that pass the filter, oldest first (the original's
+    /// <c>last_events</c>). The active file and sealed segments are read backwards from their end and
+    /// archives (gzip reads forwards only) one by one from the newest, until enough are found: the
+    /// cost follows <paramref name="count"/>, not the history. Problems are reported for what was read.
+    /// </summary>
     public IReadOnlyList<AuditEvent> Last(int count, EventFilter? filter = null, CancellationToken cancellation = default)
     {
         if (count < 1)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"The number of last events must be 1 or more; got {count}.");
-        var window = new Queue<AuditEvent>(Math.Min(count, 1024));
-        foreach (var e in Query(filter, cancellation))
+        filter ??= EventFilter.All;
+        var diagnostics = Options.Diagnostics;
+        var progress = Options.ReadProgress;
+        var newestFirst = new List<AuditEvent>(Math.Min(count, 1024));
+        using var snapshot = LogSnapshot.Take(_files);
+        var sizes = snapshot.Segments.Select(SegmentReader.SizeOf).ToArray();
+        progress?.AddTotal(sizes.Sum());
+        long done = 0;
+        for (var i = snapshot.Segments.Count - 1; i >= 0 && newestFirst.Count < count; i--)
         {
-            if (window.Count == count) window.Dequeue();
-            window.Enqueue(e);
+            var segment = snapshot.Segments[i];
+            if (segment.Index?.IsOutside(filter.Since, filter.Until) == true)
+            {
+                diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.ArchiveSkipped, segment.Path,
+                    $"Skipped the archive '{segment.Path}': the index shows no event in the asked time range."));
+            }
+            else if (LogSnapshot.RandomAccessOf(segment) is { } file)
+            {
+                var before = newestFirst.Count;
+                var read = LastOfFile(segment.Path, file.File, file.Length, filter, count, newestFirst, cancellation);
+                progress?.AddRead(read);
+                done += read;
+                for (var found = before; found < newestFirst.Count; found++) progress?.AddFound();
+                continue;
+            }
+            else
+            {
+                // An archive, forwards: its last matches are the newest of what is left to find.
+                var window = new Queue<AuditEvent>();
+                foreach (var e in SegmentReader.Read(segment, filter, diagnostics, new StringPools(), null, cancellation))
+                {
+                    if (window.Count == count - newestFirst.Count) window.Dequeue();
+                    window.Enqueue(e);
+                }
+                newestFirst.AddRange(window.Reverse());
+                for (var found = 0; found < window.Count; found++) progress?.AddFound();
+            }
+            progress?.AddRead(sizes[i]);
+            done += sizes[i];
         }
-        return window.ToArray();
+        if (sizes.Sum() > done) progress?.AddRead(sizes.Sum() - done); // what the answer did not need counts as done
+        newestFirst.Reverse();
+        return newestFirst;
+    }
+
+    /// <summary>Adds the file's matching events, newest first, to <paramref name="newestFirst"/> until it holds <paramref name="count"/>; returns the bytes read.</summary>
+    private long LastOfFile(string path, SafeFileHandle file, long length, EventFilter filter, int count,
+        List<AuditEvent> newestFirst, CancellationToken cancellation)
+    {
+        var diagnostics = Options.Diagnostics;
+        var lines = new BackwardLineReader(file, length);
+        var numbers = new LineNumbers(file);
+        var last = true;
+        while (newestFirst.Count < count && lines.Previous(out var line, out var offset, out var tooLong))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var isLast = last;
+            last = false;
+            if (tooLong)
+            {
+                Skip(offset, $"the line is longer than {LineReader.DefaultMaxLineBytes} bytes");
+                continue;
+            }
+            if (line.Trim((byte)' ').IsEmpty) continue;
+            if (!AuditLineParser.TryParse(line, out var e, out var problem))
+            {
+                Skip(offset, isLast && offset + line.Length == length ? $"the last line is torn (no final newline) and incomplete: {problem}" : problem!);
+                continue;
+            }
+            if (!filter.Matches(e!)) continue;
+            if (e!.InvalidFields.Count > 0) OddValues.OfEvent(e, path, numbers.At(offset), diagnostics);
+            newestFirst.Add(e);
+        }
+        return lines.BytesRead;
+
+        void Skip(long offset, string problem)
+        {
+            var number = numbers.At(offset);
+            diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.LineSkipped, path, $"Skipped line {number} of '{path}': {problem}.", number));
+        }
+    }
+
+    /// <summary>
+    /// The 1-based number of the line that starts at an offset, for a backward read to name lines as a
+    /// forward one does. Counted only when a problem is reported: from the file's start the first time,
+    /// then back from the last offset asked (a backward read asks for ever smaller ones).
+    /// </summary>
+    private sealed class LineNumbers(SafeFileHandle file)
+    {
+        private long _offset = -1;
+        private long _number;
+
+        public long At(long offset)
+        {
+            _number = _offset < 0 ? 1 + Newlines(0, offset) : _number - Newlines(offset, _offset);
+            _offset = offset;
+            return _number;
+        }
+
+        private long Newlines(long from, long to)
+        {
+            var buffer = new byte[64 * 1024];
+            long newlines = 0;
+            for (var position = from; position < to;)
+            {
+                var n = RandomAccess.Read(file, buffer.AsSpan(0, (int)Math.Min(buffer.Length, to - position)), position);
+                if (n == 0) break;
+                newlines += buffer.AsSpan(0, n).Count((byte)'\n');
+                position += n;
+            }
+            return newlines;
+        }
     }
 
     /// <summary>Spend in the window, computed while streaming; one row, or one per group.</summary>

@@ -37,6 +37,7 @@ try
         ("pipeline", () => ModuleWorkloads.Pipeline(bench)),
         ("runbook", () => ModuleWorkloads.Runbook(bench)),
         ("scan", () => ReadWorkloads.FilteredScan(bench, dataset)),
+        ("last", () => ReadWorkloads.LastEvents(bench, dataset)),
         ("pwsh-query", () => ModuleWorkloads.Query(bench, dataset)),
         ("aggregates", () => ReadWorkloads.Aggregates(bench, dataset, data)),
         ("history", () => HistoryWorkload.LastHourOfALongHistory(bench, data)),

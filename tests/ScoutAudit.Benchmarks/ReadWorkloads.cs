@@ -74,6 +74,46 @@ internal static class ReadWorkloads
             ratio >= 6));
     }
 
+    /// <summary>
+    /// -Last 5 -Event nav: read backwards from the end of the file, against the same answer taken from
+    /// a full forward read (what -Last cost before) and the original's last_events().
+    /// </summary>
+    public static void LastEvents(Bench bench, string dataset)
+    {
+        File.ReadAllBytes(dataset); // into the page cache
+        var filter = new EventFilter { EventTypes = ["nav"] };
+        IReadOnlyList<AuditEvent> found = [];
+        void Backward()
+        {
+            using var log = new AuditLog(dataset);
+            found = log.Last(5, filter);
+        }
+        void Forward()
+        {
+            using var log = new AuditLog(dataset);
+            var forward = log.Query(filter).TakeLast(5).ToList();
+            if (!forward.Select(e => e.Timestamp).SequenceEqual(found.Select(e => e.Timestamp)))
+                throw new InvalidOperationException("Last(5) and the last 5 of a forward read differ");
+        }
+        Backward();
+        Forward();
+        var samples = Sample.Interleaved(bench.Sizes.Rounds, () => Sample.Time(Backward) * 1000, () => Sample.Time(Forward) * 1000);
+        var (ours, forwardRead) = (samples[0], samples[1]);
+        var peer = bench.Original.Missing;
+        if (bench.Original.Available)
+        {
+            var original = Sample.Of(bench.Sizes.SlowRounds, () => bench.Original.Run("last_nav", dataset, "5").Seconds * 1000);
+            peer = $"original last_events(5, 'nav'): {original.Format("ms", 0)} ({Bench.Times(original.Median / ours.Median)})";
+        }
+        bench.Report.Add(new Row(
+            $"-Last 5 -Event nav, {bench.Sizes.DatasetEvents:N0} lines",
+            ours.Format("ms", 2),
+            $"the same from a full forward read: {forwardRead.Format("ms", 0)}; {peer}",
+            Bench.Times(forwardRead.Median / ours.Median),
+            "report (cost follows N, not the history)",
+            null));
+    }
+
     /// <summary>Nanoseconds per line of <paramref name="work"/> over every line of <paramref name="bytes"/>, on this thread (the best of 3 passes).</summary>
     private static double PerLineOnOneCore(byte[] bytes, LineWork work)
     {

@@ -38,6 +38,8 @@ def main():
                     confidence=85, duration_ms=1234)
     elif workload == "query_nav":
         result = len(log.query(event_type="nav"))
+    elif workload == "last_nav":
+        result = len(log.last_events(int(args[0]), event_type="nav"))
     elif workload == "spend":
         result = log.hourly_spend(int(args[0]))
     elif workload == "accuracy":

@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace ScoutAudit.Core;
 
 /// <summary>What a segment of the log is.</summary>
@@ -131,9 +133,22 @@ internal sealed class LogSnapshot : IDisposable
         }
     }
 
+    /// <summary>
+    /// The file of a sealed segment or the active file, for reading at any offset, with the length the
+    /// snapshot saw; null for an archive (gzip reads forwards only).
+    /// </summary>
+    public static (SafeFileHandle File, long Length)? RandomAccessOf(Segment segment) => segment.Opened switch
+    {
+        Prefix prefix => (prefix.File.SafeFileHandle, prefix.Length),
+        FileStream file => (file.SafeFileHandle, file.Length),
+        _ => null,
+    };
+
     /// <summary>A read-only view of the first <paramref name="length"/> bytes of a file: what the snapshot saw, not what writers add later.</summary>
     private sealed class Prefix(FileStream file, long length) : ForwardOnlyStream(file)
     {
+        public FileStream File => (FileStream)Inner;
+
         private long _position;
 
         public override long Length => length;
