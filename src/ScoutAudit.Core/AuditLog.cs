@@ -169,8 +169,9 @@ public sealed class AuditLog : IDisposable
         var progress = Options.ReadProgress;
         var newestFirst = new List<AuditEvent>(Math.Min(count, 1024));
         using var snapshot = LogSnapshot.Take(_files);
-        var sizes = snapshot.Segments.Select(SegmentReader.SizeOf).ToArray();
-        progress?.AddTotal(sizes.Sum());
+        // Sizes only for a progress report: a stat per archive is not free on a long history.
+        var sizes = progress is null ? null : snapshot.Segments.Select(SegmentReader.SizeOf).ToArray();
+        progress?.AddTotal(sizes!.Sum());
         long done = 0;
         for (var i = snapshot.Segments.Count - 1; i >= 0 && newestFirst.Count < count; i--)
         {
@@ -201,10 +202,13 @@ public sealed class AuditLog : IDisposable
                 newestFirst.AddRange(window.Reverse());
                 for (var found = 0; found < window.Count; found++) progress?.AddFound();
             }
-            progress?.AddRead(sizes[i]);
-            done += sizes[i];
+            if (progress is not null)
+            {
+                progress.AddRead(sizes![i]);
+                done += sizes[i];
+            }
         }
-        if (sizes.Sum() > done) progress?.AddRead(sizes.Sum() - done); // what the answer did not need counts as done
+        if (progress is not null && sizes!.Sum() > done) progress.AddRead(sizes!.Sum() - done); // what the answer did not need counts as done
         newestFirst.Reverse();
         return newestFirst;
     }
