@@ -127,6 +127,7 @@ public sealed class AuditLog : IDisposable
         using var snapshot = LogSnapshot.Take(_files);
         var sizes = progress is null ? null : snapshot.Segments.Select(SegmentReader.SizeOf).ToArray();
         if (progress is not null) progress.AddTotal(sizes!.Sum());
+        var readWhole = new List<string>(); // archives without an index entry, read to their end without damage
         for (var i = 0; i < snapshot.Segments.Count; i++)
         {
             var segment = snapshot.Segments[i];
@@ -137,20 +138,52 @@ public sealed class AuditLog : IDisposable
                 progress?.AddRead(sizes![i]);
                 continue;
             }
-            if (progress is null)
+            var watch = segment is { Kind: SegmentKind.Archive, Index: null } ? new DamageWatch(diagnostics) : null;
+            var before = progress?.BytesRead ?? 0;
+            foreach (var item in read(segment, filter, watch ?? diagnostics, pools, progress, cancellation))
             {
-                foreach (var item in read(segment, filter, diagnostics, pools, null, cancellation)) yield return item;
-                continue;
-            }
-            var before = progress.BytesRead;
-            foreach (var item in read(segment, filter, diagnostics, pools, progress, cancellation))
-            {
-                progress.AddFound();
+                progress?.AddFound();
                 yield return item;
             }
+            if (watch is { SawDamage: false }) readWhole.Add(segment.Path);
+            if (progress is null) continue;
             // What was not read of the file (a damaged archive's rest) counts as done with it.
             var unread = sizes![i] - (progress.BytesRead - before);
             if (unread > 0) progress.AddRead(unread);
+        }
+        IndexArchives(readWhole, diagnostics, cancellation);
+    }
+
+    /// <summary>Passes reports on, and remembers whether a line was skipped or the file found damaged.</summary>
+    private sealed class DamageWatch(IAuditDiagnostics inner) : IAuditDiagnostics
+    {
+        public bool SawDamage { get; private set; }
+
+        public void Report(AuditDiagnostic diagnostic)
+        {
+            if (diagnostic.Kind is AuditDiagnosticKind.LineSkipped or AuditDiagnosticKind.ArchiveDamaged) SawDamage = true;
+            inner.Report(diagnostic);
+        }
+    }
+
+    /// <summary>
+    /// After a read that went through archives without a current index entry (the original's, which
+    /// keeps no index) and found them whole, gives them one, so that the next query skips them by
+    /// time. A log this process may not write to, or an archiver at work, leaves them as they are:
+    /// the index never decides an answer, it only saves reading.
+    /// </summary>
+    private void IndexArchives(List<string> archives, IAuditDiagnostics diagnostics, CancellationToken cancellation)
+    {
+        if (archives.Count == 0) return;
+        try
+        {
+            foreach (var path in _rotation.Index(archives, cancellation))
+                diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, path, $"Added the archive '{path}' to the index, so later queries can skip it by time."));
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, _files.Index,
+                $"The archives without an index entry were read in full but could not be added to the index '{_files.Index}': {error.Message}", Exception: error));
         }
     }
 

@@ -35,6 +35,9 @@ internal sealed class CrossProcessLock : IDisposable
     public void Release() => NativeFile.Unlock(_handle);
 
     /// <summary>Waits for the lock; dispose the result to release it.</summary>
+    /// <summary>Takes the lock if no one else holds it; null when someone does.</summary>
+    public Held? TryAcquire(bool exclusive) => NativeFile.Lock(_handle, exclusive, wait: false) ? new Held(_handle) : null;
+
     public Held Acquire(bool exclusive)
     {
         NativeFile.Lock(_handle, exclusive, wait: true);

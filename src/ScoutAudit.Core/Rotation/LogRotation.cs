@@ -101,6 +101,30 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
         return made;
     }
 
+    /// <summary>
+    /// Gives archives without a current index entry (those the original made, or whose entry is
+    /// stale) their entry, so that later queries can skip them by time as they skip ScoutAudit's own.
+    /// Only when the rotate lock is free at once: a reader never waits for an archiver. Returns the
+    /// archives described.
+    /// </summary>
+    public IReadOnlyList<string> Index(IEnumerable<string> archivePaths, CancellationToken cancellation)
+    {
+        var described = new List<string>();
+        using var rotateLock = CrossProcessLock.Open(files.RotateLock);
+        using var held = rotateLock.TryAcquire(exclusive: true);
+        if (held is null) return described;
+        var index = ArchiveIndex.Read(files);
+        foreach (var path in archivePaths)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var name = System.IO.Path.GetFileName(path);
+            if (index.TryGetValue(name, out var entry) && entry.CompressedBytes == new FileInfo(path).Length) continue;
+            ArchiveIndex.Append(files, ArchiveWriter.DescribeArchive(path, cancellation));
+            described.Add(path);
+        }
+        return described;
+    }
+
     /// <summary>The archives on disk, oldest first, described by the index where its entry is current.</summary>
     public IReadOnlyList<ArchiveInfo> Archives()
     {

@@ -9,12 +9,22 @@ public sealed class OriginalRotationIsRead
     {
         var diagnostics = new RecordingDiagnostics();
         using var log = new AuditLog(logPath, new AuditLogOptions { Diagnostics = diagnostics });
+        Assert.True(log.Archives().Count >= 1, "the original rotated at least once");
+        Assert.All(log.Archives(), a => Assert.Null(a.Sha256)); // the original keeps no index: read by scanning
+
         var events = log.Query().ToList();
 
         Assert.Empty(diagnostics.Problems);
-        Assert.Equal(Enumerable.Range(1, runs).SelectMany(run => Enumerable.Repeat($"run {run}", 6)), events.Select(e => e.Reason));
-        Assert.True(log.Archives().Count >= 1, "the original rotated at least once");
-        Assert.All(log.Archives(), a => Assert.Null(a.Sha256)); // no index entry: read by scanning
+        var expected = Enumerable.Range(1, runs).SelectMany(run => Enumerable.Repeat($"run {run}", 6)).ToList();
+        Assert.Equal(expected, events.Select(e => e.Reason));
+        // The first read gave them index entries: the same answer again, and a window after them skips them all.
+        Assert.All(log.Archives(), a => Assert.NotNull(a.Sha256));
+        Assert.Equal(expected, log.Query().Select(e => e.Reason));
+        var afterArchives = log.Archives().Max(a => a.LastTimestamp)!.Value.AddMilliseconds(1);
+        var skipped = diagnostics.Of(AuditDiagnosticKind.ArchiveSkipped).Count;
+        Assert.Equal(events.Count(e => e.Timestamp >= afterArchives), log.Query(new EventFilter { Since = afterArchives }).Count());
+        Assert.Equal(log.Archives().Count, diagnostics.Of(AuditDiagnosticKind.ArchiveSkipped).Count - skipped);
+        Assert.Empty(diagnostics.Problems);
     }
 
     [Fact]
