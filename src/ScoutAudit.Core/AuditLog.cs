@@ -133,8 +133,7 @@ public sealed class AuditLog : IDisposable
             var segment = snapshot.Segments[i];
             if (segment.Index?.IsOutside(filter.Since, filter.Until) == true)
             {
-                diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.ArchiveSkipped, segment.Path,
-                    $"Skipped the archive '{segment.Path}': the index shows no event in the asked time range."));
+                diagnostics.Report(ArchiveSkipped(segment));
                 progress?.AddRead(sizes![i]);
                 continue;
             }
@@ -153,6 +152,9 @@ public sealed class AuditLog : IDisposable
         }
         IndexArchives(readWhole, diagnostics, cancellation);
     }
+
+    private static AuditDiagnostic ArchiveSkipped(Segment segment) =>
+        new(AuditDiagnosticKind.ArchiveSkipped, segment.Path, $"Skipped the archive '{segment.Path}': the index shows no event in the asked time range.");
 
     /// <summary>Passes reports on, and remembers whether a line was skipped or the file found damaged.</summary>
     private sealed class DamageWatch(IAuditDiagnostics inner) : IAuditDiagnostics
@@ -211,8 +213,7 @@ public sealed class AuditLog : IDisposable
             var segment = snapshot.Segments[i];
             if (segment.Index?.IsOutside(filter.Since, filter.Until) == true)
             {
-                diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.ArchiveSkipped, segment.Path,
-                    $"Skipped the archive '{segment.Path}': the index shows no event in the asked time range."));
+                diagnostics.Report(ArchiveSkipped(segment));
             }
             else if (LogSnapshot.RandomAccessOf(segment) is { } file)
             {
