@@ -69,15 +69,21 @@ function Invoke-Docs {
     Assert-ExitCode 'help generation'
 }
 
-# The counts of one xunit run, from the TRX files dotnet test wrote (one per test assembly).
+# The counts of one xunit run, from the TRX files dotnet test wrote (one per test assembly),
+# and the failed tests by name with the first lines of their messages: CI shows only the end
+# of the output, where dotnet test's own report of a failure is long gone.
 function Get-XunitCount([string] $Directory) {
-    $count = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    $count = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0; Failures = [System.Collections.Generic.List[string]]::new() }
     foreach ($file in Get-ChildItem $Directory -Filter *.trx -Recurse) {
         foreach ($result in ([xml](Get-Content -Raw $file.FullName)).TestRun.Results.UnitTestResult) {
             switch ($result.outcome) {
                 'Passed' { $count.Passed++ }
                 'NotExecuted' { $count.Skipped++ }
-                default { $count.Failed++ }
+                default {
+                    $count.Failed++
+                    $message = ($result.Output.ErrorInfo.Message -split "`n" | Select-Object -First 6) -join "`n      "
+                    $count.Failures.Add("  $($result.testName)`n      $message")
+                }
             }
         }
     }
@@ -116,12 +122,18 @@ function Invoke-PesterSuite {
     $config.TestResult.Enabled = $true
     $config.TestResult.OutputPath = Join-Path $testResults 'pester.xml'
     $run = Invoke-Pester -Configuration $config
-    [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount + $run.NotRunCount }
+    $failures = @(
+        foreach ($test in $run.Failed) { "  $($test.ExpandedPath)`n      $(($test.ErrorRecord | Select-Object -First 1) -replace "`n", "`n      ")" }
+        foreach ($block in $run.FailedBlocks) { "  $($block.Path -join ' ') (block)`n      $($block.ErrorRecord | Select-Object -First 1)" }
+        foreach ($container in $run.FailedContainers) { "  $($container.Item) (file)`n      $($container.ErrorRecord | Select-Object -First 1)" })
+    [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount + $run.NotRunCount; Failures = $failures }
 }
 
 function Invoke-Test {
     $xunit = Invoke-Xunit
     $pester = Invoke-PesterSuite
+    if ($xunit.Failures.Count) { Write-Host "xunit failures:"; $xunit.Failures | ForEach-Object { Write-Host $_ } }
+    if ($pester.Failures.Count) { Write-Host "Pester failures:"; $pester.Failures | ForEach-Object { Write-Host $_ } }
     Write-Host ("xunit: {0} passed, {1} failed, {2} skipped" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped)
     Write-Host ("Pester {0}: {1} passed, {2} failed, {3} skipped" -f $PesterVersion, $pester.Passed, $pester.Failed, $pester.Skipped)
     if ($xunit.Passed + $xunit.Failed -eq 0) { Write-Host 'xunit ran no test.' }
