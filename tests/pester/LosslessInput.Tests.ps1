@@ -179,3 +179,84 @@ Describe 'A log copied through the pipeline' {
         $line.ts | Should -Be (Read-Line $source).ts
     }
 }
+
+Describe 'Events exported with Export-Csv and read back with Import-Csv' {
+    BeforeEach {
+        $source = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
+        $copy = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
+        $csv = Join-Path $TestDrive "$([guid]::NewGuid()).csv"
+        $when = [datetime]::new(2026, 11, 1, 10, 0, 0, 123, [DateTimeKind]::Utc)
+        Write-ScoutAudit nav -Timestamp $when -SessionId 's-1' -Cost 0.000003 -Model 'gpt-4o' -InputTokens 12 -OutputTokens 7 `
+            -Files 'a.py', 'b, "c".py', 'ключ.md' -Reason 'why, "quoted"' -Confidence 87.5 -DurationMs 12.25 `
+            -Config ([ordered]@{ temperature = 0.2; tags = @('x', 'y'); big = [bigint]::Parse('12345678901234567890123') }) `
+            -Property ([ordered]@{ ticket = 'T-1'; attempt = 3; nested = @{ a = $null } }) -Path $source
+        Write-ScoutAudit validation_fail -Timestamp $when.AddSeconds(1) -SessionId 's-2' -Property @{ later = $true } -Path $source
+        Write-ScoutAudit deep -Timestamp $when.AddSeconds(2) -Files 'only.txt' -Path $source
+        Close-ScoutAuditLog -Path $source
+    }
+
+    AfterEach {
+        Close-ScoutAuditLog -Path $copy
+    }
+
+    It 'has one column per field: no second column under an original name, no type names for Files, Config or extras' {
+        Get-ScoutAuditEvent -Path $source | Export-Csv $csv
+
+        $header = (Get-Content $csv -TotalCount 1) -replace '"' -split ','
+        $header | Should -Contain 'ts'
+        foreach ($repeat in 'session_id', 'input_t', 'output_t', 'duration_ms', 'ExtraFieldNames') { $header | Should -Not -Contain $repeat }
+        $csvText = Get-Content -Raw $csv
+        $csvText | Should -Not -Match 'System\.|@\{'
+        $row = (Import-Csv $csv)[0]
+        # The line's own JSON form, non-ASCII escaped as the original writes it.
+        $row.Files | Should -Be '["a.py", "b, \"c\".py", "\u043a\u043b\u044e\u0447.md"]'
+        $row.Config | Should -Be '{"temperature": 0.2, "tags": ["x", "y"], "big": 12345678901234567890123}'
+        $row.ExtraFields | Should -Be '{"ticket": "T-1", "attempt": 3, "nested": {"a": null}}'
+        $row.ts | Should -Be '2026-11-01T10:00:00.123Z'
+        $row.nested | Should -Be '{"a": null}'
+    }
+
+    It 'writes the same lines, byte for byte, through Import-Csv | Write-ScoutAudit (extras of later events included)' {
+        Get-ScoutAuditEvent -Path $source | Export-Csv $csv
+
+        Import-Csv $csv | Write-ScoutAudit -Path $copy
+        Close-ScoutAuditLog -Path $copy
+
+        Get-Content $copy | Should -Be (Get-Content $source)
+    }
+
+    It 'takes the exact ts over the Timestamp cell, which Export-Csv writes in the culture''s form to the second' {
+        Get-ScoutAuditEvent -Path $source | Export-Csv $csv
+        (Import-Csv $csv)[0].Timestamp | Should -Not -Match '\.123'
+
+        Import-Csv $csv | Select-Object -First 1 | Write-ScoutAudit -Path $copy
+
+        Get-Content $copy | Should -Match '^\{"ts": "2026-11-01T10:00:00\.123Z"'
+    }
+
+    It 'refuses a row whose ts is not a time as that row''s error, naming -Timestamp and the value' {
+        [pscustomobject]@{ Event = 'a'; ts = 'yesterday' }, [pscustomobject]@{ Event = 'b' } |
+            Write-ScoutAudit -Path $copy -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'InvalidEventField,*'
+        "$($failures[0])" | Should -BeLike "*parameter 'Timestamp'*'yesterday'*"
+        (Read-Line $copy).event | Should -Be 'b'
+    }
+
+    It 'refuses, in a culture with a decimal comma, the cells Export-Csv wrote in that form rather than reading them as other numbers' {
+        $culture = [cultureinfo]::CurrentCulture
+        try {
+            [cultureinfo]::CurrentCulture = 'de-DE'
+            Get-ScoutAuditEvent -Path $source | Export-Csv $csv
+            Import-Csv $csv | Write-ScoutAudit -Path $copy -ErrorVariable failures -ErrorAction SilentlyContinue
+        }
+        finally {
+            [cultureinfo]::CurrentCulture = $culture
+        }
+
+        $failures | Should -HaveCount 1
+        "$failures" | Should -Match "parameter '(Confidence|DurationMs)'.*'(87,5|12,25)'"
+        (Read-Line $copy).event | Should -Be @('validation_fail', 'deep')
+    }
+}

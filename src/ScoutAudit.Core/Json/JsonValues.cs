@@ -44,6 +44,17 @@ public static class JsonValues
             : throw new ArgumentException($"The field '{field}' must be a dictionary (a JSON object); got a JSON {element.ValueKind.ToString().ToLowerInvariant()}.", field);
     }
 
+    /// <summary>
+    /// The JSON text of <paramref name="value"/> as a line holds it (Python's <c>json.dumps</c> form:
+    /// <c>{"a": 1, "b": ["x"]}</c>), for showing a field where only text fits, such as a CSV cell.
+    /// </summary>
+    public static string Format(JsonElement value, string field)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        PythonJsonWriter.WriteElement(buffer, value, field);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     private sealed class Converter(Utf8JsonWriter writer, string field, Func<object, object?>? adapt)
     {
         private readonly HashSet<object> _open = new(ReferenceEqualityComparer.Instance);

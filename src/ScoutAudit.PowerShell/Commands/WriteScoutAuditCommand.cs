@@ -64,8 +64,13 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
     [EmptyAsNull]
     public object? Config { get; set; }
 
-    /// <summary>Extra fields: a hashtable, ordered dictionary or custom object.</summary>
-    [Parameter]
+    /// <summary>
+    /// Extra fields: a hashtable, ordered dictionary, custom object, or a string holding a JSON object.
+    /// Bound from a piped record's ExtraFields (the JSON text Export-Csv writes for an event's extra fields).
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ExtraFields")]
+    [EmptyAsNull]
     public object? Property { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -73,8 +78,12 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
     [EmptyAsNull]
     public string? SessionId { get; set; }
 
-    /// <summary>When the event happened; now when not given. Bound from a piped record's Timestamp or ts too.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// When the event happened; now when not given. A piped record's ts or Timestamp is read by
+    /// <see cref="PipedTimestamp"/>, not by the binder: the binder would take Timestamp first, and an
+    /// exported event's Timestamp cell is in the culture's form, to the second, where its ts is exact.
+    /// </summary>
+    [Parameter]
     [Alias(StandardFields.Timestamp)]
     [Instant]
     public DateTimeOffset? Timestamp { get; set; }
@@ -171,7 +180,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         List<KeyValuePair<string, JsonElement>> extras = [];
         try
         {
-            if (Config is not null) config = ConfigObject(Config);
+            if (Config is not null) config = ConfigFrom(Config);
         }
         catch (ArgumentException error)
         {
@@ -196,17 +205,27 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
             Refuse(Failure(error, ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, InputObject ?? ExtraValue(error.ParamName) ?? Property));
             return null;
         }
+        DateTimeOffset? givenTime;
+        try
+        {
+            givenTime = Timestamp ?? PipedTimestamp();
+        }
+        catch (ArgumentTransformationMetadataException error)
+        {
+            Refuse(Failure(error, ErrorIds.InvalidEventField, ErrorCategory.InvalidArgument, InputObject, InvalidArgument(nameof(Timestamp), error)));
+            return null;
+        }
         try
         {
             var now = DateTimeOffset.UtcNow;
-            var timestamp = Timestamp is { } given ? EventFieldRules.Timestamp(given, now) : now;
+            var timestamp = givenTime is { } given ? EventFieldRules.Timestamp(given, now) : now;
             return new CoreEvent(Event, timestamp, SessionId ?? ProcessSession.Id)
             {
                 Cost = Cost,
                 Model = Model,
                 InputTokens = InputTokens,
                 OutputTokens = OutputTokens,
-                Files = Files,
+                Files = FileList.ReadBack(Files),
                 Reason = Reason,
                 Confidence = Confidence,
                 DurationMs = DurationMs,
@@ -221,7 +240,18 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         }
     }
 
-    private static JsonElement ConfigObject(object config)
+    /// <summary>
+    /// The time of a piped record: its ts (the line's exact form) or else its Timestamp, as -Timestamp
+    /// reads it. Null when the record has neither, or -Timestamp was given on the command line.
+    /// </summary>
+    private DateTimeOffset? PipedTimestamp()
+    {
+        if (InputObject is null || InputObject.BaseObject is System.Collections.IDictionary) return null;
+        return InvariantInstant.ToDateTimeOffset(InputObject.Properties[StandardFields.Timestamp]?.Value)
+            ?? InvariantInstant.ToDateTimeOffset(InputObject.Properties[nameof(Timestamp)]?.Value);
+    }
+
+    private static JsonElement ConfigFrom(object config)
     {
         if (PSInput.Adapt(config) is not string json) return JsonValues.ObjectFrom(config, StandardFields.Config, PSInput.Adapter());
         // A JSON text, as a CSV column or a saved snapshot holds it.
@@ -239,6 +269,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
     private static List<KeyValuePair<string, JsonElement>> ExtraFields(object property)
     {
         var fields = new List<KeyValuePair<string, JsonElement>>();
+        if (PSInput.Adapt(property) is string json) return JsonObjectFields(json);
         foreach (var (key, value) in PSInput.Fields(property))
         {
             var name = PSInput.Adapt(key) as string
@@ -247,6 +278,24 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
             fields.Add(new(name, JsonValues.From(value, name, PSInput.Adapter())));
         }
         return fields;
+    }
+
+    /// <summary>The fields of a JSON object text, as a CSV cell of ExtraFields holds them.</summary>
+    private static List<KeyValuePair<string, JsonElement>> JsonObjectFields(string json)
+    {
+        JsonElement fields;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            fields = document.RootElement.Clone();
+        }
+        catch (JsonException error)
+        {
+            throw new ArgumentException($"-Property is a string that is not JSON ({error.Message}); give a hashtable, a custom object or the text of a JSON object.", nameof(Property), error);
+        }
+        if (fields.ValueKind != JsonValueKind.Object)
+            throw new ArgumentException($"-Property is JSON text of a {fields.ValueKind.ToString().ToLowerInvariant()}; it must be a JSON object of extra fields.", nameof(Property));
+        return fields.EnumerateObject().Select(field => new KeyValuePair<string, JsonElement>(EventFieldRules.ExtraFieldName(field.Name), field.Value)).ToList();
     }
 
     /// <summary>An invalid field: Core names it in ParamName (<c>cost</c>, <c>input_t</c>, <c>config</c>, or an extra field's name).</summary>

@@ -1,5 +1,8 @@
 using System.Collections;
 using System.Collections.Specialized;
+using System.Text;
+using System.Text.Json;
+using ScoutAudit.Core;
 using ScoutAudit.PowerShell;
 
 namespace ScoutAudit;
@@ -7,7 +10,7 @@ namespace ScoutAudit;
 public sealed partial class AuditEvent
 {
     private InvalidFieldTable? _invalidFields;
-    private OrderedDictionary? _extraFields;
+    private ExtraFieldTable? _extraFields;
 
     /// <summary>
     /// The fields of the line that have the wrong JSON type for their name (<c>"cost": "0.5"</c>,
@@ -36,7 +39,9 @@ public sealed partial class AuditEvent
     /// Every extra field by its exact name (names compare case-sensitively, as JSON keys do), in line
     /// order, with its value as ConvertFrom-Json would give it. Unlike the note properties, it holds
     /// the extra fields whose names PowerShell cannot tell from a standard property (<c>Cost</c>,
-    /// <c>TS</c>, <c>Input_T</c>): <c>$e.ExtraFields['Cost']</c>. Empty when the event has none.
+    /// <c>TS</c>, <c>Input_T</c>): <c>$e.ExtraFields['Cost']</c>. Empty when the event has none. It prints
+    /// as the JSON object of those fields (<c>{"ticket": "T-1"}</c>), which is what Export-Csv writes and
+    /// what Write-ScoutAudit reads back from a piped record's ExtraFields.
     /// </summary>
     public IDictionary ExtraFields
     {
@@ -44,11 +49,27 @@ public sealed partial class AuditEvent
         {
             if (_extraFields is null)
             {
-                var table = new OrderedDictionary(StringComparer.Ordinal);
+                var table = new ExtraFieldTable(_event.Extras);
                 foreach (var (name, value) in _event.Extras) table[name] = PSJson.ToPSValue(value);
                 _extraFields = table;
             }
             return _extraFields;
+        }
+    }
+
+    /// <summary>Extra fields by exact name; printed as their JSON object in the line's form, nothing when there are none.</summary>
+    private sealed class ExtraFieldTable(IReadOnlyList<KeyValuePair<string, JsonElement>> fields) : OrderedDictionary(StringComparer.Ordinal)
+    {
+        public override string ToString()
+        {
+            if (fields.Count == 0) return "";
+            var text = new StringBuilder("{");
+            foreach (var (name, value) in fields)
+            {
+                if (text.Length > 1) text.Append(", ");
+                text.Append(JsonValues.Format(JsonValues.From(name, name), name)).Append(": ").Append(JsonValues.Format(value, name));
+            }
+            return text.Append('}').ToString();
         }
     }
 

@@ -14,6 +14,7 @@ public sealed partial class AuditEvent
 {
     private readonly CoreEvent _event;
     private readonly Lazy<object?> _config;
+    private FileList? _files;
 
     internal AuditEvent(CoreEvent auditEvent, string path)
     {
@@ -41,7 +42,8 @@ public sealed partial class AuditEvent
 
     public long? OutputTokens => _event.OutputTokens;
 
-    public IReadOnlyList<string>? Files => _event.Files;
+    /// <summary>The files, as a list that prints as the line's JSON array (see <see cref="FileList"/>).</summary>
+    public IReadOnlyList<string>? Files => _event.Files is { } files ? _files ??= new FileList(files as IList<string> ?? [.. files]) : null;
 
     public string? Reason => _event.Reason;
 
@@ -49,10 +51,11 @@ public sealed partial class AuditEvent
 
     public double? DurationMs => _event.DurationMs;
 
-    /// <summary>The configuration snapshot as a PSCustomObject (as ConvertFrom-Json gives it), or null.</summary>
+    /// <summary>The configuration snapshot as a PSCustomObject (as ConvertFrom-Json gives it, printing as its JSON text), or null.</summary>
     public object? Config => _config.Value;
 
-    /// <summary>The names of the event's extra fields, in line order.</summary>
+    /// <summary>The names of the event's extra fields, in line order. Hidden: ExtraFields shows them.</summary>
+    [Hidden]
     public IReadOnlyList<string> ExtraFieldNames => _event.Extras.Select(pair => pair.Key).ToArray();
 
     /// <summary>An extra field's value (as ConvertFrom-Json would give it), or null when the event has none of that name.</summary>

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Management.Automation;
+using System.Numerics;
 using System.Text.Json;
 
 namespace ScoutAudit.PowerShell;
@@ -12,6 +14,8 @@ internal static class PSJson
         JsonValueKind.Array => value.EnumerateArray().Select(ToPSValue).ToArray(),
         JsonValueKind.String => value.GetString(),
         JsonValueKind.Number when value.TryGetInt64(out var integer) => integer,
+        // An integer beyond long, as ConvertFrom-Json gives it: exact, not rounded to a double.
+        JsonValueKind.Number when value.GetRawText() is var digits && digits.AsSpan().IndexOfAny('.', 'e', 'E') < 0 => BigInteger.Parse(digits, CultureInfo.InvariantCulture),
         JsonValueKind.Number when value.TryGetDouble(out var real) && double.IsFinite(real) => real,
         JsonValueKind.Number => value.GetRawText(), // beyond double: the digits as written
         JsonValueKind.True => true,
@@ -22,6 +26,7 @@ internal static class PSJson
     private static PSObject ToPSObject(JsonElement value)
     {
         var result = new PSObject();
+        result.TypeNames.Insert(0, JsonObjectText.TypeName);
         foreach (var property in value.EnumerateObject())
         {
             // Duplicate keys: the last wins, as the reader (and Python) treats them.
