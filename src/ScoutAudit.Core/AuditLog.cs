@@ -137,6 +137,8 @@ public sealed class AuditLog : IDisposable
                 progress?.AddRead(sizes![i]);
                 continue;
             }
+            if (segment.Kind == SegmentKind.Active && LogSnapshot.RandomAccessOf(segment) is { } active)
+                segment = segment with { Ranges = TimeBlocks.Plan(_files.TimeBlocks, active.File, active.Length, filter, Options.TimeBlockBytes, diagnostics, cancellation) };
             var watch = segment is { Kind: SegmentKind.Archive, Index: null } ? new DamageWatch(diagnostics) : null;
             var before = progress?.BytesRead ?? 0;
             foreach (var item in read(segment, filter, watch ?? diagnostics, pools, progress, cancellation))

@@ -41,6 +41,12 @@ public sealed record AuditLogOptions
     /// </summary>
     public ReadProgress? ReadProgress { get; init; }
 
+    /// <summary>
+    /// Bytes per block of the active file's time summaries (see <see cref="TimeBlocks"/>); 0 reads
+    /// every window in full. Tests make blocks small to have many of them.
+    /// </summary>
+    internal int TimeBlockBytes { get; init; } = TimeBlocks.DefaultBlockBytes;
+
     /// <summary>The clock, for windows such as <see cref="EventFilter.LastHours"/> and for the sync cadence.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

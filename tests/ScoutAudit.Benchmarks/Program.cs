@@ -39,6 +39,7 @@ try
         ("scan", () => ReadWorkloads.FilteredScan(bench, dataset)),
         ("last", () => ReadWorkloads.LastEvents(bench, dataset)),
         ("pwsh-query", () => ModuleWorkloads.Query(bench, dataset)),
+        ("headline", () => ModuleWorkloads.Headline(bench, dataset, data)),
         ("aggregates", () => ReadWorkloads.Aggregates(bench, dataset, data)),
         ("history", () => HistoryWorkload.LastHourOfALongHistory(bench, data)),
         ("rotation", () => RotationWorkload.WriterDuringRotation(bench, data)),

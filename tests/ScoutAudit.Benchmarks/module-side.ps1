@@ -6,11 +6,14 @@
 #   runbook      foreach ($e in $events) { Write-ScoutAudit ... }, then Close-ScoutAuditLog
 #   query        Get-ScoutAuditEvent -Event nav over the file <Log>
 #   query-peer   Get-Content | ConvertFrom-Json | Where-Object Event -eq nav over the same file
+#   headline     Get-ScoutAuditEvent -Since <Since> -Path <Log> | Where-Object Event -eq nav, <Count> times
+#                in this process; the time of the last one (1: the first query of a session)
 param(
-    [Parameter(Mandatory)] [ValidateSet('pipeline', 'runbook', 'query', 'query-peer')] [string] $Workload,
+    [Parameter(Mandatory)] [ValidateSet('pipeline', 'runbook', 'query', 'query-peer', 'headline')] [string] $Workload,
     [Parameter(Mandatory)] [string] $Module,
     [Parameter(Mandatory)] [string] $Log,
-    [int] $Count
+    [int] $Count,
+    [string] $Since
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
@@ -40,6 +43,13 @@ switch ($Workload) {
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         $found = Get-ScoutAuditEvent -Event nav -Path $Log
         $clock.Stop()
+    }
+    'headline' {
+        foreach ($round in 1..$Count) {
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $found = Get-ScoutAuditEvent -Since $Since -Path $Log | Where-Object Event -eq nav
+            $clock.Stop()
+        }
     }
     'query-peer' {
         $clock = [System.Diagnostics.Stopwatch]::StartNew()

@@ -51,7 +51,10 @@ public sealed partial class ProgressTests : ModuleLogTest, IDisposable
     [Theory]
     [InlineData("Get-ScoutAuditEvent -Event no_such_event -Path $p")]
     [InlineData("Get-ScoutAuditEvent -Event nav -Path $p")]
-    [InlineData("Get-ScoutAuditEvent -Last 5 -Path $p")]
+    // -Last 5 alone reads backwards and stops at the 5 newest lines, too soon to be sure of a
+    // progress record on a loaded machine (it failed 1 run in 6 beside another build); with an
+    // event type that no line has, it reads the whole file backwards.
+    [InlineData("Get-ScoutAuditEvent -Last 5 -Event no_such_event -Path $p")]
     [InlineData("Get-ScoutSpend -By Model -Path $p")]
     [InlineData("Get-ScoutAccuracy -Path $p")]
     public void LongReadsShowPercentCompleteByBytesRead(string command)

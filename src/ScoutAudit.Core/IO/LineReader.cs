@@ -34,9 +34,14 @@ internal sealed class LineReader
     private long _skippedBytes = -1; // >= 0 while skipping an over-long line
     private bool _eof;
 
-    public LineReader(Stream stream, int maxLineBytes = DefaultMaxLineBytes, int chunkBytes = 64 * 1024)
+    /// <param name="stream">The bytes to split.</param>
+    /// <param name="maxLineBytes">Longer lines are skipped and reported as <see cref="LineStatus.TooLong"/>.</param>
+    /// <param name="chunkBytes">How much to read at once.</param>
+    /// <param name="firstLineNumber">The number of the stream's first line: a part of a file is numbered as the file.</param>
+    public LineReader(Stream stream, int maxLineBytes = DefaultMaxLineBytes, int chunkBytes = 64 * 1024, long firstLineNumber = 1)
     {
         _stream = stream;
+        LineNumber = firstLineNumber - 1;
         _maxLineBytes = maxLineBytes;
         _buffer = new byte[Math.Min(chunkBytes, maxLineBytes + 1)];
     }
@@ -46,6 +51,9 @@ internal sealed class LineReader
 
     /// <summary>Bytes taken from the stream so far.</summary>
     public long BytesRead { get; private set; }
+
+    /// <summary>Where in the stream the line after the one last returned starts (just past its newline).</summary>
+    public long Position => BytesRead - (_end - _start);
 
     /// <summary>Length of the line last reported as <see cref="LineStatus.TooLong"/>.</summary>
     public long SkippedLength { get; private set; }

@@ -10,8 +10,11 @@ internal enum SegmentKind
     Active,
 }
 
-/// <summary>One file of a query's snapshot. Sealed and active files are opened when the snapshot is taken.</summary>
-internal sealed record Segment(string Path, SegmentKind Kind, Stream? Opened, ArchiveInfo? Index);
+/// <summary>
+/// One file of a query's snapshot. Sealed and active files are opened when the snapshot is taken.
+/// <see cref="Ranges"/>, when set, are the only parts of the file a query needs to read.
+/// </summary>
+internal sealed record Segment(string Path, SegmentKind Kind, Stream? Opened, ArchiveInfo? Index, IReadOnlyList<ReadRange>? Ranges = null);
 
 /// <summary>
 /// The files a query reads, oldest first: complete archives, sealed segments whose archive is not

@@ -57,29 +57,60 @@ internal static class SegmentReader
             : segment.Opened is { } opened && progress is not null ? new ProgressStream(opened, progress) : segment.Opened;
         if (stream is null) yield break;
 
+        var damage = new DamageFound();
         using (stream)
         {
-            var lines = new LineReader(stream);
-            var judged = parallel && IsLarge(segment, stream)
-                ? JudgeInParallel(lines, filter, parse, pools, cancellation)
-                : JudgeInOrder(lines, filter, parse, pools, cancellation);
-            foreach (var judgement in judged)
+            if (segment.Ranges is { } ranges && LogSnapshot.RandomAccessOf(segment) is { } file)
             {
-                if (judgement.Damage is { } damage)
+                // Only the parts of the file that can hold what is asked (TimeBlocks), each numbered as the file.
+                foreach (var range in ranges)
                 {
-                    Damaged(diagnostics, segment.Path, judgement.LineNumber, damage.Message, damage);
-                    yield break;
+                    Stream part = new FileRangeStream(file.File, range.Offset, range.Length);
+                    if (progress is not null) part = new ProgressStream(part, progress);
+                    using (part)
+                    {
+                        foreach (var value in Read(segment, new LineReader(part, firstLineNumber: range.FirstLine), part, filter, diagnostics, pools, cancellation, parse, matches, reportOddValues, parallel, damage))
+                            yield return value;
+                    }
                 }
-                if (judgement.Problem is { } problem) Skip(diagnostics, segment.Path, judgement.LineNumber, problem);
-                else if (judgement.Found && matches(judgement.Value))
-                {
-                    reportOddValues(judgement.Value, segment.Path, judgement.LineNumber, diagnostics);
-                    yield return judgement.Value;
-                }
+                yield break;
             }
-            if (segment.Kind == SegmentKind.Archive && !TrailerMatches(segment.Path, lines.BytesRead))
+            var lines = new LineReader(stream);
+            foreach (var value in Read(segment, lines, stream, filter, diagnostics, pools, cancellation, parse, matches, reportOddValues, parallel, damage))
+                yield return value;
+            if (segment.Kind == SegmentKind.Archive && !damage.Found && !TrailerMatches(segment.Path, lines.BytesRead))
                 Damaged(diagnostics, segment.Path, lines.LineNumber, "the archive is truncated (its gzip trailer does not match what could be read)", null);
         }
+    }
+
+    private static IEnumerable<T> Read<T>(Segment segment, LineReader lines, Stream stream, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools,
+        CancellationToken cancellation, LineParser<T> parse, Func<T, bool> matches, Action<T, string, long, IAuditDiagnostics> reportOddValues, bool parallel,
+        DamageFound damageFound)
+    {
+        var judged = parallel && IsLarge(segment, stream)
+            ? JudgeInParallel(lines, filter, parse, pools, cancellation)
+            : JudgeInOrder(lines, filter, parse, pools, cancellation);
+        foreach (var judgement in judged)
+        {
+            if (judgement.Damage is { } damage)
+            {
+                Damaged(diagnostics, segment.Path, judgement.LineNumber, damage.Message, damage);
+                damageFound.Found = true;
+                yield break;
+            }
+            if (judgement.Problem is { } problem) Skip(diagnostics, segment.Path, judgement.LineNumber, problem);
+            else if (judgement.Found && matches(judgement.Value))
+            {
+                reportOddValues(judgement.Value, segment.Path, judgement.LineNumber, diagnostics);
+                yield return judgement.Value;
+            }
+        }
+    }
+
+    /// <summary>Whether the stream was found damaged (reported once: the rest of the file is not read, nor its trailer checked).</summary>
+    private sealed class DamageFound
+    {
+        public bool Found { get; set; }
     }
 
     /// <summary>What became of one line: a value, a problem to report, nothing (ruled out, blank), or the stream's damage.</summary>

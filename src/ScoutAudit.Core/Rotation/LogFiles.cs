@@ -11,7 +11,8 @@ namespace ScoutAudit.Core;
 /// <item><c>&lt;stem&gt;.jsonl.seal-intent</c>: a sealer holds it exclusive while it waits for the lock above, so that
 /// writers, who pass it shared before taking the lock, cannot starve the sealer;</item>
 /// <item><c>&lt;stem&gt;.jsonl.rotate-lock</c>: held by whoever compresses or recovers;</item>
-/// <item><c>&lt;stem&gt;.index.jsonl</c>: the archive index, a hint for skipping archives.</item>
+/// <item><c>&lt;stem&gt;.index.jsonl</c>: the archive index, a hint for skipping archives;</item>
+/// <item><c>&lt;stem&gt;.jsonl.blocks</c>: the time summaries of the active file's blocks, a hint for reading only a time window (<see cref="TimeBlocks"/>).</item>
 /// </list>
 /// </summary>
 internal sealed record LogFiles
@@ -25,6 +26,7 @@ internal sealed record LogFiles
         SealIntent = activePath + ".seal-intent";
         RotateLock = activePath + ".rotate-lock";
         Index = System.IO.Path.Combine(Directory, Stem + ".index.jsonl");
+        TimeBlocks = activePath + ".blocks";
     }
 
     public string Active { get; }
@@ -40,6 +42,8 @@ internal sealed record LogFiles
     public string RotateLock { get; }
 
     public string Index { get; }
+
+    public string TimeBlocks { get; }
 
     public string PathOf(string fileName) => System.IO.Path.Combine(Directory, fileName);
 }

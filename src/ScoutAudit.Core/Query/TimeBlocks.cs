@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace ScoutAudit.Core;
+
+/// <summary>Bytes [Offset, Offset + Length) of a file that a query reads; its first line is line <see cref="FirstLine"/> of the file.</summary>
+internal readonly record struct ReadRange(long Offset, long Length, long FirstLine);
+
+/// <summary>
+/// The earliest and latest time of each block (about 1 MiB of whole lines) of the active file, so
+/// that a query with a time window reads only the blocks that can hold events of the window, and
+/// the lines written since the last summary. The summaries are kept beside the log in
+/// <c>&lt;active&gt;.blocks</c> and extended by the queries that find new blocks, so each block is
+/// summarised once. A block with any line a full scan would report (not an event, too long,
+/// written by another tool without the original's header) is never skipped, so the reports are
+/// those of a full scan; lines out of time order (several writers' clocks) only widen a block's span.
+/// <para>
+/// The summaries are a hint, like the archive index: they are used only while the file starts with
+/// the bytes it started with when they were made (a rotation starts a new file) and each summarised
+/// block still ends with the bytes it ended with; otherwise they are made anew. A sidecar that
+/// cannot be written (a read-only directory) costs speed, never an answer.
+/// </para>
+/// </summary>
+internal static class TimeBlocks
+{
+    public const int DefaultBlockBytes = 1024 * 1024;
+    private const string Magic = "scout-time-blocks 1";
+    private const int FingerprintBytes = 4096;
+    private const int TailBytes = 32;
+
+    /// <summary>A summarised block: its bytes, line count, time span (UTC ticks) and the bytes it ends with.</summary>
+    private sealed record Block(long Offset, long Length, long Lines, long MinTicks, long MaxTicks, bool Clean, byte[] Tail)
+    {
+        public long End => Offset + Length;
+
+        /// <summary>Whether a query of the window must read the block: it may hold one of its events, or a line to report.</summary>
+        public bool IsNeeded(long since, long until) => !Clean || (MaxTicks >= since && MinTicks < until);
+    }
+
+    /// <summary>
+    /// The parts of the file a query of <paramref name="filter"/>'s time window must read, in file
+    /// order; null when it should read the whole file (no window, or a file of a few blocks).
+    /// </summary>
+    public static IReadOnlyList<ReadRange>? Plan(string sidecar, SafeFileHandle file, long length, EventFilter filter, int blockBytes,
+        IAuditDiagnostics diagnostics, CancellationToken cancellation)
+    {
+        if (filter.Since is null && filter.Until is null) return null;
+        if (blockBytes <= 0 || length < 2L * blockBytes) return null;
+
+        var fingerprint = Fingerprint(file);
+        var blocks = Load(sidecar, fingerprint, file, length) ?? [];
+        var covered = blocks.Count == 0 ? 0 : blocks[^1].End;
+        if (length - covered >= blockBytes)
+        {
+            var added = Summarise(file, covered, length, blockBytes, cancellation);
+            if (added.Count > 0)
+            {
+                blocks.AddRange(added);
+                covered = blocks[^1].End;
+                Save(sidecar, fingerprint, blocks, diagnostics);
+            }
+        }
+
+        var since = filter.Since?.UtcTicks ?? long.MinValue;
+        var until = filter.Until?.UtcTicks ?? long.MaxValue;
+        var ranges = new List<ReadRange>();
+        long line = 1, skipped = 0;
+        foreach (var block in blocks)
+        {
+            if (block.IsNeeded(since, until)) Add(ranges, block.Offset, block.Length, line);
+            else skipped++;
+            line += block.Lines;
+        }
+        if (covered < length) Add(ranges, covered, length - covered, line);
+        diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, sidecar,
+            $"Skipped {skipped} of {blocks.Count} blocks of the active file: their lines hold no event of the time window."));
+        return ranges;
+    }
+
+    private static void Add(List<ReadRange> ranges, long offset, long length, long firstLine)
+    {
+        if (ranges.Count > 0 && ranges[^1] is var last && last.Offset + last.Length == offset)
+            ranges[^1] = last with { Length = last.Length + length };
+        else
+            ranges.Add(new ReadRange(offset, length, firstLine));
+    }
+
+    /// <summary>Summaries of the whole blocks from <paramref name="start"/> (a line start) to <paramref name="length"/>.</summary>
+    private static List<Block> Summarise(SafeFileHandle file, long start, long length, int blockBytes, CancellationToken cancellation)
+    {
+        var blocks = new List<Block>();
+        var lines = new LineReader(new FileRangeStream(file, start, length - start));
+        long blockStart = 0, count = 0, min = long.MaxValue, max = long.MinValue;
+        var clean = true;
+        while (true)
+        {
+            var status = lines.Next(out var line);
+            if (status is LineStatus.End or LineStatus.Unterminated) break; // an unterminated end is left for the reads
+            count++;
+            if (status == LineStatus.TooLong) clean = false;
+            else if (!line.Trim(" \t"u8).IsEmpty)
+            {
+                if (LineHeader.TryRead(line, out var timestamp, out _) && AuditLineParser.IsWellFormed(line, out _, out var headerRepeated) && !headerRepeated)
+                {
+                    min = Math.Min(min, timestamp.UtcTicks);
+                    max = Math.Max(max, timestamp.UtcTicks);
+                }
+                else
+                {
+                    clean = false;
+                }
+            }
+            if (lines.Position - blockStart < blockBytes) continue;
+            var offset = start + blockStart;
+            blocks.Add(new Block(offset, lines.Position - blockStart, count, min, max, clean, TailOf(file, offset + lines.Position - blockStart)));
+            blockStart = lines.Position;
+            count = 0;
+            min = long.MaxValue;
+            max = long.MinValue;
+            clean = true;
+            cancellation.ThrowIfCancellationRequested();
+        }
+        return blocks;
+    }
+
+    private static byte[] TailOf(SafeFileHandle file, long end)
+    {
+        var tail = new byte[TailBytes];
+        return RandomAccess.Read(file, tail, end - TailBytes) == TailBytes ? tail : [];
+    }
+
+    private static string Fingerprint(SafeFileHandle file)
+    {
+        var start = new byte[FingerprintBytes];
+        var read = RandomAccess.Read(file, start, 0);
+        return Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(start.AsSpan(0, read)));
+    }
+
+    /// <summary>The summaries of the sidecar, or null when it is missing, unreadable or not about this file as it is.</summary>
+    private static List<Block>? Load(string sidecar, string fingerprint, SafeFileHandle file, long length)
+    {
+        string[] text;
+        try
+        {
+            text = File.ReadAllLines(sidecar);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        if (text.Length == 0 || text[0] != $"{Magic} {fingerprint}") return null;
+        var blocks = new List<Block>(text.Length - 1);
+        long end = 0;
+        foreach (var entry in text.AsSpan(1))
+        {
+            var block = Parse(entry);
+            if (block is null || block.Offset != end || block.End > length || !TailOf(file, block.End).AsSpan().SequenceEqual(block.Tail)) return null;
+            blocks.Add(block);
+            end = block.End;
+        }
+        return blocks;
+    }
+
+    private static Block? Parse(string entry)
+    {
+        var parts = entry.Split(' ');
+        if (parts.Length != 7) return null;
+        try
+        {
+            long Number(int i) => long.Parse(parts[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            var block = new Block(Number(0), Number(1), Number(2), Number(3), Number(4), parts[5] == "1", Convert.FromBase64String(parts[6]));
+            return block is { Offset: >= 0, Length: >= TailBytes, Lines: >= 1 } && block.Tail.Length == TailBytes ? block : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Replaces the sidecar as a whole (another query may be writing its own: either is right).</summary>
+    private static void Save(string sidecar, string fingerprint, List<Block> blocks, IAuditDiagnostics diagnostics)
+    {
+        var text = new StringBuilder().Append(Magic).Append(' ').Append(fingerprint).Append('\n');
+        foreach (var b in blocks)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{b.Offset} {b.Length} {b.Lines} {b.MinTicks} {b.MaxTicks} {(b.Clean ? 1 : 0)} {Convert.ToBase64String(b.Tail)}\n");
+        }
+        var temporary = $"{sidecar}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var stream = new FileStream(temporary, options))
+                stream.Write(Encoding.ASCII.GetBytes(text.ToString()));
+            File.Move(temporary, sidecar, overwrite: true);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // Nothing was made of it that a reader would take.
+            }
+            diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, sidecar,
+                $"The time summaries of the active file could not be saved to '{sidecar}' ({error.Message}); the next query makes them again."));
+        }
+    }
+}
