@@ -124,3 +124,44 @@ Describe 'Several logs at once' {
         $accuracy.Path | Should -Be $first, $second
     }
 }
+
+Describe 'A relative -Path' {
+    BeforeEach {
+        $one = Join-Path $TestDrive ([guid]::NewGuid())
+        $two = Join-Path $TestDrive ([guid]::NewGuid())
+        $null = New-Item -ItemType Directory $one, $two
+    }
+
+    AfterEach {
+        Close-ScoutAuditLog -Path (Join-Path $one 'run.jsonl'), (Join-Path $two 'run.jsonl')
+    }
+
+    It 'is resolved in the current location of each call, also when the same text was resolved before' {
+        Push-Location $one
+        try {
+            Write-ScoutAudit first -Path ./run.jsonl
+            Set-Location $two
+            Write-ScoutAudit second -Path ./run.jsonl
+            Set-Location $one
+            Write-ScoutAudit third -Path ./run.jsonl
+        }
+        finally {
+            Pop-Location
+        }
+
+        (Get-ScoutAuditEvent -Path (Join-Path $one 'run.jsonl')).Event | Should -Be 'first', 'third'
+        (Get-ScoutAuditEvent -Path (Join-Path $two 'run.jsonl')).Event | Should -Be 'second'
+    }
+
+    It 'follows a drive made anew at another root' {
+        New-PSDrive -Name ScoutRun -PSProvider FileSystem -Root $one | Out-Null
+        Write-ScoutAudit first -Path ScoutRun:/run.jsonl
+        Remove-PSDrive ScoutRun
+        New-PSDrive -Name ScoutRun -PSProvider FileSystem -Root $two | Out-Null
+        Write-ScoutAudit second -Path ScoutRun:/run.jsonl
+        Remove-PSDrive ScoutRun
+
+        (Get-ScoutAuditEvent -Path (Join-Path $one 'run.jsonl')).Event | Should -Be 'first'
+        (Get-ScoutAuditEvent -Path (Join-Path $two 'run.jsonl')).Event | Should -Be 'second'
+    }
+}
