@@ -47,6 +47,9 @@ public sealed record AuditLogOptions
     /// </summary>
     internal int TimeBlockBytes { get; init; } = TimeBlocks.DefaultBlockBytes;
 
+    /// <summary>Called before each sync of the active file, under the sync lock; tests hold a sync in flight with it.</summary>
+    internal Action? SyncStarting { get; init; }
+
     /// <summary>The clock, for windows such as <see cref="EventFilter.LastHours"/> and for the sync cadence.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -46,6 +46,7 @@ internal sealed class AuditLogWriter : IDisposable
     private long _synced;
     private long _syncedAt;
     private int _idleSyncArmed;
+    private int _backgroundSyncQueued;
     private DateTimeOffset _rotationPausedUntil;
     private bool _leased;
     private long _leaseTakenAt;
@@ -132,9 +133,14 @@ internal sealed class AuditLogWriter : IDisposable
             case SyncMode.EveryEvent:
                 _groupCommit!.WaitFor(sequence);
                 break;
+            case SyncMode.Cadence when sequence - Volatile.Read(ref _synced) >= 2L * _policy.EveryLines:
+                // The sync in flight has not caught up: wait for it, and sync what it did not cover.
+                SyncThrough(sequence);
+                break;
             case SyncMode.Cadence when sequence - Volatile.Read(ref _synced) >= _policy.EveryLines
                                        || _time.GetElapsedTime(Volatile.Read(ref _syncedAt)) >= _policy.Interval:
-                SyncThrough(sequence);
+                SyncInBackground();
+                ArmIdleSync(); // a sync already in flight may have started before this line
                 break;
             case SyncMode.Cadence:
                 ArmIdleSync();
@@ -360,6 +366,38 @@ internal sealed class AuditLogWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// The cadence's sync, off the writer's thread: the append that makes a sync due returns while it
+    /// runs, as Serilog's flush interval does, instead of waiting an fsync (about as long as the rest
+    /// of a PowerShell call). At most one is queued or running; a writer that finds twice the cadence
+    /// unsynced waits for it (see Append), which bounds what a power loss can take. Never throws: a
+    /// failure is reported and the idle timer tries again.
+    /// </summary>
+    private void SyncInBackground()
+    {
+        if (Interlocked.CompareExchange(ref _backgroundSyncQueued, 1, 0) != 0) return;
+        ThreadPool.UnsafeQueueUserWorkItem(static writer =>
+        {
+            try
+            {
+                lock (writer._syncLock)
+                {
+                    if (!writer._disposed && writer.UnsyncedLines > 0) writer.SyncNow(Volatile.Read(ref writer._written));
+                }
+            }
+            catch (AuditLogException error)
+            {
+                writer._diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SyncFailed, writer.Path,
+                    $"The background sync of '{writer.Path}' failed; the lines are written but may not be on disk yet: {error.Message}", Exception: error));
+                writer.ArmIdleSync();
+            }
+            finally
+            {
+                Volatile.Write(ref writer._backgroundSyncQueued, 0);
+            }
+        }, this, preferLocal: false);
+    }
+
     /// <summary>The group commit thread's sync: everything written up to <paramref name="through"/>.</summary>
     private void SyncFromGroupCommit(long through)
     {
@@ -374,6 +412,7 @@ internal sealed class AuditLogWriter : IDisposable
     {
         try
         {
+            _options.SyncStarting?.Invoke();
             _file?.Sync();
         }
         catch (IOException error)

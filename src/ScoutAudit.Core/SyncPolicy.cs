@@ -6,7 +6,10 @@ public enum SyncMode
     /// <summary>
     /// The original's cadence: after every <see cref="SyncPolicy.EveryLines"/>th line or when
     /// <see cref="SyncPolicy.Interval"/> has passed since the last sync, and, unlike the original,
-    /// within the interval after a write even when no further write comes.
+    /// within the interval after a write even when no further write comes. The sync runs off the
+    /// writer's thread; an append that finds twice <see cref="SyncPolicy.EveryLines"/> lines
+    /// unsynced waits for it. A power loss can take at most 2 x EveryLines - 1 acknowledged lines,
+    /// or those of the last Interval plus one sync's time.
     /// </summary>
     Cadence,
 

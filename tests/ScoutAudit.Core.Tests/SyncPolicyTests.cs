@@ -4,11 +4,20 @@ namespace ScoutAudit.Core.Tests;
 
 public class SyncPolicyTests
 {
-    private static AuditLog Open(TempFolder folder, SyncPolicy policy, TimeProvider time, IAuditDiagnostics? diagnostics = null, string? linkTo = null)
+    private static AuditLog Open(TempFolder folder, SyncPolicy policy, TimeProvider time, IAuditDiagnostics? diagnostics = null, string? linkTo = null,
+        Action? syncStarting = null)
     {
         var path = folder.File("audit.jsonl");
         if (linkTo is not null) File.CreateSymbolicLink(path, linkTo);
-        return new(path, new AuditLogOptions { SyncPolicy = policy, Time = time, Diagnostics = diagnostics ?? NullAuditDiagnostics.Instance });
+        return new(path, new AuditLogOptions { SyncPolicy = policy, Time = time, Diagnostics = diagnostics ?? NullAuditDiagnostics.Instance, SyncStarting = syncStarting });
+    }
+
+    /// <summary>The cadence's sync runs on the thread pool: its result is waited for, up to 10 s.</summary>
+    private static long UnsyncedAfterTheSyncInFlight(AuditLog log)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (log.UnsyncedLines != 0 && DateTime.UtcNow < deadline) Thread.Sleep(5);
+        return log.UnsyncedLines;
     }
 
     [Fact]
@@ -17,9 +26,38 @@ public class SyncPolicyTests
         using var folder = new TempFolder();
         using var log = Open(folder, SyncPolicy.Default, new ManualTimeProvider());
         for (var i = 1; i <= 9; i++) log.Append(Events.At(Events.Start));
+        Thread.Sleep(50); // no sync may be on its way either
         Assert.Equal(9, log.UnsyncedLines);
         log.Append(Events.At(Events.Start));
-        Assert.Equal(0, log.UnsyncedLines);
+        Assert.Equal(0, UnsyncedAfterTheSyncInFlight(log));
+    }
+
+    [Fact]
+    public async Task TheTenthLineReturnsWhileItsSyncIsInFlightAndTheTwentiethWaitsForIt()
+    {
+        using var folder = new TempFolder();
+        using var syncing = new ManualResetEventSlim(false);
+        using var release = new ManualResetEventSlim(false);
+        using var log = Open(folder, SyncPolicy.Default, new ManualTimeProvider(), syncStarting: () =>
+        {
+            syncing.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+        });
+        var enough = TimeSpan.FromSeconds(10);
+
+        // Each wait fails (TimeoutException) if the appends waited for the sync held in flight.
+        await Task.Run(() => { for (var i = 1; i <= 10; i++) log.Append(Events.At(Events.Start)); }).WaitAsync(enough);
+        Assert.True(syncing.Wait(enough), "no sync started after the 10th line");
+        Assert.Equal(10, log.UnsyncedLines);
+        await Task.Run(() => { for (var i = 11; i <= 19; i++) log.Append(Events.At(Events.Start)); }).WaitAsync(enough);
+
+        var twentieth = Task.Run(() => log.Append(Events.At(Events.Start)));
+        Assert.NotSame(twentieth, await Task.WhenAny(twentieth, Task.Delay(300)));
+        Assert.Equal(20, log.UnsyncedLines);
+        release.Set();
+
+        await twentieth.WaitAsync(enough);
+        Assert.Equal(0, log.UnsyncedLines); // the 20th synced what the sync in flight had not covered before it returned
     }
 
     [Fact]
@@ -31,7 +69,7 @@ public class SyncPolicyTests
         log.Append(Events.At(Events.Start));
         Assert.Equal(2, log.UnsyncedLines);
         log.Append(Events.At(Events.Start));
-        Assert.Equal(0, log.UnsyncedLines);
+        Assert.Equal(0, UnsyncedAfterTheSyncInFlight(log));
     }
 
     [Fact]
@@ -71,8 +109,8 @@ public class SyncPolicyTests
         log.Append(Events.At(Events.Start));
         clock.Advance(TimeSpan.FromSeconds(1)); // timer syncs the first line
         clock.Advance(TimeSpan.FromSeconds(5));
-        log.Append(Events.At(Events.Start)); // last sync was 5 s ago: this write syncs itself
-        Assert.Equal(0, log.UnsyncedLines);
+        log.Append(Events.At(Events.Start)); // last sync was 5 s ago: this write starts a sync at once
+        Assert.Equal(0, UnsyncedAfterTheSyncInFlight(log));
     }
 
     [Fact]
@@ -135,6 +173,22 @@ public class SyncPolicyTests
         var report = Assert.Single(diagnostics.Of(AuditDiagnosticKind.SyncFailed));
         Assert.StartsWith($"The background sync of '{folder.File("audit.jsonl")}' failed; the lines are written but may not be on disk yet:", report.Message);
         Assert.Equal(1, log.UnsyncedLines);
+    }
+
+    [LinuxFact]
+    public void AFailedSyncAtTheTenthLineIsReportedNotThrown()
+    {
+        using var folder = new TempFolder();
+        var diagnostics = new RecordingDiagnostics();
+        using var log = Open(folder, SyncPolicy.Default, new ManualTimeProvider(), diagnostics, linkTo: "/dev/null");
+
+        for (var i = 1; i <= 10; i++) log.Append(Events.At(Events.Start));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (diagnostics.Of(AuditDiagnosticKind.SyncFailed).Count == 0 && DateTime.UtcNow < deadline) Thread.Sleep(5);
+        var report = Assert.Single(diagnostics.Of(AuditDiagnosticKind.SyncFailed));
+        Assert.StartsWith($"The background sync of '{folder.File("audit.jsonl")}' failed; the lines are written but may not be on disk yet:", report.Message);
+        Assert.Equal(10, log.UnsyncedLines);
     }
 
     [LinuxFact]
