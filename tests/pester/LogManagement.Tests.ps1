@@ -143,6 +143,8 @@ Describe 'Log management' {
         It 'rotates by itself once the active file reaches the rotation size, losing nothing' {
             Set-ScoutAuditLog -Path $log -RotationSize 1KB
             1..40 | ForEach-Object { Write-ScoutAudit nav -Cost 0.001 -Reason ('event {0:d2} {1}' -f $_, ('x' * 80)) -Path $log }
+            # Sealed files are compressed in the background; closing waits for that, so every archive is counted.
+            Close-ScoutAuditLog -Path $log
 
             (Get-ScoutAuditLog -Path $log).Archives | Should -BeGreaterThan 1
             $events = Get-ScoutAuditEvent -Path $log
@@ -211,9 +213,12 @@ Describe 'Log management' {
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 3
         }
 
-        It 'syncs after every 10th line under the default cadence' {
+        It 'syncs after every 10th line under the default cadence, beside the writer' {
             1..10 | ForEach-Object { Write-ScoutAudit nav -Path $log }
 
+            # The 10th Write-ScoutAudit returns while its sync runs on another thread.
+            $deadline = [datetime]::UtcNow.AddSeconds(10)
+            while ((Get-ScoutAuditLog -Path $log).UnsyncedLines -ne 0 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 10 }
             (Get-ScoutAuditLog -Path $log).UnsyncedLines | Should -Be 0
         }
 

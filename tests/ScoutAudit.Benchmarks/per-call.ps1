@@ -1,0 +1,43 @@
+# What one Write-ScoutAudit call costs in pwsh, beside what PowerShell itself costs per call:
+#   dotnet pwsh -NoProfile -File tests/ScoutAudit.Benchmarks/per-call.ps1 [-Calls 3000]
+# (after dotnet build ScoutAudit.sln -c Release). Quick figures for the notes in docs/benchmarks.md;
+# the benchmark program's runbook and pipeline rows are the measured comparison with the original.
+param([int] $Calls = 3000)
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot '../../module/ScoutAudit.psd1')
+$directory = Join-Path ([IO.Path]::GetTempPath()) "scoutaudit-per-call-$PID"
+$null = New-Item -ItemType Directory $directory
+
+function Measure-PerCall([string] $Name, [scriptblock] $Body) {
+    $null = & $Body # warm: JIT and first-use costs out of the figure
+    $elapsed = Measure-Command $Body
+    '{0,-58} {1,7:N1} µs a call  {2,8:N0} calls/s' -f $Name, ($elapsed.TotalMilliseconds * 1000 / $script:Calls), ($script:Calls / $elapsed.TotalSeconds)
+}
+
+function Invoke-Empty {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] [string] $Event, [double] $Cost, [string] $Model, [long] $InputTokens, [long] $OutputTokens,
+          [string[]] $Files, [string] $Reason, [double] $Confidence, [double] $DurationMs, [string] $Path)
+}
+
+foreach ($policy in 'Cadence', 'None') {
+    $log = Join-Path $directory "$policy.jsonl"
+    Set-ScoutAuditLog -Path $log -SyncPolicy $policy -RotationSize 0 | Out-Null
+    Measure-PerCall "Write-ScoutAudit, every field, SyncPolicy $policy" {
+        foreach ($i in 1..$Calls) {
+            Write-ScoutAudit nav -Cost 0.000168 -Model 'llama-3.1-8b' -InputTokens 1234 -OutputTokens 256 -Files 'src/scout/navigator.py' `
+                -Reason 'navigate to definition' -Confidence 85 -DurationMs 1234 -Path $log
+        }
+    }
+    Close-ScoutAuditLog -Path $log
+}
+$log = Join-Path $directory 'None.jsonl'
+Measure-PerCall 'Write-ScoutAudit nav -Path, SyncPolicy None' { foreach ($i in 1..$Calls) { Write-ScoutAudit nav -Path $log } }
+Measure-PerCall 'an empty advanced function with the same ten arguments' {
+    foreach ($i in 1..$Calls) {
+        Invoke-Empty nav -Cost 0.000168 -Model 'llama-3.1-8b' -InputTokens 1234 -OutputTokens 256 -Files 'src/scout/navigator.py' `
+            -Reason 'navigate to definition' -Confidence 85 -DurationMs 1234 -Path 'x.jsonl'
+    }
+}
+Close-ScoutAuditLog -Path $log
+Remove-Item $directory -Recurse -Force
