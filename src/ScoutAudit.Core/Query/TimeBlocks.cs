@@ -8,7 +8,7 @@ namespace ScoutAudit.Core;
 internal readonly record struct ReadRange(long Offset, long Length, long FirstLine);
 
 /// <summary>
-/// The earliest and latest time of each block (about 1 MiB of whole lines) of the active file, so
+/// The earliest and latest time of each block (about 256 KiB of whole lines) of the active file, so
 /// that a query with a time window reads only the blocks that can hold events of the window, and
 /// the lines written since the last summary. The summaries are kept beside the log in
 /// <c>&lt;active&gt;.blocks</c> and extended by the queries that find new blocks, so each block is
@@ -24,7 +24,12 @@ internal readonly record struct ReadRange(long Offset, long Length, long FirstLi
 /// </summary>
 internal static class TimeBlocks
 {
-    public const int DefaultBlockBytes = 1024 * 1024;
+    /// <summary>
+    /// The block size: smaller blocks read fewer lines outside the window, more blocks cost more to
+    /// check (a line of the sidecar and a 32-byte read each). Measured on a 295 MB file, the last
+    /// hour of 30 days: 1 MiB 12.2 ms, 256 KiB 7.6 ms, 64 KiB 25 ms a query.
+    /// </summary>
+    public const int DefaultBlockBytes = 256 * 1024;
     private const string Magic = "scout-time-blocks 1";
     private const int FingerprintBytes = 4096;
     private const int TailBytes = 32;
