@@ -27,6 +27,9 @@ public class TimeBlockTests
                 3 => $"{{\"ts\": \"{UtcTimestamp.Format(when)}\", \"event\": \"nav\", \"session_id\": \"crlf\"}}\r\n",
                 4 => $"{{\"ts\": \"{UtcTimestamp.Format(when)}\", \"event\": \"brief\", \"session_id\": \"odd\", \"cost\": \"0.5\"}}\n",
                 5 => $"{{\"ts\": \"{UtcTimestamp.Format(when)}\", \"event\": \"nav\", \"session_id\": \"neg\", \"cost\": -1.5}}\n",
+                // The original's header, then damage: only a check of the whole line finds it.
+                6 => $"{{\"ts\": \"{UtcTimestamp.Format(when)}\", \"event\": \"nav\", \"session_id\": \"torn\", \"cost\": 1.\n",
+                7 => $"{{\"ts\": \"{UtcTimestamp.Format(when)}\", \"event\": \"nav\", \"session_id\": \"twice\", \"event\": \"brief\"}}\n",
                 _ => $"{{\"ts\": \"{UtcTimestamp.Format(when)}\", \"event\": \"{Types[random.Next(Types.Length)]}\", \"session_id\": \"s{random.Next(3)}\", \"cost\": {i / 1000.0:R}}}\n",
             });
         }

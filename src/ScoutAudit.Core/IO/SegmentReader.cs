@@ -69,14 +69,14 @@ internal static class SegmentReader
                     if (progress is not null) part = new ProgressStream(part, progress);
                     using (part)
                     {
-                        foreach (var value in Read(segment, new LineReader(part, firstLineNumber: range.FirstLine), part, filter, diagnostics, pools, cancellation, parse, matches, reportOddValues, parallel, damage))
+                        foreach (var value in Read(segment, new LineReader(part, firstLineNumber: range.FirstLine), part, filter, diagnostics, pools, cancellation, parse, matches, reportOddValues, parallel, damage, range.Clean))
                             yield return value;
                     }
                 }
                 yield break;
             }
             var lines = new LineReader(stream);
-            foreach (var value in Read(segment, lines, stream, filter, diagnostics, pools, cancellation, parse, matches, reportOddValues, parallel, damage))
+            foreach (var value in Read(segment, lines, stream, filter, diagnostics, pools, cancellation, parse, matches, reportOddValues, parallel, damage, clean: false))
                 yield return value;
             if (segment.Kind == SegmentKind.Archive && !damage.Found && !TrailerMatches(segment.Path, lines.BytesRead))
                 Damaged(diagnostics, segment.Path, lines.LineNumber, "the archive is truncated (its gzip trailer does not match what could be read)", null);
@@ -85,11 +85,11 @@ internal static class SegmentReader
 
     private static IEnumerable<T> Read<T>(Segment segment, LineReader lines, Stream stream, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools,
         CancellationToken cancellation, LineParser<T> parse, Func<T, bool> matches, Action<T, string, long, IAuditDiagnostics> reportOddValues, bool parallel,
-        DamageFound damageFound)
+        DamageFound damageFound, bool clean)
     {
         var judged = parallel && IsLarge(segment, stream)
-            ? JudgeInParallel(lines, filter, parse, pools, cancellation)
-            : JudgeInOrder(lines, filter, parse, pools, cancellation);
+            ? JudgeInParallel(lines, filter, parse, pools, clean, cancellation)
+            : JudgeInOrder(lines, filter, parse, pools, clean, cancellation);
         foreach (var judgement in judged)
         {
             if (judgement.Damage is { } damage)
@@ -116,7 +116,7 @@ internal static class SegmentReader
     /// <summary>What became of one line: a value, a problem to report, nothing (ruled out, blank), or the stream's damage.</summary>
     private readonly record struct Judgement<T>(long LineNumber, bool Found, T Value, string? Problem, InvalidDataException? Damage = null);
 
-    private static IEnumerable<Judgement<T>> JudgeInOrder<T>(LineReader lines, EventFilter filter, LineParser<T> parse, StringPools pools, CancellationToken cancellation)
+    private static IEnumerable<Judgement<T>> JudgeInOrder<T>(LineReader lines, EventFilter filter, LineParser<T> parse, StringPools pools, bool clean, CancellationToken cancellation)
     {
         var pool = pools.Take();
         try
@@ -126,7 +126,7 @@ internal static class SegmentReader
                 Judgement<T> judgement;
                 try
                 {
-                    judgement = JudgeNext(lines, filter, pool, parse, out var status);
+                    judgement = JudgeNext(lines, filter, pool, parse, clean, out var status);
                     if (status == LineStatus.End) yield break;
                 }
                 catch (InvalidDataException damage)
@@ -144,10 +144,10 @@ internal static class SegmentReader
         }
     }
 
-    private static Judgement<T> JudgeNext<T>(LineReader lines, EventFilter filter, StringPool pool, LineParser<T> parse, out LineStatus status)
+    private static Judgement<T> JudgeNext<T>(LineReader lines, EventFilter filter, StringPool pool, LineParser<T> parse, bool clean, out LineStatus status)
     {
         status = lines.Next(out var line);
-        return status == LineStatus.End ? default : Judge(status, line, lines.LineNumber, lines.SkippedLength, filter, pool, parse);
+        return status == LineStatus.End ? default : Judge(status, line, lines.LineNumber, lines.SkippedLength, filter, pool, parse, clean);
     }
 
     /// <summary>
@@ -155,7 +155,7 @@ internal static class SegmentReader
     /// workers parse the batches, and the results come back in file order. At most
     /// <see cref="BatchesInFlight"/> batches are in memory at once, whatever the size of the file.
     /// </summary>
-    private static IEnumerable<Judgement<T>> JudgeInParallel<T>(LineReader lines, EventFilter filter, LineParser<T> parse, StringPools pools, CancellationToken cancellation)
+    private static IEnumerable<Judgement<T>> JudgeInParallel<T>(LineReader lines, EventFilter filter, LineParser<T> parse, StringPools pools, bool clean, CancellationToken cancellation)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var pending = new Queue<Task<ArraySegment<Judgement<T>>>>();
@@ -168,7 +168,7 @@ internal static class SegmentReader
                 {
                     var batch = NextBatch(lines, out finished);
                     if (batch is null) break;
-                    pending.Enqueue(Task.Run(() => JudgeBatch(batch, filter, parse, pools), stop.Token));
+                    pending.Enqueue(Task.Run(() => JudgeBatch(batch, filter, parse, pools, clean), stop.Token));
                 }
                 if (pending.Count == 0) break;
                 var judged = pending.Dequeue().GetAwaiter().GetResult();
@@ -218,7 +218,7 @@ internal static class SegmentReader
     /// the consumer returns it. Arrays that big would otherwise be copied by every collection
     /// they survive while they wait their turn.
     /// </summary>
-    private static ArraySegment<Judgement<T>> JudgeBatch<T>(LineBatch batch, EventFilter filter, LineParser<T> parse, StringPools pools)
+    private static ArraySegment<Judgement<T>> JudgeBatch<T>(LineBatch batch, EventFilter filter, LineParser<T> parse, StringPools pools, bool clean)
     {
         var pool = pools.Take();
         using (batch)
@@ -228,7 +228,7 @@ internal static class SegmentReader
             for (var i = 0; i < batch.Count; i++)
             {
                 var entry = batch[i];
-                var judgement = Judge(entry.Status, batch.Line(entry), entry.LineNumber, entry.SkippedLength, filter, pool, parse);
+                var judgement = Judge(entry.Status, batch.Line(entry), entry.LineNumber, entry.SkippedLength, filter, pool, parse, clean);
                 if (judgement.Found || judgement.Problem is not null) judged[count++] = judgement;
             }
             if (batch.Damage is { } damage)
@@ -289,9 +289,13 @@ internal static class SegmentReader
         }
     }
 
-    /// <summary>Judges one line; thread-safe when each thread has its own <paramref name="pool"/>.</summary>
+    /// <summary>
+    /// Judges one line; thread-safe when each thread has its own <paramref name="pool"/>. In a
+    /// <paramref name="clean"/> part of a file (TimeBlocks found every line of it an event with the
+    /// original's header) a line ruled out by its header needs no check for damage: it has none.
+    /// </summary>
     private static Judgement<T> Judge<T>(LineStatus status, ReadOnlySpan<byte> line, long lineNumber, long skippedLength,
-        EventFilter filter, StringPool pool, LineParser<T> parse)
+        EventFilter filter, StringPool pool, LineParser<T> parse, bool clean)
     {
         if (status == LineStatus.TooLong)
             return new(lineNumber, false, default!, $"the line is {skippedLength} bytes long; lines over {LineReader.DefaultMaxLineBytes} bytes are not read");
@@ -300,6 +304,7 @@ internal static class SegmentReader
         if (LineHeader.TryRead(line, out var timestamp, out var eventType) && !filter.MayMatch(timestamp, eventType))
         {
             // Ruled out by its time or type: only checked for damage, which is still reported.
+            if (clean) return default;
             if (AuditLineParser.IsWellFormed(line, out problem, out var headerRepeated) && !headerRepeated) return default;
         }
         if (parse(line, pool, out var value, out problem)) return new(lineNumber, true, value, null);

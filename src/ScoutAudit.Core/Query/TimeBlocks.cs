@@ -4,8 +4,11 @@ using Microsoft.Win32.SafeHandles;
 
 namespace ScoutAudit.Core;
 
-/// <summary>Bytes [Offset, Offset + Length) of a file that a query reads; its first line is line <see cref="FirstLine"/> of the file.</summary>
-internal readonly record struct ReadRange(long Offset, long Length, long FirstLine);
+/// <summary>
+/// Bytes [Offset, Offset + Length) of a file that a query reads; its first line is line <see cref="FirstLine"/>
+/// of the file. <see cref="Clean"/>: every line of it is known to be an event with the original's header.
+/// </summary>
+internal readonly record struct ReadRange(long Offset, long Length, long FirstLine, bool Clean = false);
 
 /// <summary>
 /// The earliest and latest time of each block (about 256 KiB of whole lines) of the active file, so
@@ -75,22 +78,22 @@ internal static class TimeBlocks
         long line = 1, skipped = 0;
         foreach (var block in blocks)
         {
-            if (block.IsNeeded(since, until)) Add(ranges, block.Offset, block.Length, line);
+            if (block.IsNeeded(since, until)) Add(ranges, block.Offset, block.Length, line, block.Clean);
             else skipped++;
             line += block.Lines;
         }
-        if (covered < length) Add(ranges, covered, length - covered, line);
+        if (covered < length) Add(ranges, covered, length - covered, line, clean: false);
         diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, sidecar,
             $"Skipped {skipped} of {blocks.Count} blocks of the active file: their lines hold no event of the time window."));
         return ranges;
     }
 
-    private static void Add(List<ReadRange> ranges, long offset, long length, long firstLine)
+    private static void Add(List<ReadRange> ranges, long offset, long length, long firstLine, bool clean)
     {
-        if (ranges.Count > 0 && ranges[^1] is var last && last.Offset + last.Length == offset)
+        if (ranges.Count > 0 && ranges[^1] is var last && last.Offset + last.Length == offset && last.Clean == clean)
             ranges[^1] = last with { Length = last.Length + length };
         else
-            ranges.Add(new ReadRange(offset, length, firstLine));
+            ranges.Add(new ReadRange(offset, length, firstLine, clean));
     }
 
     /// <summary>Summaries of the whole blocks from <paramref name="start"/> (a line start) to <paramref name="length"/>.</summary>
