@@ -70,6 +70,9 @@ public sealed record EventFilter
         return new EventFilter { Since = hourStart.AddHours(-hours) };
     }
 
+    /// <summary>Whether <see cref="MayMatch"/> can rule lines out: a time window or an event type test.</summary>
+    internal bool RulesOutByHeader => _since is not null || _until is not null || _eventTypeTest is not null || EventTypes is not null;
+
     /// <summary>
     /// False when a line with this time and event type (UTF-8) cannot pass, whatever else it holds:
     /// the cheap test a query makes before parsing a line.

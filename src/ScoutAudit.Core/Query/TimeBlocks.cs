@@ -50,12 +50,14 @@ internal static class TimeBlocks
 
     /// <summary>
     /// The parts of the file a query of <paramref name="filter"/>'s time window must read, in file
-    /// order; null when it should read the whole file (no window, or a file of a few blocks).
+    /// order, each saying whether it is clean (then a line its header rules out needs no check for
+    /// damage: an event type filter gains from the summaries too, without a window); null when it
+    /// should read the whole file as it is (nothing to rule out by a line's header, or a small file).
     /// </summary>
     public static IReadOnlyList<ReadRange>? Plan(string sidecar, SafeFileHandle file, long length, EventFilter filter, int blockBytes,
         IAuditDiagnostics diagnostics, CancellationToken cancellation)
     {
-        if (filter.Since is null && filter.Until is null) return null;
+        if (!filter.RulesOutByHeader) return null;
         if (blockBytes <= 0 || length < 2L * blockBytes) return null;
 
         var fingerprint = Fingerprint(file);
@@ -84,7 +86,7 @@ internal static class TimeBlocks
         }
         if (covered < length) Add(ranges, covered, length - covered, line, clean: false);
         diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, sidecar,
-            $"Skipped {skipped} of {blocks.Count} blocks of the active file: their lines hold no event of the time window."));
+            $"Skipped {skipped} of {blocks.Count} blocks of the active file: their lines hold no event of the time window; {ranges.Count(r => r.Clean)} of the {ranges.Count} parts read are clean."));
         return ranges;
     }
 
