@@ -104,6 +104,37 @@ internal static class ModuleWorkloads
     }
 
     /// <summary>
+    /// Counting the nav events of a log in pwsh: Get-ScoutAuditEvent against what a PowerShell user
+    /// would write without the module, JSON-aware (Get-Content | ConvertFrom-Json | Where-Object) and
+    /// plain text (Select-String -SimpleMatch on the line's own form), each in a fresh pwsh that runs
+    /// it five times: the fifth is timed, a warm session's answer (the first runs of a fresh pwsh still compile).
+    /// </summary>
+    public static void Count(Bench bench, string dataset)
+    {
+        var n = bench.Sizes.QueryLines;
+        var workload = $"In pwsh: -Event nav | Measure-Object over a {n:N0}-line log";
+        const string target = ">= 20x Get-Content | ConvertFrom-Json | Where-Object; >= 2x Select-String";
+        if (Unavailable(bench, workload, target)) return;
+        var path = Path.Combine(bench.NewDirectory("pwsh-count"), "audit.jsonl");
+        File.WriteAllLines(path, File.ReadLines(dataset).Take(n));
+        var found = new int[3];
+        var samples = Sample.Interleaved(bench.Sizes.SlowRounds,
+            () => { var (ms, count) = Side(bench, "count", path, 5); found[0] = count; return ms / 1000; },
+            () => { var (ms, count) = Side(bench, "count-json", path, 5); found[1] = count; return ms / 1000; },
+            () => { var (ms, count) = Side(bench, "count-select", path, 5); found[2] = count; return ms / 1000; });
+        if (found.Distinct().Count() != 1) throw new InvalidOperationException($"the counts differ: Get-ScoutAuditEvent {found[0]}, ConvertFrom-Json {found[1]}, Select-String {found[2]}");
+        var (ours, json, text) = (samples[0], samples[1], samples[2]);
+        var (jsonRatio, textRatio) = (json.Median / ours.Median, text.Median / ours.Median);
+        bench.Report.Add(new Row(
+            $"{workload} ({found[0]:N0} found)",
+            $"Get-ScoutAuditEvent -Event nav | Measure-Object, warm: {ours.Format("s")}",
+            $"Get-Content | ConvertFrom-Json | Where-Object: {json.Format("s")}; Select-String -SimpleMatch: {text.Format("s")}",
+            $"{jsonRatio:F1}x and {textRatio:F2}x faster",
+            target,
+            jsonRatio >= 20 && textRatio >= 2));
+    }
+
+    /// <summary>
     /// The headline query on one large active file: the last hour of a 30-day history, warm (the
     /// second query of a session), the first query of a session, and the very first query, which
     /// summarises the file's blocks by time (TimeBlocks) for the queries after it.

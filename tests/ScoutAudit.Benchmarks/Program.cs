@@ -40,6 +40,7 @@ try
         ("last", () => ReadWorkloads.LastEvents(bench, dataset)),
         ("pwsh-query", () => ModuleWorkloads.Query(bench, dataset)),
         ("headline", () => ModuleWorkloads.Headline(bench, dataset, data)),
+        ("pwsh-count", () => ModuleWorkloads.Count(bench, dataset)),
         ("aggregates", () => ReadWorkloads.Aggregates(bench, dataset, data)),
         ("history", () => HistoryWorkload.LastHourOfALongHistory(bench, data)),
         ("rotation", () => RotationWorkload.WriterDuringRotation(bench, data)),

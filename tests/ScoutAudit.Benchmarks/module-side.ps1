@@ -6,10 +6,13 @@
 #   runbook      foreach ($e in $events) { Write-ScoutAudit ... }, then Close-ScoutAuditLog
 #   query        Get-ScoutAuditEvent -Event nav over the file <Log>
 #   query-peer   Get-Content | ConvertFrom-Json | Where-Object Event -eq nav over the same file
+#   count        (Get-ScoutAuditEvent -Event nav -Path <Log> | Measure-Object).Count, <Count> times; the last one's time
+#   count-json   (Get-Content <Log> | ConvertFrom-Json | Where-Object Event -eq nav | Measure-Object).Count, likewise
+#   count-select (Select-String -Path <Log> -SimpleMatch '"event": "nav"' | Measure-Object).Count, likewise
 #   headline     Get-ScoutAuditEvent -Since <Since> -Path <Log> | Where-Object Event -eq nav, <Count> times
 #                in this process; the time of the last one (1: the first query of a session)
 param(
-    [Parameter(Mandatory)] [ValidateSet('pipeline', 'runbook', 'query', 'query-peer', 'headline')] [string] $Workload,
+    [Parameter(Mandatory)] [ValidateSet('pipeline', 'runbook', 'query', 'query-peer', 'headline', 'count', 'count-json', 'count-select')] [string] $Workload,
     [Parameter(Mandatory)] [string] $Module,
     [Parameter(Mandatory)] [string] $Log,
     [int] $Count,
@@ -48,6 +51,27 @@ switch ($Workload) {
         foreach ($round in 1..$Count) {
             $clock = [System.Diagnostics.Stopwatch]::StartNew()
             $found = Get-ScoutAuditEvent -Since $Since -Path $Log | Where-Object Event -eq nav
+            $clock.Stop()
+        }
+    }
+    'count' {
+        foreach ($round in 1..$Count) {
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $found = [int[]]::new((Get-ScoutAuditEvent -Event nav -Path $Log | Measure-Object).Count)
+            $clock.Stop()
+        }
+    }
+    'count-json' {
+        foreach ($round in 1..$Count) {
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $found = [int[]]::new((Get-Content -Path $Log | ConvertFrom-Json | Where-Object Event -eq nav | Measure-Object).Count)
+            $clock.Stop()
+        }
+    }
+    'count-select' {
+        foreach ($round in 1..$Count) {
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $found = [int[]]::new((Select-String -Path $Log -SimpleMatch '"event": "nav"' | Measure-Object).Count)
             $clock.Stop()
         }
     }

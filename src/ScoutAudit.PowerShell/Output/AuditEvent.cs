@@ -13,14 +13,13 @@ namespace ScoutAudit;
 public sealed partial class AuditEvent
 {
     private readonly CoreEvent _event;
-    private readonly Lazy<object?> _config;
+    private object? _config; // made on first use: most events are never asked for it
     private FileList? _files;
 
     internal AuditEvent(CoreEvent auditEvent, string path)
     {
         _event = auditEvent;
         Path = path;
-        _config = new Lazy<object?>(() => auditEvent.Config is { } config ? PSJson.ToPSValue(config) : null);
     }
 
     /// <summary>
@@ -52,7 +51,7 @@ public sealed partial class AuditEvent
     public double? DurationMs => _event.DurationMs;
 
     /// <summary>The configuration snapshot as a PSCustomObject (as ConvertFrom-Json gives it, printing as its JSON text), or null.</summary>
-    public object? Config => _config.Value;
+    public object? Config => _event.Config is { } config ? _config ??= PSJson.ToPSValue(config) : null;
 
     /// <summary>The names of the event's extra fields, in line order. Hidden: ExtraFields shows them.</summary>
     [Hidden]
