@@ -11,7 +11,7 @@ $null = New-Item -ItemType Directory $directory
 function Measure-PerCall([string] $Name, [scriptblock] $Body) {
     $null = & $Body # warm: JIT and first-use costs out of the figure
     $elapsed = Measure-Command $Body
-    '{0,-58} {1,7:N1} µs a call  {2,8:N0} calls/s' -f $Name, ($elapsed.TotalMilliseconds * 1000 / $script:Calls), ($script:Calls / $elapsed.TotalSeconds)
+    '{0,-58} {1,7:N1} µs a call or record  {2,8:N0}/s' -f $Name, ($elapsed.TotalMilliseconds * 1000 / $script:Calls), ($script:Calls / $elapsed.TotalSeconds)
 }
 
 function Invoke-Empty {
@@ -39,5 +39,25 @@ Measure-PerCall 'an empty advanced function with the same ten arguments' {
             -Reason 'navigate to definition' -Confidence 85 -DurationMs 1234 -Path 'x.jsonl'
     }
 }
+Close-ScoutAuditLog -Path $log
+
+# Piped records: what PowerShell's binding by property name costs alone, beside Write-ScoutAudit.
+function Receive-Record {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, ValueFromPipelineByPropertyName)] [string] $Event, [Parameter(ValueFromPipelineByPropertyName)] [double] $Cost,
+          [Parameter(ValueFromPipelineByPropertyName)] [string] $Model, [Parameter(ValueFromPipelineByPropertyName)] [long] $InputTokens,
+          [Parameter(ValueFromPipelineByPropertyName)] [long] $OutputTokens, [Parameter(ValueFromPipelineByPropertyName)] [string[]] $Files,
+          [Parameter(ValueFromPipelineByPropertyName)] [string] $Reason, [Parameter(ValueFromPipelineByPropertyName)] [double] $Confidence,
+          [Parameter(ValueFromPipelineByPropertyName)] [double] $DurationMs)
+    process { }
+}
+$records = foreach ($i in 1..$Calls) {
+    [pscustomobject]@{ Event = 'nav'; Cost = 0.000168; Model = 'llama-3.1-8b'; InputTokens = 1234; OutputTokens = 256
+                       Files = @('src/scout/navigator.py'); Reason = 'navigate to definition'; Confidence = 85; DurationMs = 1234 }
+}
+$log = Join-Path $directory 'piped.jsonl'
+Set-ScoutAuditLog -Path $log -SyncPolicy None | Out-Null
+Measure-PerCall '$records | Write-ScoutAudit, SyncPolicy None' { $records | Write-ScoutAudit -Path $log }
+Measure-PerCall '$records | an empty function binding the nine by name' { $records | Receive-Record }
 Close-ScoutAuditLog -Path $log
 Remove-Item $directory -Recurse -Force
