@@ -5,6 +5,22 @@ namespace ScoutAudit.Benchmarks;
 /// <summary>A query of the last hour costs what the hour holds, not what the history holds.</summary>
 internal static class HistoryWorkload
 {
+    /// <summary>The events before the last hour in the bench's number of archives, the last hour in the active file.</summary>
+    public static string WriteArchivedHistory(Bench bench, string name, List<AuditEvent> older, List<AuditEvent> recent)
+    {
+        var history = Path.Combine(bench.NewDirectory(name), "audit.jsonl");
+        var fast = new AuditLogOptions { RotationSize = null, SyncPolicy = new SyncPolicy { Mode = SyncMode.None } };
+        using var log = new AuditLog(history, fast);
+        var perArchive = (older.Count + bench.Sizes.Archives - 1) / bench.Sizes.Archives;
+        for (var i = 0; i < older.Count; i++)
+        {
+            log.Append(older[i]);
+            if (i % perArchive == perArchive - 1 || i == older.Count - 1) log.Rotate();
+        }
+        foreach (var e in recent) log.Append(e);
+        return history;
+    }
+
     public static void LastHourOfALongHistory(Bench bench, Dataset data)
     {
         var lastHour = data.End.AddHours(-1);
@@ -12,18 +28,8 @@ internal static class HistoryWorkload
         var recent = events.Where(e => e.Timestamp >= lastHour).ToList();
         var older = events.Where(e => e.Timestamp < lastHour).ToList();
 
-        var history = Path.Combine(bench.NewDirectory("history"), "audit.jsonl");
+        var history = WriteArchivedHistory(bench, "history", older, recent);
         var fast = new AuditLogOptions { RotationSize = null, SyncPolicy = new SyncPolicy { Mode = SyncMode.None } };
-        using (var log = new AuditLog(history, fast))
-        {
-            var perArchive = (older.Count + bench.Sizes.Archives - 1) / bench.Sizes.Archives;
-            for (var i = 0; i < older.Count; i++)
-            {
-                log.Append(older[i]);
-                if (i % perArchive == perArchive - 1 || i == older.Count - 1) log.Rotate();
-            }
-            foreach (var e in recent) log.Append(e);
-        }
         var activeOnly = Path.Combine(bench.NewDirectory("active-only"), "audit.jsonl");
         using (var log = new AuditLog(activeOnly, fast))
         {
