@@ -124,7 +124,7 @@ public sealed class AuditLog : IDisposable
         var diagnostics = Options.Diagnostics;
         var progress = Options.ReadProgress;
         var pools = new StringPools(); // the same strings recur in every segment
-        using var snapshot = LogSnapshot.Take(_files);
+        using var snapshot = LogSnapshot.Take(_files, diagnostics);
         var sizes = progress is null ? null : snapshot.Segments.Select(SegmentReader.SizeOf).ToArray();
         if (progress is not null) progress.AddTotal(sizes!.Sum());
         var readWhole = new List<string>(); // archives without an index entry, read to their end without damage
@@ -205,7 +205,7 @@ public sealed class AuditLog : IDisposable
         var diagnostics = Options.Diagnostics;
         var progress = Options.ReadProgress;
         var newestFirst = new List<AuditEvent>(Math.Min(count, 1024));
-        using var snapshot = LogSnapshot.Take(_files);
+        using var snapshot = LogSnapshot.Take(_files, diagnostics);
         // Sizes only for a progress report: a stat per archive is not free on a long history.
         var sizes = progress is null ? null : snapshot.Segments.Select(SegmentReader.SizeOf).ToArray();
         progress?.AddTotal(sizes!.Sum());

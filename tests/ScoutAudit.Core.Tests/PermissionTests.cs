@@ -6,8 +6,8 @@ namespace ScoutAudit.Core.Tests;
 /// Logs that cannot be written or read: an immutable file or directory (chattr +i, which binds root
 /// too), a missing directory, a directory or a file in the way, a read-only file system (a tmpfs
 /// remounted read-only), and an archive its reader may not open (a reader thread whose file-system
-/// user is "nobody", see <see cref="Privileged"/>). Each is a clear error naming the path, or, for one
-/// unreadable archive in a query, a diagnostic while the query goes on.
+/// user is "nobody", see <see cref="Privileged"/>). Each is a clear error naming the path, or, for an
+/// unreadable archive, sealed segment or active file in a query, a diagnostic while the query goes on.
 /// </summary>
 public class PermissionTests
 {
@@ -200,17 +200,38 @@ public class PermissionTests
     }
 
     [PrivilegedFact]
-    public void AnUnreadableActiveFileFailsTheQueryWithAnAuditLogException()
+    public void AnUnreadableActiveFileOrSealedSegmentIsReportedAndTheRestOfTheQueryGoesOn()
     {
         using var tmpfs = new Tmpfs(1024 * 1024);
         var path = tmpfs.File("audit.jsonl");
         Write(path, 0, 5);
+        using (var log = new AuditLog(path)) log.Rotate();
+        // A sealed segment awaiting compression (a name that sorts after the archive's), then the active file.
+        var sealedSegment = tmpfs.File("audit_29991231_235959.jsonl");
+        Write(path, 5, 5);
+        File.Move(path, sealedSegment);
+        // Written elsewhere and moved in: opening a writer on the log would finish the sealed segment's rotation.
+        var next = tmpfs.File("next.jsonl");
+        Write(next, 10, 5);
+        File.Move(next, path);
+        if (!OperatingSystem.IsLinux()) return; // the attribute skips it there
+        var readable = Directory.GetFiles(Path.GetDirectoryName(path)!, "audit_*.jsonl.gz").Append(tmpfs.File("audit.index.jsonl"));
 
-        AuditLogException? error = null;
-        Privileged.RunAsFileSystemUser(Privileged.Nobody, () => error = Assert.Throws<AuditLogException>(() => Numbers(path)));
+        // First the sealed segment is the owner's only (0600), then the active file.
+        foreach (var (unreadable, expected) in new[] { (sealedSegment, new long[] { 0, 1, 2, 3, 4, 10, 11, 12, 13, 14 }), (path, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) })
+        {
+            foreach (var file in readable.Append(sealedSegment).Append(path))
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | (file == unreadable ? 0 : UnixFileMode.GroupRead | UnixFileMode.OtherRead));
+            var diagnostics = new RecordingDiagnostics();
+            List<long> read = [];
 
-        Assert.Equal(path, error!.Path);
-        Assert.StartsWith($"The audit log file '{path}' cannot be read: ", error.Message);
-        Assert.IsType<UnauthorizedAccessException>(error.InnerException);
+            Privileged.RunAsFileSystemUser(Privileged.Nobody, () => read = Numbers(path, diagnostics));
+
+            Assert.Equal(expected, read);
+            var problem = Assert.Single(diagnostics.Problems);
+            Assert.Equal(AuditDiagnosticKind.FileUnreadable, problem.Kind);
+            Assert.Equal(unreadable, problem.Path);
+            Assert.Equal($"The audit log file '{unreadable}' cannot be read and was skipped: Access to the path '{unreadable}' is denied.", problem.Message);
+        }
     }
 }

@@ -154,6 +154,32 @@ public sealed class FaultTests : IDisposable
         Assert.Equal($"The archive '{archive}' cannot be read and was skipped: Access to the path '{archive}' is denied.", warning);
     }
 
+    [PrivilegedFact]
+    public void AnUnreadableActiveFileIsAWarningAndTheArchivesAreStillRead()
+    {
+        if (!OperatingSystem.IsLinux()) return; // the attribute skips it there
+        using var tmpfs = new Tmpfs(1024 * 1024);
+        var log = Track(tmpfs.File("audit.jsonl"));
+        var archive = _session.Invoke("""
+            Write-ScoutAudit nav -InputTokens 1 -Path $p
+            Invoke-ScoutAuditRotate -Path $p -Confirm:$false
+            Write-ScoutAudit nav -InputTokens 2 -Path $p
+            Close-ScoutAuditLog -Path $p
+            """, new { p = log }).Single().Properties["Path"].Value.ToString()!;
+        // The archive and the index are let in; the active file stays its owner's only (0600).
+        File.SetUnixFileMode(archive, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        File.SetUnixFileMode(tmpfs.File("audit.index.jsonl"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+
+        RunResult? result = null;
+        Privileged.RunAsFileSystemUser(Privileged.Nobody, () => result = RunOnThisThread("Get-ScoutAuditEvent -Path $p", log));
+
+        Assert.Null(result!.Terminating);
+        Assert.Empty(result.Errors);
+        Assert.Equal([1L], result.Output.Select(e => (long)e.Properties["InputTokens"].Value));
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal($"The audit log file '{log}' cannot be read and was skipped: Access to the path '{log}' is denied.", warning);
+    }
+
     [LinuxFact]
     public void AMissingDirectoryIsCreatedForItsOwnerOnly()
     {

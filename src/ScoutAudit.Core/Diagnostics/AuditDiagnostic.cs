@@ -12,6 +12,9 @@ public enum AuditDiagnosticKind
     /// <summary>An archive is damaged or truncated: its readable part was read, the rest skipped.</summary>
     ArchiveDamaged,
 
+    /// <summary>A sealed segment or the active file exists but cannot be opened for reading; the query went on without it.</summary>
+    FileUnreadable,
+
     /// <summary>A file of the log was read by a query (verbose detail).</summary>
     SegmentRead,
 

@@ -29,7 +29,12 @@ internal sealed class LogSnapshot : IDisposable
 
     public IReadOnlyList<Segment> Segments { get; }
 
-    public static LogSnapshot Take(LogFiles files)
+    /// <summary>
+    /// The files of the log now. A sealed segment or active file that exists but cannot be opened
+    /// for reading (its permissions, a failing disk) is reported to <paramref name="diagnostics"/>
+    /// and left out, as an unreadable archive is: the query goes on with the rest of the log.
+    /// </summary>
+    public static LogSnapshot Take(LogFiles files, IAuditDiagnostics diagnostics)
     {
         using var appendLock = CrossProcessLock.TryOpenExisting(files.AppendLock);
         var segments = new List<Segment>();
@@ -38,8 +43,8 @@ internal sealed class LogSnapshot : IDisposable
         {
             using (appendLock?.Acquire(exclusive: false))
             {
-                List(files, segments);
-                active = TryOpen(files.Active);
+                List(files, segments, diagnostics);
+                active = TryOpenReadable(files.Active, diagnostics);
             }
             if (active is not null)
                 segments.Add(new Segment(files.Active, SegmentKind.Active, new Prefix(active, CompleteLength(active, files, appendLock)), null));
@@ -72,7 +77,7 @@ internal sealed class LogSnapshot : IDisposable
     }
 
     /// <summary>The archives and sealed segments, oldest first; called under the shared append lock, so no seal happens meanwhile.</summary>
-    private static void List(LogFiles files, List<Segment> segments)
+    private static void List(LogFiles files, List<Segment> segments, IAuditDiagnostics diagnostics)
     {
         var index = ArchiveIndex.Read(files);
         foreach (var rotated in RotatedSegments.List(files))
@@ -83,7 +88,7 @@ internal sealed class LogSnapshot : IDisposable
                 var current = index.TryGetValue(rotated.ArchiveFile, out var entry) && entry.CompressedBytes == Length(path) ? entry : null;
                 segments.Add(new Segment(path, SegmentKind.Archive, null, current));
             }
-            else if (rotated.HasSealed && TryOpen(files.PathOf(rotated.SealedFile)) is { } sealedFile)
+            else if (rotated.HasSealed && TryOpenReadable(files.PathOf(rotated.SealedFile), diagnostics) is { } sealedFile)
             {
                 segments.Add(new Segment(sealedFile.Name, SegmentKind.Sealed, sealedFile, null));
             }
@@ -98,6 +103,21 @@ internal sealed class LogSnapshot : IDisposable
     public void Dispose()
     {
         foreach (var segment in Segments) segment.Opened?.Dispose();
+    }
+
+    /// <summary>Like <see cref="TryOpen"/>, but a file that cannot be read is reported and taken as absent.</summary>
+    private static FileStream? TryOpenReadable(string path, IAuditDiagnostics diagnostics)
+    {
+        try
+        {
+            return TryOpen(path);
+        }
+        catch (AuditLogException error)
+        {
+            diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.FileUnreadable, path,
+                $"The audit log file '{path}' cannot be read and was skipped: {error.InnerException?.Message ?? error.Message}", Exception: error));
+            return null;
+        }
     }
 
     /// <summary>Opens a file for reading beside writers and rotation; null when it does not exist.</summary>
