@@ -129,33 +129,18 @@ public sealed class FaultTests : IDisposable
     }
 
     [PrivilegedFact]
-    public void AnUnreadableArchiveIsAWarningAndTheQueryGoesOn()
-    {
-        if (!OperatingSystem.IsLinux()) return; // the attribute skips it there
-        using var tmpfs = new Tmpfs(1024 * 1024);
-        var log = Track(tmpfs.File("audit.jsonl"));
-        var archive = _session.Invoke("""
-            Write-ScoutAudit nav -InputTokens 1 -Path $p
-            Invoke-ScoutAuditRotate -Path $p -Confirm:$false
-            Write-ScoutAudit nav -InputTokens 2 -Path $p
-            Close-ScoutAuditLog -Path $p
-            """, new { p = log }).Single().Properties["Path"].Value.ToString()!;
-        // The log is its owner's only (0600); the reader, another user, may read all but the archive.
-        File.SetUnixFileMode(log, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
-        File.SetUnixFileMode(tmpfs.File("audit.index.jsonl"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
-
-        RunResult? result = null;
-        Privileged.RunAsFileSystemUser(Privileged.Nobody, () => result = RunOnThisThread("Get-ScoutAuditEvent -Path $p", log));
-
-        Assert.Null(result!.Terminating);
-        Assert.Empty(result.Errors);
-        Assert.Equal([2L], result.Output.Select(e => (long)e.Properties["InputTokens"].Value));
-        var warning = Assert.Single(result.Warnings);
-        Assert.Equal($"The archive '{archive}' cannot be read and was skipped: Access to the path '{archive}' is denied.", warning);
-    }
+    public void AnUnreadableArchiveIsAWarningAndTheQueryGoesOn() =>
+        OneUnreadableFileIsAWarningAndTheRestIsRead(unreadableArchive: true);
 
     [PrivilegedFact]
-    public void AnUnreadableActiveFileIsAWarningAndTheArchivesAreStillRead()
+    public void AnUnreadableActiveFileIsAWarningAndTheArchivesAreStillRead() =>
+        OneUnreadableFileIsAWarningAndTheRestIsRead(unreadableArchive: false);
+
+    /// <summary>
+    /// A log of one archive (InputTokens 1) and an active file (2), all its owner's only (0600); the
+    /// reader, another user, is let into every file but one, the archive or the active file.
+    /// </summary>
+    private void OneUnreadableFileIsAWarningAndTheRestIsRead(bool unreadableArchive)
     {
         if (!OperatingSystem.IsLinux()) return; // the attribute skips it there
         using var tmpfs = new Tmpfs(1024 * 1024);
@@ -166,8 +151,8 @@ public sealed class FaultTests : IDisposable
             Write-ScoutAudit nav -InputTokens 2 -Path $p
             Close-ScoutAuditLog -Path $p
             """, new { p = log }).Single().Properties["Path"].Value.ToString()!;
-        // The archive and the index are let in; the active file stays its owner's only (0600).
-        File.SetUnixFileMode(archive, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var (unreadable, readable) = unreadableArchive ? (archive, log) : (log, archive);
+        File.SetUnixFileMode(readable, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
         File.SetUnixFileMode(tmpfs.File("audit.index.jsonl"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
 
         RunResult? result = null;
@@ -175,9 +160,10 @@ public sealed class FaultTests : IDisposable
 
         Assert.Null(result!.Terminating);
         Assert.Empty(result.Errors);
-        Assert.Equal([1L], result.Output.Select(e => (long)e.Properties["InputTokens"].Value));
+        Assert.Equal([unreadableArchive ? 2L : 1L], result.Output.Select(e => (long)e.Properties["InputTokens"].Value));
         var warning = Assert.Single(result.Warnings);
-        Assert.Equal($"The audit log file '{log}' cannot be read and was skipped: Access to the path '{log}' is denied.", warning);
+        var what = unreadableArchive ? "archive" : "audit log file";
+        Assert.Equal($"The {what} '{unreadable}' cannot be read and was skipped: Access to the path '{unreadable}' is denied.", warning);
     }
 
     [LinuxFact]
