@@ -105,6 +105,33 @@ public sealed class AuditLog : IDisposable
         return sealedName is null ? null : Archives().FirstOrDefault(a => System.IO.Path.GetFileName(a.Path) == sealedName + ArchiveName.ArchiveSuffix);
     }
 
+    /// <summary>
+    /// Verifies the log (see <see cref="LogVerifier"/>): the archive index's chain, with
+    /// <paramref name="publicKey"/> its signatures, every archive, and every line of the sealed
+    /// segments and the active file. Each problem goes to <paramref name="report"/> as it is found.
+    /// </summary>
+    public LogVerificationSummary Verify(ChainKey? publicKey, Action<IntegrityFinding> report, CancellationToken cancellation = default) =>
+        new LogVerifier(_files, publicKey, report, cancellation).Verify();
+
+    /// <summary>
+    /// Starts or extends the chain over the archives that have no chained entry (the original's, or
+    /// older than the chain), oldest first, each read whole first: one that is not a complete gzip
+    /// stream is left out and reported. <paramref name="shouldAdopt"/> is asked for each.
+    /// Returns the archives adopted.
+    /// </summary>
+    /// <exception cref="AuditLogException">The index could not be written.</exception>
+    public IReadOnlyList<ArchiveInfo> Adopt(Func<string, bool> shouldAdopt, Action<string, Exception> skipped, CancellationToken cancellation = default)
+    {
+        try
+        {
+            return _rotation.Adopt(shouldAdopt, skipped, cancellation);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not AuditLogException)
+        {
+            throw new AuditLogException(Path, $"Adding archives to the chain of '{Path}' failed: {error.Message}", error);
+        }
+    }
+
     /// <summary>The log's archives, oldest first.</summary>
     public IReadOnlyList<ArchiveInfo> Archives() => _rotation.Archives();
 

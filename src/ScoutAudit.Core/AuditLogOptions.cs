@@ -32,6 +32,12 @@ public sealed record AuditLogOptions
     /// </summary>
     public bool RedactSecrets { get; init; } = true;
 
+    /// <summary>
+    /// Signs the archive index's entry of each archive this log makes (see <see cref="ChainKey"/>);
+    /// null chains the entries without signing them.
+    /// </summary>
+    public ChainKey? SigningKey { get; init; }
+
     /// <summary>Receives skipped lines, repaired tails and failed background syncs.</summary>
     public IAuditDiagnostics Diagnostics { get; init; } = NullAuditDiagnostics.Instance;
 

@@ -43,7 +43,7 @@ public class RotationRecoveryTests
                 ArchiveWriter.Compress(sealedPath, archivePath, CancellationToken.None);
                 break;
             case CrashPoint.AfterIndexEntry:
-                ArchiveIndex.Append(files, ArchiveWriter.Compress(sealedPath, archivePath, CancellationToken.None));
+                ArchiveIndex.AppendArchive(files, ArchiveWriter.Compress(sealedPath, archivePath, CancellationToken.None), key: null);
                 break;
         }
         return (files, baseName);

@@ -73,7 +73,7 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
         using var rotateLock = CrossProcessLock.Open(files.RotateLock);
         using (rotateLock.Acquire(exclusive: true))
         {
-            Dictionary<string, ArchiveInfo>? index = null;
+            HashSet<string>? chained = null;
             foreach (var segment in RotatedSegments.List(files))
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -83,15 +83,15 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
                 var archivePath = files.PathOf(segment.ArchiveFile);
                 if (segment.HasArchive)
                 {
-                    // The archive was completed before a crash; make sure the index knows it.
-                    index ??= ArchiveIndex.Read(files);
-                    if (!index.ContainsKey(segment.ArchiveFile))
-                        ArchiveIndex.Append(files, ArchiveWriter.DescribeArchive(archivePath, cancellation));
+                    // The archive was completed before a crash; make sure the chain holds it.
+                    chained ??= ChainedArchives();
+                    if (!chained.Contains(segment.ArchiveFile))
+                        ArchiveIndex.AppendArchive(files, ArchiveWriter.DescribeArchive(archivePath, cancellation), options.SigningKey);
                 }
                 else
                 {
                     var info = ArchiveWriter.Compress(files.PathOf(segment.SealedFile), archivePath, cancellation);
-                    ArchiveIndex.Append(files, info);
+                    ArchiveIndex.AppendArchive(files, info, options.SigningKey);
                     made.Add(info);
                 }
                 File.Delete(files.PathOf(segment.SealedFile));
@@ -119,11 +119,45 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
             cancellation.ThrowIfCancellationRequested();
             var name = System.IO.Path.GetFileName(path);
             if (index.TryGetValue(name, out var entry) && entry.CompressedBytes == new FileInfo(path).Length) continue;
-            ArchiveIndex.Append(files, ArchiveWriter.DescribeArchive(path, cancellation));
+            ArchiveIndex.AppendHint(files, ArchiveWriter.DescribeArchive(path, cancellation));
             described.Add(path);
         }
         return described;
     }
+
+    /// <summary>Chains the archives without a chained entry, oldest first (see <see cref="AuditLog.Adopt"/>).</summary>
+    public IReadOnlyList<ArchiveInfo> Adopt(Func<string, bool> shouldAdopt, Action<string, Exception> skipped, CancellationToken cancellation)
+    {
+        var adopted = new List<ArchiveInfo>();
+        using var rotateLock = CrossProcessLock.Open(files.RotateLock);
+        using (rotateLock.Acquire(exclusive: true))
+        {
+            var chained = ChainedArchives();
+            foreach (var segment in RotatedSegments.List(files).Where(s => s.HasArchive && !chained.Contains(s.ArchiveFile)))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var path = files.PathOf(segment.ArchiveFile);
+                if (!shouldAdopt(path)) continue;
+                ArchiveInfo info;
+                try
+                {
+                    GzipIntegrity.Check(path, cancellation);
+                    info = ArchiveWriter.DescribeArchive(path, cancellation);
+                }
+                catch (InvalidDataException error)
+                {
+                    skipped(path, error);
+                    continue;
+                }
+                ArchiveIndex.AppendArchive(files, info, options.SigningKey, adopted: true);
+                adopted.Add(info);
+            }
+        }
+        return adopted;
+    }
+
+    private HashSet<string> ChainedArchives() =>
+        ArchiveIndex.ReadLines(files).Where(l => l.Kind == IndexLineKind.Archive).Select(l => l.Archive!).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The archives on disk, oldest first, described by the index where its entry is current.</summary>
     public IReadOnlyList<ArchiveInfo> Archives()

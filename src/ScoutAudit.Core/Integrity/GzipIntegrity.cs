@@ -1,0 +1,40 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace ScoutAudit.Core;
+
+/// <summary>
+/// Whether a <c>.jsonl.gz</c> file is a whole gzip stream. <see cref="GZipStream"/> checks the
+/// trailer's CRC-32 when the trailer is there (zlib reports a mismatch), but reads a stream cut
+/// short as if it ended there; so the length in the last 4 bytes (ISIZE, the uncompressed length
+/// modulo 2^32) is compared with what came out. Archives are single gzip members, as both this
+/// module and the original write them.
+/// </summary>
+internal static class GzipIntegrity
+{
+    /// <summary>Reads the archive through; returns its length in bytes.</summary>
+    /// <exception cref="InvalidDataException">The archive is damaged or cut short.</exception>
+    public static long Check(string path, CancellationToken cancellation)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        if (file.Length < 18) throw new InvalidDataException($"It is {file.Length} bytes long, shorter than any gzip stream (18 bytes).");
+        long uncompressed = 0;
+        using (var gzip = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true))
+        {
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = gzip.Read(buffer)) > 0)
+            {
+                uncompressed += read;
+                cancellation.ThrowIfCancellationRequested();
+            }
+        }
+        Span<byte> trailer = stackalloc byte[4];
+        file.Position = file.Length - 4;
+        file.ReadExactly(trailer);
+        var recorded = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        if (recorded != (uint)uncompressed)
+            throw new InvalidDataException($"It is cut short or damaged: its last 4 bytes give a length of {recorded} bytes (modulo 2^32), and {uncompressed} bytes came out of it.");
+        return file.Length;
+    }
+}

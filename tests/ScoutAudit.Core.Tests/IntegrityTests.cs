@@ -1,0 +1,358 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json.Nodes;
+using ScoutAudit.Core.Tests.Support;
+
+namespace ScoutAudit.Core.Tests;
+
+/// <summary>
+/// A history of 22 archives tampered with in each way an auditor must catch: the verifier names
+/// each problem (kind and file or entry), finds nothing in a clean, adopted or signed history, and
+/// with a signature also catches an entry edited together with its archive.
+/// </summary>
+public sealed class IntegrityTests : IDisposable
+{
+    private const int ArchiveCount = 22;
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
+    private readonly TempFolder _folder = new();
+    private readonly string _path;
+    private readonly LogFiles _files;
+
+    public IntegrityTests()
+    {
+        _path = _folder.File("audit.jsonl");
+        _files = new LogFiles(_path);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>Writes <see cref="ArchiveCount"/> archives an hour apart, then a few events in the active file.</summary>
+    private List<string> WriteHistory(ChainKey? key = null, string? path = null, string session = "s")
+    {
+        // The system clock: a manual one would hold the writer's append lease, which its timer ends, for ever.
+        // Rotations in the same second get names _0001, _0002... in order.
+        using var log = new AuditLog(path ?? _path, new AuditLogOptions { RotationSize = null, SigningKey = key });
+        var archives = new List<string>();
+        for (var a = 0; a < ArchiveCount; a++)
+        {
+            for (var e = 0; e < 3; e++) log.Append(new AuditEvent("nav", Start.AddHours(a).AddSeconds(e), session) { InputTokens = a * 10 + e });
+            archives.Add(log.Rotate()!.Path);
+        }
+        for (var e = 0; e < 4; e++) log.Append(new AuditEvent("deep", Start.AddHours(ArchiveCount).AddSeconds(e), "s"));
+        return archives;
+    }
+
+    private (List<IntegrityFinding> Findings, LogVerificationSummary Summary) Verify(ChainKey? publicKey = null)
+    {
+        var findings = new List<IntegrityFinding>();
+        using var log = new AuditLog(_path, new AuditLogOptions { RotationSize = null });
+        var summary = log.Verify(publicKey, findings.Add);
+        return (findings, summary);
+    }
+
+    private static void AssertOnly(List<IntegrityFinding> findings, params (IntegrityFindingKind Kind, string Path)[] expected) =>
+        Assert.Equal(
+            expected.Select(e => $"{e.Kind} {Path.GetFileName(e.Path)}").Order(),
+            findings.Select(f => $"{f.Kind} {Path.GetFileName(f.Path)}").Order());
+
+    private string[] IndexLines() => File.ReadAllLines(_files.Index);
+
+    private void WriteIndex(IEnumerable<string> lines) => File.WriteAllText(_files.Index, string.Join("\n", lines) + "\n");
+
+    [Fact]
+    public void ACleanHistoryVerifiesAndSaysHowMuchItRead()
+    {
+        var archives = WriteHistory();
+
+        var (findings, summary) = Verify();
+
+        Assert.Empty(findings);
+        Assert.Equal("Verified", summary.Status);
+        Assert.Equal((ArchiveCount, ArchiveCount, 0, 0), (summary.Archives, summary.Chained, summary.Signed, summary.Unchained));
+        var expectedBytes = archives.Sum(a => new FileInfo(a).Length) + new FileInfo(_path).Length;
+        Assert.Equal(expectedBytes, summary.BytesRead);
+    }
+
+    [Fact]
+    public void OneFlippedByteNamesThatArchive()
+    {
+        var archives = WriteHistory();
+        var bytes = File.ReadAllBytes(archives[5]);
+        bytes[bytes.Length / 2] ^= 0x01;
+        File.WriteAllBytes(archives[5], bytes);
+
+        var (findings, summary) = Verify();
+
+        AssertOnly(findings, (IntegrityFindingKind.ArchiveModified, archives[5]));
+        Assert.Equal(5, findings[0].Entry);
+        Assert.Equal("Failed", summary.Status);
+        Assert.Contains(ChainKey.HexSha256(bytes), findings[0].Actual);
+    }
+
+    [Fact]
+    public void ATruncatedArchiveIsShorterThanRecorded()
+    {
+        var archives = WriteHistory();
+        var length = new FileInfo(archives[7]).Length;
+        using (var file = File.OpenWrite(archives[7])) file.SetLength(length - 10);
+
+        var (findings, _) = Verify();
+
+        AssertOnly(findings, (IntegrityFindingKind.ArchiveModified, archives[7]));
+        Assert.Contains("truncated", findings[0].Message);
+        Assert.StartsWith($"{length} bytes", findings[0].Expected);
+    }
+
+    [Fact]
+    public void ADeletedArchiveIsMissing()
+    {
+        var archives = WriteHistory();
+        File.Delete(archives[9]);
+
+        var (findings, _) = Verify();
+
+        AssertOnly(findings, (IntegrityFindingKind.ArchiveMissing, archives[9]));
+        Assert.Equal(9, findings[0].Entry);
+    }
+
+    [Fact]
+    public void AnArchiveReplacedWithOneOfAnotherLogIsModified()
+    {
+        var archives = WriteHistory();
+        using var other = new TempFolder();
+        var otherArchives = WriteHistory(path: other.File("audit.jsonl"), session: "another");
+        File.Copy(otherArchives[11], archives[11], overwrite: true);
+
+        var (findings, _) = Verify();
+
+        AssertOnly(findings, (IntegrityFindingKind.ArchiveModified, archives[11]));
+    }
+
+    [Fact]
+    public void SwappedNamesAreMisplacedArchivesNamingWhatEachHolds()
+    {
+        var archives = WriteHistory();
+        File.Move(archives[3], archives[3] + ".swap");
+        File.Move(archives[4], archives[3]);
+        File.Move(archives[3] + ".swap", archives[4]);
+
+        var (findings, _) = Verify();
+
+        AssertOnly(findings, (IntegrityFindingKind.ArchiveMisplaced, archives[3]), (IntegrityFindingKind.ArchiveMisplaced, archives[4]));
+        Assert.Contains(Path.GetFileName(archives[4]), findings.Single(f => f.Path == archives[3]).Actual);
+    }
+
+    [Fact]
+    public void RemovingTheLastEntryLeavesItsArchiveOutsideTheChain()
+    {
+        var archives = WriteHistory();
+        WriteIndex(IndexLines()[..^1]);
+
+        var (findings, _) = Verify();
+
+        AssertOnly(findings, (IntegrityFindingKind.ArchiveNotInChain, archives[^1]));
+    }
+
+    [Fact]
+    public void RemovingAMiddleEntryBreaksTheChainAtTheNextOne()
+    {
+        var archives = WriteHistory();
+        var lines = IndexLines().ToList();
+        lines.RemoveAt(6);
+        WriteIndex(lines);
+
+        var (findings, _) = Verify();
+
+        AssertOnly(findings, (IntegrityFindingKind.ChainBroken, _files.Index), (IntegrityFindingKind.ArchiveNotInChain, archives[6]));
+        Assert.Equal(7, findings.Single(f => f.Kind == IntegrityFindingKind.ChainBroken).Entry);
+    }
+
+    [Fact]
+    public void AnEditedEntryBreaksTheChainAndNoLongerMatchesItsArchive()
+    {
+        var archives = WriteHistory();
+        var lines = IndexLines();
+        lines[2] = lines[2].Replace("\"lines\":3", "\"lines\":2").Replace("\"sha256\":\"", "\"sha256\":\"0");
+        WriteIndex(lines);
+
+        var (findings, _) = Verify();
+
+        AssertOnly(findings, (IntegrityFindingKind.ChainBroken, _files.Index), (IntegrityFindingKind.ArchiveModified, archives[2]));
+    }
+
+    /// <summary>
+    /// An entry and its archive edited together, and every later entry re-chained: only a signature
+    /// tells. Without one the verifier cannot know (what about_ScoutAuditIntegrity says); with one
+    /// it names the first rewritten entry.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AnEntryEditedTogetherWithItsArchiveIsCaughtOnlyBySignature(bool signed)
+    {
+        using var key = ChainKey.Create();
+        var archives = WriteHistory(signed ? key : null);
+        const int edited = 8;
+        var events = Encoding.UTF8.GetString(Unzip(archives[edited])).Replace("\"input_t\": 80", "\"input_t\": 8000");
+        Zip(archives[edited], Encoding.UTF8.GetBytes(events));
+        var lines = IndexLines().Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        lines[edited]["sha256"] = ChainKey.HexSha256(File.ReadAllBytes(archives[edited]));
+        lines[edited]["gz_bytes"] = new FileInfo(archives[edited]).Length;
+        var rewritten = IndexLines()[..edited].ToList(); // the entries before it, byte for byte
+        foreach (var line in lines.Skip(edited))
+        {
+            if (rewritten.Count > 0) line["prev"] = ChainKey.HexSha256(Encoding.UTF8.GetBytes(rewritten[^1]));
+            rewritten.Add(line.ToJsonString());
+        }
+        WriteIndex(rewritten);
+
+        var (findings, summary) = Verify(signed ? key : null);
+
+        if (!signed)
+        {
+            Assert.Empty(findings);
+            return;
+        }
+        Assert.All(findings, f => Assert.Equal(IntegrityFindingKind.SignatureInvalid, f.Kind));
+        Assert.Equal(edited, findings.Min(f => f.Entry));
+        Assert.Equal(ArchiveCount, summary.SignaturesChecked);
+    }
+
+    [Fact]
+    public void ASignedHistoryVerifiesWithItsPublicKeyAloneAndNotWithAnother()
+    {
+        using var key = ChainKey.Create();
+        WriteHistory(key);
+        using var publicKey = ChainKey.FromPem(key.ExportPublicKeyPem());
+        using var otherKey = ChainKey.Create();
+
+        var (findings, summary) = Verify(publicKey);
+        var (withOther, _) = Verify(otherKey);
+
+        Assert.False(publicKey.HasPrivateKey);
+        Assert.Empty(findings);
+        Assert.Equal((ArchiveCount, ArchiveCount), (summary.Signed, summary.SignaturesChecked));
+        Assert.Equal(ArchiveCount, withOther.Count(f => f.Kind == IntegrityFindingKind.SignedByOtherKey));
+        Assert.Equal(ArchiveCount, withOther.Count);
+    }
+
+    [Fact]
+    public void AnUnsignedChainFailsWhenAPublicKeyIsGiven()
+    {
+        WriteHistory();
+        using var key = ChainKey.Create();
+
+        var (findings, _) = Verify(key);
+
+        Assert.Equal(ArchiveCount, findings.Count(f => f.Kind == IntegrityFindingKind.SignatureMissing));
+    }
+
+    [Fact]
+    public void TheOriginalsArchivesAreUnchainedUntilAdoptedAndOneAddedAfterwardsIsNotInTheChain()
+    {
+        var archives = WriteHistory();
+        File.Delete(_files.Index); // as the original leaves its log: archives, no index
+
+        var (before, beforeSummary) = Verify();
+        IReadOnlyList<ArchiveInfo> adopted;
+        using (var log = new AuditLog(_path)) adopted = log.Adopt(_ => true, (_, error) => throw error);
+        var (after, afterSummary) = Verify();
+        // The original rotates the log again: an archive with no entry, newer than the chain's start.
+        var late = _files.PathOf("audit_29990101_000000.jsonl.gz");
+        Zip(late, "{\"ts\": \"2027-01-01T00:00:00.000Z\", \"event\": \"nav\", \"session_id\": \"s\"}\n"u8.ToArray());
+        var (later, _) = Verify();
+
+        Assert.Equal(ArchiveCount, before.Count(f => f is { Kind: IntegrityFindingKind.ArchiveUnchained, Severity: IntegritySeverity.Warning }));
+        Assert.Equal(ArchiveCount, before.Count);
+        Assert.Equal(("Unchained", ArchiveCount), (beforeSummary.Status, beforeSummary.Unchained));
+        Assert.Equal(archives, adopted.Select(a => a.Path));
+        Assert.Empty(after);
+        Assert.Equal(("Verified", ArchiveCount), (afterSummary.Status, afterSummary.Chained));
+        AssertOnly(later, (IntegrityFindingKind.ArchiveNotInChain, late));
+    }
+
+    [Fact]
+    public void ADamagedArchiveOutsideTheChainIsFoundAndNotAdopted()
+    {
+        var archives = WriteHistory();
+        File.Delete(_files.Index);
+        using (var file = File.OpenWrite(archives[0])) file.SetLength(file.Length - 8); // the gzip trailer
+
+        var (findings, _) = Verify();
+        var skipped = new List<string>();
+        using (var log = new AuditLog(_path)) log.Adopt(_ => true, (path, _) => skipped.Add(path));
+
+        Assert.Contains(findings, f => f.Kind == IntegrityFindingKind.ArchiveDamaged && f.Path == archives[0]);
+        Assert.Equal([archives[0]], skipped);
+    }
+
+    [Fact]
+    public void LinesRemovedFromTheActiveFileAfterAVerificationAreFound()
+    {
+        WriteHistory();
+        Assert.Empty(Verify().Findings);
+        var lines = File.ReadAllLines(_path);
+        File.WriteAllLines(_path, lines.Where((_, i) => i != 1));
+
+        var (findings, _) = Verify();
+
+        AssertOnly(findings, (IntegrityFindingKind.FileShrunk, _path));
+    }
+
+    [Fact]
+    public void AChainCutBackWithItsLastArchiveAfterAVerificationIsFound()
+    {
+        var archives = WriteHistory();
+        Assert.Empty(Verify().Findings);
+        WriteIndex(IndexLines()[..^1]);
+        File.Delete(archives[^1]);
+
+        var (findings, _) = Verify();
+
+        AssertOnly(findings, (IntegrityFindingKind.ChainTruncated, _files.Index));
+        Assert.Equal(ArchiveCount - 1, findings[0].Entry);
+    }
+
+    [Fact]
+    public void DamagedLinesOfTheActiveFileAreErrorsAndARepairedTornTailOnlyAWarning()
+    {
+        WriteHistory();
+        var lines = File.ReadAllLines(_path).ToList();
+        lines.Insert(1, "{\"ts\": \"2026-03-01T08:00:00.000Z\", \"event\": \"na");
+        lines.Insert(3, "not json at all");
+        File.WriteAllText(_path, string.Join("\n", lines) + "\n");
+
+        var (findings, summary) = Verify();
+
+        Assert.Equal(
+            [(IntegrityFindingKind.TornLine, IntegritySeverity.Warning, 2L), (IntegrityFindingKind.LineDamaged, IntegritySeverity.Error, 4L)],
+            findings.Select(f => (f.Kind, f.Severity, f.Line!.Value)));
+        Assert.Equal((1, 1), (summary.Errors, summary.Warnings));
+    }
+
+    [Fact]
+    public void QueriesGiveTheOriginalsArchivesHintsThatStayOutsideTheChain()
+    {
+        var archives = WriteHistory();
+        File.Delete(_files.Index);
+        using (var log = new AuditLog(_path)) Assert.Equal(ArchiveCount * 3 + 4, log.Query().Count());
+
+        Assert.Equal(ArchiveCount, ArchiveIndex.ReadLines(_files).Count(l => l.Kind == IndexLineKind.Hint));
+        Assert.Equal(ArchiveCount, Verify().Findings.Count(f => f.Kind == IntegrityFindingKind.ArchiveUnchained));
+        Assert.Equal(archives.Count, ArchiveIndex.Read(_files).Count);
+    }
+
+    private static byte[] Unzip(string path)
+    {
+        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        using var content = new MemoryStream();
+        gzip.CopyTo(content);
+        return content.ToArray();
+    }
+
+    private static void Zip(string path, byte[] content)
+    {
+        using var gzip = new GZipStream(File.Create(path), CompressionLevel.Optimal);
+        gzip.Write(content);
+    }
+}
