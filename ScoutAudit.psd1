@@ -22,6 +22,7 @@
         'Get-ScoutAuditLog'
         'Set-ScoutAuditLog'
         'Close-ScoutAuditLog'
+        'Test-ScoutAuditLog'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -109,9 +109,11 @@ public sealed class AuditLog : IDisposable
     /// Verifies the log (see <see cref="LogVerifier"/>): the archive index's chain, with
     /// <paramref name="publicKey"/> its signatures, every archive, and every line of the sealed
     /// segments and the active file. Each problem goes to <paramref name="report"/> as it is found.
+    /// Without an error, what was verified is recorded for the next verification to compare with,
+    /// unless <paramref name="record"/> is false.
     /// </summary>
-    public LogVerificationSummary Verify(ChainKey? publicKey, Action<IntegrityFinding> report, CancellationToken cancellation = default) =>
-        new LogVerifier(_files, publicKey, report, cancellation).Verify();
+    public LogVerificationSummary Verify(ChainKey? publicKey, Action<IntegrityFinding> report, bool record = true, CancellationToken cancellation = default) =>
+        new LogVerifier(_files, publicKey, report, cancellation).Verify(record);
 
     /// <summary>
     /// Starts or extends the chain over the archives that have no chained entry (the original's, or

@@ -44,4 +44,10 @@ public static class ErrorIds
 
     /// <summary>A Set-ScoutAuditLog setting is out of range.</summary>
     public const string InvalidLogSetting = nameof(InvalidLogSetting);
+
+    /// <summary>-SigningKey or -PublicKey names a file that cannot be read or holds no EC key of the kind needed.</summary>
+    public const string InvalidKey = nameof(InvalidKey);
+
+    /// <summary>Test-ScoutAuditLog -Adopt could not add an archive to the chain.</summary>
+    public const string AuditLogAdoptFailed = nameof(AuditLogAdoptFailed);
 }

@@ -41,9 +41,10 @@ public sealed class ChainKey : IDisposable
         catch (Exception error) when (error is ArgumentException or CryptographicException)
         {
             key.Dispose();
+            // .NET's own message speaks of its parameter and of paths; the inner exception keeps it.
             throw new ArgumentException(
-                "The text is not an EC key in PEM form (\"-----BEGIN PRIVATE KEY-----\", \"-----BEGIN EC PRIVATE KEY-----\" or \"-----BEGIN PUBLIC KEY-----\"): " + error.Message,
-                nameof(pem), error);
+                "the text is not an EC key in PEM form (\"-----BEGIN PRIVATE KEY-----\", \"-----BEGIN EC PRIVATE KEY-----\" or \"-----BEGIN PUBLIC KEY-----\").",
+                error);
         }
         return new ChainKey(key, HasPrivatePart(key));
     }

@@ -23,7 +23,7 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
 
     public string StatePath => files.Active + ".verified";
 
-    public LogVerificationSummary Verify()
+    public LogVerificationSummary Verify(bool record)
     {
         var last = VerifiedState.Read(StatePath);
         VerifyChain(last);
@@ -31,7 +31,7 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
         foreach (var segment in RotatedSegments.List(files).Where(s => s.HasSealed))
             VerifyLines(files.PathOf(segment.SealedFile), isActive: false, last: null);
         var activeState = VerifyLines(files.Active, isActive: true, last);
-        if (_errors == 0)
+        if (_errors == 0 && record)
         {
             var verified = (activeState ?? new VerifiedState(null, null, 0, null, null, "")) with
             {

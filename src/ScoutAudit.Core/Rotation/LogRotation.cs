@@ -128,16 +128,17 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
     /// <summary>Chains the archives without a chained entry, oldest first (see <see cref="AuditLog.Adopt"/>).</summary>
     public IReadOnlyList<ArchiveInfo> Adopt(Func<string, bool> shouldAdopt, Action<string, Exception> skipped, CancellationToken cancellation)
     {
+        // Asked before the lock is taken, so that declining every archive (-WhatIf) leaves no file touched.
+        var chosen = Unchained(ChainedArchives()).Where(shouldAdopt).ToList();
         var adopted = new List<ArchiveInfo>();
+        if (chosen.Count == 0) return adopted;
         using var rotateLock = CrossProcessLock.Open(files.RotateLock);
         using (rotateLock.Acquire(exclusive: true))
         {
-            var chained = ChainedArchives();
-            foreach (var segment in RotatedSegments.List(files).Where(s => s.HasArchive && !chained.Contains(s.ArchiveFile)))
+            var stillUnchained = Unchained(ChainedArchives()).ToHashSet(StringComparer.Ordinal); // another adopter may have come first
+            foreach (var path in chosen.Where(stillUnchained.Contains))
             {
                 cancellation.ThrowIfCancellationRequested();
-                var path = files.PathOf(segment.ArchiveFile);
-                if (!shouldAdopt(path)) continue;
                 ArchiveInfo info;
                 try
                 {
@@ -155,6 +156,9 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
         }
         return adopted;
     }
+
+    private IEnumerable<string> Unchained(HashSet<string> chained) =>
+        RotatedSegments.List(files).Where(s => s.HasArchive && !chained.Contains(s.ArchiveFile)).Select(s => files.PathOf(s.ArchiveFile));
 
     private HashSet<string> ChainedArchives() =>
         ArchiveIndex.ReadLines(files).Where(l => l.Kind == IndexLineKind.Archive).Select(l => l.Archive!).ToHashSet(StringComparer.Ordinal);

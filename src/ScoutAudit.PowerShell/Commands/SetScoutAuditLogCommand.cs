@@ -6,7 +6,7 @@ using ScoutAudit.PowerShell.Session;
 namespace ScoutAudit.PowerShell.Commands;
 
 /// <summary>
-/// Changes a log's settings for the rest of the session: rotation size and sync policy. The log's
+/// Changes a log's settings for the rest of the session: rotation size, sync policy and signing key. The log's
 /// open file is synced and closed, and reopened with the new settings by the next write.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "ScoutAuditLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
@@ -33,6 +33,14 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
     [Parameter]
     public TimeSpan? SyncInterval { get; set; }
 
+    /// <summary>
+    /// A PEM file holding an EC private key: the index entry of each archive this session makes is
+    /// signed with it. An empty string stops signing.
+    /// </summary>
+    [Parameter]
+    [AllowEmptyString]
+    public string? SigningKey { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -52,7 +60,7 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
         }
         WritePendingDiagnostics(entry);
         if (PassThru)
-            WriteObject(new AuditLogInfo(path, entry.Log.ActiveFileSize, entry.Log.Archives(), settings.RotationSize, settings.SyncPolicy, entry.UnsyncedLines));
+            WriteObject(new AuditLogInfo(path, entry.Log.ActiveFileSize, entry.Log.Archives(), settings, entry.UnsyncedLines));
     }
 
     private LogSettings NewSettings(LogSettings current)
@@ -73,9 +81,13 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
         var rotationSize = bound.ContainsKey(nameof(RotationSize))
             ? RotationSize is null or 0 ? null : RotationSize
             : current.RotationSize;
-        return current with { SyncPolicy = policy, RotationSize = rotationSize };
+        var signingKey = !bound.ContainsKey(nameof(SigningKey)) ? current.SigningKey
+            : string.IsNullOrEmpty(SigningKey) ? null
+            : ReadKey(SigningKey, nameof(SigningKey), needPrivateKey: true);
+        return current with { SyncPolicy = policy, RotationSize = rotationSize, SigningKey = signingKey };
     }
 
     private static string Describe(LogSettings settings) =>
-        $"sync policy {settings.SyncPolicy}, rotation {(settings.RotationSize is { } size ? $"at {size} bytes" : "never by size")}";
+        $"sync policy {settings.SyncPolicy}, rotation {(settings.RotationSize is { } size ? $"at {size} bytes" : "never by size")}, " +
+        (settings.SigningKey is { } key ? $"archive index entries signed with key {key.Id}" : "archive index entries unsigned");
 }

@@ -5,8 +5,10 @@ namespace ScoutAudit;
 /// <summary>A log this session knows: where it is, how big, its archives and its settings for the session.</summary>
 public sealed class AuditLogInfo
 {
-    internal AuditLogInfo(string path, long size, IReadOnlyList<Core.ArchiveInfo> archives, long? rotationSize, SyncPolicy syncPolicy, long unsyncedLines)
+    internal AuditLogInfo(string path, long size, IReadOnlyList<Core.ArchiveInfo> archives, PowerShell.Session.LogSettings settings, long unsyncedLines)
     {
+        var (rotationSize, syncPolicy) = (settings.RotationSize, settings.SyncPolicy);
+        SigningKey = settings.SigningKey?.Id;
         Path = path;
         Size = size;
         Archives = archives.Count;
@@ -17,6 +19,9 @@ public sealed class AuditLogInfo
         SyncInterval = syncPolicy.Interval;
         UnsyncedLines = unsyncedLines;
     }
+
+    /// <summary>The id of the key that signs this session's archive index entries (Set-ScoutAuditLog -SigningKey); null when they are not signed.</summary>
+    public string? SigningKey { get; }
 
     /// <summary>The active file's full path.</summary>
     public string Path { get; }

@@ -11,4 +11,7 @@ internal sealed record LogSettings
 
     /// <summary>Null: never rotate by size.</summary>
     public long? RotationSize { get; init; } = AuditLogOptions.DefaultRotationSize;
+
+    /// <summary>Signs the chained index entries of the archives this session makes; null: chained, unsigned.</summary>
+    public ChainKey? SigningKey { get; init; }
 }

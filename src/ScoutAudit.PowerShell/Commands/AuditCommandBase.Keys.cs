@@ -1,0 +1,48 @@
+using System.Management.Automation;
+using ScoutAudit.Core;
+
+namespace ScoutAudit.PowerShell.Commands;
+
+public abstract partial class AuditCommandBase
+{
+    /// <summary>
+    /// The EC key in the PEM file <paramref name="path"/> (a PowerShell path), given as
+    /// <paramref name="parameter"/>; with <paramref name="needPrivateKey"/> it must be a private key.
+    /// A file that cannot be read or holds no such key is a terminating error that says what was wrong.
+    /// </summary>
+    private protected ChainKey ReadKey(string path, string parameter, bool needPrivateKey)
+    {
+        string file = path, pem;
+        try
+        {
+            file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            pem = File.ReadAllText(file);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or ItemNotFoundException or System.Management.Automation.DriveNotFoundException
+                                          or ProviderNotFoundException or NotSupportedException or ArgumentException)
+        {
+            ThrowTerminatingError(Failure(new IOException($"Cannot read the key file '{file}' given to -{parameter}: {OneLine(error)}", error),
+                ErrorIds.InvalidKey, ErrorCategory.ReadError, path));
+            throw; // not reached
+        }
+        ChainKey key;
+        try
+        {
+            key = ChainKey.FromPem(pem);
+        }
+        catch (ArgumentException error)
+        {
+            ThrowTerminatingError(Failure(new ArgumentException($"The file '{file}' given to -{parameter} holds no EC key: {OneLine(error)} about_ScoutAuditIntegrity shows how to make one.", error),
+                ErrorIds.InvalidKey, ErrorCategory.InvalidData, path));
+            throw; // not reached
+        }
+        if (needPrivateKey && !key.HasPrivateKey)
+        {
+            key.Dispose();
+            ThrowTerminatingError(Failure(new ArgumentException(
+                    $"The file '{file}' given to -{parameter} holds a public key; signing needs the private key (\"-----BEGIN PRIVATE KEY-----\"). The public key is what Test-ScoutAuditLog -PublicKey takes."),
+                ErrorIds.InvalidKey, ErrorCategory.InvalidArgument, path));
+        }
+        return key;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using ScoutAudit.Core;
+using ScoutAudit.PowerShell.Session;
+
+namespace ScoutAudit.PowerShell.Commands;
+
+/// <summary>
+/// Verifies logs as an auditor would: the archive index's chain and, with -PublicKey, its
+/// signatures; every archive against its entry; archives outside the chain and entries whose
+/// archive is gone; every line of the sealed segments and the active file. Writes one finding per
+/// problem, then a summary per log; -Quiet writes only $true or $false. -Adopt first adds the
+/// archives outside the chain to it.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "ScoutAuditLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ReportSet)]
+[OutputType(typeof(IntegrityFinding), typeof(LogVerification), ParameterSetName = [ReportSet])]
+[OutputType(typeof(bool), ParameterSetName = [QuietSet])]
+public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
+{
+    private const string ReportSet = "Report";
+    private const string QuietSet = "Quiet";
+    private ChainKey? _publicKey;
+
+    /// <summary>A PEM file holding the public key (or the private key) that signed the chain.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PublicKey { get; set; }
+
+    /// <summary>Adds the archives outside the chain to it first, oldest first (ShouldProcess per archive).</summary>
+    [Parameter]
+    public SwitchParameter Adopt { get; set; }
+
+    /// <summary>Writes $true when no error was found, else $false: nothing else.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = QuietSet)]
+    public SwitchParameter Quiet { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (PublicKey is not null) _publicKey = ReadKey(PublicKey, nameof(PublicKey), needPrivateKey: false);
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var path in GivenLogs())
+        {
+            var clock = Stopwatch.StartNew();
+            // Adopting writes entries, signed with the session's key when one is set; verifying only reads.
+            var log = Adopt ? LogRegistry.Instance.Get(path).Log : new AuditLog(path, LogEntry.ReadOptions(NullAuditDiagnostics.Instance));
+            if (!log.HasFiles)
+            {
+                WriteError(Failure(new FileNotFoundException($"No audit log at '{path}': neither the file nor an archive of it exists.", path),
+                    ErrorIds.AuditLogReadFailed, ErrorCategory.ObjectNotFound, path));
+                if (Quiet) WriteObject(false);
+                continue;
+            }
+            if (Adopt) AdoptUnchained(log);
+            var record = ShouldProcess(path + ".verified", "Record the chain's last entry and the active file's length, for the next verification to compare with");
+            LogVerificationSummary summary;
+            try
+            {
+                summary = log.Verify(_publicKey, finding =>
+                {
+                    if (!Quiet) WriteObject(new IntegrityFinding(finding, path));
+                    else WriteVerbose(finding.Message);
+                }, record, PipelineStopping);
+            }
+            catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            var verification = new LogVerification(summary, clock.Elapsed);
+            WriteVerbose($"{path}: {verification.Status}; {summary.Archives} archives ({summary.Chained} chained, {summary.Unchained} unchained, " +
+                         $"{summary.SignaturesChecked} signatures checked), {summary.Errors} errors, {summary.Warnings} warnings, " +
+                         $"{summary.BytesRead / 1e6:F1} MB in {clock.Elapsed.TotalSeconds:F2} s.");
+            WriteObject(Quiet ? summary.Errors == 0 : verification);
+        }
+    }
+
+    private void AdoptUnchained(AuditLog log)
+    {
+        try
+        {
+            var adopted = log.Adopt(
+                archive => ShouldProcess(archive, "Add the archive to the archive index's chain, vouching for its bytes as they are now"),
+                (archive, error) => WriteWarning($"The archive '{archive}' was not added to the chain: {error.Message}"),
+                PipelineStopping);
+            foreach (var archive in adopted) WriteVerbose($"Added to the chain: {archive.Path}");
+        }
+        catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (AuditLogException error)
+        {
+            WriteError(Failure(error, ErrorIds.AuditLogAdoptFailed, ErrorCategory.WriteError, log.Path));
+        }
+    }
+
+    protected override void EndProcessing() => _publicKey?.Dispose();
+}

@@ -1,0 +1,167 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# An auditor verifies a log: Test-ScoutAuditLog on a clean, a tampered, a signed and an adopted
+# history, as a runbook and as a person at the prompt run it.
+
+Describe 'Test-ScoutAuditLog' {
+    BeforeAll {
+        Import-Module ([System.IO.Path]::GetFullPath("$PSScriptRoot/Support/ScoutAuditTestSupport.psm1")) -Force
+        Import-Module (Get-ScoutAuditModulePath) -Force
+
+        # Writes events and rotates, $Count times: a history of $Count archives and an active file.
+        # Returns the archives' paths, oldest first (by name they sort so only ordinally).
+        function New-History([string] $Path, [int] $Count) {
+            foreach ($n in 1..$Count) {
+                Write-ScoutAudit nav -Cost 0.001 -Model gpt-4o-mini -InputTokens $n -Path $Path
+                (Invoke-ScoutAuditRotate -Path $Path -Confirm:$false).Path
+            }
+            Write-ScoutAudit deep -Path $Path
+            Close-ScoutAuditLog -Path $Path
+        }
+
+        function Get-FolderState([string] $Folder) {
+            (Get-ChildItem -LiteralPath $Folder -File | Sort-Object Name | ForEach-Object {
+                    '{0} {1}' -f $_.Name, (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash
+                }) -join "`n"
+        }
+
+        function New-SigningKey([string] $Folder) {
+            $key = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
+            $private = Join-Path $Folder 'signing.pem'
+            $public = Join-Path $Folder 'public.pem'
+            Set-Content -LiteralPath $private -Value $key.ExportPkcs8PrivateKeyPem()
+            Set-Content -LiteralPath $public -Value $key.ExportSubjectPublicKeyInfoPem()
+            [pscustomobject]@{ Private = $private; Public = $public }
+        }
+    }
+
+    AfterAll {
+        Remove-Module ScoutAudit -ErrorAction SilentlyContinue
+    }
+
+    BeforeEach {
+        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $folder
+        $log = Join-Path $folder 'audit.jsonl'
+    }
+
+    AfterEach {
+        Set-ScoutAuditLog -Path $log -SigningKey ''
+        Close-ScoutAuditLog -Path $log
+    }
+
+    It 'verifies a clean history: no finding, a summary that says Verified, and $true with -Quiet' {
+        $null = New-History $log 4
+
+        $output = @(Test-ScoutAuditLog -Path $log)
+
+        $output.Count | Should -Be 1
+        $output[0].PSObject.TypeNames[0] | Should -Be 'ScoutAudit.LogVerification'
+        $output[0].Status | Should -Be 'Verified'
+        $output[0].Archives | Should -Be 4
+        $output[0].Chained | Should -Be 4
+        Test-ScoutAuditLog -Path $log -Quiet | Should -BeTrue
+    }
+
+    It 'names the archive whose byte was flipped, with the digests expected and found, and -Quiet is $false' {
+        $archive = (New-History $log 4)[2]
+        $bytes = [System.IO.File]::ReadAllBytes($archive)
+        $bytes[30] = $bytes[30] -bxor 0x40
+        [System.IO.File]::WriteAllBytes($archive, $bytes)
+
+        $findings = @(Test-ScoutAuditLog -Path $log | Where-Object { $_ -is [ScoutAudit.IntegrityFinding] })
+
+        $findings.Count | Should -Be 1
+        $findings[0].Kind | Should -Be 'ArchiveModified'
+        $findings[0].Severity | Should -Be 'Error'
+        $findings[0].Path | Should -Be $archive
+        $findings[0].Actual | Should -Match (Get-FileHash -LiteralPath $archive -Algorithm SHA256).Hash.ToLowerInvariant()
+        Test-ScoutAuditLog -Path $log -Quiet | Should -BeFalse
+    }
+
+    It 'verifies a history signed with Set-ScoutAuditLog -SigningKey with the public key alone' {
+        $key = New-SigningKey $folder
+        Set-ScoutAuditLog -Path $log -SigningKey $key.Private
+        $null = New-History $log 3
+
+        $summary = Test-ScoutAuditLog -Path $log -PublicKey $key.Public
+
+        $summary.Status | Should -Be 'Verified'
+        $summary.SignaturesChecked | Should -Be 3
+        (Get-ScoutAuditLog -Path $log).SigningKey | Should -Match '^[0-9a-f]{16}$'
+    }
+
+    It 'finds, with the public key, an index entry rewritten together with its archive' {
+        $key = New-SigningKey $folder
+        Set-ScoutAuditLog -Path $log -SigningKey $key.Private
+        # The last archive replaced with one that claims more tokens, and its entry made to match it.
+        $archive = (New-History $log 3)[-1]
+        $forged = [System.IO.File]::Create($archive)
+        $gzip = [System.IO.Compression.GZipStream]::new($forged, [System.IO.Compression.CompressionLevel]::Optimal)
+        $text = [System.Text.Encoding]::UTF8.GetBytes((New-ScoutAuditLine -Utc ([datetime]::UtcNow) -Event nav -Field @{ input_t = 999999 }) + "`n")
+        $gzip.Write($text, 0, $text.Length)
+        $gzip.Dispose()
+        $index = Join-Path $folder 'audit.index.jsonl'
+        $lines = [System.IO.File]::ReadAllLines($index)
+        $lines[-1] = $lines[-1] -replace '"sha256":"[0-9a-f]+"', ('"sha256":"{0}"' -f (Get-FileHash -LiteralPath $archive -Algorithm SHA256).Hash.ToLowerInvariant()) -replace '"gz_bytes":\d+', ('"gz_bytes":{0}' -f (Get-Item -LiteralPath $archive).Length)
+        [System.IO.File]::WriteAllText($index, ($lines -join "`n") + "`n")
+
+        $unsigned = @(Test-ScoutAuditLog -Path $log | Where-Object Severity -eq Error)
+        $signed = @(Test-ScoutAuditLog -Path $log -PublicKey $key.Public | Where-Object Severity -eq Error)
+
+        $unsigned | Should -BeNullOrEmpty -Because 'without the key, an entry and its archive edited together look like any other'
+        $signed.Kind | Should -Be 'SignatureInvalid'
+        $signed.Entry | Should -Be 2
+    }
+
+    It 'refuses a public key given to -SigningKey, and a file that holds no key, saying which' {
+        $key = New-SigningKey $folder
+        $notAKey = Join-Path $folder 'notes.txt'
+        Set-Content -LiteralPath $notAKey -Value 'not a key'
+
+        { Set-ScoutAuditLog -Path $log -SigningKey $key.Public } | Should -Throw -ErrorId 'InvalidKey,*' -ExpectedMessage '*holds a public key*'
+        { Test-ScoutAuditLog -Path $log -PublicKey $notAKey } | Should -Throw -ErrorId 'InvalidKey,*' -ExpectedMessage '*holds no EC key*'
+    }
+
+    It 'reports the original''s archives as unchained, changes nothing under -Adopt -WhatIf, and chains them with -Adopt' {
+        # The original's history: gzip'd segments with its naming, and no index.
+        foreach ($hour in 1..3) {
+            $name = 'audit_20260301_{0:D2}0000.jsonl.gz' -f $hour
+            $file = [System.IO.File]::Create((Join-Path $folder $name))
+            $gzip = [System.IO.Compression.GZipStream]::new($file, [System.IO.Compression.CompressionLevel]::Optimal)
+            $text = [System.Text.Encoding]::UTF8.GetBytes((New-ScoutAuditLine -Utc ([datetime]::new(2026, 3, 1, $hour, 0, 0, [System.DateTimeKind]::Utc)) -Event nav) + "`n")
+            $gzip.Write($text, 0, $text.Length)
+            $gzip.Dispose()
+        }
+        Set-ScoutAuditLogContent -Path $log -Line (New-ScoutAuditLine -Utc ([datetime]::new(2026, 3, 1, 4, 0, 0, [System.DateTimeKind]::Utc)) -Event nav)
+
+        $before = @(Test-ScoutAuditLog -Path $log)
+        $state = Get-FolderState $folder
+        $null = Test-ScoutAuditLog -Path $log -Adopt -WhatIf
+        $afterWhatIf = Get-FolderState $folder
+        $adopted = @(Test-ScoutAuditLog -Path $log -Adopt -Confirm:$false)
+
+        @($before | Where-Object Kind -eq 'ArchiveUnchained').Count | Should -Be 3
+        $before[-1].Status | Should -Be 'Unchained'
+        $afterWhatIf | Should -BeExactly $state
+        $adopted.Count | Should -Be 1
+        $adopted[0].Status | Should -Be 'Verified'
+        $adopted[0].Chained | Should -Be 3
+    }
+
+    It 'shows findings and the summary readably at 80 columns' {
+        $archive = (New-History $log 2)[0]
+        Remove-Item -LiteralPath $archive
+        $script = Join-Path $folder 'show.ps1'
+        Set-Content -LiteralPath $script -Value "Import-Module '$(Get-ScoutAuditModulePath)'; Test-ScoutAuditLog -Path '$log'"
+
+        $run = Invoke-ChildPwsh -ArgumentList '-NoProfile', '-File', $script -Environment @{ HOME = $folder; SCOUT_AUDIT_PATH = $log; COLUMNS = '80' }
+
+        $run.ExitCode | Should -Be 0
+        $lines = $run.StdOut -split "`r?`n" | Where-Object { $_ }
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        $lines[0] | Should -Match "^Error\s+ArchiveMissing $([regex]::Escape((Split-Path $archive -Leaf))), entry 0$"
+        $run.StdOut | Should -Match '(?m)^Failed\s+/'
+        $run.StdOut | Should -Match '(?m)^ {9}archives: 1 on disk, 2 chained, 0 unchained, 0 removed$'
+        $run.StdOut | Should -Match '(?m)^ {9}signatures: 0, checked: 0; errors: 1, warnings: 0$'
+    }
+}
