@@ -23,6 +23,7 @@
         'Set-ScoutAuditLog'
         'Close-ScoutAuditLog'
         'Test-ScoutAuditLog'
+        'Remove-ScoutAuditArchive'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

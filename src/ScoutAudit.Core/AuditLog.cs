@@ -96,6 +96,7 @@ public sealed class AuditLog : IDisposable
         {
             sealedName = _rotation.Seal(minimumSize: null);
             _rotation.ArchiveSealed(cancellation);
+            ApplyRetention(cancellation);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not AuditLogException)
         {
@@ -131,6 +132,26 @@ public sealed class AuditLog : IDisposable
         catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not AuditLogException)
         {
             throw new AuditLogException(Path, $"Adding archives to the chain of '{Path}' failed: {error.Message}", error);
+        }
+    }
+
+    /// <summary>
+    /// Removes archives (retention by hand): those whose newest event is before <paramref name="before"/>
+    /// and that are not among the newest <paramref name="keep"/> (a null criterion does not restrict),
+    /// as far as <paramref name="shouldRemove"/> agrees, oldest first. Each removal, with
+    /// <paramref name="reason"/>, is recorded in the archive index's chain before the file goes, so
+    /// that verification tells retention from deletion. Returns the archives removed.
+    /// </summary>
+    /// <exception cref="AuditLogException">An archive could not be removed or its removal recorded.</exception>
+    public IReadOnlyList<ArchiveInfo> RemoveArchives(DateTimeOffset? before, int? keep, string reason, Func<ArchiveInfo, bool> shouldRemove, CancellationToken cancellation = default)
+    {
+        try
+        {
+            return _rotation.Remove(before, keep, reason, shouldRemove, cancellation);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not AuditLogException)
+        {
+            throw new AuditLogException(Path, $"Removing archives of '{Path}' failed; the chain records each removal made before the failure: {error.Message}", error);
         }
     }
 
@@ -426,12 +447,20 @@ public sealed class AuditLog : IDisposable
         try
         {
             _rotation.ArchiveSealed(CancellationToken.None);
+            ApplyRetention(CancellationToken.None);
         }
         catch (Exception error)
         {
             Options.Diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.RotationFailed, Path,
                 $"Archiving the sealed segments of '{Path}' failed; they stay readable and are archived by the next rotation or open: {error.Message}", Exception: error));
         }
+    }
+
+    /// <summary>After a rotation: removes the archives <see cref="AuditLogOptions.Retention"/> no longer keeps, recording each in the chain.</summary>
+    private void ApplyRetention(CancellationToken cancellation)
+    {
+        if (Options.Retention is { } retention)
+            _rotation.Remove(Options.Time.GetUtcNow() - retention.MaxAge, retention.Keep, $"the log's retention setting: remove {retention}", _ => true, cancellation);
     }
 
     private void WaitForArchiving()

@@ -38,6 +38,9 @@ public sealed record AuditLogOptions
     /// </summary>
     public ChainKey? SigningKey { get; init; }
 
+    /// <summary>Archives removed after each rotation, each removal recorded in the chain; null keeps every archive.</summary>
+    public ArchiveRetention? Retention { get; init; }
+
     /// <summary>Receives skipped lines, repaired tails and failed background syncs.</summary>
     public IAuditDiagnostics Diagnostics { get; init; } = NullAuditDiagnostics.Instance;
 

@@ -342,6 +342,89 @@ public sealed class IntegrityTests : IDisposable
         Assert.Equal(archives.Count, ArchiveIndex.Read(_files).Count);
     }
 
+    private static string FolderState(string folder) => string.Join("\n",
+        Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(f => $"{Path.GetFileName(f)} {ChainKey.HexSha256(File.ReadAllBytes(f))}"));
+
+    [Fact]
+    public void RetentionRecordedInTheChainVerifiesAndQueriesReadWhatRemains()
+    {
+        var archives = WriteHistory();
+
+        IReadOnlyList<ArchiveInfo> removed;
+        using (var log = new AuditLog(_path)) removed = log.RemoveArchives(before: null, keep: 10, "test: keep 10", _ => true);
+        var (findings, summary) = Verify();
+
+        Assert.Equal(archives[..12], removed.Select(a => a.Path));
+        Assert.All(archives[..12], a => Assert.False(File.Exists(a)));
+        Assert.Empty(findings);
+        Assert.Equal(("Verified", 10, 12), (summary.Status, summary.Archives, summary.Removed));
+        using var reader = new AuditLog(_path);
+        Assert.Equal(Enumerable.Range(12, 10).SelectMany(a => Enumerable.Range(0, 3).Select(e => (long?)(a * 10 + e))),
+            reader.Query().Where(e => e.Event == "nav").Select(e => e.InputTokens));
+    }
+
+    [Fact]
+    public void RetentionByTimeRemovesTheArchivesWhoseNewestEventIsOlder()
+    {
+        var archives = WriteHistory();
+
+        IReadOnlyList<ArchiveInfo> removed;
+        using (var log = new AuditLog(_path)) removed = log.RemoveArchives(Start.AddHours(5), keep: null, "test: before hour 5", _ => true);
+
+        Assert.Equal(archives[..5], removed.Select(a => a.Path));
+        Assert.Empty(Verify().Findings);
+    }
+
+    [Fact]
+    public void RetentionDeclinedForEveryArchiveChangesNoFile()
+    {
+        WriteHistory();
+        var before = FolderState(_folder.FullPath);
+        var asked = 0;
+
+        using (var log = new AuditLog(_path)) Assert.Empty(log.RemoveArchives(null, keep: 0, "declined", _ => { asked++; return false; }));
+
+        Assert.Equal(ArchiveCount, asked);
+        Assert.Equal(before, FolderState(_folder.FullPath));
+    }
+
+    [Fact]
+    public void AnArchiveAlteredBeforeItsRecordedRemovalIsStillFound()
+    {
+        var archives = WriteHistory();
+        var bytes = File.ReadAllBytes(archives[0]);
+        bytes[^12] ^= 0x01;
+        File.WriteAllBytes(archives[0], bytes);
+
+        using (var log = new AuditLog(_path)) log.RemoveArchives(null, keep: ArchiveCount - 1, "hiding it", _ => true);
+        var (findings, _) = Verify();
+
+        AssertOnly(findings, (IntegrityFindingKind.ArchiveModified, archives[0]));
+        Assert.Equal(ArchiveCount, findings[0].Entry); // the removal's entry, after the 22 archives'
+    }
+
+    [Fact]
+    public void TheRetentionSettingRemovesOldArchivesAfterEachRotationAndRecordsIt()
+    {
+        var archives = new List<string>();
+        using (var log = new AuditLog(_path, new AuditLogOptions { RotationSize = null, Retention = new ArchiveRetention { Keep = 3 } }))
+        {
+            for (var a = 0; a < 5; a++)
+            {
+                log.Append(new AuditEvent("nav", Start.AddHours(a), "s"));
+                archives.Add(log.Rotate()!.Path);
+            }
+        }
+
+        var (findings, summary) = Verify();
+
+        Assert.Equal(archives[2..], Directory.GetFiles(_folder.FullPath, "*.gz").Order(StringComparer.Ordinal));
+        Assert.Empty(findings);
+        Assert.Equal((3, 2), (summary.Archives, summary.Removed));
+        Assert.All(ArchiveIndex.ReadLines(_files).Where(l => l.Kind == IndexLineKind.Removal),
+            l => Assert.Equal("the log's retention setting: remove archives beyond the newest 3", l.Reason));
+    }
+
     private static byte[] Unzip(string path)
     {
         using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);

@@ -45,7 +45,7 @@ Describe 'Test-ScoutAuditLog' {
     }
 
     AfterEach {
-        Set-ScoutAuditLog -Path $log -SigningKey ''
+        Set-ScoutAuditLog -Path $log -SigningKey '' -KeepArchives $null -KeepArchivesFor $null
         Close-ScoutAuditLog -Path $log
     }
 
@@ -163,5 +163,60 @@ Describe 'Test-ScoutAuditLog' {
         $run.StdOut | Should -Match '(?m)^Failed\s+/'
         $run.StdOut | Should -Match '(?m)^ {9}archives: 1 on disk, 2 chained, 0 unchained, 0 removed$'
         $run.StdOut | Should -Match '(?m)^ {9}signatures: 0, checked: 0; errors: 1, warnings: 0$'
+    }
+
+    Context 'Retention' {
+        It 'changes no file under -WhatIf' {
+            $null = New-History $log 5
+            $before = Get-FolderState $folder
+
+            Remove-ScoutAuditArchive -Path $log -Keep 1 -WhatIf
+
+            Get-FolderState $folder | Should -BeExactly $before
+        }
+
+        It 'removes exactly the archives beyond -Keep and before -Before, records each, and the log still verifies' {
+            $archives = New-History $log 5
+
+            $removed = Remove-ScoutAuditArchive -Path $log -Keep 2 -Before ([datetime]::Now.AddMinutes(1)) -Reason 'policy RP-7' -Confirm:$false -PassThru
+            $verification = Test-ScoutAuditLog -Path $log
+
+            $removed.Path | Should -Be $archives[0..2]
+            $archives[0..2] | ForEach-Object { $_ | Should -Not -Exist }
+            $archives[3..4] | ForEach-Object { $_ | Should -Exist }
+            $verification.Status | Should -Be 'Verified'
+            $verification.Removed | Should -Be 3
+            (Get-Content -LiteralPath (Join-Path $folder 'audit.index.jsonl') | Where-Object { $_ -match '"removed"' -and $_ -match 'policy RP-7' }).Count | Should -Be 3
+            @(Get-ScoutAuditEvent -Path $log -Event nav).InputTokens | Should -Be 4, 5
+        }
+
+        It 'fails verification after an archive is deleted without a record' {
+            $archives = New-History $log 3
+            Remove-Item -LiteralPath $archives[1]
+
+            $findings = @(Test-ScoutAuditLog -Path $log | Where-Object Severity -eq Error)
+
+            $findings.Kind | Should -Be 'ArchiveMissing'
+            $findings.Path | Should -Be $archives[1]
+        }
+
+        It 'refuses to run without -Before or -Keep, removing nothing' {
+            $null = New-History $log 2
+            $before = Get-FolderState $folder
+
+            { Remove-ScoutAuditArchive -Path $log -Confirm:$false } | Should -Throw -ErrorId 'InvalidLogSetting,*' -ExpectedMessage '*Give -Before, -Keep or both*'
+            Get-FolderState $folder | Should -BeExactly $before
+        }
+
+        It 'applies Set-ScoutAuditLog -KeepArchives after each rotation' {
+            Set-ScoutAuditLog -Path $log -KeepArchives 2
+            $archives = New-History $log 4
+
+            (Get-ScoutAuditLog -Path $log).KeepArchives | Should -Be 2
+            Get-ChildItem -LiteralPath $folder -Filter '*.jsonl.gz' | ForEach-Object FullName | Sort-Object | Should -Be ($archives[2..3] | Sort-Object)
+            (Test-ScoutAuditLog -Path $log).Removed | Should -Be 2
+            (Set-ScoutAuditLog -Path $log -KeepArchives $null -RotationSize $null -PassThru).KeepArchives | Should -BeNullOrEmpty -Because '$null is "no limit", as documented'
+            (Get-ScoutAuditLog -Path $log).RotationSize | Should -BeNullOrEmpty
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 
 namespace ScoutAudit.Core;
 
@@ -95,6 +94,11 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
             else
             {
                 _removed[name] = line;
+                if (_chained.TryGetValue(name, out var entry) && entry.Info!.Sha256 != line.Info!.Sha256)
+                    Report(new(IntegrityFindingKind.ArchiveModified, IntegritySeverity.Error, line.Info.Path,
+                        $"The archive was altered before it was removed (entry {line.Sequence} records its removal, {line.RemovedAt}).",
+                        Expected: $"SHA-256 {entry.Info.Sha256} (entry {entry.Sequence})", Actual: $"SHA-256 {line.Info.Sha256} when removed",
+                        Entry: line.Sequence, Line: line.Number));
             }
             previous = line;
         }
@@ -268,9 +272,8 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
 
     private (string Digest, long Length) HashFile(string path)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1024 * 1024);
-        var digest = Convert.ToHexString(SHA256.HashData(file)).ToLowerInvariant();
-        _bytesRead += file.Length;
-        return (digest, file.Length);
+        var hashed = FileDigest.Compute(path);
+        _bytesRead += hashed.Length;
+        return hashed;
     }
 }

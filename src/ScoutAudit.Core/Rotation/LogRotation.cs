@@ -157,6 +157,36 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
         return adopted;
     }
 
+    /// <summary>
+    /// Removes the archives <see cref="ArchiveRetention.Select"/> picks and <paramref name="shouldRemove"/>
+    /// agrees to, oldest first: each is hashed, its removal (digest, time range, <paramref name="reason"/>)
+    /// appended to the chain, then the file deleted. A crash between the two leaves a recorded
+    /// removal whose archive is still there, which verification reports (RemovedArchivePresent).
+    /// </summary>
+    public IReadOnlyList<ArchiveInfo> Remove(DateTimeOffset? before, int? keep, string reason, Func<ArchiveInfo, bool> shouldRemove, CancellationToken cancellation)
+    {
+        // Asked before the lock is taken, so that declining every archive (-WhatIf) leaves no file touched.
+        var chosen = ArchiveRetention.Select(Archives(), before, keep, files.Stem).Where(shouldRemove).ToList();
+        var removed = new List<ArchiveInfo>();
+        if (chosen.Count == 0) return removed;
+        using var rotateLock = CrossProcessLock.Open(files.RotateLock);
+        using (rotateLock.Acquire(exclusive: true))
+        {
+            foreach (var archive in chosen)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (!File.Exists(archive.Path)) continue; // removed meanwhile
+                var (digest, length) = FileDigest.Compute(archive.Path);
+                var described = archive with { Sha256 = digest, CompressedBytes = length };
+                ArchiveIndex.AppendRemoval(files, described, options.Time.GetUtcNow(), reason, options.SigningKey);
+                File.Delete(archive.Path);
+                NativeFile.SyncDirectory(files.Directory);
+                removed.Add(described);
+            }
+        }
+        return removed;
+    }
+
     private IEnumerable<string> Unchained(HashSet<string> chained) =>
         RotatedSegments.List(files).Where(s => s.HasArchive && !chained.Contains(s.ArchiveFile)).Select(s => files.PathOf(s.ArchiveFile));
 

@@ -6,7 +6,7 @@ using ScoutAudit.PowerShell.Session;
 namespace ScoutAudit.PowerShell.Commands;
 
 /// <summary>
-/// Changes a log's settings for the rest of the session: rotation size, sync policy and signing key. The log's
+/// Changes a log's settings for the rest of the session: rotation size, sync policy, signing key and archive retention. The log's
 /// open file is synced and closed, and reopened with the new settings by the next write.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "ScoutAuditLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
@@ -20,7 +20,7 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
 
     /// <summary>Bytes; PowerShell's <c>10MB</c> literals work. 0 or $null: never rotate by size.</summary>
     [Parameter]
-    [ValidateRange(0, long.MaxValue)]
+    [ValidateRangeOrNull(0, long.MaxValue)]
     public long? RotationSize { get; set; }
 
     [Parameter]
@@ -40,6 +40,15 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
     [Parameter]
     [AllowEmptyString]
     public string? SigningKey { get; set; }
+
+    /// <summary>After each rotation, archives beyond the newest this many are removed (recorded in the chain); $null: no limit.</summary>
+    [Parameter]
+    [ValidateRangeOrNull(1, int.MaxValue)]
+    public int? KeepArchives { get; set; }
+
+    /// <summary>After each rotation, archives whose newest event is older than this are removed (recorded in the chain); $null: no limit.</summary>
+    [Parameter]
+    public TimeSpan? KeepArchivesFor { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -81,13 +90,32 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
         var rotationSize = bound.ContainsKey(nameof(RotationSize))
             ? RotationSize is null or 0 ? null : RotationSize
             : current.RotationSize;
+        var retention = NewRetention(current.Retention);
         var signingKey = !bound.ContainsKey(nameof(SigningKey)) ? current.SigningKey
             : string.IsNullOrEmpty(SigningKey) ? null
             : ReadKey(SigningKey, nameof(SigningKey), needPrivateKey: true);
-        return current with { SyncPolicy = policy, RotationSize = rotationSize, SigningKey = signingKey };
+        return current with { SyncPolicy = policy, RotationSize = rotationSize, SigningKey = signingKey, Retention = retention };
+    }
+
+    private ArchiveRetention? NewRetention(ArchiveRetention? current)
+    {
+        var bound = MyInvocation.BoundParameters;
+        var keep = bound.ContainsKey(nameof(KeepArchives)) ? KeepArchives : current?.Keep;
+        var maxAge = bound.ContainsKey(nameof(KeepArchivesFor)) ? KeepArchivesFor : current?.MaxAge;
+        if (keep is null && maxAge is null) return null;
+        try
+        {
+            return new ArchiveRetention { Keep = keep, MaxAge = maxAge };
+        }
+        catch (ArgumentOutOfRangeException error)
+        {
+            ThrowTerminatingError(Failure(error, ErrorIds.InvalidLogSetting, ErrorCategory.InvalidArgument, error.ActualValue, InvalidArgument(nameof(KeepArchivesFor), error)));
+            throw; // not reached
+        }
     }
 
     private static string Describe(LogSettings settings) =>
         $"sync policy {settings.SyncPolicy}, rotation {(settings.RotationSize is { } size ? $"at {size} bytes" : "never by size")}, " +
-        (settings.SigningKey is { } key ? $"archive index entries signed with key {key.Id}" : "archive index entries unsigned");
+        (settings.SigningKey is { } key ? $"archive index entries signed with key {key.Id}" : "archive index entries unsigned") +
+        $", archives removed after each rotation: {settings.Retention?.ToString() ?? "none"}";
 }

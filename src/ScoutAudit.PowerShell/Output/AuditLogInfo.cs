@@ -9,6 +9,8 @@ public sealed class AuditLogInfo
     {
         var (rotationSize, syncPolicy) = (settings.RotationSize, settings.SyncPolicy);
         SigningKey = settings.SigningKey?.Id;
+        KeepArchives = settings.Retention?.Keep;
+        KeepArchivesFor = settings.Retention?.MaxAge;
         Path = path;
         Size = size;
         Archives = archives.Count;
@@ -22,6 +24,12 @@ public sealed class AuditLogInfo
 
     /// <summary>The id of the key that signs this session's archive index entries (Set-ScoutAuditLog -SigningKey); null when they are not signed.</summary>
     public string? SigningKey { get; }
+
+    /// <summary>After each rotation, archives beyond the newest this many are removed; null: no limit.</summary>
+    public int? KeepArchives { get; }
+
+    /// <summary>After each rotation, archives whose newest event is older than this are removed; null: no limit.</summary>
+    public TimeSpan? KeepArchivesFor { get; }
 
     /// <summary>The active file's full path.</summary>
     public string Path { get; }

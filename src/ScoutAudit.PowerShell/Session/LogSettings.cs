@@ -14,4 +14,7 @@ internal sealed record LogSettings
 
     /// <summary>Signs the chained index entries of the archives this session makes; null: chained, unsigned.</summary>
     public ChainKey? SigningKey { get; init; }
+
+    /// <summary>Archives removed after each rotation (Set-ScoutAuditLog -KeepArchives, -KeepArchivesFor); null keeps all.</summary>
+    public ArchiveRetention? Retention { get; init; }
 }
