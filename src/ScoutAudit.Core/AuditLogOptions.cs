@@ -22,6 +22,12 @@ public sealed record AuditLogOptions
             : value;
     }
 
+    /// <summary>
+    /// The active file is also sealed at the first write, or by the writer's timer, after each UTC
+    /// hour or day boundary (<see cref="Core.RotationInterval"/>); None rotates by size only.
+    /// </summary>
+    public RotationInterval RotationInterval { get; init; } = RotationInterval.None;
+
     public SyncPolicy SyncPolicy { get; init; } = SyncPolicy.Default;
 
     /// <summary>

@@ -38,6 +38,7 @@ internal sealed class AuditLogWriter : IDisposable
     private readonly CrossProcessLock _sealIntent;
     private readonly ITimer? _idleSync;
     private readonly ITimer _leaseEnd;
+    private readonly ITimer? _intervalEnd;
     private readonly object _writeLock = new();
     private readonly object _syncLock = new();
     private AppendOnlyFile? _file;
@@ -52,6 +53,9 @@ internal sealed class AuditLogWriter : IDisposable
     private long _leaseTakenAt;
     private int _leaseAppends;
     private long _activeSize;
+
+    /// <summary>With a rotation interval: when the interval of the active file's oldest line ends (null: the file holds no line yet).</summary>
+    private DateTimeOffset? _intervalEndsAt;
     private bool _disposed;
     private readonly GroupCommit? _groupCommit;
 
@@ -68,6 +72,8 @@ internal sealed class AuditLogWriter : IDisposable
         _sealIntent = sealIntent;
         _syncedAt = _time.GetTimestamp();
         _leaseEnd = _time.CreateTimer(_ => EndIdleLease(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (options.RotationInterval != RotationInterval.None)
+            _intervalEnd = _time.CreateTimer(_ => SealAtIntervalEnd(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (_policy.Mode == SyncMode.Cadence)
             _idleSync = _time.CreateTimer(_ => SyncIdleTail(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (_policy.Mode == SyncMode.EveryEvent)
@@ -118,6 +124,7 @@ internal sealed class AuditLogWriter : IDisposable
                 {
                     Write(line.WrittenSpan);
                     _activeSize += line.WrittenCount;
+                    if (_intervalEnd is not null && _intervalEndsAt is null) StartInterval(_time.GetUtcNow());
                     _leaseAppends++;
                     sequence = ++_written;
                     break;
@@ -169,6 +176,7 @@ internal sealed class AuditLogWriter : IDisposable
             _disposed = true;
             _idleSync?.Dispose();
             _leaseEnd.Dispose();
+            _intervalEnd?.Dispose();
             try
             {
                 SyncNow(_written);
@@ -299,6 +307,11 @@ internal sealed class AuditLogWriter : IDisposable
 
             var file = AppendOnlyFile.Open(Path);
             tailTorn = file.EndsWithoutNewline();
+            if (_intervalEnd is not null)
+            {
+                _intervalEndsAt = null;
+                if (file.Identity.Size > 0) StartInterval(OldestLineTime(file));
+            }
             lock (_syncLock)
             {
                 if (_file is not null)
@@ -320,7 +333,43 @@ internal sealed class AuditLogWriter : IDisposable
     }
 
     private bool IsFull() =>
-        _options.RotationSize is { } limit && _activeSize >= limit && _time.GetUtcNow() >= _rotationPausedUntil;
+        ((_options.RotationSize is { } limit && _activeSize >= limit) || IntervalIsOver()) && _time.GetUtcNow() >= _rotationPausedUntil;
+
+    private bool IntervalIsOver() => _activeSize > 0 && _intervalEndsAt is { } end && _time.GetUtcNow() >= end;
+
+    /// <summary>Starts the interval of the active file's oldest line, and arms the timer that seals it when it ends.</summary>
+    private void StartInterval(DateTimeOffset oldest)
+    {
+        var end = _options.RotationInterval.Next(oldest);
+        _intervalEndsAt = end;
+        var due = end - _time.GetUtcNow();
+        _intervalEnd!.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// The timer: seals an idle active file when its interval ends, so that no event waits unsealed
+    /// longer than an interval because no later one came. Never throws (Seal reports failures).
+    /// </summary>
+    private void SealAtIntervalEnd()
+    {
+        lock (_writeLock)
+        {
+            if (_disposed || !IntervalIsOver() || _time.GetUtcNow() < _rotationPausedUntil) return;
+            if (_leased) EndLease(); // sealing takes the append lock exclusive
+            Seal();
+            _intervalEndsAt = null; // the next lease finds the new active file and starts its interval
+        }
+    }
+
+    /// <summary>The time of the file's first line, or now when it has none that reads in its first 4 KiB (called with a file just opened).</summary>
+    private DateTimeOffset OldestLineTime(AppendOnlyFile file)
+    {
+        var start = new byte[4096];
+        var read = file.ReadAt(start, 0);
+        var end = start.AsSpan(0, read).IndexOf((byte)'\n');
+        // Any JSON form the original reads (another tool may have written the first line), not only its own header.
+        return end > 0 && AuditLineParser.TryParse(start.AsSpan(0, end), out var first, out _) ? first!.Timestamp : _time.GetUtcNow();
+    }
 
     private void Write(ReadOnlySpan<byte> line)
     {
@@ -339,7 +388,8 @@ internal sealed class AuditLogWriter : IDisposable
     {
         try
         {
-            if (_rotation.Seal(_options.RotationSize) is not null) _sealed();
+            // An interval seals whatever the size; the size limit is checked again under the lock, where another writer may have sealed first.
+            if (_rotation.Seal(IntervalIsOver() ? null : _options.RotationSize) is not null) _sealed();
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {

@@ -45,7 +45,7 @@ Describe 'Test-ScoutAuditLog' {
     }
 
     AfterEach {
-        Set-ScoutAuditLog -Path $log -SigningKey '' -KeepArchives $null -KeepArchivesFor $null
+        Set-ScoutAuditLog -Path $log -SigningKey '' -KeepArchives $null -KeepArchivesFor $null -RotationInterval None
         Close-ScoutAuditLog -Path $log
     }
 
@@ -217,6 +217,24 @@ Describe 'Test-ScoutAuditLog' {
             (Test-ScoutAuditLog -Path $log).Removed | Should -Be 2
             (Set-ScoutAuditLog -Path $log -KeepArchives $null -RotationSize $null -PassThru).KeepArchives | Should -BeNullOrEmpty -Because '$null is "no limit", as documented'
             (Get-ScoutAuditLog -Path $log).RotationSize | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'Sealing by time' {
+        It 'seals, at the first write of a new UTC hour, an active file whose oldest event is from an earlier hour' {
+            $earlier = [datetime]::UtcNow.AddHours(-2)
+            Set-ScoutAuditLogContent -Path $log -Line (New-ScoutAuditLine -Utc $earlier -Event nav -Field @{ reason = 'two hours ago' })
+
+            $settings = Set-ScoutAuditLog -Path $log -RotationInterval Hour -PassThru
+            Write-ScoutAudit nav -Reason 'now' -Path $log
+            Close-ScoutAuditLog -Path $log
+
+            $settings.RotationInterval | Should -Be 'Hour'
+            $archive = @(Get-ChildItem -LiteralPath $folder -Filter '*.jsonl.gz')
+            $archive.Count | Should -Be 1
+            (Get-Content -LiteralPath $log | ConvertFrom-Json).reason | Should -Be 'now'
+            @(Get-ScoutAuditEvent -Path $log).Reason | Should -Be 'two hours ago', 'now'
+            (Test-ScoutAuditLog -Path $log).Status | Should -Be 'Verified'
         }
     }
 }

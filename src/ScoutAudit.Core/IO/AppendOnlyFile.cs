@@ -78,6 +78,9 @@ internal sealed class AppendOnlyFile : IDisposable
         return RandomAccess.Read(_handle, last, length - 1) == 1 && last[0] != (byte)'\n';
     }
 
+    /// <summary>Reads from <paramref name="offset"/>; returns the bytes read.</summary>
+    public int ReadAt(Span<byte> buffer, long offset) => RandomAccess.Read(_handle, buffer, offset);
+
     /// <summary>Forces what was written to stable storage (fsync / FlushFileBuffers).</summary>
     public void Sync() => NativeFile.Sync(_handle);
 

@@ -23,6 +23,10 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
     [ValidateRangeOrNull(0, long.MaxValue)]
     public long? RotationSize { get; set; }
 
+    /// <summary>Also seal the active file after every UTC hour or day boundary: at most one interval of events is outside the verifiable chain. None: by size only.</summary>
+    [Parameter]
+    public RotationInterval? RotationInterval { get; set; }
+
     [Parameter]
     public SyncMode? SyncPolicy { get; set; }
 
@@ -94,7 +98,8 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
         var signingKey = !bound.ContainsKey(nameof(SigningKey)) ? current.SigningKey
             : string.IsNullOrEmpty(SigningKey) ? null
             : ReadKey(SigningKey, nameof(SigningKey), needPrivateKey: true);
-        return current with { SyncPolicy = policy, RotationSize = rotationSize, SigningKey = signingKey, Retention = retention };
+        return current with { SyncPolicy = policy, RotationSize = rotationSize, SigningKey = signingKey, Retention = retention,
+            RotationInterval = RotationInterval ?? current.RotationInterval };
     }
 
     private ArchiveRetention? NewRetention(ArchiveRetention? current)
@@ -115,7 +120,8 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
     }
 
     private static string Describe(LogSettings settings) =>
-        $"sync policy {settings.SyncPolicy}, rotation {(settings.RotationSize is { } size ? $"at {size} bytes" : "never by size")}, " +
+        $"sync policy {settings.SyncPolicy}, rotation {(settings.RotationSize is { } size ? $"at {size} bytes" : "never by size")}" +
+        (settings.RotationInterval == Core.RotationInterval.None ? ", " : $" and every {settings.RotationInterval} (UTC), ") +
         (settings.SigningKey is { } key ? $"archive index entries signed with key {key.Id}" : "archive index entries unsigned") +
         $", archives removed after each rotation: {settings.Retention?.ToString() ?? "none"}";
 }

@@ -9,6 +9,7 @@ public sealed class AuditLogInfo
     {
         var (rotationSize, syncPolicy) = (settings.RotationSize, settings.SyncPolicy);
         SigningKey = settings.SigningKey?.Id;
+        RotationInterval = settings.RotationInterval;
         KeepArchives = settings.Retention?.Keep;
         KeepArchivesFor = settings.Retention?.MaxAge;
         Path = path;
@@ -24,6 +25,9 @@ public sealed class AuditLogInfo
 
     /// <summary>The id of the key that signs this session's archive index entries (Set-ScoutAuditLog -SigningKey); null when they are not signed.</summary>
     public string? SigningKey { get; }
+
+    /// <summary>The active file is also sealed after every UTC hour or day boundary; None: by size only.</summary>
+    public RotationInterval RotationInterval { get; }
 
     /// <summary>After each rotation, archives beyond the newest this many are removed; null: no limit.</summary>
     public int? KeepArchives { get; }

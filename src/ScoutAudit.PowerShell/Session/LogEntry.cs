@@ -106,5 +106,5 @@ internal sealed class LogEntry
         new() { Diagnostics = diagnostics };
 
     private static AuditLogOptions OptionsFor(LogSettings settings, IAuditDiagnostics diagnostics) =>
-        new() { SyncPolicy = settings.SyncPolicy, RotationSize = settings.RotationSize, SigningKey = settings.SigningKey, Retention = settings.Retention, Diagnostics = diagnostics };
+        new() { SyncPolicy = settings.SyncPolicy, RotationSize = settings.RotationSize, RotationInterval = settings.RotationInterval, SigningKey = settings.SigningKey, Retention = settings.Retention, Diagnostics = diagnostics };
 }

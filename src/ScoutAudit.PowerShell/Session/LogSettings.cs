@@ -9,6 +9,8 @@ internal sealed record LogSettings
 
     public SyncPolicy SyncPolicy { get; init; } = SyncPolicy.Default;
 
+    public RotationInterval RotationInterval { get; init; } = RotationInterval.None;
+
     /// <summary>Null: never rotate by size.</summary>
     public long? RotationSize { get; init; } = AuditLogOptions.DefaultRotationSize;
 
