@@ -11,7 +11,7 @@ namespace ScoutAudit.Benchmarks;
 /// </summary>
 internal static class ModuleWorkloads
 {
-    private static string Script => Path.Combine(AppContext.BaseDirectory, "module-side.ps1");
+    internal static string Script => Path.Combine(AppContext.BaseDirectory, "module-side.ps1");
 
     public static void Pipeline(Bench bench)
     {

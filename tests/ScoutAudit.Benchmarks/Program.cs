@@ -45,6 +45,7 @@ try
         ("history", () => HistoryWorkload.LastHourOfALongHistory(bench, data)),
         ("rotation", () => RotationWorkload.WriterDuringRotation(bench, data)),
         ("import", () => ModuleWorkloads.ImportAndFirstWrite(bench)),
+        ("verify", () => IntegrityWorkload.Verify(bench, data)),
     };
     var unknown = only?.Except(workloads.Select(w => w.Name)).ToList();
     if (unknown is { Count: > 0 })

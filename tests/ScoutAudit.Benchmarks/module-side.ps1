@@ -11,8 +11,10 @@
 #   count-select (Select-String -Path <Log> -SimpleMatch '"event": "nav"' | Measure-Object).Count, likewise
 #   headline     Get-ScoutAuditEvent -Since <Since> -Path <Log> | Where-Object Event -eq nav, <Count> times
 #                in this process; the time of the last one (1: the first query of a session)
+#   verify       Test-ScoutAuditLog -Path <Log>, <Count> times; the time of the last one, and the bytes it read
+#                (it must find the log Verified)
 param(
-    [Parameter(Mandatory)] [ValidateSet('pipeline', 'runbook', 'query', 'query-peer', 'headline', 'count', 'count-json', 'count-select')] [string] $Workload,
+    [Parameter(Mandatory)] [ValidateSet('pipeline', 'runbook', 'query', 'query-peer', 'headline', 'count', 'count-json', 'count-select', 'verify')] [string] $Workload,
     [Parameter(Mandatory)] [string] $Module,
     [Parameter(Mandatory)] [string] $Log,
     [int] $Count,
@@ -74,6 +76,15 @@ switch ($Workload) {
             $found = [int[]]::new((Select-String -Path $Log -SimpleMatch '"event": "nav"' | Measure-Object).Count)
             $clock.Stop()
         }
+    }
+    'verify' {
+        foreach ($round in 1..$Count) {
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $summary = Test-ScoutAuditLog -Path $Log
+            $clock.Stop()
+        }
+        if ($summary.Status -ne 'Verified') { throw "Test-ScoutAuditLog found the benchmark's history $($summary.Status)" }
+        $found = [byte[]]::new($summary.BytesRead)
     }
     'query-peer' {
         $clock = [System.Diagnostics.Stopwatch]::StartNew()

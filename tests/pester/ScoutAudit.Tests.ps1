@@ -34,10 +34,11 @@ Describe 'The ScoutAudit module' {
     }
 
     Context 'Importing and removing' {
-        It 'exports exactly the eight cmdlets' {
+        It 'exports exactly its ten cmdlets' {
             (Get-Module ScoutAudit).ExportedCommands.Keys | Sort-Object | Should -Be @(
                 'Close-ScoutAuditLog', 'Get-ScoutAccuracy', 'Get-ScoutAuditEvent', 'Get-ScoutAuditLog',
-                'Get-ScoutSpend', 'Invoke-ScoutAuditRotate', 'Set-ScoutAuditLog', 'Write-ScoutAudit')
+                'Get-ScoutSpend', 'Invoke-ScoutAuditRotate', 'Remove-ScoutAuditArchive', 'Set-ScoutAuditLog',
+                'Test-ScoutAuditLog', 'Write-ScoutAudit')
             Get-Command -Module ScoutAudit | ForEach-Object CommandType | Select-Object -Unique | Should -Be 'Cmdlet'
         }
 

@@ -21,6 +21,16 @@ public sealed class LogVerification
         Duration = duration;
     }
 
+    /// <summary>
+    /// Always "Summary": the findings before it carry their kind here. With <see cref="Severity"/>, it
+    /// lets <c>Where-Object Severity -eq Error</c> and <c>Where-Object Kind -eq ...</c> filter the whole
+    /// output of Test-ScoutAuditLog under Set-StrictMode, which refuses a property an object lacks.
+    /// </summary>
+    public string Kind => "Summary";
+
+    /// <summary>Always null: a summary is no finding (see <see cref="Kind"/>).</summary>
+    public IntegritySeverity? Severity => null;
+
     /// <summary>The active file's full path.</summary>
     public string Path { get; }
 
