@@ -45,6 +45,9 @@ public sealed class AuditLog : IDisposable
     /// <summary>Lines this process wrote that are not yet known to be on stable storage.</summary>
     public long UnsyncedLines => Volatile.Read(ref _writer)?.UnsyncedLines ?? 0;
 
+    /// <summary>Lines this log's writer wrote before a sync that failed: no later sync vouches for them (see Close).</summary>
+    public long AtRiskLines => Volatile.Read(ref _writer)?.AtRiskLines ?? 0;
+
     /// <summary>
     /// Whether there is anything to read: the active file, a sealed segment or an archive. Touches no
     /// file; a query of a log without any reads as empty, so a caller can tell a mistyped path apart.

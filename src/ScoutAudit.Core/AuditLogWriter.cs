@@ -45,6 +45,9 @@ internal sealed class AuditLogWriter : IDisposable
     private FileIdentity _fileIdentity;
     private long _written;
     private long _synced;
+
+    /// <summary>Lines that were unsynced when a sync of them failed, and the highest line such a sync tried to cover.</summary>
+    private long _atRiskLines, _atRiskThrough;
     private long _syncedAt;
     private int _idleSyncArmed;
     private int _backgroundSyncQueued;
@@ -103,6 +106,13 @@ internal sealed class AuditLogWriter : IDisposable
     /// <summary>Lines written but not yet known to be on stable storage.</summary>
     public long UnsyncedLines => Volatile.Read(ref _written) - Volatile.Read(ref _synced);
 
+    /// <summary>
+    /// Lines written before a sync that failed. They stay counted for as long as this writer lives:
+    /// after a failed fsync Linux may have dropped their pages and cleared the error, so a later
+    /// sync that succeeds cannot vouch for them (PostgreSQL's "fsyncgate"). Close reports them.
+    /// </summary>
+    public long AtRiskLines => Volatile.Read(ref _atRiskLines);
+
     /// <summary>Writes the event's line; rotates first when the active file is full; syncs when the policy says so.</summary>
     /// <exception cref="ArgumentException">The event cannot be written (too large, a value JSON cannot hold); nothing was written.</exception>
     /// <exception cref="AuditLogException">The write failed (nothing of the event stays in the file), or with <see cref="SyncMode.EveryEvent"/> the sync failed.</exception>
@@ -123,7 +133,6 @@ internal sealed class AuditLogWriter : IDisposable
                 if (!IsFull())
                 {
                     Write(line.WrittenSpan);
-                    _activeSize += line.WrittenCount;
                     if (_intervalEnd is not null && _intervalEndsAt is null) StartInterval(_time.GetUtcNow());
                     _leaseAppends++;
                     sequence = ++_written;
@@ -165,8 +174,11 @@ internal sealed class AuditLogWriter : IDisposable
         }
     }
 
-    /// <summary>Syncs and closes. The file is closed even when the final sync fails, which then throws.</summary>
-    /// <exception cref="AuditLogException">The final sync failed: lines written may not be on disk.</exception>
+    /// <summary>
+    /// Syncs and closes. The file is closed even when the final sync fails, which then throws, as it
+    /// throws when an earlier sync failed (<see cref="AtRiskLines"/>).
+    /// </summary>
+    /// <exception cref="AuditLogException">The final sync, or an earlier one, failed: lines written may not be on disk.</exception>
     public void Close()
     {
         lock (_writeLock)
@@ -181,6 +193,9 @@ internal sealed class AuditLogWriter : IDisposable
             {
                 SyncNow(_written);
                 _groupCommit?.Finish(null);
+                if (AtRiskLines is > 0 and var atRisk)
+                    throw new AuditLogException(Path,
+                        $"{atRisk} line{(atRisk == 1 ? "" : "s")} written to '{Path}' before a sync that failed may not be on disk: after a failed sync the system may drop written data and report success later, so no later sync vouches for them. Check the log with Test-ScoutAuditLog and keep the events elsewhere if they matter.");
             }
             catch (AuditLogException error)
             {
@@ -371,11 +386,30 @@ internal sealed class AuditLogWriter : IDisposable
         return end > 0 && AuditLineParser.TryParse(start.AsSpan(0, end), out var first, out _) ? first!.Timestamp : _time.GetUtcNow();
     }
 
+    /// <summary>
+    /// Appends one line. Writers of other processes append under their own leases at the same time;
+    /// one that dies inside a write leaves a fragment without its newline, which the line written
+    /// next would extend. So when the file grew by more than this line since this writer last knew
+    /// its size, the byte before the line is checked, and a line that landed on a fragment is
+    /// written again on a line of its own: the glued copy reads as one damaged line, the event once.
+    /// The check costs one lseek per append, and one 1-byte read only when another writer came between.
+    /// </summary>
     private void Write(ReadOnlySpan<byte> line)
     {
         try
         {
-            _file!.Append(line);
+            var end = _file!.Append(line);
+            var expected = _activeSize + line.Length;
+            _activeSize = end ?? expected;
+            if (end is { } landed && landed != expected && !_file.StartsALine(landed - line.Length))
+            {
+                var again = new byte[line.Length + 1];
+                again[0] = (byte)'\n';
+                line.CopyTo(again.AsSpan(1));
+                _activeSize = _file.Append(again) ?? _activeSize + again.Length;
+                _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.TornTailRepaired, Path,
+                    $"Another writer of '{Path}' died inside a write and left a fragment that this writer's event was appended to; the event was written again on a line of its own, and the fragment with the first copy reads as one damaged line."));
+            }
         }
         catch (IOException error)
         {
@@ -467,6 +501,12 @@ internal sealed class AuditLogWriter : IDisposable
         }
         catch (IOException error)
         {
+            var from = Math.Max(Volatile.Read(ref _synced), _atRiskThrough);
+            if (through > from)
+            {
+                Volatile.Write(ref _atRiskLines, _atRiskLines + (through - from));
+                _atRiskThrough = through;
+            }
             throw new AuditLogException(Path, $"'{Path}' could not be synced to disk: {error.Message}", error);
         }
         Volatile.Write(ref _synced, Math.Max(_synced, through));

@@ -191,6 +191,44 @@ public class SyncPolicyTests
         Assert.Equal(10, log.UnsyncedLines);
     }
 
+    /// <summary>
+    /// After a failed sync Linux may drop the written pages and report the next sync as a success:
+    /// the lines the failed sync was for stay at risk, whatever later syncs say, and closing says so.
+    /// </summary>
+    [Fact]
+    public void LinesOfAFailedSyncStayAtRiskAfterALaterSyncSucceedsAndClosingFailsNamingThem()
+    {
+        using var folder = new TempFolder();
+        var failNext = 1;
+        var diagnostics = new RecordingDiagnostics();
+        var log = new AuditLog(folder.File("audit.jsonl"), new AuditLogOptions
+        {
+            Time = new ManualTimeProvider(),
+            Diagnostics = diagnostics,
+            SyncStarting = () =>
+            {
+                if (Interlocked.Exchange(ref failNext, 0) == 1) throw new IOException("Input/output error (injected)");
+            },
+        });
+
+        for (var i = 1; i <= 10; i++) log.Append(Events.At(Events.Start)); // the 10th line's background sync fails
+        WaitFor(() => diagnostics.Of(AuditDiagnosticKind.SyncFailed).Count == 1);
+        for (var i = 11; i <= 20; i++) log.Append(Events.At(Events.Start)); // the 20th line's sync succeeds
+        WaitFor(() => log.UnsyncedLines == 0);
+
+        Assert.Equal(10, log.AtRiskLines);
+        var error = Assert.Throws<AuditLogException>(log.Close);
+        Assert.StartsWith($"10 lines written to '{folder.File("audit.jsonl")}' before a sync that failed may not be on disk", error.Message);
+        Assert.Equal(20, File.ReadAllLines(folder.File("audit.jsonl")).Length); // written, and the file closed
+    }
+
+    private static void WaitFor(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition() && DateTime.UtcNow < deadline) Thread.Sleep(5);
+        Assert.True(condition(), "the background sync did not come within 10 s");
+    }
+
     [LinuxFact]
     public void AFailedSyncOfAnEveryEventLogIsAnError()
     {

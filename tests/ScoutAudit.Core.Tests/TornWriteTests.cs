@@ -60,6 +60,33 @@ public class TornWriteTests(ITestOutputHelper output)
         Assert.Single(read.Of(AuditDiagnosticKind.LineSkipped)); // the fragment, alone on its line
     }
 
+    /// <summary>
+    /// The case the lease check above cannot see: another writer dies inside a write while this one
+    /// holds its lease (a manual clock keeps the lease from ending). The next event lands on the
+    /// fragment; it is written again on a line of its own, so it is read exactly once.
+    /// </summary>
+    [Fact]
+    public void AnEventAppendedOntoAFragmentLeftDuringThisWritersLeaseIsWrittenAgainOnALineOfItsOwn()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("audit.jsonl");
+        var diagnostics = new RecordingDiagnostics();
+        using (var writer = new AuditLog(path, new AuditLogOptions { Time = new ManualTimeProvider(), Diagnostics = diagnostics, RotationSize = null }))
+        {
+            writer.Append(Tagged("writer", 0));
+            // Another process, appending under its own shared lease, is killed half-way through its line.
+            using (var other = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+                other.Write("{\"ts\": \"2026-02-13T14:00:00.000Z\", \"event\": \"na"u8);
+            writer.Append(Tagged("writer", 1));
+            writer.Append(Tagged("writer", 2));
+        }
+
+        var (counts, read) = LoadWriterProcess.ReadBack(path);
+        Assert.Equal([1, 1, 1], Enumerable.Range(0, 3).Select(n => counts.GetValueOrDefault(("writer", (long)n))));
+        Assert.Single(diagnostics.Of(AuditDiagnosticKind.TornTailRepaired));
+        Assert.Single(read.Of(AuditDiagnosticKind.LineSkipped)); // the fragment with the first copy of event 1
+    }
+
     private static AuditEvent Tagged(string writer, int n) =>
         new("nav") { Extras = [new("writer", JsonValues.From(writer, "w")), new("n", JsonValues.From(n, "n"))] };
 

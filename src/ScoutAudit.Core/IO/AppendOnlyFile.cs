@@ -37,15 +37,18 @@ internal sealed class AppendOnlyFile : IDisposable
     /// If the write fails part-way, the fragment is removed again when it is still the file's tail,
     /// and otherwise terminated with a newline, so it can never glue onto the next event.
     /// </summary>
+    /// <returns>The offset just past the data when it went in one write call and the OS says where (Unix); else null.</returns>
     /// <exception cref="IOException">The write failed; the message carries the OS error.</exception>
-    public void Append(ReadOnlySpan<byte> data)
+    public long? Append(ReadOnlySpan<byte> data)
     {
         var written = 0;
+        var calls = 0;
         try
         {
             while (written < data.Length)
             {
                 written += NativeFile.Write(_handle, data[written..]);
+                calls++;
             }
         }
         catch (IOException) when (written > 0)
@@ -53,6 +56,15 @@ internal sealed class AppendOnlyFile : IDisposable
             RemoveFragment(data[..written]);
             throw;
         }
+        return calls == 1 ? NativeFile.Offset(_handle) : null;
+    }
+
+    /// <summary>Whether what starts at <paramref name="offset"/> starts a line: the byte before it is a newline, or there is none.</summary>
+    public bool StartsALine(long offset)
+    {
+        if (offset <= 0) return true;
+        Span<byte> before = stackalloc byte[1];
+        return RandomAccess.Read(_handle, before, offset - 1) == 1 && before[0] == (byte)'\n';
     }
 
     /// <summary>

@@ -45,6 +45,17 @@ internal static class NativeFile
         }
     }
 
+    /// <summary>
+    /// The handle's file offset: after an append, the end of what it wrote (O_APPEND moves it there).
+    /// Null where it is not known (Windows append handles).
+    /// </summary>
+    public static long? Offset(SafeFileHandle handle)
+    {
+        if (OperatingSystem.IsWindows()) return null;
+        var offset = Unix.lseek(handle, 0, Unix.SEEK_CUR);
+        return offset >= 0 ? offset : null;
+    }
+
     public static void Sync(SafeFileHandle handle)
     {
         if (OperatingSystem.IsWindows())
@@ -131,6 +142,11 @@ internal static class NativeFile
 
         [DllImport("libc", SetLastError = true)]
         public static extern int fsync(SafeFileHandle fd);
+
+        public const int SEEK_CUR = 1;
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern long lseek(SafeFileHandle fd, long offset, int whence);
 
         [DllImport("libc", SetLastError = true)]
         public static extern int ftruncate(SafeFileHandle fd, long length);

@@ -253,7 +253,7 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
                 if (reader.LineNumber % 4096 == 0) cancellation.ThrowIfCancellationRequested();
                 // The active file's last line, unterminated, is a write in progress or a tail the next writer repairs.
                 if (status == LineStatus.Unterminated && isActive) break;
-                if (status != LineStatus.TooLong && (line.Trim(" \t\r"u8).IsEmpty || AuditLineParser.TryParse(line, out _, out _))) continue;
+                if (status != LineStatus.TooLong && (line.Trim(" \t\r"u8).IsEmpty || IsEvent(line))) continue;
                 var torn = status != LineStatus.TooLong && line.Length > 0 && line[0] == (byte)'{' && line[^1] != (byte)'}';
                 if (++damaged <= LinesReportedPerFile)
                     Report(torn
@@ -269,6 +269,14 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
             return isActive ? VerifiedState.Of(file.SafeFileHandle, length) : null;
         }
     }
+
+    /// <summary>
+    /// What a query reads as an event: a line with the original's header only needs to be one JSON
+    /// object (as the scans check it, building nothing); any other line is parsed in full.
+    /// </summary>
+    private static bool IsEvent(ReadOnlySpan<byte> line) =>
+        (LineHeader.TryRead(line, out _, out _) && AuditLineParser.IsWellFormed(line, out _, out var headerRepeated) && !headerRepeated)
+        || AuditLineParser.TryParse(line, out _, out _);
 
     private (string Digest, long Length) HashFile(string path)
     {

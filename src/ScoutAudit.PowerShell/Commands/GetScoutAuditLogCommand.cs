@@ -38,6 +38,6 @@ public sealed class GetScoutAuditLogCommand : LogPathsCommandBase
             throw; // not reached
         }
         if (entry is not null) WritePendingDiagnostics(entry);
-        return new AuditLogInfo(path, size, archives, settings, entry?.UnsyncedLines ?? 0);
+        return new AuditLogInfo(path, size, archives, settings, entry?.UnsyncedLines ?? 0, entry?.AtRiskLines ?? 0);
     }
 }

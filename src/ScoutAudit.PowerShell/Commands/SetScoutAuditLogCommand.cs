@@ -73,7 +73,7 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
         }
         WritePendingDiagnostics(entry);
         if (PassThru)
-            WriteObject(new AuditLogInfo(path, entry.Log.ActiveFileSize, entry.Log.Archives(), settings, entry.UnsyncedLines));
+            WriteObject(new AuditLogInfo(path, entry.Log.ActiveFileSize, entry.Log.Archives(), settings, entry.UnsyncedLines, entry.AtRiskLines));
     }
 
     private LogSettings NewSettings(LogSettings current)

@@ -5,7 +5,7 @@ namespace ScoutAudit;
 /// <summary>A log this session knows: where it is, how big, its archives and its settings for the session.</summary>
 public sealed class AuditLogInfo
 {
-    internal AuditLogInfo(string path, long size, IReadOnlyList<Core.ArchiveInfo> archives, PowerShell.Session.LogSettings settings, long unsyncedLines)
+    internal AuditLogInfo(string path, long size, IReadOnlyList<Core.ArchiveInfo> archives, PowerShell.Session.LogSettings settings, long unsyncedLines, long atRiskLines)
     {
         var (rotationSize, syncPolicy) = (settings.RotationSize, settings.SyncPolicy);
         SigningKey = settings.SigningKey?.Id;
@@ -21,6 +21,7 @@ public sealed class AuditLogInfo
         SyncEveryLines = syncPolicy.EveryLines;
         SyncInterval = syncPolicy.Interval;
         UnsyncedLines = unsyncedLines;
+        AtRiskLines = atRiskLines;
     }
 
     /// <summary>The id of the key that signs this session's archive index entries (Set-ScoutAuditLog -SigningKey); null when they are not signed.</summary>
@@ -61,6 +62,12 @@ public sealed class AuditLogInfo
 
     /// <summary>Lines this session wrote that are not yet known to be on stable storage.</summary>
     public long UnsyncedLines { get; }
+
+    /// <summary>
+    /// Lines this session wrote before a sync that failed: the system may have dropped them, and no
+    /// later sync vouches for them; Close-ScoutAuditLog fails naming how many. 0 normally.
+    /// </summary>
+    public long AtRiskLines { get; }
 
     public override string ToString() => Path;
 }

@@ -38,6 +38,15 @@ internal sealed class LogEntry
         }
     }
 
+    /// <summary>Lines written before a sync that failed (<see cref="AuditLog.AtRiskLines"/>).</summary>
+    public long AtRiskLines
+    {
+        get
+        {
+            lock (_lock) return _log?.AtRiskLines ?? 0;
+        }
+    }
+
     /// <summary>Lines written through this session that are not yet known to be on stable storage.</summary>
     public long UnsyncedLines
     {
