@@ -246,4 +246,35 @@ public class RotationTests
         Assert.Equal([1L, 2L], other.Query().Select(e => e.InputTokens!.Value));
         Assert.Single(File.ReadAllLines(folder.File("audit.jsonl")));
     }
+
+    /// <summary>
+    /// The original tool rotates a log by reading the active file, gzipping what it read and
+    /// deleting the file, with no lock that ScoutAudit's writers know of. A ScoutAudit writer sharing
+    /// the log loses exactly what it appends between that read and that delete, and what it appends
+    /// after the delete within the lease it holds (at most 2 ms or 256 events); it keeps the rest.
+    /// about_ScoutAuditDurability states this window; this test pins it step by step.
+    /// </summary>
+    [Fact]
+    public void WhenTheOriginalRotatesUnderAWriterTheLossIsExactlyTheStatedWindow()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("audit.jsonl");
+        var time = new ManualTimeProvider(); // the lease ends only when the test moves the clock
+        using (var log = new AuditLog(path, new AuditLogOptions { Time = time, RotationSize = null }))
+        {
+            log.Append(Numbered(0));
+            log.Append(Numbered(1));
+            var read = File.ReadAllBytes(path); // the original reads the active file...
+            log.Append(Numbered(2)); // ...ScoutAudit appends after that read: lost
+            using (var archive = new GZipStream(File.Create(folder.File("audit_20260213_150000.jsonl.gz")), CompressionLevel.Fastest))
+                archive.Write(read); // ...the original archives what it read
+            File.Delete(path); // ...and deletes the file
+            log.Append(Numbered(3)); // within the same lease, to the deleted file: lost
+            time.Advance(AuditLogWriter.LeaseDuration + TimeSpan.FromMilliseconds(1)); // the lease ends
+            log.Append(Numbered(4)); // the next lease finds the path gone and starts a new file: kept
+        }
+
+        using var reader = new AuditLog(path);
+        Assert.Equal([0L, 1L, 4L], reader.Query().Select(e => e.InputTokens!.Value));
+    }
 }
