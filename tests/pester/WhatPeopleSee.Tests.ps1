@@ -108,8 +108,9 @@ Describe 'What people see' {
                 $lines = $text -split '\r?\n'
 
                 $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-                # A path longer than the line goes on under itself, in full.
-                ($text -replace '\r?\n {16}(?=\S)', '') -split '\r?\n' | Should -Contain "Path          : $longLog"
+                # A path longer than the line goes on under itself (below the value column, which the longest label sets), in full.
+                $label = [regex]::Match($text, '(?m)^Path +: ').Value
+                ($text -replace ('\r?\n {{{0}}}(?=\S)' -f $label.Length), '') -split '\r?\n' | Should -Contain "$label$longLog"
                 $text | Should -Match '(?m)^UnsyncedLines +: \d+\s*$'
                 $text | Should -Match '(?m)^SyncPolicy +: Cadence \(10 lines / 1 s\)\s*$'
             }

@@ -49,14 +49,8 @@ public sealed class ChainKey : IDisposable
         return new ChainKey(key, HasPrivatePart(key));
     }
 
-    /// <summary>A new P-256 key, for tests and for <c>New-ScoutAuditSigningKey</c>-style scripts.</summary>
+    /// <summary>A new P-256 key (tests; users make one with the command in Test-ScoutAuditLog's help).</summary>
     public static ChainKey Create() => new(ECDsa.Create(ECCurve.NamedCurves.nistP256), hasPrivateKey: true);
-
-    /// <summary>The private key as PKCS#8 PEM.</summary>
-    public string ExportPrivateKeyPem()
-    {
-        lock (_gate) return _key.ExportPkcs8PrivateKeyPem();
-    }
 
     /// <summary>The public key as SubjectPublicKeyInfo PEM: what a verifier needs.</summary>
     public string ExportPublicKeyPem()

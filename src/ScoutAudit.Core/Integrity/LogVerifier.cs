@@ -1,4 +1,3 @@
-
 namespace ScoutAudit.Core;
 
 /// <summary>
@@ -20,11 +19,9 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
     private int _archives, _signed, _signaturesChecked, _unchained, _errors, _warnings;
     private long _bytesRead;
 
-    public string StatePath => files.Active + ".verified";
-
     public LogVerificationSummary Verify(bool record)
     {
-        var last = VerifiedState.Read(StatePath);
+        var last = VerifiedState.Read(files.Verified);
         VerifyChain(last);
         VerifyArchives();
         foreach (var segment in RotatedSegments.List(files).Where(s => s.HasSealed))
@@ -38,7 +35,7 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
                 ChainHead = _head?.Digest,
                 At = UtcTimestamp.Format(DateTimeOffset.UtcNow),
             };
-            verified.TryWrite(StatePath);
+            verified.TryWrite(files.Verified);
         }
         return new LogVerificationSummary(files.Active, _archives, _chained.Count, _signed, _signaturesChecked, _unchained, _removed.Count,
             _errors, _warnings, _bytesRead);
