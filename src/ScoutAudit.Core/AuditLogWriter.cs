@@ -297,8 +297,12 @@ internal sealed class AuditLogWriter : IDisposable
     {
         lock (_writeLock)
         {
-            if (_leased && !_disposed && _time.GetElapsedTime(_leaseTakenAt) >= LeaseDuration) EndLease();
-            else if (_leased && !_disposed) _leaseEnd.Change(LeaseDuration - _time.GetElapsedTime(_leaseTakenAt), Timeout.InfiniteTimeSpan);
+            if (!_leased || _disposed) return;
+            // The clock is read once: read twice, a thread descheduled in between saw a lease not yet
+            // over, then a negative time left, which Timer.Change throws on (a crash in a timer callback).
+            var left = LeaseDuration - _time.GetElapsedTime(_leaseTakenAt);
+            if (left <= TimeSpan.Zero) EndLease();
+            else _leaseEnd.Change(left, Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -12,11 +12,17 @@ public class SyncPolicyTests
         return new(path, new AuditLogOptions { SyncPolicy = policy, Time = time, Diagnostics = diagnostics ?? NullAuditDiagnostics.Instance, SyncStarting = syncStarting });
     }
 
-    /// <summary>The cadence's sync runs on the thread pool: its result is waited for, up to 10 s.</summary>
-    private static long UnsyncedAfterTheSyncInFlight(AuditLog log)
+    /// <summary>The cadence's sync runs on the thread pool: waits up to 10 s for <paramref name="condition"/>; returns whether it came.</summary>
+    private static bool Eventually(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (log.UnsyncedLines != 0 && DateTime.UtcNow < deadline) Thread.Sleep(5);
+        while (!condition() && DateTime.UtcNow < deadline) Thread.Sleep(5);
+        return condition();
+    }
+
+    private static long UnsyncedAfterTheSyncInFlight(AuditLog log)
+    {
+        Eventually(() => log.UnsyncedLines == 0);
         return log.UnsyncedLines;
     }
 
@@ -184,8 +190,7 @@ public class SyncPolicyTests
 
         for (var i = 1; i <= 10; i++) log.Append(Events.At(Events.Start));
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (diagnostics.Of(AuditDiagnosticKind.SyncFailed).Count == 0 && DateTime.UtcNow < deadline) Thread.Sleep(5);
+        Eventually(() => diagnostics.Of(AuditDiagnosticKind.SyncFailed).Count > 0);
         var report = Assert.Single(diagnostics.Of(AuditDiagnosticKind.SyncFailed));
         Assert.StartsWith($"The background sync of '{folder.File("audit.jsonl")}' failed; the lines are written but may not be on disk yet:", report.Message);
         Assert.Equal(10, log.UnsyncedLines);
@@ -212,21 +217,14 @@ public class SyncPolicyTests
         });
 
         for (var i = 1; i <= 10; i++) log.Append(Events.At(Events.Start)); // the 10th line's background sync fails
-        WaitFor(() => diagnostics.Of(AuditDiagnosticKind.SyncFailed).Count == 1);
+        Assert.True(Eventually(() => diagnostics.Of(AuditDiagnosticKind.SyncFailed).Count == 1), "the failing sync did not come within 10 s");
         for (var i = 11; i <= 20; i++) log.Append(Events.At(Events.Start)); // the 20th line's sync succeeds
-        WaitFor(() => log.UnsyncedLines == 0);
+        Assert.Equal(0, UnsyncedAfterTheSyncInFlight(log));
 
         Assert.Equal(10, log.AtRiskLines);
         var error = Assert.Throws<AuditLogException>(log.Close);
         Assert.StartsWith($"10 lines written to '{folder.File("audit.jsonl")}' before a sync that failed may not be on disk", error.Message);
         Assert.Equal(20, File.ReadAllLines(folder.File("audit.jsonl")).Length); // written, and the file closed
-    }
-
-    private static void WaitFor(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline) Thread.Sleep(5);
-        Assert.True(condition(), "the background sync did not come within 10 s");
     }
 
     [LinuxFact]
