@@ -57,6 +57,7 @@ internal static class ArchiveIndex
             ["first_ts"] = Format(info.FirstTimestamp),
             ["last_ts"] = Format(info.LastTimestamp),
             ["lines"] = info.Lines,
+            ["bytes"] = info.UncompressedBytes,
             ["gz_bytes"] = info.CompressedBytes,
             ["sha256"] = info.Sha256,
             ["at"] = UtcTimestamp.Format(at),
