@@ -97,7 +97,10 @@ public sealed class AuditLog : IDisposable
         string? sealedName;
         try
         {
+            var writer = Volatile.Read(ref _writer);
+            var writtenBefore = writer?.WrittenLines ?? 0; // these lines are in the file the seal syncs
             sealedName = _rotation.Seal(minimumSize: null);
+            if (sealedName is not null) writer?.CoveredBySeal(writtenBefore);
             _rotation.ArchiveSealed(cancellation);
             ApplyRetention(cancellation);
         }

@@ -113,6 +113,21 @@ internal sealed class AuditLogWriter : IDisposable
     /// </summary>
     public long AtRiskLines => Volatile.Read(ref _atRiskLines);
 
+    /// <summary>Lines written so far (a sequence number).</summary>
+    public long WrittenLines => Volatile.Read(ref _written);
+
+    /// <summary>
+    /// A seal made by this process synced the active file before renaming it: the lines written
+    /// before <paramref name="writtenBefore"/> was read are on disk, and no longer counted unsynced.
+    /// </summary>
+    public void CoveredBySeal(long writtenBefore)
+    {
+        lock (_syncLock)
+        {
+            if (writtenBefore > Volatile.Read(ref _synced)) Volatile.Write(ref _synced, writtenBefore);
+        }
+    }
+
     /// <summary>Writes the event's line; rotates first when the active file is full; syncs when the policy says so.</summary>
     /// <exception cref="ArgumentException">The event cannot be written (too large, a value JSON cannot hold); nothing was written.</exception>
     /// <exception cref="AuditLogException">The write failed (nothing of the event stays in the file), or with <see cref="SyncMode.EveryEvent"/> the sync failed.</exception>

@@ -227,6 +227,20 @@ public class SyncPolicyTests
         Assert.Equal(20, File.ReadAllLines(folder.File("audit.jsonl")).Length); // written, and the file closed
     }
 
+    [Fact]
+    public void LinesSealedByARotationAreNoLongerCountedUnsynced()
+    {
+        using var folder = new TempFolder();
+        // The system clock, so the writer's lease ends and the seal can go on; no timed sync within the test.
+        using var log = Open(folder, SyncPolicy.Default with { Interval = TimeSpan.FromHours(1) }, TimeProvider.System);
+        for (var i = 0; i < 3; i++) log.Append(Events.At(Events.Start));
+        Assert.Equal(3, log.UnsyncedLines); // under the cadence of 10 lines
+
+        Assert.NotNull(log.Rotate()); // the seal syncs the file before renaming it
+
+        Assert.Equal(0, log.UnsyncedLines);
+    }
+
     [LinuxFact]
     public void AFailedSyncOfAnEveryEventLogIsAnError()
     {
