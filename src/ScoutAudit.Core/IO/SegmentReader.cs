@@ -78,7 +78,7 @@ internal static class SegmentReader
             var lines = new LineReader(stream);
             foreach (var value in Read(segment, lines, stream, filter, diagnostics, pools, cancellation, parse, matches, reportOddValues, parallel, damage, clean: false))
                 yield return value;
-            if (segment.Kind == SegmentKind.Archive && !damage.Found && !TrailerMatches(segment.Path, lines.BytesRead))
+            if (segment.Kind == SegmentKind.Archive && !damage.Found && !GzipIntegrity.TrailerMatches(segment.Path, lines.BytesRead))
                 Damaged(diagnostics, segment.Path, lines.LineNumber, "the archive is truncated (its gzip trailer does not match what could be read)", null);
         }
     }
@@ -265,27 +265,6 @@ internal static class SegmentReader
             diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.ArchiveDamaged, path,
                 $"The archive '{path}' cannot be read and was skipped: {error.InnerException?.Message ?? error.Message}", Exception: error));
             return null;
-        }
-    }
-
-    /// <summary>
-    /// .NET's GZipStream ends quietly at a truncated archive, so the gzip trailer's ISIZE (the
-    /// uncompressed length mod 2^32) is compared with what was read.
-    /// </summary>
-    private static bool TrailerMatches(string path, long bytesRead)
-    {
-        try
-        {
-            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var length = RandomAccess.GetLength(file);
-            if (length < 18) return false; // smaller than any complete gzip member
-            Span<byte> trailer = stackalloc byte[4];
-            RandomAccess.Read(file, trailer, length - 4);
-            return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer) == (uint)bytesRead;
-        }
-        catch (IOException)
-        {
-            return true; // gone since: nothing more to say
         }
     }
 

@@ -8,7 +8,7 @@ namespace ScoutAudit.Core;
 /// trailer's CRC-32 when the trailer is there (zlib reports a mismatch), but reads a stream cut
 /// short as if it ended there; so the length in the last 4 bytes (ISIZE, the uncompressed length
 /// modulo 2^32) is compared with what came out. Archives are single gzip members, as both this
-/// module and the original write them.
+/// module and the original write them. Queries make the same comparison after reading an archive.
 /// </summary>
 internal static class GzipIntegrity
 {
@@ -29,12 +29,33 @@ internal static class GzipIntegrity
                 cancellation.ThrowIfCancellationRequested();
             }
         }
-        Span<byte> trailer = stackalloc byte[4];
-        file.Position = file.Length - 4;
-        file.ReadExactly(trailer);
-        var recorded = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
-        if (recorded != (uint)uncompressed)
+        if (!TrailerMatches(file.SafeFileHandle, uncompressed, out var recorded))
             throw new InvalidDataException($"It is cut short or damaged: its last 4 bytes give a length of {recorded} bytes (modulo 2^32), and {uncompressed} bytes came out of it.");
         return file.Length;
+    }
+
+    /// <summary>Whether the archive's trailer records <paramref name="uncompressedLength"/> (modulo 2^32); true when the file is gone since.</summary>
+    public static bool TrailerMatches(string path, long uncompressedLength)
+    {
+        try
+        {
+            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return TrailerMatches(file, uncompressedLength, out _);
+        }
+        catch (IOException)
+        {
+            return true; // gone since: nothing more to say
+        }
+    }
+
+    private static bool TrailerMatches(Microsoft.Win32.SafeHandles.SafeFileHandle file, long uncompressedLength, out uint recorded)
+    {
+        recorded = 0;
+        var length = RandomAccess.GetLength(file);
+        if (length < 18) return false; // smaller than any complete gzip member
+        Span<byte> trailer = stackalloc byte[4];
+        RandomAccess.Read(file, trailer, length - 4);
+        recorded = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        return recorded == (uint)uncompressedLength;
     }
 }
