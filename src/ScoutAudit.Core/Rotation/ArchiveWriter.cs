@@ -71,9 +71,7 @@ internal static class ArchiveWriter
     /// <summary>Describes an archive that exists but has no index entry (a crash came between rename and index).</summary>
     public static ArchiveInfo DescribeArchive(string archivePath, CancellationToken cancellation)
     {
-        using var sha = SHA256.Create();
-        byte[] digest;
-        using (var file = File.OpenRead(archivePath)) digest = sha.ComputeHash(file);
+        var (digest, length) = FileDigest.Compute(archivePath);
         long uncompressed;
         DateTimeOffset? first, last;
         long lines;
@@ -84,7 +82,7 @@ internal static class ArchiveWriter
             (first, last, lines) = Describe(counting, cancellation);
             uncompressed = counting.BytesRead;
         }
-        return new ArchiveInfo(archivePath, new FileInfo(archivePath).Length, first, last, lines, uncompressed, Convert.ToHexString(digest).ToLowerInvariant());
+        return new ArchiveInfo(archivePath, length, first, last, lines, uncompressed, digest);
     }
 
     private static (DateTimeOffset? First, DateTimeOffset? Last, long Lines) Describe(string path, CancellationToken cancellation)
