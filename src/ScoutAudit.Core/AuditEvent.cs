@@ -45,6 +45,14 @@ public sealed class AuditEvent
         SessionId = sessionId;
     }
 
+    /// <summary>
+    /// The event's place in its log: the position of its line's first byte in the log's whole
+    /// history (every earlier segment's uncompressed bytes, then the line's offset in its own). The
+    /// same in every process and before and after its segment is sealed and archived; ids increase
+    /// in log order. Null for an event not read from a log.
+    /// </summary>
+    public long? Id { get; internal set; }
+
     /// <summary>When the event happened, in UTC.</summary>
     public DateTimeOffset Timestamp { get; }
 

@@ -187,9 +187,12 @@ public sealed class AuditLog : IDisposable
         for (var i = 0; i < snapshot.Segments.Count; i++)
         {
             var segment = snapshot.Segments[i];
-            if (segment.Index?.IsOutside(filter.Since, filter.Until) == true)
+            var outside = segment.Index?.IsOutside(filter.Since, filter.Until) == true;
+            if (outside || filter.EndsBeforeAfter(segment.Base + segment.Length))
             {
-                diagnostics.Report(ArchiveSkipped(segment));
+                if (segment.Kind == SegmentKind.Archive)
+                    diagnostics.Report(outside ? ArchiveSkipped(segment) : new AuditDiagnostic(AuditDiagnosticKind.ArchiveSkipped, segment.Path,
+                        $"Skipped the archive '{segment.Path}': its events all come at or before id {filter.After}."));
                 progress?.AddRead(sizes![i]);
                 continue;
             }
@@ -269,6 +272,7 @@ public sealed class AuditLog : IDisposable
         for (var i = snapshot.Segments.Count - 1; i >= 0 && newestFirst.Count < count; i--)
         {
             var segment = snapshot.Segments[i];
+            if (filter.EndsBeforeAfter(segment.Base + segment.Length)) break; // this one and every older one end at or before -After
             if (segment.Index?.IsOutside(filter.Since, filter.Until) == true)
             {
                 diagnostics.Report(ArchiveSkipped(segment));
@@ -276,7 +280,7 @@ public sealed class AuditLog : IDisposable
             else if (LogSnapshot.RandomAccessOf(segment) is { } file)
             {
                 var before = newestFirst.Count;
-                var read = LastOfFile(segment.Path, file.File, file.Length, filter, count, newestFirst, cancellation);
+                var read = LastOfFile(segment.Path, segment.Base, file.File, file.Length, filter, count, newestFirst, cancellation);
                 progress?.AddRead(read);
                 done += read;
                 for (var found = before; found < newestFirst.Count; found++) progress?.AddFound();
@@ -306,7 +310,7 @@ public sealed class AuditLog : IDisposable
     }
 
     /// <summary>Adds the file's matching events, newest first, to <paramref name="newestFirst"/> until it holds <paramref name="count"/>; returns the bytes read.</summary>
-    private long LastOfFile(string path, SafeFileHandle file, long length, EventFilter filter, int count,
+    private long LastOfFile(string path, long positionBase, SafeFileHandle file, long length, EventFilter filter, int count,
         List<AuditEvent> newestFirst, CancellationToken cancellation)
     {
         var diagnostics = Options.Diagnostics;
@@ -329,8 +333,9 @@ public sealed class AuditLog : IDisposable
                 Skip(offset, isLast && offset + line.Length == length ? $"the last line is torn (no final newline) and incomplete: {problem}" : problem!);
                 continue;
             }
-            if (!filter.Matches(e!)) continue;
-            if (e!.InvalidFields.Count > 0) OddValues.OfEvent(e, path, numbers.At(offset), diagnostics);
+            e!.Id = positionBase + offset;
+            if (!filter.Matches(e)) continue;
+            if (e.InvalidFields.Count > 0) OddValues.OfEvent(e, path, numbers.At(offset), diagnostics);
             newestFirst.Add(e);
         }
         return lines.BytesRead;

@@ -15,7 +15,8 @@ internal sealed class LineBatch : IDisposable
     private Entry[] _entries = ArrayPool<Entry>.Shared.Rent(MaxLines);
     private int _used;
 
-    public readonly record struct Entry(LineStatus Status, long LineNumber, long SkippedLength, int Offset, int Length);
+    /// <summary>One line: what the reader said of it, its number, where it starts in the stream read (Position), and where its bytes are in this batch (Offset, Length).</summary>
+    public readonly record struct Entry(LineStatus Status, long LineNumber, long SkippedLength, long Position, int Offset, int Length);
 
     public int Count { get; private set; }
 
@@ -30,7 +31,7 @@ internal sealed class LineBatch : IDisposable
 
     private const int UsualLineRoom = 4 * 1024;
 
-    public void Add(LineStatus status, long lineNumber, long skippedLength, ReadOnlySpan<byte> line)
+    public void Add(LineStatus status, long lineNumber, long skippedLength, long position, ReadOnlySpan<byte> line)
     {
         if (_used + line.Length > _bytes.Length)
         {
@@ -40,7 +41,7 @@ internal sealed class LineBatch : IDisposable
             _bytes = larger;
         }
         line.CopyTo(_bytes.AsSpan(_used));
-        _entries[Count++] = new Entry(status, lineNumber, skippedLength, _used, line.Length);
+        _entries[Count++] = new Entry(status, lineNumber, skippedLength, position, _used, line.Length);
         _used += line.Length;
     }
 

@@ -14,7 +14,18 @@ internal enum SegmentKind
 /// One file of a query's snapshot. Sealed and active files are opened when the snapshot is taken.
 /// <see cref="Ranges"/>, when set, are the only parts of the file a query needs to read.
 /// </summary>
-internal sealed record Segment(string Path, SegmentKind Kind, Stream? Opened, ArchiveInfo? Index, IReadOnlyList<ReadRange>? Ranges = null);
+internal sealed record Segment(string Path, SegmentKind Kind, Stream? Opened, ArchiveInfo? Index, IReadOnlyList<ReadRange>? Ranges = null)
+{
+    /// <summary>
+    /// Where the segment's first byte stands in the log's whole history: the uncompressed bytes of
+    /// every segment before it, archives gone from the disk included while the index describes them.
+    /// An event's <see cref="AuditEvent.Id"/> is this plus its line's offset in the segment.
+    /// </summary>
+    public long Base { get; init; }
+
+    /// <summary>The segment's uncompressed length, where it is known without reading it.</summary>
+    public long? Length { get; init; }
+}
 
 /// <summary>
 /// The files a query reads, oldest first: complete archives, sealed segments whose archive is not
@@ -38,16 +49,21 @@ internal sealed class LogSnapshot : IDisposable
     {
         using var appendLock = CrossProcessLock.TryOpenExisting(files.AppendLock);
         var segments = new List<Segment>();
+        var index = ArchiveIndex.Read(files);
         FileStream? active = null;
         try
         {
             using (appendLock?.Acquire(exclusive: false))
             {
-                List(files, segments, diagnostics);
+                List(files, index, segments, diagnostics);
                 active = TryOpenReadable(files.Active, diagnostics);
             }
             if (active is not null)
-                segments.Add(new Segment(files.Active, SegmentKind.Active, new Prefix(active, CompleteLength(active, files, appendLock)), null));
+            {
+                var length = CompleteLength(active, files, appendLock);
+                segments.Add(new Segment(files.Active, SegmentKind.Active, new Prefix(active, length), null) { Length = length });
+            }
+            PlaceInHistory(files, index, segments);
         }
         catch
         {
@@ -77,9 +93,8 @@ internal sealed class LogSnapshot : IDisposable
     }
 
     /// <summary>The archives and sealed segments, oldest first; called under the shared append lock, so no seal happens meanwhile.</summary>
-    private static void List(LogFiles files, List<Segment> segments, IAuditDiagnostics diagnostics)
+    private static void List(LogFiles files, Dictionary<string, ArchiveInfo> index, List<Segment> segments, IAuditDiagnostics diagnostics)
     {
-        var index = ArchiveIndex.Read(files);
         foreach (var rotated in RotatedSegments.List(files))
         {
             if (rotated.HasArchive)
@@ -103,6 +118,38 @@ internal sealed class LogSnapshot : IDisposable
     public void Dispose()
     {
         foreach (var segment in Segments) segment.Opened?.Dispose();
+    }
+
+    /// <summary>
+    /// Gives each segment its <see cref="Segment.Base"/>: archives by their index entry's
+    /// uncompressed size (else their gzip trailer's), sealed segments by their length, and archives
+    /// no longer on disk (retention, a deletion) by their entry, in the order of their names.
+    /// </summary>
+    private static void PlaceInHistory(LogFiles files, Dictionary<string, ArchiveInfo> index, List<Segment> segments)
+    {
+        var onDisk = segments.Select(s => System.IO.Path.GetFileName(s.Path)).ToHashSet(StringComparer.Ordinal);
+        var gone = new List<(ArchiveName Name, long Bytes)>();
+        foreach (var (file, entry) in index)
+        {
+            if (onDisk.Contains(file) || entry.UncompressedBytes is not { } bytes) continue;
+            if (ArchiveName.TryParse(file, files.Stem, out var name, out _)) gone.Add((name, bytes));
+        }
+        gone.Sort((a, b) => a.Name.CompareTo(b.Name));
+        long position = 0;
+        var next = 0;
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var segment = segments[i];
+            var isRotated = ArchiveName.TryParse(System.IO.Path.GetFileName(segment.Path), files.Stem, out var name, out _);
+            while (next < gone.Count && (!isRotated || gone[next].Name.CompareTo(name) < 0)) position += gone[next++].Bytes;
+            var length = segment.Length ?? segment.Kind switch
+            {
+                SegmentKind.Archive => segment.Index?.UncompressedBytes ?? GzipIntegrity.RecordedLength(segment.Path),
+                _ => segment.Opened?.Length,
+            };
+            segments[i] = segment with { Base = position, Length = length };
+            position += length ?? 0;
+        }
     }
 
     /// <summary>Like <see cref="TryOpen"/>, but a file that cannot be read is reported and taken as absent.</summary>

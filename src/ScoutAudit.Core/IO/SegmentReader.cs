@@ -17,7 +17,10 @@ internal static class SegmentReader
 
     /// <summary>The events of the segment that pass the filter.</summary>
     public static IEnumerable<AuditEvent> Read(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, ReadProgress? progress, CancellationToken cancellation) =>
-        Read<AuditEvent>(segment, filter, diagnostics, pools, progress, cancellation, ParseEvent, filter.Matches, OddValues.OfEvent, parallel: true);
+        Read<AuditEvent>(segment, filter, diagnostics, pools, progress, cancellation, ParseEvent, filter.Matches, OddValues.OfEvent, parallel: true, PlaceEvent);
+
+    /// <summary>Gives an event its id: its line's position in the log's history.</summary>
+    private static void PlaceEvent(AuditEvent e, long position) => e.Id = position;
 
     /// <summary>
     /// What aggregates need of each event of the segment that passes the filter. Read on one thread:
@@ -26,7 +29,7 @@ internal static class SegmentReader
     /// </summary>
     public static IEnumerable<EventSummary> Summaries(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, ReadProgress? progress, CancellationToken cancellation, bool sumsCost) =>
         Read<EventSummary>(segment, filter, diagnostics, pools, progress, cancellation, AuditLineParser.TrySummarize, filter.Matches,
-            sumsCost ? OddValues.OfSummedSummary : OddValues.OfSummary, parallel: false);
+            sumsCost ? OddValues.OfSummedSummary : OddValues.OfSummary, parallel: false, place: null);
 
     /// <summary>The bytes a query reads of the segment: the file's length (compressed, for an archive), or the active file's length at the snapshot.</summary>
     public static long SizeOf(Segment segment)
@@ -49,7 +52,8 @@ internal static class SegmentReader
     }
 
     private static IEnumerable<T> Read<T>(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, ReadProgress? progress,
-        CancellationToken cancellation, LineParser<T> parse, Func<T, bool> matches, Action<T, string, long, IAuditDiagnostics> reportOddValues, bool parallel)
+        CancellationToken cancellation, LineParser<T> parse, Func<T, bool> matches, Action<T, string, long, IAuditDiagnostics> reportOddValues, bool parallel,
+        Action<T, long>? place)
     {
         diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, segment.Path, $"Reading {Describe(segment.Kind)} '{segment.Path}'."));
         var stream = segment.Kind == SegmentKind.Archive
@@ -69,14 +73,16 @@ internal static class SegmentReader
                     if (progress is not null) part = new ProgressStream(part, progress);
                     using (part)
                     {
-                        foreach (var value in Read(segment, new LineReader(part, firstLineNumber: range.FirstLine), part, filter, diagnostics, pools, cancellation, parse, matches, reportOddValues, parallel, damage, range.Clean))
+                        foreach (var value in Read(segment, new LineReader(part, firstLineNumber: range.FirstLine), part, filter, diagnostics, pools, cancellation, parse, matches, reportOddValues, parallel, damage, range.Clean,
+                                     place, segment.Base + range.Offset))
                             yield return value;
                     }
                 }
                 yield break;
             }
             var lines = new LineReader(stream);
-            foreach (var value in Read(segment, lines, stream, filter, diagnostics, pools, cancellation, parse, matches, reportOddValues, parallel, damage, clean: false))
+            foreach (var value in Read(segment, lines, stream, filter, diagnostics, pools, cancellation, parse, matches, reportOddValues, parallel, damage, clean: false,
+                         place, segment.Base))
                 yield return value;
             if (segment.Kind == SegmentKind.Archive && !damage.Found && !GzipIntegrity.TrailerMatches(segment.Path, lines.BytesRead))
                 Damaged(diagnostics, segment.Path, lines.LineNumber, "the archive is truncated (its gzip trailer does not match what could be read)", null);
@@ -85,7 +91,7 @@ internal static class SegmentReader
 
     private static IEnumerable<T> Read<T>(Segment segment, LineReader lines, Stream stream, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools,
         CancellationToken cancellation, LineParser<T> parse, Func<T, bool> matches, Action<T, string, long, IAuditDiagnostics> reportOddValues, bool parallel,
-        DamageFound damageFound, bool clean)
+        DamageFound damageFound, bool clean, Action<T, long>? place, long positionBase)
     {
         var judged = parallel && IsLarge(segment, stream)
             ? JudgeInParallel(lines, filter, parse, pools, clean, cancellation)
@@ -99,8 +105,10 @@ internal static class SegmentReader
                 yield break;
             }
             if (judgement.Problem is { } problem) Skip(diagnostics, segment.Path, judgement.LineNumber, problem);
-            else if (judgement.Found && matches(judgement.Value))
+            else if (judgement.Found)
             {
+                place?.Invoke(judgement.Value, positionBase + judgement.Offset); // before matching: -After filters on it
+                if (!matches(judgement.Value)) continue;
                 reportOddValues(judgement.Value, segment.Path, judgement.LineNumber, diagnostics);
                 yield return judgement.Value;
             }
@@ -113,8 +121,8 @@ internal static class SegmentReader
         public bool Found { get; set; }
     }
 
-    /// <summary>What became of one line: a value, a problem to report, nothing (ruled out, blank), or the stream's damage.</summary>
-    private readonly record struct Judgement<T>(long LineNumber, bool Found, T Value, string? Problem, InvalidDataException? Damage = null);
+    /// <summary>What became of one line: a value, a problem to report, nothing (ruled out, blank), or the stream's damage; Offset is where the line starts in the stream read.</summary>
+    private readonly record struct Judgement<T>(long LineNumber, bool Found, T Value, string? Problem, InvalidDataException? Damage = null, long Offset = 0);
 
     private static IEnumerable<Judgement<T>> JudgeInOrder<T>(LineReader lines, EventFilter filter, LineParser<T> parse, StringPools pools, bool clean, CancellationToken cancellation)
     {
@@ -146,8 +154,9 @@ internal static class SegmentReader
 
     private static Judgement<T> JudgeNext<T>(LineReader lines, EventFilter filter, StringPool pool, LineParser<T> parse, bool clean, out LineStatus status)
     {
+        var offset = lines.Position;
         status = lines.Next(out var line);
-        return status == LineStatus.End ? default : Judge(status, line, lines.LineNumber, lines.SkippedLength, filter, pool, parse, clean);
+        return status == LineStatus.End ? default : Judge(status, line, lines.LineNumber, lines.SkippedLength, filter, pool, parse, clean) with { Offset = offset };
     }
 
     /// <summary>
@@ -194,13 +203,14 @@ internal static class SegmentReader
         {
             while (!batch.IsFull)
             {
+                var position = lines.Position;
                 var status = lines.Next(out var line);
                 if (status == LineStatus.End)
                 {
                     finished = true;
                     break;
                 }
-                batch.Add(status, lines.LineNumber, lines.SkippedLength, line);
+                batch.Add(status, lines.LineNumber, lines.SkippedLength, position, line);
             }
         }
         catch (InvalidDataException damage)
@@ -228,7 +238,7 @@ internal static class SegmentReader
             for (var i = 0; i < batch.Count; i++)
             {
                 var entry = batch[i];
-                var judgement = Judge(entry.Status, batch.Line(entry), entry.LineNumber, entry.SkippedLength, filter, pool, parse, clean);
+                var judgement = Judge(entry.Status, batch.Line(entry), entry.LineNumber, entry.SkippedLength, filter, pool, parse, clean) with { Offset = entry.Position };
                 if (judgement.Found || judgement.Problem is not null) judged[count++] = judgement;
             }
             if (batch.Damage is { } damage)

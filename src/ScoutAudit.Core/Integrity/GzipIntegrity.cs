@@ -34,6 +34,23 @@ internal static class GzipIntegrity
         return file.Length;
     }
 
+    /// <summary>The uncompressed length the archive's trailer records (modulo 2^32, and archives are far smaller); null when it cannot be read.</summary>
+    public static long? RecordedLength(string path)
+    {
+        try
+        {
+            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var length = RandomAccess.GetLength(file);
+            if (length < 18) return null;
+            Span<byte> trailer = stackalloc byte[4];
+            return RandomAccess.Read(file, trailer, length - 4) == 4 ? BinaryPrimitives.ReadUInt32LittleEndian(trailer) : null;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Whether the archive's trailer records <paramref name="uncompressedLength"/> (modulo 2^32); true when the file is gone since.</summary>
     public static bool TrailerMatches(string path, long uncompressedLength)
     {

@@ -38,6 +38,12 @@ public sealed record EventFilter
 
     public IReadOnlyCollection<string>? SessionIds { get; init; }
 
+    /// <summary>Only events whose <see cref="AuditEvent.Id"/> is greater: a query resumes after the last event it saw.</summary>
+    public long? After { get; init; }
+
+    /// <summary>Whether a segment whose events have ids below <paramref name="end"/> holds none after <see cref="After"/>.</summary>
+    internal bool EndsBeforeAfter(long? end) => After is { } after && end is { } e && e - 1 <= after;
+
     public IReadOnlyCollection<string>? Models { get; init; }
 
     /// <summary>Keeps the events whose type passes this test, when given. It may be called from several threads at once.</summary>
@@ -118,7 +124,7 @@ public sealed record EventFilter
     private byte[][]? _eventTypesUtf8;
 
     /// <summary>True when the event passes every condition.</summary>
-    public bool Matches(AuditEvent e) => Matches(e.Timestamp, e.Event, e.SessionId, e.Model);
+    public bool Matches(AuditEvent e) => (After is null || e.Id > After) && Matches(e.Timestamp, e.Event, e.SessionId, e.Model);
 
     internal bool Matches(EventSummary e) => Matches(e.Timestamp, e.Event, e.SessionId, e.Model);
 

@@ -24,6 +24,11 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
     [Parameter]
     public DateTimeOffset? Since { get; set; }
 
+    /// <summary>Only the events after the one with this id (an event's Id): resumes where an earlier read stopped.</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long? After { get; set; }
+
     [Parameter]
     public DateTimeOffset? Until { get; set; }
 
@@ -48,7 +53,7 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
 
     protected override void ProcessRecord()
     {
-        var filter = TimeWindow(Since, Until) with { EventTypeTest = AnyOf(Event), SessionIds = SessionId, ModelTest = AnyOf(Model) };
+        var filter = TimeWindow(Since, Until) with { EventTypeTest = AnyOf(Event), SessionIds = SessionId, ModelTest = AnyOf(Model), After = After };
         foreach (var given in GivenPaths(Path))
         {
             var path = ResolveLogPath(given);

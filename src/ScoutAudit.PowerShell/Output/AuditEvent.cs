@@ -29,6 +29,13 @@ public sealed partial class AuditEvent
     /// </summary>
     public DateTime Timestamp => _event.Timestamp.LocalDateTime;
 
+    /// <summary>
+    /// The event's place in its log (the position of its line in the log's whole history): the same
+    /// in every process and before and after rotation; ids increase in log order, and
+    /// Get-ScoutAuditEvent -After takes one to resume after it.
+    /// </summary>
+    public long? Id => _event.Id;
+
     public string Event => _event.Event;
 
     public string SessionId => _event.SessionId;
