@@ -51,18 +51,9 @@ internal static class ArchiveIndex
     /// <summary>Appends the chain's record that an archive was removed, and why. The caller holds the rotate lock.</summary>
     public static void AppendRemoval(LogFiles files, ArchiveInfo info, DateTimeOffset at, string reason, ChainKey? key)
     {
-        var entry = new Dictionary<string, object?>
-        {
-            ["removed"] = Path.GetFileName(info.Path),
-            ["first_ts"] = Format(info.FirstTimestamp),
-            ["last_ts"] = Format(info.LastTimestamp),
-            ["lines"] = info.Lines,
-            ["bytes"] = info.UncompressedBytes,
-            ["gz_bytes"] = info.CompressedBytes,
-            ["sha256"] = info.Sha256,
-            ["at"] = UtcTimestamp.Format(at),
-            ["reason"] = reason,
-        };
+        var entry = Describe(info, nameKey: "removed");
+        entry["at"] = UtcTimestamp.Format(at);
+        entry["reason"] = reason;
         AppendChained(files, entry, key);
     }
 
@@ -83,9 +74,10 @@ internal static class ArchiveIndex
         Append(files, line);
     }
 
-    private static Dictionary<string, object?> Describe(ArchiveInfo info) => new()
+    /// <summary>An archive's description, its file name under <paramref name="nameKey"/> ("archive", or "removed" for a removal).</summary>
+    private static Dictionary<string, object?> Describe(ArchiveInfo info, string nameKey = "archive") => new()
     {
-        ["archive"] = Path.GetFileName(info.Path),
+        [nameKey] = Path.GetFileName(info.Path),
         ["first_ts"] = Format(info.FirstTimestamp),
         ["last_ts"] = Format(info.LastTimestamp),
         ["lines"] = info.Lines,
