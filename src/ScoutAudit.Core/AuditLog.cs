@@ -174,13 +174,34 @@ public sealed class AuditLog : IDisposable
             ? static (segment, filter, diagnostics, pools, progress, cancellation) => SegmentReader.Summaries(segment, filter, diagnostics, pools, progress, cancellation, sumsCost: true)
             : static (segment, filter, diagnostics, pools, progress, cancellation) => SegmentReader.Summaries(segment, filter, diagnostics, pools, progress, cancellation, sumsCost: false));
 
-    private IEnumerable<T> ReadHistory<T>(EventFilter filter, CancellationToken cancellation,
-        Func<Segment, EventFilter, IAuditDiagnostics, StringPools, ReadProgress?, CancellationToken, IEnumerable<T>> read)
+    private IEnumerable<T> ReadHistory<T>(EventFilter filter, CancellationToken cancellation, SegmentRead<T> read)
+    {
+        using var snapshot = TakeSnapshot();
+        foreach (var item in ReadHistory(snapshot, filter, lineNumbers: null, cancellation, read)) yield return item;
+    }
+
+    private delegate IEnumerable<T> SegmentRead<T>(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, ReadProgress? progress,
+        CancellationToken cancellation);
+
+    /// <summary>The files of the log now, opened: what one query reads (see <see cref="LogSnapshot"/>).</summary>
+    internal LogSnapshot TakeSnapshot() => LogSnapshot.Take(_files, Options.Diagnostics);
+
+    /// <summary>
+    /// The events of the snapshot that pass the filter, for a follower: <paramref name="lineNumbers"/>
+    /// carries the active file's line count from one read to the next, and archives skipped for
+    /// being at or before <see cref="EventFilter.After"/> are not reported (a follower skips them all, every time).
+    /// </summary>
+    internal IEnumerable<AuditEvent> Query(LogSnapshot snapshot, EventFilter filter, LineNumbers lineNumbers, CancellationToken cancellation) =>
+        ReadHistory(snapshot, filter, lineNumbers, cancellation, SegmentReader.Read);
+
+    /// <summary>The directory and file name stem of the log's files, for watching them.</summary>
+    internal (string Directory, string Stem) Location => (_files.Directory, _files.Stem);
+
+    private IEnumerable<T> ReadHistory<T>(LogSnapshot snapshot, EventFilter filter, LineNumbers? lineNumbers, CancellationToken cancellation, SegmentRead<T> read)
     {
         var diagnostics = Options.Diagnostics;
         var progress = Options.ReadProgress;
         var pools = new StringPools(); // the same strings recur in every segment
-        using var snapshot = LogSnapshot.Take(_files, diagnostics);
         var sizes = progress is null ? null : snapshot.Segments.Select(SegmentReader.SizeOf).ToArray();
         if (progress is not null) progress.AddTotal(sizes!.Sum());
         var readWhole = new List<string>(); // archives without an index entry, read to their end without damage
@@ -188,16 +209,17 @@ public sealed class AuditLog : IDisposable
         {
             var segment = snapshot.Segments[i];
             var outside = segment.Index?.IsOutside(filter.Since, filter.Until) == true;
-            if (outside || filter.EndsBeforeAfter(segment.Base + segment.Length))
+            var beforeAfter = filter.EndsBeforeAfter(segment.Base + segment.Length);
+            if (outside || beforeAfter)
             {
-                if (segment.Kind == SegmentKind.Archive)
+                if (segment.Kind == SegmentKind.Archive && (outside || lineNumbers is null))
                     diagnostics.Report(outside ? ArchiveSkipped(segment) : new AuditDiagnostic(AuditDiagnosticKind.ArchiveSkipped, segment.Path,
                         $"Skipped the archive '{segment.Path}': its events all come at or before id {filter.After}."));
                 progress?.AddRead(sizes![i]);
                 continue;
             }
-            if (segment.Kind == SegmentKind.Active && LogSnapshot.RandomAccessOf(segment) is { } active)
-                segment = segment with { Ranges = TimeBlocks.Plan(_files.TimeBlocks, active.File, active.Length, filter, Options.TimeBlockBytes, diagnostics, cancellation) };
+            if (LogSnapshot.RandomAccessOf(segment) is { } file)
+                segment = segment with { Ranges = AfterRange(segment, file.File, file.Length, filter, lineNumbers) ?? ActiveRanges(segment, file.File, file.Length, filter, cancellation) };
             var watch = segment is { Kind: SegmentKind.Archive, Index: null } ? new DamageWatch(diagnostics) : null;
             var before = progress?.BytesRead ?? 0;
             foreach (var item in read(segment, filter, watch ?? diagnostics, pools, progress, cancellation))
@@ -213,6 +235,24 @@ public sealed class AuditLog : IDisposable
         }
         IndexArchives(readWhole, diagnostics, cancellation);
     }
+
+    /// <summary>
+    /// With <see cref="EventFilter.After"/> inside a file read at any offset (the active file, a
+    /// sealed segment), the one part of it that holds the lines after that id: resuming costs what
+    /// was written since, not the file. Null when the id is not inside the file.
+    /// </summary>
+    private static IReadOnlyList<ReadRange>? AfterRange(Segment segment, SafeFileHandle file, long length, EventFilter filter, LineNumbers? lineNumbers)
+    {
+        if (filter.After is not { } after || after < segment.Base) return null;
+        var start = LineNumbers.StartAfter(file, after - segment.Base, length);
+        return [new ReadRange(start, length - start, (lineNumbers ?? new LineNumbers()).At(file, start))];
+    }
+
+    /// <summary>The blocks of the active file that can hold the filter's time window (<see cref="TimeBlocks"/>), or null to read it all.</summary>
+    private IReadOnlyList<ReadRange>? ActiveRanges(Segment segment, SafeFileHandle file, long length, EventFilter filter, CancellationToken cancellation) =>
+        segment.Kind == SegmentKind.Active
+            ? TimeBlocks.Plan(_files.TimeBlocks, file, length, filter, Options.TimeBlockBytes, Options.Diagnostics, cancellation)
+            : null;
 
     private static AuditDiagnostic ArchiveSkipped(Segment segment) =>
         new(AuditDiagnosticKind.ArchiveSkipped, segment.Path, $"Skipped the archive '{segment.Path}': the index shows no event in the asked time range.");
@@ -260,11 +300,16 @@ public sealed class AuditLog : IDisposable
     {
         if (count < 1)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"The number of last events must be 1 or more; got {count}.");
-        filter ??= EventFilter.All;
+        using var snapshot = TakeSnapshot();
+        return Last(snapshot, count, filter ?? EventFilter.All, cancellation);
+    }
+
+    /// <summary>The last <paramref name="count"/> events of the snapshot that pass the filter, oldest first.</summary>
+    internal IReadOnlyList<AuditEvent> Last(LogSnapshot snapshot, int count, EventFilter filter, CancellationToken cancellation)
+    {
         var diagnostics = Options.Diagnostics;
         var progress = Options.ReadProgress;
         var newestFirst = new List<AuditEvent>(Math.Min(count, 1024));
-        using var snapshot = LogSnapshot.Take(_files, diagnostics);
         // Sizes only for a progress report: a stat per archive is not free on a long history.
         var sizes = progress is null ? null : snapshot.Segments.Select(SegmentReader.SizeOf).ToArray();
         progress?.AddTotal(sizes!.Sum());
@@ -315,7 +360,7 @@ public sealed class AuditLog : IDisposable
     {
         var diagnostics = Options.Diagnostics;
         var lines = new BackwardLineReader(file, length);
-        var numbers = new LineNumbers(file);
+        var numbers = new LineNumbers();
         var last = true;
         while (newestFirst.Count < count && lines.Previous(out var line, out var offset, out var tooLong))
         {
@@ -335,47 +380,15 @@ public sealed class AuditLog : IDisposable
             }
             e!.Id = positionBase + offset;
             if (!filter.Matches(e)) continue;
-            if (e.InvalidFields.Count > 0) OddValues.OfEvent(e, path, numbers.At(offset), diagnostics);
+            if (e.InvalidFields.Count > 0) OddValues.OfEvent(e, path, numbers.At(file, offset), diagnostics);
             newestFirst.Add(e);
         }
         return lines.BytesRead;
 
         void Skip(long offset, string problem)
         {
-            var number = numbers.At(offset);
+            var number = numbers.At(file, offset);
             diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.LineSkipped, path, $"Skipped line {number} of '{path}': {problem}.", number));
-        }
-    }
-
-    /// <summary>
-    /// The 1-based number of the line that starts at an offset, for a backward read to name lines as a
-    /// forward one does. Counted only when a problem is reported: from the file's start the first time,
-    /// then back from the last offset asked (a backward read asks for ever smaller ones).
-    /// </summary>
-    private sealed class LineNumbers(SafeFileHandle file)
-    {
-        private long _offset = -1;
-        private long _number;
-
-        public long At(long offset)
-        {
-            _number = _offset < 0 ? 1 + Newlines(0, offset) : _number - Newlines(offset, _offset);
-            _offset = offset;
-            return _number;
-        }
-
-        private long Newlines(long from, long to)
-        {
-            var buffer = new byte[64 * 1024];
-            long newlines = 0;
-            for (var position = from; position < to;)
-            {
-                var n = RandomAccess.Read(file, buffer.AsSpan(0, (int)Math.Min(buffer.Length, to - position)), position);
-                if (n == 0) break;
-                newlines += buffer.AsSpan(0, n).Count((byte)'\n');
-                position += n;
-            }
-            return newlines;
         }
     }
 

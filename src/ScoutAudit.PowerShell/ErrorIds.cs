@@ -42,6 +42,9 @@ public static class ErrorIds
     /// <summary>-Since is after -Until.</summary>
     public const string InvalidTimeWindow = nameof(InvalidTimeWindow);
 
+    /// <summary>Get-ScoutAuditEvent -Wait was given -Until or more than one log.</summary>
+    public const string InvalidWait = nameof(InvalidWait);
+
     /// <summary>A Set-ScoutAuditLog setting is out of range.</summary>
     public const string InvalidLogSetting = nameof(InvalidLogSetting);
 

@@ -41,6 +41,12 @@ internal sealed class LogSnapshot : IDisposable
     public IReadOnlyList<Segment> Segments { get; }
 
     /// <summary>
+    /// Where the history ends: the <see cref="AuditEvent.Id"/> a line appended after the snapshot
+    /// gets is this or more.
+    /// </summary>
+    public long End { get; private set; }
+
+    /// <summary>
     /// The files of the log now. A sealed segment or active file that exists but cannot be opened
     /// for reading (its permissions, a failing disk) is reported to <paramref name="diagnostics"/>
     /// and left out, as an unreadable archive is: the query goes on with the rest of the log.
@@ -51,6 +57,7 @@ internal sealed class LogSnapshot : IDisposable
         var segments = new List<Segment>();
         var index = ArchiveIndex.Read(files);
         FileStream? active = null;
+        long end;
         try
         {
             using (appendLock?.Acquire(exclusive: false))
@@ -63,7 +70,7 @@ internal sealed class LogSnapshot : IDisposable
                 var length = CompleteLength(active, files, appendLock);
                 segments.Add(new Segment(files.Active, SegmentKind.Active, new Prefix(active, length), null) { Length = length });
             }
-            PlaceInHistory(files, index, segments);
+            end = PlaceInHistory(files, index, segments);
         }
         catch
         {
@@ -71,7 +78,7 @@ internal sealed class LogSnapshot : IDisposable
             foreach (var segment in segments) segment.Opened?.Dispose();
             throw;
         }
-        return new LogSnapshot(segments);
+        return new LogSnapshot(segments) { End = end };
     }
 
     /// <summary>
@@ -124,8 +131,9 @@ internal sealed class LogSnapshot : IDisposable
     /// Gives each segment its <see cref="Segment.Base"/>: archives by their index entry's
     /// uncompressed size (else their gzip trailer's), sealed segments by their length, and archives
     /// no longer on disk (retention, a deletion) by their entry, in the order of their names.
+    /// Returns where the history ends.
     /// </summary>
-    private static void PlaceInHistory(LogFiles files, Dictionary<string, ArchiveInfo> index, List<Segment> segments)
+    private static long PlaceInHistory(LogFiles files, Dictionary<string, ArchiveInfo> index, List<Segment> segments)
     {
         var onDisk = segments.Select(s => System.IO.Path.GetFileName(s.Path)).ToHashSet(StringComparer.Ordinal);
         var gone = new List<(ArchiveName Name, long Bytes)>();
@@ -150,6 +158,8 @@ internal sealed class LogSnapshot : IDisposable
             segments[i] = segment with { Base = position, Length = length };
             position += length ?? 0;
         }
+        while (next < gone.Count) position += gone[next++].Bytes;
+        return position;
     }
 
     /// <summary>Like <see cref="TryOpen"/>, but a file that cannot be read is reported and taken as absent.</summary>

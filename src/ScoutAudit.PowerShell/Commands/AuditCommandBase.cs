@@ -192,10 +192,12 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
     /// budget guard with a mistyped path would be switched off without a word. The default log that
     /// was never written is simply empty.
     /// </summary>
-    private protected void WarnWhenNoLog(AuditLog log, string? givenPath)
+    private protected void WarnWhenNoLog(AuditLog log, string? givenPath, bool waiting = false)
     {
-        if (givenPath is not null && !log.HasFiles)
-            WriteWarning(Inert($"No audit log at '{log.Path}': neither the file nor an archive of it exists, so there is nothing to read. Check -Path '{givenPath}'."));
+        if (givenPath is null || log.HasFiles) return;
+        WriteWarning(Inert(waiting
+            ? $"No audit log at '{log.Path}' yet: neither the file nor an archive of it exists. Waiting for events to be written there; check -Path '{givenPath}'."
+            : $"No audit log at '{log.Path}': neither the file nor an archive of it exists, so there is nothing to read. Check -Path '{givenPath}'."));
     }
 
     /// <summary>
@@ -220,12 +222,17 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>What a query met so far: skipped lines and which files were read as verbose messages, damage as warnings.</summary>
-    private protected void WriteQueryDiagnostics(QueryDiagnostics diagnostics)
+    /// <summary>
+    /// What a query met so far: skipped lines and which files were read as verbose messages (skipped
+    /// lines as warnings when <paramref name="skippedLinesAsWarnings"/>: a follower's, one by one), damage as warnings.
+    /// </summary>
+    private protected void WriteQueryDiagnostics(QueryDiagnostics diagnostics, bool skippedLinesAsWarnings = false)
     {
         while (diagnostics.TryTake(out var diagnostic))
         {
-            if (diagnostic.Kind is AuditDiagnosticKind.LineSkipped or AuditDiagnosticKind.SegmentRead or AuditDiagnosticKind.ArchiveSkipped
+            if (skippedLinesAsWarnings && diagnostic.Kind is AuditDiagnosticKind.LineSkipped)
+                WriteWarning(Inert(diagnostic.Message));
+            else if (diagnostic.Kind is AuditDiagnosticKind.LineSkipped or AuditDiagnosticKind.SegmentRead or AuditDiagnosticKind.ArchiveSkipped
                 or AuditDiagnosticKind.FieldsInvalid or AuditDiagnosticKind.NegativeCost)
                 WriteVerbose(Inert(diagnostic.Message));
             else

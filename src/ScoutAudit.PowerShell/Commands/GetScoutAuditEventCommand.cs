@@ -46,47 +46,110 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
     [ArgumentCompleter(typeof(ModelCompleter))]
     public string[]? Model { get; set; }
 
+    /// <summary>After the events there are, waits for new ones and passes each on as it is written, until stopped.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LiteralPath")]
     [ValidateNotBlank]
     public string[]? Path { get; set; }
 
+    protected override void BeginProcessing()
+    {
+        if (Wait && Until is not null)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Wait follows the log without end, and -Until ends the events at a time: use one or the other."),
+                ErrorIds.InvalidWait, ErrorCategory.InvalidArgument, Until));
+    }
+
     protected override void ProcessRecord()
     {
         var filter = TimeWindow(Since, Until) with { EventTypeTest = AnyOf(Event), SessionIds = SessionId, ModelTest = AnyOf(Model), After = After };
+        if (Wait && Path is { Length: > 1 })
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Wait follows one log; got {Path.Length} paths. Run one Get-ScoutAuditEvent -Wait for each log."),
+                ErrorIds.InvalidWait, ErrorCategory.InvalidArgument, Path));
         foreach (var given in GivenPaths(Path))
         {
             var path = ResolveLogPath(given);
+            if (Wait)
+            {
+                Stream(path, given, log => new FollowedRead(new LogFollower(log, filter), Last));
+                continue;
+            }
             if (Last is { } count)
             {
                 foreach (var auditEvent in Read(path, given, log => log.Last(count, filter, PipelineStopping))) WriteObject(new AuditEvent(auditEvent, path).ToPSObject());
                 continue;
             }
-            Stream(path, given, filter);
+            Stream(path, given, log => new QueryRead(log, filter));
         }
     }
 
-    private void Stream(string path, string? given, EventFilter filter)
+    /// <summary>What <see cref="Stream"/> reads: the events, and whether it has read the log as it was when it began.</summary>
+    private interface IEventRead : IDisposable
+    {
+        IEnumerable<CoreEvent> Events(CancellationToken cancellation);
+
+        bool CaughtUp { get; }
+
+        bool Follows { get; }
+    }
+
+    private sealed class QueryRead(ScoutAudit.Core.AuditLog log, EventFilter filter) : IEventRead
+    {
+        public IEnumerable<CoreEvent> Events(CancellationToken cancellation) => log.Query(filter, cancellation);
+
+        public bool CaughtUp => false; // the end of the stream says it
+
+        public bool Follows => false;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class FollowedRead(LogFollower follower, int? last) : IEventRead
+    {
+        public IEnumerable<CoreEvent> Events(CancellationToken cancellation) => follower.Follow(last, cancellation);
+
+        public bool CaughtUp => follower.CaughtUp;
+
+        public bool Follows => true;
+
+        public void Dispose() => follower.Dispose();
+    }
+
+    private void Stream(string path, string? given, Func<ScoutAudit.Core.AuditLog, IEventRead> open)
     {
         var diagnostics = new QueryDiagnostics();
         var progress = new QueryProgress(path);
         var log = OpenForReading(path, diagnostics, progress);
-        WarnWhenNoLog(log, given);
-        using (var events = new ReadAhead<CoreEvent>(token => log.Query(filter, token), PipelineStopping))
+        using var read = open(log);
+        WarnWhenNoLog(log, given, waiting: read.Follows);
+        var summarised = false;
+        // Progress while the log as it was is read; once a follower has caught up, skipped lines are warned of one by one, as they come.
+        void Report()
+        {
+            if (!summarised && read.CaughtUp)
+            {
+                summarised = true;
+                WriteQueryDiagnostics(diagnostics);
+                WriteProgressCompleted(progress, diagnostics);
+                WriteSkippedLinesSummary(diagnostics, path);
+            }
+            WriteQueryDiagnostics(diagnostics, skippedLinesAsWarnings: summarised);
+            if (!summarised) WriteProgressIfDue(progress, diagnostics);
+        }
+        using (var events = new ReadAhead<CoreEvent>(read.Events, PipelineStopping))
         {
             // While the scan finds nothing, this thread still writes its progress and verbose messages.
-            void Waiting()
+            while (Reading(diagnostics, (Events: events, Waiting: (Action)Report), static step => step.Events.MoveNext(step.Waiting, QueryProgress.Interval)))
             {
-                WriteQueryDiagnostics(diagnostics);
-                WriteProgressIfDue(progress, diagnostics);
-            }
-            while (Reading(diagnostics, (Events: events, Waiting: (Action)Waiting), static read => read.Events.MoveNext(read.Waiting, QueryProgress.Interval)))
-            {
-                WriteQueryDiagnostics(diagnostics);
+                Report();
                 WriteObject(new AuditEvent(events.Current, path).ToPSObject());
-                WriteProgressIfDue(progress, diagnostics);
             }
         }
+        if (summarised) return;
         WriteQueryDiagnostics(diagnostics);
         WriteProgressCompleted(progress, diagnostics);
         WriteSkippedLinesSummary(diagnostics, path);
