@@ -25,19 +25,16 @@ internal sealed record VerifiedState(string? ActiveInode, string? ActiveFirstLin
         }
     }
 
-    /// <summary>Replaces the file (temporary file and rename); a directory the verifier cannot write only costs the next check.</summary>
+    /// <summary>Replaces the file (<see cref="AtomicFile"/>); a directory the verifier cannot write only costs the next check.</summary>
     public void TryWrite(string path)
     {
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
         try
         {
-            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(this));
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            File.Move(temporary, path, overwrite: true);
+            AtomicFile.Replace(path, JsonSerializer.SerializeToUtf8Bytes(this));
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            try { File.Delete(temporary); } catch (Exception again) when (again is IOException or UnauthorizedAccessException) { }
+            // The next verification compares with what it finds then.
         }
     }
 
