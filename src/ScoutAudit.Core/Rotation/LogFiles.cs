@@ -14,6 +14,7 @@ namespace ScoutAudit.Core;
 /// <item><c>&lt;stem&gt;.index.jsonl</c>: the archive index, a hint for skipping archives and the chain that vouches for them (<see cref="IndexLine"/>);</item>
 /// <item><c>&lt;stem&gt;.jsonl.blocks</c>: the time summaries of the active file's blocks, a hint for reading only a time window (<see cref="TimeBlocks"/>);</item>
 /// <item><c>&lt;stem&gt;.jsonl.verified</c>: what the last verification without errors saw (<see cref="VerifiedState"/>).</item>
+/// <item><c>&lt;stem&gt;.jsonl.forward-&lt;hash&gt;.json</c>: how far the log was forwarded to one endpoint (<see cref="ForwardingCheckpoint"/>).</item>
 /// </list>
 /// </summary>
 internal sealed record LogFiles

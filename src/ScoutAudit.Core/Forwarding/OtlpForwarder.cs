@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+
+namespace ScoutAudit.Core;
+
+/// <summary>
+/// Sends a log's events to an OpenTelemetry collector over OTLP/HTTP (JSON encoding,
+/// <see cref="OtlpLogEncoding"/>), at least once: a batch is sent until the collector acknowledges it
+/// (a 2xx answer), and only then does the <see cref="Checkpoint"/> move to its last event and get saved.
+/// Stopped at any point, by a crash or a kill, the next forwarder resends at most the batch that was open.
+/// <para>
+/// 429, 502, 503, 504, network errors and timeouts are retried with exponential backoff (each wait a random
+/// time between half and all of a backoff that doubles from <see cref="OtlpForwarderOptions.InitialBackoff"/> up to
+/// <see cref="OtlpForwarderOptions.MaxBackoff"/>), or after exactly the Retry-After the collector gives. Any other
+/// answer (400, 401, 413...) is a <see cref="ForwardingException"/>, and so is retrying for longer than
+/// <see cref="OtlpForwarderOptions.GiveUpAfter"/>; cancellation stops at once. In every such case the checkpoint
+/// is unchanged. Records a collector rejects in a partial success are reported (<see cref="ForwardingNoticeKind.PartialSuccess"/>),
+/// not sent again: it has said it will not take them.
+/// </para>
+/// <para>Typical use: <c>forwarder.ForwardAll(log.Query(new EventFilter { After = forwarder.Checkpoint.LastId }), 512, token)</c>.
+/// One call at a time; the callbacks run on the calling thread.</para>
+/// </summary>
+public sealed class OtlpForwarder : IDisposable
+{
+    private readonly OtlpForwarderOptions _options;
+    private readonly OtlpLogEncoding _encoding;
+    private readonly HttpClient _client;
+
+    /// <summary>A forwarder of the log at <paramref name="logPath"/>, its checkpoint read now.</summary>
+    /// <exception cref="ArgumentException">An option is not valid (the endpoint, a header, a backoff).</exception>
+    /// <exception cref="AuditLogException">The checkpoint file is damaged or cannot be read.</exception>
+    public OtlpForwarder(string logPath, OtlpForwarderOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(logPath);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        Endpoint = options.ResolveEndpoint();
+        LogPath = Path.GetFullPath(logPath);
+        CheckHeaders(options.Headers);
+        Checkpoint = ForwardingCheckpoint.Load(LogPath, Endpoint, options.CheckpointPath);
+        _encoding = new OtlpLogEncoding(LogPath, options.ServiceName, options.ResourceAttributes);
+        _client = options.Handler is null ? new HttpClient() : new HttpClient(options.Handler, disposeHandler: false);
+        _client.Timeout = options.RequestTimeout;
+        _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue(OtlpLogEncoding.ScopeName, typeof(OtlpForwarder).Assembly.GetName().Version?.ToString(3)));
+    }
+
+    /// <summary>The URL the batches are posted to.</summary>
+    public Uri Endpoint { get; }
+
+    /// <summary>The log's full path, sent with every event as <c>scout.log</c>.</summary>
+    public string LogPath { get; }
+
+    /// <summary>The last event acknowledged; forwarding resumes after <see cref="ForwardingCheckpoint.LastId"/>.</summary>
+    public ForwardingCheckpoint Checkpoint { get; }
+
+    /// <summary>
+    /// Sends <paramref name="events"/> in batches of <paramref name="batchSize"/>, each delivered
+    /// (<see cref="Deliver"/>) before the next is sent, the last one possibly smaller. Events at or
+    /// before the checkpoint, or not after the one before them, are skipped: they were sent already.
+    /// </summary>
+    /// <exception cref="ArgumentException">An event has no id (it was not read from a log).</exception>
+    public ForwardingSummary ForwardAll(IEnumerable<AuditEvent> events, int batchSize, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var batch = new List<AuditEvent>(Math.Min(batchSize, 4096));
+        var total = new ForwardingSummary(0, 0, 0, Checkpoint.LastId);
+        var last = Checkpoint.LastId;
+        foreach (var auditEvent in events)
+        {
+            var id = IdOf(auditEvent);
+            if (id <= last) continue;
+            last = id;
+            batch.Add(auditEvent);
+            if (batch.Count < batchSize) continue;
+            total = Add(total, Deliver(batch, cancellation));
+            batch.Clear();
+        }
+        return batch.Count == 0 ? total : Add(total, Deliver(batch, cancellation));
+    }
+
+    /// <summary>
+    /// Sends <paramref name="batch"/> as one request until the collector acknowledges it, then moves the
+    /// checkpoint to its last event and saves it; returns only then.
+    /// </summary>
+    /// <exception cref="ArgumentException">An event has no id, the ids do not increase, or the first is not after the checkpoint.</exception>
+    /// <exception cref="ForwardingException">The collector refused the batch, or retries went on past <see cref="OtlpForwarderOptions.GiveUpAfter"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled; the batch may or may not have arrived.</exception>
+    /// <exception cref="AuditLogException">The batch was delivered but the checkpoint could not be saved: the next run sends it again.</exception>
+    public ForwardingSummary Deliver(IReadOnlyList<AuditEvent> batch, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0) return new ForwardingSummary(0, 0, 0, Checkpoint.LastId);
+        CheckOrder(batch);
+        var time = _options.TimeProvider;
+        var body = _encoding.Encode(batch, time.GetUtcNow());
+        var started = time.GetTimestamp();
+        var backoff = _options.InitialBackoff;
+        for (var attempt = 1; ; attempt++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (TrySend(batch, body, cancellation, out var acknowledgement) is not { } failure) return Acknowledged(batch, acknowledgement);
+            var delay = failure.RetryAfter ?? Jittered(backoff);
+            backoff = backoff * 2 < _options.MaxBackoff ? backoff * 2 : _options.MaxBackoff;
+            if (_options.GiveUpAfter is { } limit && time.GetElapsedTime(started) + delay > limit)
+            {
+                throw new ForwardingException(Endpoint, failure.StatusCode, failure.CollectorMessage,
+                    $"Events {Range(batch)} could not be delivered to '{Endpoint}' within {limit} ({attempt} attempts); the last: {failure.Reason}. The checkpoint is unchanged.",
+                    failure.Error);
+            }
+            _options.Notify?.Invoke(new ForwardingNotice(ForwardingNoticeKind.Retry,
+                $"Sending events {Range(batch)} to '{Endpoint}' failed ({failure.Reason}); retrying in {delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.",
+                attempt, delay, failure.StatusCode));
+            Task.Delay(delay, time, cancellation).GetAwaiter().GetResult();
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private ForwardingSummary Acknowledged(IReadOnlyList<AuditEvent> batch, OtlpExportResponse answer)
+    {
+        if (answer.RejectedLogRecords > 0 || answer.ErrorMessage is not null)
+        {
+            _options.Notify?.Invoke(new ForwardingNotice(ForwardingNoticeKind.PartialSuccess,
+                $"The collector at '{Endpoint}' accepted events {Range(batch)} but rejected {answer.RejectedLogRecords} of their {batch.Count} records: {answer.ErrorMessage ?? "it gave no reason"}. They are not sent again.",
+                0, RejectedRecords: answer.RejectedLogRecords));
+        }
+        Checkpoint.Advance(batch[^1].Id!.Value, _options.TimeProvider.GetUtcNow());
+        return new ForwardingSummary(batch.Count, answer.RejectedLogRecords, 1, Checkpoint.LastId);
+    }
+
+    /// <summary>One request: null when acknowledged (with the collector's <paramref name="acknowledgement"/>), the failure when worth retrying; throws when not.</summary>
+    private Failure? TrySend(IReadOnlyList<AuditEvent> batch, byte[] body, CancellationToken cancellation, out OtlpExportResponse acknowledgement)
+    {
+        acknowledgement = default;
+        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        foreach (var (name, value) in _options.Headers) request.Headers.TryAddWithoutValidation(name, value);
+        HttpResponseMessage response;
+        byte[] answer;
+        try
+        {
+            response = _client.SendAsync(request, cancellation).GetAwaiter().GetResult();
+            answer = response.Content.ReadAsByteArrayAsync(cancellation).GetAwaiter().GetResult();
+        }
+        catch (HttpRequestException error)
+        {
+            return new Failure(null, null, null, error.Message, error);
+        }
+        catch (OperationCanceledException error) when (!cancellation.IsCancellationRequested)
+        {
+            return new Failure(null, null, null, $"no answer within {_options.RequestTimeout}", error);
+        }
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                acknowledgement = OtlpExportResponse.ParseSuccess(answer);
+                return null;
+            }
+            var message = OtlpExportResponse.FailureMessage(answer);
+            var said = $"{status} {response.ReasonPhrase}{(message is null ? "" : ": " + message)}";
+            if (status is 429 or 502 or 503 or 504) return new Failure(status, RetryAfter(response), message, said, null);
+            throw new ForwardingException(Endpoint, status, message,
+                $"The collector at '{Endpoint}' refused events {Range(batch)} with {said}. The checkpoint is unchanged; the next run sends them again.");
+        }
+    }
+
+    /// <summary>The wait the collector asked for: Retry-After as seconds or as a date (none when past).</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - _options.TimeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    /// <summary>A random wait between half and all of <paramref name="backoff"/>: retries from many forwarders spread out, and each wait is at least the one before.</summary>
+    private static TimeSpan Jittered(TimeSpan backoff) => backoff / 2 + backoff / 2 * Random.Shared.NextDouble();
+
+    private static ForwardingSummary Add(ForwardingSummary total, ForwardingSummary batch) =>
+        new(total.Sent + batch.Sent, total.Rejected + batch.Rejected, total.Batches + batch.Batches, batch.LastId);
+
+    private static long IdOf(AuditEvent auditEvent) =>
+        auditEvent.Id ?? throw new ArgumentException($"The event '{auditEvent.Event}' at {UtcTimestamp.Format(auditEvent.Timestamp)} has no id (it was not read from a log), so no checkpoint could record it.", nameof(auditEvent));
+
+    private void CheckOrder(IReadOnlyList<AuditEvent> batch)
+    {
+        var previous = Checkpoint.LastId;
+        foreach (var auditEvent in batch)
+        {
+            var id = IdOf(auditEvent);
+            if (id <= previous)
+            {
+                throw new ArgumentException(previous == Checkpoint.LastId
+                    ? $"Event {id} is at or before the checkpoint ({previous}): it was delivered already. Query with After = the checkpoint's LastId."
+                    : $"Event {id} comes after event {previous}: a batch's ids must increase, as a log's do.", nameof(batch));
+            }
+            previous = id;
+        }
+    }
+
+    private static void CheckHeaders(IReadOnlyDictionary<string, string> headers)
+    {
+        using var probe = new HttpRequestMessage();
+        foreach (var (name, value) in headers)
+        {
+            if (!probe.Headers.TryAddWithoutValidation(name, value))
+                throw new ArgumentException($"'{name}' cannot be sent as a request header (the forwarder sets the content headers itself).", nameof(OtlpForwarderOptions.Headers));
+        }
+    }
+
+    private static string Range(IReadOnlyList<AuditEvent> batch) =>
+        batch.Count == 1 ? $"{batch[0].Id}" : $"{batch[0].Id}..{batch[^1].Id}";
+
+    /// <param name="StatusCode">The HTTP status, or null for a network error or a timeout.</param>
+    /// <param name="RetryAfter">The wait the collector asked for.</param>
+    /// <param name="CollectorMessage">What the collector said.</param>
+    /// <param name="Reason">The failure in a few words, with the status and the collector's message.</param>
+    /// <param name="Error">The exception behind a network error or a timeout.</param>
+    private sealed record Failure(int? StatusCode, TimeSpan? RetryAfter, string? CollectorMessage, string Reason, Exception? Error);
+}
