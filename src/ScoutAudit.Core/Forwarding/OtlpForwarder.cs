@@ -176,8 +176,11 @@ public sealed class OtlpForwarder : IDisposable
         _ => null,
     };
 
-    /// <summary>A random wait between half and all of <paramref name="backoff"/>: retries from many forwarders spread out, and each wait is at least the one before.</summary>
-    private static TimeSpan Jittered(TimeSpan backoff) => backoff / 2 + backoff / 2 * Random.Shared.NextDouble();
+    /// <summary>
+    /// A random wait between half and all of <paramref name="backoff"/>: retries from many forwarders spread
+    /// out, and each wait is at least the one before. Whole milliseconds, as timers count.
+    /// </summary>
+    private static TimeSpan Jittered(TimeSpan backoff) => TimeSpan.FromMilliseconds(Math.Round(backoff.TotalMilliseconds * (0.5 + Random.Shared.NextDouble() / 2)));
 
     private static ForwardingSummary Add(ForwardingSummary total, ForwardingSummary batch) =>
         new(total.Sent + batch.Sent, total.Rejected + batch.Rejected, total.Batches + batch.Batches, batch.LastId);
