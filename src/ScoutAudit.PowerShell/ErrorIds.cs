@@ -53,4 +53,19 @@ public static class ErrorIds
 
     /// <summary>Test-ScoutAuditLog -Adopt could not add an archive to the chain.</summary>
     public const string AuditLogAdoptFailed = nameof(AuditLogAdoptFailed);
+
+    /// <summary>Send-ScoutAuditEvent has no endpoint, or an endpoint, header or resource attribute it cannot use.</summary>
+    public const string InvalidForwarding = nameof(InvalidForwarding);
+
+    /// <summary>The collector refused a batch (400 and other 4xx but 429), or retries went on longer than -GiveUpAfter; the checkpoint is unchanged.</summary>
+    public const string ForwardingFailed = nameof(ForwardingFailed);
+
+    /// <summary>The collector accepted a batch but rejected some of its records (partial success); they are not sent again.</summary>
+    public const string RecordsRejected = nameof(RecordsRejected);
+
+    /// <summary>The forwarding checkpoint file is damaged, belongs to another log or endpoint, or cannot be read.</summary>
+    public const string ForwardingCheckpointUnreadable = nameof(ForwardingCheckpointUnreadable);
+
+    /// <summary>A batch was delivered but the checkpoint could not be saved: the next run sends it again.</summary>
+    public const string ForwardingCheckpointUnwritable = nameof(ForwardingCheckpointUnwritable);
 }

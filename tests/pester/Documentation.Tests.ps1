@@ -10,6 +10,9 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Support/ScoutAuditTestSupport.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Support/MarkdownExamples.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/OtlpReceiver.psm1') -Force
+    # The collector the forwarding examples send to, named as a machine's configuration names it.
+    $collector = Start-OtlpReceiver
     $root = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
     $manifest = Join-Path $root 'module/ScoutAudit.psd1'
     # The same list as at discovery: what the tests below judge as a whole.
@@ -43,6 +46,10 @@ BeforeAll {
     }
 }
 
+AfterAll {
+    Stop-OtlpReceiver $collector
+}
+
 Describe 'Every PowerShell example of README.md and docs/en-US' {
     It 'has examples to run' {
         $examples.Count | Should -BeGreaterThan 20
@@ -61,7 +68,7 @@ Describe 'Every PowerShell example of README.md and docs/en-US' {
         $before = Get-ScoutDirectoryState
 
         $run = Invoke-ChildPwsh -ArgumentList '-File', $script -WorkingDirectory $stage.Work -Environment @{
-            HOME = $stage.Home; SCOUT_AUDIT_PATH = $stage.Log; COLUMNS = '80'
+            HOME = $stage.Home; SCOUT_AUDIT_PATH = $stage.Log; COLUMNS = '80'; OTEL_EXPORTER_OTLP_ENDPOINT = $collector.Endpoint
         }
 
         $run.StdErr | Should -BeNullOrEmpty -Because "$File`:$Line wrote to standard error; its output was:`n$($run.StdOut)"

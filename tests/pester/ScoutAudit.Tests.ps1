@@ -34,11 +34,11 @@ Describe 'The ScoutAudit module' {
     }
 
     Context 'Importing and removing' {
-        It 'exports exactly its ten cmdlets' {
+        It 'exports exactly its eleven cmdlets' {
             (Get-Module ScoutAudit).ExportedCommands.Keys | Sort-Object | Should -Be @(
                 'Close-ScoutAuditLog', 'Get-ScoutAccuracy', 'Get-ScoutAuditEvent', 'Get-ScoutAuditLog',
-                'Get-ScoutSpend', 'Invoke-ScoutAuditRotate', 'Remove-ScoutAuditArchive', 'Set-ScoutAuditLog',
-                'Test-ScoutAuditLog', 'Write-ScoutAudit')
+                'Get-ScoutSpend', 'Invoke-ScoutAuditRotate', 'Remove-ScoutAuditArchive', 'Send-ScoutAuditEvent',
+                'Set-ScoutAuditLog', 'Test-ScoutAuditLog', 'Write-ScoutAudit')
             Get-Command -Module ScoutAudit | ForEach-Object CommandType | Select-Object -Unique | Should -Be 'Cmdlet'
         }
 

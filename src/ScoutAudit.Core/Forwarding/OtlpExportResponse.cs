@@ -33,15 +33,19 @@ internal readonly record struct OtlpExportResponse(long RejectedLogRecords, stri
         }
     }
 
-    /// <summary>A failure's message: the status's <c>message</c> when the body is one, else its text; null when empty.</summary>
+    /// <summary>A failure's message: the status's <c>message</c> when the body is a JSON object, else its text; null when there is none.</summary>
     public static string? FailureMessage(byte[] body)
     {
         try
         {
             using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
-                return Shorten(message.GetString()!);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                // An object without a message (such as {}) says nothing beyond its status.
+                return document.RootElement.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String && message.GetString() is { Length: > 0 } said
+                    ? Shorten(said)
+                    : null;
+            }
         }
         catch (JsonException)
         {

@@ -14,7 +14,7 @@ public sealed class LogFollower : IDisposable
 {
     private readonly AuditLog _log;
     private readonly EventFilter _filter;
-    private readonly ChangeSignal _changes;
+    private ChangeSignal? _changes; // made by the first wait: a one-off read (the forwarder without -Follow) watches nothing
     private long _after;
     private FileIdentity? _activeRead;
     private (long Base, LineNumbers Numbers)? _lineNumbers;
@@ -27,8 +27,6 @@ public sealed class LogFollower : IDisposable
         _log = log;
         _filter = filter ?? EventFilter.All;
         _after = _filter.After ?? -1;
-        var (directory, stem) = log.Location;
-        _changes = new ChangeSignal(directory, stem);
     }
 
     /// <summary>Every event whose id is at or below this has been read (or was not asked for); the next read starts after it.</summary>
@@ -40,7 +38,7 @@ public sealed class LogFollower : IDisposable
     private bool _caughtUp;
 
     /// <summary>Whether file-system notifications wake the follower (else it polls every 200 ms).</summary>
-    public bool IsWatching => _changes.IsWatching;
+    public bool IsWatching => _changes?.IsWatching == true;
 
     /// <summary>
     /// The events that pass the filter, oldest first: those there are now (only the last
@@ -88,6 +86,11 @@ public sealed class LogFollower : IDisposable
     /// <exception cref="OperationCanceledException">Cancelled while waiting.</exception>
     public void WaitForChange(CancellationToken cancellation)
     {
+        if (_changes is null)
+        {
+            var (directory, stem) = _log.Location;
+            _changes = new ChangeSignal(directory, stem);
+        }
         while (!HasChanged()) _changes.Wait(cancellation);
     }
 
@@ -116,5 +119,5 @@ public sealed class LogFollower : IDisposable
         return kept.Numbers;
     }
 
-    public void Dispose() => _changes.Dispose();
+    public void Dispose() => _changes?.Dispose();
 }

@@ -1,0 +1,220 @@
+using System.Collections;
+using System.Management.Automation;
+using ScoutAudit.Core;
+using ScoutAudit.PowerShell.Binding;
+using ScoutAudit.PowerShell.Session;
+using CoreEvent = ScoutAudit.Core.AuditEvent;
+
+namespace ScoutAudit.PowerShell.Commands;
+
+/// <summary>
+/// Forwards a log's events to an OpenTelemetry collector over OTLP/HTTP, at least once: from the
+/// event after the checkpoint (the last one the collector acknowledged), in batches, each sent until
+/// acknowledged before the checkpoint moves; with -Follow, then each new event as it is written.
+/// </summary>
+[Cmdlet(VerbsCommunications.Send, "ScoutAuditEvent")]
+[OutputType(typeof(ForwardingResult))]
+public sealed class SendScoutAuditEventCommand : AuditCommandBase
+{
+    /// <summary>The collector's OTLP/HTTP endpoint; by default $env:OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, else $env:OTEL_EXPORTER_OTLP_ENDPOINT.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNull]
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>Request headers, such as @{ Authorization = 'Bearer ...' }; by default those of $env:OTEL_EXPORTER_OTLP_HEADERS.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public IDictionary? Header { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 10_000)]
+    public int BatchSize { get; set; } = 512;
+
+    /// <summary>After the events there are, goes on with each new one as it is written, until stopped.</summary>
+    [Parameter]
+    public SwitchParameter Follow { get; set; }
+
+    [Parameter]
+    [ValidateNotBlank]
+    public string ServiceName { get; set; } = "scout-audit";
+
+    /// <summary>More resource attributes, such as @{ 'deployment.environment' = 'prod' }.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public IDictionary? ResourceAttribute { get; set; }
+
+    /// <summary>How long one batch is retried before the command fails; by default until it is delivered or the command is stopped.</summary>
+    [Parameter]
+    public TimeSpan? GiveUpAfter { get; set; }
+
+    /// <summary>The file that keeps the checkpoint; by default beside the log, one per endpoint.</summary>
+    [Parameter]
+    [ValidateNotBlank]
+    public string? CheckpointPath { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LiteralPath")]
+    [ValidateNotBlank]
+    public string? Path { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var path = ResolveLogPath(Path);
+        var options = Options();
+        var diagnostics = new QueryDiagnostics();
+        var log = OpenForReading(path, diagnostics, new QueryProgress(path));
+        WarnWhenNoLog(log, Path, waiting: Follow);
+        OtlpForwarder forwarder;
+        try
+        {
+            // Deliver runs on this, the pipeline thread, and tells of retries and rejections as they happen.
+            forwarder = new OtlpForwarder(path, options with { Notify = WriteNotice });
+        }
+        catch (AuditLogException error)
+        {
+            ThrowTerminatingError(Failure(error, ErrorIds.ForwardingCheckpointUnreadable, ErrorCategory.ReadError, error.Path));
+            return;
+        }
+        using (forwarder)
+        using (var follower = new LogFollower(log, new EventFilter { After = forwarder.Checkpoint.LastId }))
+        {
+            long sent = 0, rejected = 0;
+            var batches = 0;
+            var batch = new List<CoreEvent>(BatchSize);
+            void Deliver()
+            {
+                var delivered = Delivered(() => forwarder.Deliver(batch, PipelineStopping), forwarder);
+                (sent, rejected, batches) = (sent + delivered.Sent, rejected + delivered.Rejected, batches + delivered.Batches);
+                WriteVerbose($"Delivered events {batch[0].Id}..{batch[^1].Id} ({batch.Count}) to '{forwarder.Endpoint}'; the checkpoint is {delivered.LastId}.");
+                WriteProgress(new ProgressRecord(ProgressActivityId, $"Sending the events of {path}", $"{sent} events delivered to {forwarder.Endpoint}"));
+                batch.Clear();
+            }
+            while (true)
+            {
+                using (var events = follower.ReadNew(null, PipelineStopping).GetEnumerator())
+                {
+                    // Streamed: a first run over a long history holds one batch, not the history.
+                    while (Reading(diagnostics, events, static read => read.MoveNext()))
+                    {
+                        batch.Add(events.Current);
+                        if (batch.Count == BatchSize) Deliver();
+                    }
+                }
+                if (batch.Count > 0) Deliver();
+                WriteQueryDiagnostics(diagnostics, skippedLinesAsWarnings: Follow);
+                if (!Follow) break;
+                Reading(diagnostics, (Follower: follower, Token: PipelineStopping), static wait =>
+                {
+                    wait.Follower.WaitForChange(wait.Token);
+                    return true;
+                });
+            }
+            WriteProgress(new ProgressRecord(ProgressActivityId, $"Sending the events of {path}", "Done") { RecordType = ProgressRecordType.Completed });
+            WriteSkippedLinesSummary(diagnostics, path);
+            WriteObject(new ForwardingResult(path, forwarder.Endpoint, sent, rejected, batches, forwarder.Checkpoint.LastId, forwarder.Checkpoint.Path));
+        }
+    }
+
+    private const int ProgressActivityId = 0x5C0F;
+
+    /// <summary>A delivery: stopped quietly by Ctrl+C, a refusal or an unwritable checkpoint a terminating error.</summary>
+    private ForwardingSummary Delivered(Func<ForwardingSummary> deliver, OtlpForwarder forwarder)
+    {
+        try
+        {
+            return deliver();
+        }
+        catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (ForwardingException error)
+        {
+            ThrowTerminatingError(Failure(error, ErrorIds.ForwardingFailed, error.StatusCode is null ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult, forwarder.Endpoint));
+            throw; // not reached
+        }
+        catch (AuditLogException error)
+        {
+            ThrowTerminatingError(Failure(error, ErrorIds.ForwardingCheckpointUnwritable, ErrorCategory.WriteError, error.Path));
+            throw; // not reached
+        }
+    }
+
+    /// <summary>A retry as a warning; records the collector rejected as an error (they are not sent again).</summary>
+    private void WriteNotice(ForwardingNotice notice)
+    {
+        if (notice.Kind == ForwardingNoticeKind.PartialSuccess)
+            WriteError(new ErrorRecord(new InvalidOperationException(notice.Message), ErrorIds.RecordsRejected, ErrorCategory.InvalidData, notice.RejectedRecords));
+        else
+            WriteWarning(Inert(notice.Message));
+    }
+
+    /// <summary>The forwarder's options from the parameters and, where they are not given, OpenTelemetry's standard environment variables.</summary>
+    private OtlpForwarderOptions Options()
+    {
+        var endpoint = Endpoint ?? EndpointFromEnvironment();
+        try
+        {
+            var options = new OtlpForwarderOptions
+            {
+                Endpoint = endpoint,
+                Headers = Header is null ? HeadersFromEnvironment() : Strings(Header, nameof(Header)),
+                ServiceName = ServiceName,
+                ResourceAttributes = ResourceAttribute is null ? new Dictionary<string, string>() : Strings(ResourceAttribute, nameof(ResourceAttribute)),
+                GiveUpAfter = GiveUpAfter,
+                CheckpointPath = CheckpointPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CheckpointPath),
+            };
+            options.ResolveEndpoint();
+            return options;
+        }
+        catch (ArgumentException error)
+        {
+            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, endpoint));
+            throw; // not reached
+        }
+    }
+
+    private Uri EndpointFromEnvironment()
+    {
+        foreach (var variable in new[] { "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT" })
+        {
+            if (Environment.GetEnvironmentVariable(variable) is not { Length: > 0 } value) continue;
+            if (Uri.TryCreate(value, UriKind.Absolute, out var uri))
+                return variable == "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT" && uri.AbsolutePath is "" or "/" ? new UriBuilder(uri) { Path = "v1/logs" }.Uri : uri;
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"${variable} is '{value}', which is not an absolute URL."), ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, value));
+        }
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                "No endpoint: give -Endpoint (such as http://collector:4318), or set $env:OTEL_EXPORTER_OTLP_ENDPOINT or $env:OTEL_EXPORTER_OTLP_LOGS_ENDPOINT."),
+            ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, null));
+        throw new InvalidOperationException(); // not reached
+    }
+
+    /// <summary>$env:OTEL_EXPORTER_OTLP_HEADERS (or its _LOGS_ form): <c>name=value,name2=value2</c>, values URL-encoded, as OpenTelemetry's exporters read it.</summary>
+    private static Dictionary<string, string> HeadersFromEnvironment()
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var text = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_LOGS_HEADERS") is { Length: > 0 } logs ? logs : Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_HEADERS");
+        foreach (var pair in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.IndexOf('=');
+            if (equals <= 0) throw new ArgumentException($"$env:OTEL_EXPORTER_OTLP_HEADERS holds '{pair}', which is not name=value.");
+            headers[Uri.UnescapeDataString(pair[..equals].Trim())] = Uri.UnescapeDataString(pair[(equals + 1)..].Trim());
+        }
+        return headers;
+    }
+
+    /// <summary>A hashtable's entries as text; a value that is not a plain value is refused (a header is text).</summary>
+    private static Dictionary<string, string> Strings(IDictionary table, string parameter)
+    {
+        var strings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in table)
+        {
+            var value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
+            if (value is null or IDictionary or (IEnumerable and not string))
+                throw new ArgumentException($"-{parameter} '{entry.Key}' must be text; got {(value is null ? "null" : value.GetType().Name)}.", parameter);
+            strings[Convert.ToString(entry.Key is PSObject key ? key.BaseObject : entry.Key, System.Globalization.CultureInfo.InvariantCulture)!] =
+                Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
+        }
+        return strings;
+    }
+}

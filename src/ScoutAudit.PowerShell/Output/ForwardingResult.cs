@@ -1,0 +1,37 @@
+namespace ScoutAudit;
+
+/// <summary>What one Send-ScoutAuditEvent run delivered to a collector.</summary>
+public sealed class ForwardingResult
+{
+    internal ForwardingResult(string path, Uri endpoint, long sent, long rejected, int batches, long? lastId, string checkpointPath)
+    {
+        Path = path;
+        Endpoint = endpoint;
+        Sent = sent;
+        Rejected = rejected;
+        Batches = batches;
+        LastId = lastId;
+        CheckpointPath = checkpointPath;
+    }
+
+    /// <summary>The log forwarded.</summary>
+    public string Path { get; }
+
+    /// <summary>The URL the events were posted to.</summary>
+    public Uri Endpoint { get; }
+
+    /// <summary>Events the collector acknowledged in this run, the rejected ones included.</summary>
+    public long Sent { get; }
+
+    /// <summary>Records the collector reported as rejected (partial success); they are not sent again.</summary>
+    public long Rejected { get; }
+
+    /// <summary>Requests acknowledged in this run.</summary>
+    public int Batches { get; }
+
+    /// <summary>The checkpoint: the Id of the last event acknowledged (in this run or before), or null when none ever was.</summary>
+    public long? LastId { get; }
+
+    /// <summary>The file that keeps the checkpoint.</summary>
+    public string CheckpointPath { get; }
+}

@@ -1,0 +1,158 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# Send-ScoutAuditEvent against a real OTLP/HTTP receiver on loopback: every event at least once,
+# the checkpoint moved only by acknowledgements, retries told as warnings, refusals as errors.
+
+Describe 'Send-ScoutAuditEvent' {
+    BeforeAll {
+        Import-Module ([System.IO.Path]::GetFullPath("$PSScriptRoot/Support/ScoutAuditTestSupport.psm1")) -Force
+        Import-Module ([System.IO.Path]::GetFullPath("$PSScriptRoot/Support/OtlpReceiver.psm1")) -Force
+        Import-Module (Get-ScoutAuditModulePath) -Force
+    }
+
+    AfterAll {
+        Remove-Module ScoutAudit, OtlpReceiver -ErrorAction SilentlyContinue
+    }
+
+    BeforeEach {
+        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $folder
+        $log = Join-Path $folder 'audit.jsonl'
+        $receiver = $null
+    }
+
+    AfterEach {
+        Close-ScoutAuditLog -Path $log
+        if ($receiver) { Stop-OtlpReceiver $receiver }
+    }
+
+    It 'delivers every event once over a rotation, maps the fields, and a second run sends only the new ones' {
+        $receiver = Start-OtlpReceiver
+        Write-ScoutAudit nav -Model gpt-4o-mini -InputTokens 1200 -OutputTokens 80 -Cost 0.0004 -SessionId s1 -Files a.py, b.py -Reason 'why' -Path $log
+        1..5 | ForEach-Object { Write-ScoutAudit validation_fail -Reason "r$_" -SessionId s1 -Path $log }
+        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+        1..4 | ForEach-Object { Write-ScoutAudit deep -Property @{ step = $_ } -Path $log }
+
+        $first = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -BatchSize 4 -Header @{ Authorization = 'Bearer t0ken' } -ServiceName runbooks
+
+        $events = Get-ScoutAuditEvent -Path $log
+        $records = @(Get-OtlpRecord $receiver)
+        $records.Attributes.ForEach({ $_['scout.id'] }) | Should -Be $events.Id
+        $first.Sent | Should -Be 10
+        $first.Batches | Should -Be 3
+        $first.LastId | Should -Be $events[-1].Id
+        (Get-OtlpRequest $receiver).Path | Sort-Object -Unique | Should -Be '/v1/logs'
+        (Get-OtlpRequest $receiver).Authorization | Sort-Object -Unique | Should -Be 'Bearer t0ken'
+        $nav = $records[0]
+        $nav.EventName | Should -Be 'nav'
+        $nav.Attributes['event.name'] | Should -Be 'nav'
+        $nav.Attributes['session.id'] | Should -Be 's1'
+        $nav.Attributes['gen_ai.request.model'] | Should -Be 'gpt-4o-mini'
+        $nav.Attributes['gen_ai.usage.input_tokens'] | Should -Be 1200
+        $nav.Attributes['gen_ai.usage.output_tokens'] | Should -Be 80
+        $nav.Attributes['scout.cost'] | Should -Be 0.0004
+        $nav.Attributes['scout.files'] | Should -Be 'a.py', 'b.py'
+        $records[-1].Attributes['scout.extra.step'] | Should -Be 4
+        ($nav.Resource.attributes | Where-Object key -eq 'service.name').value.stringValue | Should -Be 'runbooks'
+
+        Write-ScoutAudit nav -Reason 'later' -Path $log
+        $second = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log
+        $second.Sent | Should -Be 1
+        (Get-OtlpRecord $receiver)[-1].Attributes['scout.reason'] | Should -Be 'later'
+        @(Get-OtlpRecord $receiver).Count | Should -Be 11
+    }
+
+    It 'waits out a collector that answers 503 and 429, with a warning for each retry, and loses nothing' {
+        $receiver = Start-OtlpReceiver -Script @{ Status = 503; RetryAfter = 1 }, @{ Status = 429; RetryAfter = 1 }
+        1..3 | ForEach-Object { Write-ScoutAudit nav -InputTokens $_ -Path $log }
+
+        $result = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -WarningVariable retries -WarningAction SilentlyContinue
+
+        $result.Sent | Should -Be 3
+        $retries.Count | Should -Be 2
+        $retries[0].Message | Should -Match "failed \(503 .*retrying in 1 s"
+        $retries[1].Message | Should -Match "failed \(429 .*retrying in 1 s"
+        $requests = Get-OtlpRequest $receiver
+        $requests.Status | Should -Be 503, 429, 200
+        ($requests[1].At - $requests[0].At).TotalMilliseconds | Should -BeGreaterOrEqual 900 -Because 'Retry-After is honoured'
+        (Get-OtlpRecord $receiver).ForEach({ $_.Attributes['gen_ai.usage.input_tokens'] }) | Should -Be 1, 2, 3
+    }
+
+    It 'stops on a 400 with the collector''s message, keeps the checkpoint, and the next run sends the batch again' {
+        $receiver = Start-OtlpReceiver -Script @{ Status = 400; Body = '{"code":3,"message":"attribute limit exceeded"}' }
+        1..2 | ForEach-Object { Write-ScoutAudit nav -InputTokens $_ -Path $log }
+
+        { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ForwardingFailed,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage '*400*attribute limit exceeded*'
+        $again = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log
+
+        $again.Sent | Should -Be 2
+        (Get-OtlpRecord $receiver).ForEach({ $_.Attributes['gen_ai.usage.input_tokens'] }) | Should -Be 1, 2
+    }
+
+    It 'reports the records a collector rejected as an error and does not send them again' {
+        $receiver = Start-OtlpReceiver -Script @{ Status = 200; Body = '{"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"too old"}}' }
+        1..2 | ForEach-Object { Write-ScoutAudit nav -InputTokens $_ -Path $log }
+
+        $result = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -ErrorVariable rejected -ErrorAction SilentlyContinue
+
+        $result.Rejected | Should -Be 1
+        $rejected[0].FullyQualifiedErrorId | Should -Be 'RecordsRejected,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand'
+        $rejected[0].Exception.Message | Should -Match 'rejected 1 of their 2 records: too old'
+        (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log).Sent | Should -Be 0
+    }
+
+    It 'follows the log with -Follow until stopped, sending each new event' {
+        $receiver = Start-OtlpReceiver
+        Write-ScoutAudit nav -Reason 'before' -Path $log
+        $forwarder = [powershell]::Create()
+        $null = $forwarder.AddScript({
+                param($module, $endpoint, $log)
+                Import-Module $module
+                Send-ScoutAuditEvent -Endpoint $endpoint -Path $log -Follow
+            }).AddArgument((Get-ScoutAuditModulePath)).AddArgument($receiver.Endpoint).AddArgument($log)
+        $handle = $forwarder.BeginInvoke()
+        try {
+            $deadline = [datetime]::UtcNow.AddSeconds(30)
+            while (@(Get-OtlpRecord $receiver).Count -lt 1 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            Write-ScoutAudit nav -Reason 'after' -Path $log
+            $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+            Write-ScoutAudit nav -Reason 'after the rotation' -Path $log
+            while (@(Get-OtlpRecord $receiver).Count -lt 3 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        }
+        finally {
+            $forwarder.Stop()
+            $forwarder.Dispose()
+        }
+
+        (Get-OtlpRecord $receiver).ForEach({ $_.Attributes['scout.reason'] }) | Should -Be 'before', 'after', 'after the rotation'
+    }
+
+    It 'takes the endpoint and headers from OpenTelemetry''s environment variables, and says what is missing' {
+        $receiver = Start-OtlpReceiver
+        Write-ScoutAudit nav -Path $log
+        $saved = $env:OTEL_EXPORTER_OTLP_ENDPOINT, $env:OTEL_EXPORTER_OTLP_HEADERS
+        try {
+            $env:OTEL_EXPORTER_OTLP_ENDPOINT = $null
+            { Send-ScoutAuditEvent -Path $log -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage '*No endpoint: give -Endpoint*OTEL_EXPORTER_OTLP_ENDPOINT*'
+            $env:OTEL_EXPORTER_OTLP_ENDPOINT = $receiver.Endpoint
+            $env:OTEL_EXPORTER_OTLP_HEADERS = 'Authorization=Bearer%20from-env'
+            (Send-ScoutAuditEvent -Path $log).Sent | Should -Be 1
+        }
+        finally {
+            $env:OTEL_EXPORTER_OTLP_ENDPOINT, $env:OTEL_EXPORTER_OTLP_HEADERS = $saved
+        }
+        (Get-OtlpRequest $receiver).Authorization | Should -Be 'Bearer from-env'
+    }
+
+    It 'refuses a checkpoint file it cannot trust, naming it' {
+        $receiver = Start-OtlpReceiver
+        Write-ScoutAudit nav -Path $log
+        $checkpoint = Join-Path $folder 'forward.json'
+        Set-Content -LiteralPath $checkpoint -Value 'not json'
+
+        { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -CheckpointPath $checkpoint -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ForwardingCheckpointUnreadable,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage "*$checkpoint*"
+        @(Get-OtlpRequest $receiver).Count | Should -Be 0
+    }
+}

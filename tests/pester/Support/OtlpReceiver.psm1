@@ -1,0 +1,83 @@
+# An OTLP/HTTP logs receiver on a loopback port for the Pester tests of Send-ScoutAuditEvent: it
+# keeps each request's decoded records and answers by a script (status, Retry-After, body), then
+# 200 {} once the script is used up. It runs in a runspace of its own in the test's process.
+
+function Start-OtlpReceiver {
+    param([hashtable[]] $Script = @())
+    $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $probe.Start()
+    $port = $probe.LocalEndpoint.Port
+    $probe.Stop()
+    $listener = [System.Net.HttpListener]::new()
+    $listener.Prefixes.Add("http://127.0.0.1:$port/")
+    $listener.Start()
+    $state = [hashtable]::Synchronized(@{
+            Requests = [System.Collections.Concurrent.ConcurrentQueue[object]]::new()
+            Script   = [System.Collections.Concurrent.ConcurrentQueue[hashtable]]::new()
+        })
+    foreach ($answer in $Script) { $state.Script.Enqueue($answer) }
+    $shell = [powershell]::Create()
+    $null = $shell.AddScript({
+            param($listener, $state)
+            while ($listener.IsListening) {
+                try { $context = $listener.GetContext() } catch { break }
+                $body = [System.IO.StreamReader]::new($context.Request.InputStream).ReadToEnd()
+                $answer = $null
+                if (-not $state.Script.TryDequeue([ref] $answer)) { $answer = @{ Status = 200 } }
+                $state.Requests.Enqueue([pscustomobject]@{
+                        Path          = $context.Request.Url.AbsolutePath
+                        ContentType   = $context.Request.ContentType
+                        Authorization = $context.Request.Headers['Authorization']
+                        Body          = $body
+                        Status        = $answer.Status
+                        At            = [datetime]::UtcNow
+                    })
+                $response = $context.Response
+                $response.StatusCode = $answer.Status
+                if ($answer.RetryAfter) { $response.Headers.Add('Retry-After', [string] $answer.RetryAfter) }
+                $response.ContentType = 'application/json'
+                $bytes = [System.Text.Encoding]::UTF8.GetBytes($(if ($answer.Body) { $answer.Body } else { '{}' }))
+                $response.OutputStream.Write($bytes, 0, $bytes.Length)
+                $response.Close()
+            }
+        }).AddArgument($listener).AddArgument($state)
+    $null = $shell.BeginInvoke()
+    [pscustomobject]@{ Endpoint = "http://127.0.0.1:$port"; State = $state; Listener = $listener; Shell = $shell }
+}
+
+function Stop-OtlpReceiver {
+    param([Parameter(Mandatory)] $Receiver)
+    $Receiver.Listener.Stop()
+    $Receiver.Listener.Close()
+    $Receiver.Shell.Dispose()
+}
+
+function Get-OtlpRequest {
+    <# Every request so far, in order of arrival. #>
+    param([Parameter(Mandatory)] $Receiver)
+    $Receiver.State.Requests.ToArray()
+}
+
+function Get-OtlpRecord {
+    <#
+    The log records of the requests the receiver acknowledged (status 2xx), in order: each with its
+    attributes as a hashtable of plain values (intValue as [long]) and its eventName.
+    #>
+    param([Parameter(Mandatory)] $Receiver)
+    foreach ($request in @(Get-OtlpRequest $Receiver | Where-Object { $_.Status -ge 200 -and $_.Status -lt 300 })) {
+        $export = $request.Body | ConvertFrom-Json -AsHashtable
+        foreach ($record in $export.resourceLogs[0].scopeLogs[0].logRecords) {
+            $attributes = @{}
+            foreach ($attribute in $record.attributes) {
+                $value = $attribute.value
+                $attributes[$attribute.key] = if ($value.ContainsKey('intValue')) { [long] $value.intValue }
+                elseif ($value.ContainsKey('doubleValue')) { [double] $value.doubleValue }
+                elseif ($value.ContainsKey('arrayValue')) { @($value.arrayValue.values | ForEach-Object { $_.stringValue }) }
+                else { $value.Values | Select-Object -First 1 }
+            }
+            [pscustomobject]@{ EventName = $record.eventName; Attributes = $attributes; Resource = $export.resourceLogs[0].resource }
+        }
+    }
+}
+
+Export-ModuleMember -Function Start-OtlpReceiver, Stop-OtlpReceiver, Get-OtlpRequest, Get-OtlpRecord
