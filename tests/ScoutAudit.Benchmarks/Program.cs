@@ -46,6 +46,8 @@ try
         ("rotation", () => RotationWorkload.WriterDuringRotation(bench, data)),
         ("import", () => ModuleWorkloads.ImportAndFirstWrite(bench)),
         ("verify", () => IntegrityWorkload.Verify(bench, data)),
+        ("follow", () => FollowWorkload.Latency(bench)),
+        ("forward", () => ForwardWorkload.EventsPerSecond(bench, dataset, data)),
     };
     var unknown = only?.Except(workloads.Select(w => w.Name)).ToList();
     if (unknown is { Count: > 0 })

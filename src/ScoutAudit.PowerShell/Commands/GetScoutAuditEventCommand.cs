@@ -143,7 +143,10 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
         using (var events = new ReadAhead<CoreEvent>(read.Events, PipelineStopping))
         {
             // While the scan finds nothing, this thread still writes its progress and verbose messages.
-            while (Reading(diagnostics, (Events: events, Waiting: (Action)Report), static step => step.Events.MoveNext(step.Waiting, QueryProgress.Interval)))
+            // Once a follower has caught up there is no progress to show: waking once a second to write what it reported is enough.
+            TimeSpan Interval() => summarised ? TimeSpan.FromSeconds(1) : QueryProgress.Interval;
+            while (Reading(diagnostics, (Events: events, Waiting: (Action)Report, Interval: (Func<TimeSpan>)Interval),
+                       static step => step.Events.MoveNext(step.Waiting, step.Interval)))
             {
                 Report();
                 WriteObject(new AuditEvent(events.Current, path).ToPSObject());

@@ -55,9 +55,10 @@ internal sealed class ReadAhead<T> : IDisposable
 
     /// <summary>
     /// The next item; while none is there, <paramref name="waiting"/> runs on this thread every
-    /// <paramref name="interval"/>. False at the end; the source's failure is thrown here.
+    /// <paramref name="interval"/> (asked again after each run: a follower that has caught up
+    /// looks less often). False at the end; the source's failure is thrown here.
     /// </summary>
-    public bool MoveNext(Action waiting, TimeSpan interval)
+    public bool MoveNext(Action waiting, Func<TimeSpan> interval)
     {
         var reader = _channel.Reader;
         while (true)
@@ -71,7 +72,7 @@ internal sealed class ReadAhead<T> : IDisposable
             if (!more.IsCompleted)
             {
                 var wait = more.AsTask();
-                while (!((IAsyncResult)wait).AsyncWaitHandle.WaitOne(interval)) waiting();
+                while (!((IAsyncResult)wait).AsyncWaitHandle.WaitOne(interval())) waiting();
                 more = new ValueTask<bool>(wait);
             }
             if (!more.GetAwaiter().GetResult())
