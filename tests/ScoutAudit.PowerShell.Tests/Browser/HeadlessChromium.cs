@@ -134,9 +134,9 @@ public sealed class HeadlessChromium : IDisposable
     /// </summary>
     public void Open(string fileOrUrl)
     {
-        var url = Uri.TryCreate(fileOrUrl, UriKind.Absolute, out var uri) && !uri.IsFile
-            ? fileOrUrl
-            : new Uri(Path.GetFullPath(fileOrUrl)).AbsoluteUri;
+        // On Linux "/tmp/x.html" parses as an absolute file URI too: only a written scheme makes a URL.
+        var isUrl = Uri.TryCreate(fileOrUrl, UriKind.Absolute, out var uri) && (!uri.IsFile || fileOrUrl.StartsWith("file:", StringComparison.OrdinalIgnoreCase));
+        var url = isUrl ? fileOrUrl : new Uri(Path.GetFullPath(fileOrUrl)).AbsoluteUri;
         lock (_gate)
         {
             _requests.Clear();

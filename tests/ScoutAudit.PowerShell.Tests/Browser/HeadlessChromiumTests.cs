@@ -81,7 +81,7 @@ public sealed class HeadlessChromiumTests : IDisposable
     [ChromiumFact]
     public void EvaluateThrowsWithTheTextOfTheScriptsException()
     {
-        Browser.Open(_folder.Write("empty.html", "<!DOCTYPE html><title>empty</title>"));
+        Browser.Open(new Uri(_folder.Write("empty.html", "<!DOCTYPE html><title>empty</title>")).AbsoluteUri);
 
         var error = Assert.Throws<InvalidOperationException>(() => Browser.Evaluate("document.querySelector('#missing').textContent"));
 
