@@ -24,6 +24,7 @@
         'Close-ScoutAuditLog'
         'Test-ScoutAuditLog'
         'Remove-ScoutAuditArchive'
+        'Export-ScoutAuditReport'
         'Send-ScoutAuditEvent'
     )
     FunctionsToExport      = @()

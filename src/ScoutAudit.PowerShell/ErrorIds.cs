@@ -68,4 +68,7 @@ public static class ErrorIds
 
     /// <summary>A batch was delivered but the checkpoint could not be saved: the next run sends it again.</summary>
     public const string ForwardingCheckpointUnwritable = nameof(ForwardingCheckpointUnwritable);
+
+    /// <summary>Export-ScoutAuditReport could not write the report's file; no half-written report is left.</summary>
+    public const string ReportWriteFailed = nameof(ReportWriteFailed);
 }

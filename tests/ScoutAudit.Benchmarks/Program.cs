@@ -48,6 +48,7 @@ try
         ("verify", () => IntegrityWorkload.Verify(bench, data)),
         ("follow", () => FollowWorkload.Latency(bench)),
         ("forward", () => ForwardWorkload.EventsPerSecond(bench, dataset, data)),
+        ("report", () => ReportWorkload.Report(bench, dataset, data)),
     };
     var unknown = only?.Except(workloads.Select(w => w.Name)).ToList();
     if (unknown is { Count: > 0 })

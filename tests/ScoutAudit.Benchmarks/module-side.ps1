@@ -13,8 +13,11 @@
 #                in this process; the time of the last one (1: the first query of a session)
 #   verify       Test-ScoutAuditLog -Path <Log>, <Count> times; the time of the last one, and the bytes it read
 #                (it must find the log Verified)
+#   report       Export-ScoutAuditReport of the 30 days from <Since> of <Log>; the page's size in bytes
+#   spend-by-day Get-ScoutSpend -By Day over the same 30 days; the number of days
+# A third figure follows: this process's peak working set in bytes, when the work is done.
 param(
-    [Parameter(Mandatory)] [ValidateSet('pipeline', 'runbook', 'query', 'query-peer', 'headline', 'count', 'count-json', 'count-select', 'verify')] [string] $Workload,
+    [Parameter(Mandatory)] [ValidateSet('pipeline', 'runbook', 'query', 'query-peer', 'headline', 'count', 'count-json', 'count-select', 'verify', 'report', 'spend-by-day')] [string] $Workload,
     [Parameter(Mandatory)] [string] $Module,
     [Parameter(Mandatory)] [string] $Log,
     [int] $Count,
@@ -86,10 +89,25 @@ switch ($Workload) {
         if ($summary.Status -ne 'Verified') { throw "Test-ScoutAuditLog found the benchmark's history $($summary.Status)" }
         $found = [byte[]]::new($summary.BytesRead)
     }
+    'report' {
+        $page = Join-Path ([System.IO.Path]::GetDirectoryName($Log)) "report-$PID.html"
+        $start = [DateTimeOffset]::Parse($Since, [cultureinfo]::InvariantCulture)
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        Export-ScoutAuditReport -Path $page -LogPath $Log -Since $start -Until $start.AddDays(30)
+        $clock.Stop()
+        $found = [byte[]]::new((Get-Item -LiteralPath $page).Length)
+        Remove-Item -LiteralPath $page
+    }
+    'spend-by-day' {
+        $start = [DateTimeOffset]::Parse($Since, [cultureinfo]::InvariantCulture)
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $found = Get-ScoutSpend -Path $Log -Since $start -Until $start.AddDays(30) -By Day
+        $clock.Stop()
+    }
     'query-peer' {
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         $found = Get-Content -Path $Log | ConvertFrom-Json | Where-Object Event -eq nav
         $clock.Stop()
     }
 }
-'{0} {1}' -f $clock.Elapsed.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture), @($found).Count
+'{0} {1} {2}' -f $clock.Elapsed.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture), @($found).Count, [System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64

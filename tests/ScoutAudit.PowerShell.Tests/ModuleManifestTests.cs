@@ -8,7 +8,7 @@ public sealed class ModuleManifestTests : IDisposable
 {
     private static readonly string[] Cmdlets =
     [
-        "Close-ScoutAuditLog", "Get-ScoutAccuracy", "Get-ScoutAuditEvent", "Get-ScoutAuditLog",
+        "Close-ScoutAuditLog", "Export-ScoutAuditReport", "Get-ScoutAccuracy", "Get-ScoutAuditEvent", "Get-ScoutAuditLog",
         "Get-ScoutSpend", "Invoke-ScoutAuditRotate", "Remove-ScoutAuditArchive", "Send-ScoutAuditEvent", "Set-ScoutAuditLog", "Test-ScoutAuditLog", "Write-ScoutAudit",
     ];
 
