@@ -38,6 +38,8 @@ $ErrorActionPreference = 'Stop'
     Version      = "$((Get-Module ScoutAudit).Version)"
     Available    = @(Get-Module -ListAvailable ScoutAudit).Count
     Synopsis     = (Get-Help Write-ScoutAudit).Synopsis
+    # The report draws with OxyPlot.dll, which the package must carry.
+    ReportSvgs   = ([regex]::Matches((Get-Content -Raw (Export-ScoutAuditReport -Path (Join-Path $HOME 'report.html') -PassThru)), '<svg ')).Count
 } | ConvertTo-Json -Compress
 '@
     $used = Invoke-ChildPwsh -ArgumentList '-File', $use -Environment $cleanEnvironment
@@ -68,5 +70,6 @@ Describe 'The packaged module' {
         $result.ModuleBase | Should -BeLike "$userHome*"
         $result.Synopsis | Should -Match '\w+ \w+'
         $result.Synopsis | Should -Not -Match '^Write-ScoutAudit'
+        $result.ReportSvgs | Should -Be 5
     }
 }
