@@ -145,6 +145,17 @@ Describe 'Send-ScoutAuditEvent' {
         (Get-OtlpRequest $receiver).Authorization | Should -Be 'Bearer from-env'
     }
 
+    It 'refuses a header it cannot send, before sending anything' {
+        $receiver = Start-OtlpReceiver
+        Write-ScoutAudit nav -Path $log
+
+        { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -Header @{ 'Content-Type' = 'text/plain' } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage "*'Content-Type' cannot be sent as a request header*"
+        { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -Header @{ Authorization = 1, 2 } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage "*-Header 'Authorization' must be text*"
+        @(Get-OtlpRequest $receiver).Count | Should -Be 0
+    }
+
     It 'refuses a checkpoint file it cannot trust, naming it' {
         $receiver = Start-OtlpReceiver
         Write-ScoutAudit nav -Path $log

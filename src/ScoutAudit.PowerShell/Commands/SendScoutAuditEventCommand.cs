@@ -75,6 +75,12 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
             ThrowTerminatingError(Failure(error, ErrorIds.ForwardingCheckpointUnreadable, ErrorCategory.ReadError, error.Path));
             return;
         }
+        catch (ArgumentException error)
+        {
+            // A header the forwarder cannot send as given (Content-Type, which it sets itself).
+            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, options.Endpoint));
+            return;
+        }
         using (forwarder)
         using (var follower = new LogFollower(log, new EventFilter { After = forwarder.Checkpoint.LastId }))
         {
