@@ -96,6 +96,13 @@ Describe 'Export-ScoutAuditReport' {
         $warnings.Message | Should -Match "The report was written to '.*report\.html', but no browser could open it"
     }
 
+    It 'warns, naming -LogPath, when no log is there, and writes a report of nothing' {
+        Export-ScoutAuditReport -Path $report -LogPath $log -WarningVariable warnings -WarningAction SilentlyContinue
+
+        $warnings.Message | Should -Match "No audit log at '.*audit\.jsonl'.*Check -LogPath"
+        Get-Content -Raw -LiteralPath $report | Should -Match '<dd>100\.00 % <small>\(no nav events\)</small></dd>'
+    }
+
     It 'refuses a window that ends before it starts' {
         { Export-ScoutAuditReport -Path $report -LogPath $log -Since $today -Until $today.AddDays(-1) -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidTimeWindow,ScoutAudit.PowerShell.Commands.ExportScoutAuditReportCommand'

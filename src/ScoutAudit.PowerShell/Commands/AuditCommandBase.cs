@@ -195,9 +195,11 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
     private protected void WarnWhenNoLog(AuditLog log, string? givenPath, bool waiting = false)
     {
         if (givenPath is null || log.HasFiles) return;
+        // The parameter that named the log: -Path for most cmdlets, -LogPath where -Path is the file written.
+        var parameter = MyInvocation.BoundParameters.ContainsKey("LogPath") ? "LogPath" : "Path";
         WriteWarning(Inert(waiting
-            ? $"No audit log at '{log.Path}' yet: neither the file nor an archive of it exists. Waiting for events to be written there; check -Path '{givenPath}'."
-            : $"No audit log at '{log.Path}': neither the file nor an archive of it exists, so there is nothing to read. Check -Path '{givenPath}'."));
+            ? $"No audit log at '{log.Path}' yet: neither the file nor an archive of it exists. Waiting for events to be written there; check -{parameter} '{givenPath}'."
+            : $"No audit log at '{log.Path}': neither the file nor an archive of it exists, so there is nothing to read. Check -{parameter} '{givenPath}'."));
     }
 
     /// <summary>

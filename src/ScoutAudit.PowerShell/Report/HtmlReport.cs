@@ -108,7 +108,7 @@ internal static class HtmlReport
         Total(html, "Events", Number(report.Totals.Events));
         Total(html, "Input tokens", Number(report.Totals.InputTokens));
         Total(html, "Output tokens", Number(report.Totals.OutputTokens));
-        Total(html, "Accuracy", Percent(report.Accuracy.AccuracyPct) + " %");
+        Total(html, "Accuracy", Percent(report.Accuracy.AccuracyPct) + " %" + (report.Accuracy.TotalNav == 0 ? " <small>(no nav events)</small>" : ""));
         Total(html, "Nav events", Number(report.Accuracy.TotalNav));
         Total(html, "Validation failures", Number(report.Accuracy.ValidationFailCount));
         if (overBudget is { } over) Total(html, "Days over budget", $"{over} of {report.Days.Count}");
@@ -183,6 +183,7 @@ internal static class HtmlReport
         .totals div { border: 1px solid #ddd; border-radius: 6px; padding: 8px 10px; }
         .totals dt { font-size: 0.8em; color: #555; }
         .totals dd { margin: 0; font-size: 1.25em; font-weight: 600; font-variant-numeric: tabular-nums; }
+        .totals small { font-size: 0.6em; font-weight: 400; color: #555; }
         figure { margin: 0; }
         .legend { list-style: none; padding: 0; margin: 0.3em 0; display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 0.85em; }
         .legend li { overflow-wrap: anywhere; }

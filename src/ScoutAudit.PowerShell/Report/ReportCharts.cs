@@ -32,7 +32,7 @@ internal static class ReportCharts
     /// <summary>Spend per day stacked by the given series (coloured by <see cref="ColourOf"/>), with the daily budget as a line when there is one.</summary>
     public static string SpendPerDay(IReadOnlyList<string> days, IReadOnlyList<(string Name, decimal[] PerDay)> stacks, decimal? budget)
     {
-        var model = ColumnChart(days, "USD", Money);
+        var model = ColumnChart(days, "USD", Money, wholeNumbers: false);
         for (var i = 0; i < stacks.Count; i++)
         {
             var series = Columns(stacks[i].Name, ColourOf(i), stacked: true);
@@ -70,7 +70,7 @@ internal static class ReportCharts
         foreach (var value in output) outputs.Items.Add(new BarItem(value));
         model.Series.Add(inputs);
         model.Series.Add(outputs);
-        return Svg(model);
+        return Svg(WithRoomWhenEmpty(model, input.Concat(output)));
     }
 
     /// <summary>One series of counts over categories (hours of the day, days of the week).</summary>
@@ -80,7 +80,7 @@ internal static class ReportCharts
         var series = Columns(what, Palette[0], stacked: false);
         foreach (var count in counts) series.Items.Add(new BarItem(count));
         model.Series.Add(series);
-        return Svg(model);
+        return Svg(WithRoomWhenEmpty(model, counts));
     }
 
     /// <summary>Accuracy per day as a line, with a gap on the days without nav events (whose accuracy the original defines as 100).</summary>
@@ -107,7 +107,7 @@ internal static class ReportCharts
         return Svg(model);
     }
 
-    private static PlotModel ColumnChart(IReadOnlyList<string> categories, string unit, Func<double, string> format)
+    private static PlotModel ColumnChart(IReadOnlyList<string> categories, string unit, Func<double, string> format, bool wholeNumbers = true)
     {
         var model = Model();
         var axis = new CategoryAxis { Position = AxisPosition.Bottom, Key = CategoryAxisKey, Angle = categories.Count > 12 ? -45 : 0, GapWidth = 0.3 };
@@ -119,12 +119,21 @@ internal static class ReportCharts
             Key = ValueAxis,
             Minimum = 0,
             MinimumRange = 1e-9,
+            // Counts step by whole numbers: no tick at 0.2 events.
+            MinimumMajorStep = wholeNumbers ? 1 : 0,
             Title = unit,
             LabelFormatter = format,
             MinorTickSize = 0,
             MajorGridlineStyle = LineStyle.Solid,
             MajorGridlineColor = OxyColor.FromRgb(230, 230, 230),
         });
+        return model;
+    }
+
+    /// <summary>A chart of counts that are all 0 reads from 0 to 1 (by itself OxyPlot would centre an empty range on 0).</summary>
+    private static PlotModel WithRoomWhenEmpty(PlotModel model, IEnumerable<long> counts)
+    {
+        if (counts.All(count => count == 0)) model.Axes.Single(a => a.Key == ValueAxis).Maximum = 1;
         return model;
     }
 
