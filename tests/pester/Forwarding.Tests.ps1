@@ -127,22 +127,27 @@ Describe 'Send-ScoutAuditEvent' {
         (Get-OtlpRecord $receiver).ForEach({ $_.Attributes['scout.reason'] }) | Should -Be 'before', 'after', 'after the rotation'
     }
 
-    It 'takes the endpoint and headers from OpenTelemetry''s environment variables, and says what is missing' {
+    It 'takes the endpoint, headers and compression from OpenTelemetry''s environment variables, and says what is missing' {
         $receiver = Start-OtlpReceiver
         Write-ScoutAudit nav -Path $log
-        $saved = $env:OTEL_EXPORTER_OTLP_ENDPOINT, $env:OTEL_EXPORTER_OTLP_HEADERS
+        $saved = $env:OTEL_EXPORTER_OTLP_ENDPOINT, $env:OTEL_EXPORTER_OTLP_HEADERS, $env:OTEL_EXPORTER_OTLP_COMPRESSION
         try {
             $env:OTEL_EXPORTER_OTLP_ENDPOINT = $null
             { Send-ScoutAuditEvent -Path $log -ErrorAction Stop } |
                 Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage '*No endpoint: give -Endpoint*OTEL_EXPORTER_OTLP_ENDPOINT*'
             $env:OTEL_EXPORTER_OTLP_ENDPOINT = $receiver.Endpoint
             $env:OTEL_EXPORTER_OTLP_HEADERS = 'Authorization=Bearer%20from-env'
+            $env:OTEL_EXPORTER_OTLP_COMPRESSION = 'gzip'
             (Send-ScoutAuditEvent -Path $log).Sent | Should -Be 1
+            Write-ScoutAudit nav -Reason 'plain' -Path $log
+            (Send-ScoutAuditEvent -Path $log -Compression None).Sent | Should -Be 1
         }
         finally {
-            $env:OTEL_EXPORTER_OTLP_ENDPOINT, $env:OTEL_EXPORTER_OTLP_HEADERS = $saved
+            $env:OTEL_EXPORTER_OTLP_ENDPOINT, $env:OTEL_EXPORTER_OTLP_HEADERS, $env:OTEL_EXPORTER_OTLP_COMPRESSION = $saved
         }
-        (Get-OtlpRequest $receiver).Authorization | Should -Be 'Bearer from-env'
+        (Get-OtlpRequest $receiver).Authorization | Should -Be 'Bearer from-env', 'Bearer from-env'
+        (Get-OtlpRequest $receiver).Encoding | Should -Be 'gzip', $null
+        (Get-OtlpRecord $receiver)[-1].Attributes['scout.reason'] | Should -Be 'plain'
     }
 
     It 'refuses a header it cannot send, before sending anything' {

@@ -94,7 +94,7 @@ public sealed class OtlpForwarder : IDisposable
         if (batch.Count == 0) return new ForwardingSummary(0, 0, 0, Checkpoint.LastId);
         CheckOrder(batch);
         var time = _options.TimeProvider;
-        var body = _encoding.Encode(batch, time.GetUtcNow());
+        var body = Compressed(_encoding.Encode(batch, time.GetUtcNow()));
         var started = time.GetTimestamp();
         var backoff = _options.InitialBackoff;
         for (var attempt = 1; ; attempt++)
@@ -118,6 +118,15 @@ public sealed class OtlpForwarder : IDisposable
 
     public void Dispose() => _client.Dispose();
 
+    /// <summary>The body as it goes on the wire: compressed once per batch, not once per attempt.</summary>
+    private byte[] Compressed(byte[] body)
+    {
+        if (_options.Compression == OtlpCompression.None) return body;
+        using var compressed = new MemoryStream(body.Length / 8 + 64);
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(body);
+        return compressed.ToArray();
+    }
+
     private ForwardingSummary Acknowledged(IReadOnlyList<AuditEvent> batch, OtlpExportResponse answer)
     {
         if (answer.RejectedLogRecords > 0 || answer.ErrorMessage is not null)
@@ -136,6 +145,7 @@ public sealed class OtlpForwarder : IDisposable
         acknowledgement = default;
         using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (_options.Compression == OtlpCompression.Gzip) request.Content.Headers.ContentEncoding.Add("gzip");
         foreach (var (name, value) in _options.Headers) request.Headers.TryAddWithoutValidation(name, value);
         HttpResponseMessage response;
         byte[] answer;

@@ -1,5 +1,12 @@
 namespace ScoutAudit.Core;
 
+/// <summary>How a request's body is sent: as it is, or gzip-compressed (<c>Content-Encoding: gzip</c>), as OTLP/HTTP allows.</summary>
+public enum OtlpCompression
+{
+    None,
+    Gzip,
+}
+
 /// <summary>Where and how an <see cref="OtlpForwarder"/> sends events, and how it retries.</summary>
 public sealed record OtlpForwarderOptions
 {
@@ -14,6 +21,12 @@ public sealed record OtlpForwarderOptions
 
     /// <summary>Request headers, such as <c>Authorization</c> or an API key.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Whether request bodies are gzip-compressed: OTLP/JSON shrinks about tenfold, which a collector
+    /// across a slow or metered link wants; on loopback or a fast network it only costs CPU.
+    /// </summary>
+    public OtlpCompression Compression { get; init; } = OtlpCompression.None;
 
     /// <summary>The resource's <c>service.name</c>.</summary>
     public string ServiceName { get; init; } = OtlpLogEncoding.DefaultServiceName;

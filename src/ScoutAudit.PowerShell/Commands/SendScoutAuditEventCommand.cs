@@ -30,6 +30,10 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     [ValidateRange(1, 10_000)]
     public int BatchSize { get; set; } = 512;
 
+    /// <summary>Gzip or None; by default $env:OTEL_EXPORTER_OTLP_LOGS_COMPRESSION, else $env:OTEL_EXPORTER_OTLP_COMPRESSION, else None.</summary>
+    [Parameter]
+    public OtlpCompression? Compression { get; set; }
+
     /// <summary>After the events there are, goes on with each new one as it is written, until stopped.</summary>
     [Parameter]
     public SwitchParameter Follow { get; set; }
@@ -166,6 +170,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
                 Endpoint = endpoint,
                 Headers = Header is null ? HeadersFromEnvironment() : Strings(Header, nameof(Header)),
                 ServiceName = ServiceName,
+                Compression = Compression ?? CompressionFromEnvironment(),
                 ResourceAttributes = ResourceAttribute is null ? new Dictionary<string, string>() : Strings(ResourceAttribute, nameof(ResourceAttribute)),
                 GiveUpAfter = GiveUpAfter,
                 CheckpointPath = CheckpointPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CheckpointPath),
@@ -193,6 +198,18 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
                 "No endpoint: give -Endpoint (such as http://collector:4318), or set $env:OTEL_EXPORTER_OTLP_ENDPOINT or $env:OTEL_EXPORTER_OTLP_LOGS_ENDPOINT."),
             ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, null));
         throw new InvalidOperationException(); // not reached
+    }
+
+    /// <summary>$env:OTEL_EXPORTER_OTLP_LOGS_COMPRESSION or $env:OTEL_EXPORTER_OTLP_COMPRESSION: gzip or none, as OpenTelemetry's exporters read it.</summary>
+    private static OtlpCompression CompressionFromEnvironment()
+    {
+        var name = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_LOGS_COMPRESSION") is { Length: > 0 } logs ? logs : Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_COMPRESSION");
+        return name?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "none" => OtlpCompression.None,
+            "gzip" => OtlpCompression.Gzip,
+            _ => throw new ArgumentException($"$env:OTEL_EXPORTER_OTLP_COMPRESSION is '{name}'; OTLP allows gzip or none."),
+        };
     }
 
     /// <summary>$env:OTEL_EXPORTER_OTLP_HEADERS (or its _LOGS_ form): <c>name=value,name2=value2</c>, values URL-encoded, as OpenTelemetry's exporters read it.</summary>

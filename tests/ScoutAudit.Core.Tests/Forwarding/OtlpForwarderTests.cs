@@ -43,6 +43,23 @@ public sealed class OtlpForwarderTests : IDisposable
     }
 
     [Fact]
+    public void WithGzipTheSameRecordsArriveInAFractionOfTheBytesAndARetrySendsTheSameBody()
+    {
+        _log.Write(0, 200);
+        _log.Receiver.Script(ReceiverAnswer.Unavailable());
+
+        var summary = _log.ForwardAll(100, options => options with { Compression = OtlpCompression.Gzip });
+
+        Assert.Equal(LogIds(), AcceptedIds);
+        Assert.Equal(200, summary.Sent);
+        var requests = _log.Receiver.Requests;
+        Assert.Equal(3, requests.Count); // the first batch refused once, then both delivered
+        Assert.All(requests, r => Assert.Equal("gzip", r.Headers["Content-Encoding"]));
+        Assert.All(requests, r => Assert.True(r.WireBytes * 4 < r.JsonBytes, $"{r.WireBytes} bytes on the wire for {r.JsonBytes} of JSON"));
+        Assert.Equal(requests[0].Body.ToString(), requests[1].Body.ToString());
+    }
+
+    [Fact]
     public void ACollectorThatIsUnavailableIsRetriedWithGrowingBackoffAndItsRetryAfterExactly()
     {
         _log.Write(0, 20);

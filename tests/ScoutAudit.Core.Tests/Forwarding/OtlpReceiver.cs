@@ -41,7 +41,14 @@ public sealed record ReceivedRecord(long Id, string EventName, JsonElement Recor
 
 /// <summary>One request as it arrived, with the answer it was given.</summary>
 public sealed record ReceivedRequest(int Index, string Method, string Path, string? ContentType, IReadOnlyDictionary<string, string> Headers,
-    JsonElement Body, IReadOnlyDictionary<string, JsonElement> Resource, IReadOnlyList<ReceivedRecord> Records, ReceiverAnswer Answer);
+    JsonElement Body, IReadOnlyDictionary<string, JsonElement> Resource, IReadOnlyList<ReceivedRecord> Records, ReceiverAnswer Answer)
+{
+    /// <summary>The body's length as it came over the wire (compressed or not).</summary>
+    public long WireBytes { get; init; }
+
+    /// <summary>The body's JSON length (after any decompression).</summary>
+    public long JsonBytes { get; init; }
+}
 
 /// <summary>
 /// An OTLP/HTTP logs receiver on a loopback port (<see cref="HttpListener"/>): it decodes every request's
@@ -154,14 +161,23 @@ public sealed class OtlpReceiver : IDisposable
         var request = context.Request;
         using var content = new MemoryStream();
         await request.InputStream.CopyToAsync(content);
-        var body = JsonDocument.Parse(content.ToArray()).RootElement.Clone();
+        var wireBytes = content.Length;
+        var json = content.ToArray();
+        if (string.Equals(request.Headers["Content-Encoding"], "gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(json), System.IO.Compression.CompressionMode.Decompress);
+            using var plain = new MemoryStream();
+            await gzip.CopyToAsync(plain);
+            json = plain.ToArray();
+        }
+        var body = JsonDocument.Parse(json).RootElement.Clone();
         ReceiverAnswer answer;
         lock (_script) answer = _script.TryDequeue(out var next) ? next : ReceiverAnswer.Ok;
         lock (_requests)
         {
             var headers = request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
             _requests.Add(new ReceivedRequest(_requests.Count, request.HttpMethod, request.Url!.AbsolutePath, request.ContentType, headers,
-                body, Attributes(body.GetProperty("resourceLogs")[0].GetProperty("resource")), Records(body), answer));
+                body, Attributes(body.GetProperty("resourceLogs")[0].GetProperty("resource")), Records(body), answer) { WireBytes = wireBytes, JsonBytes = json.Length });
             Monitor.PulseAll(_requests);
         }
         try

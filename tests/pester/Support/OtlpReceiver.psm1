@@ -21,13 +21,18 @@ function Start-OtlpReceiver {
             param($listener, $state)
             while ($listener.IsListening) {
                 try { $context = $listener.GetContext() } catch { break }
-                $body = [System.IO.StreamReader]::new($context.Request.InputStream).ReadToEnd()
+                $stream = $context.Request.InputStream
+                if ($context.Request.Headers['Content-Encoding'] -eq 'gzip') {
+                    $stream = [System.IO.Compression.GZipStream]::new($stream, [System.IO.Compression.CompressionMode]::Decompress)
+                }
+                $body = [System.IO.StreamReader]::new($stream).ReadToEnd()
                 $answer = $null
                 if (-not $state.Script.TryDequeue([ref] $answer)) { $answer = @{ Status = 200 } }
                 $state.Requests.Enqueue([pscustomobject]@{
                         Path          = $context.Request.Url.AbsolutePath
                         ContentType   = $context.Request.ContentType
                         Authorization = $context.Request.Headers['Authorization']
+                        Encoding      = $context.Request.Headers['Content-Encoding']
                         Body          = $body
                         Status        = $answer.Status
                         At            = [datetime]::UtcNow
