@@ -18,6 +18,7 @@ public sealed class LogFollower : IDisposable
     private long _after;
     private FileIdentity? _activeRead;
     private (long Base, LineNumbers Numbers)? _lineNumbers;
+    private bool _caughtUp;
 
     /// <param name="log">The log to follow.</param>
     /// <param name="filter">Which events to pass on; its <see cref="EventFilter.After"/>, when set, is where following starts.</param>
@@ -34,8 +35,6 @@ public sealed class LogFollower : IDisposable
 
     /// <summary>Whether <see cref="Follow"/> has passed on what the log held when it began, and now waits for new events.</summary>
     public bool CaughtUp => Volatile.Read(ref _caughtUp);
-
-    private bool _caughtUp;
 
     /// <summary>Whether file-system notifications wake the follower (else it polls every 200 ms).</summary>
     public bool IsWatching => _changes?.IsWatching == true;
