@@ -66,6 +66,9 @@ public static class ErrorIds
     /// <summary>The forwarding checkpoint file is damaged, belongs to another log or endpoint, or cannot be read.</summary>
     public const string ForwardingCheckpointUnreadable = nameof(ForwardingCheckpointUnreadable);
 
+    /// <summary>The checkpoint is past the end of the log: the log was deleted and begun again, so its ids were used before.</summary>
+    public const string ForwardingCheckpointAhead = nameof(ForwardingCheckpointAhead);
+
     /// <summary>A batch was delivered but the checkpoint could not be saved: the next run sends it again.</summary>
     public const string ForwardingCheckpointUnwritable = nameof(ForwardingCheckpointUnwritable);
 

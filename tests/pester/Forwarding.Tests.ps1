@@ -161,6 +161,19 @@ Describe 'Send-ScoutAuditEvent' {
         @(Get-OtlpRequest $receiver).Count | Should -Be 0
     }
 
+    It 'stops, sending nothing, when the log was deleted and begun again after its checkpoint' {
+        $receiver = Start-OtlpReceiver
+        1..3 | ForEach-Object { Write-ScoutAudit nav -Reason "first log $_" -Path $log }
+        (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log).Sent | Should -Be 3
+        Close-ScoutAuditLog -Path $log
+        Remove-Item -LiteralPath $log
+        Write-ScoutAudit nav -Reason 'the new log' -Path $log
+
+        { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ForwardingCheckpointAhead,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage '*acknowledged the events up to id*but the log*ends at id*Delete the checkpoint*'
+        @(Get-OtlpRecord $receiver).Count | Should -Be 3
+    }
+
     It 'refuses a checkpoint file it cannot trust, naming it' {
         $receiver = Start-OtlpReceiver
         Write-ScoutAudit nav -Path $log

@@ -33,6 +33,13 @@ public sealed class LogFollower : IDisposable
     /// <summary>Every event whose id is at or below this has been read (or was not asked for); the next read starts after it.</summary>
     public long Position => _after;
 
+    /// <summary>
+    /// Where the log's history ended at the last read: the id the next line appended gets. A
+    /// position at or past it that did not come from this log's events (a checkpoint kept from a
+    /// log since deleted and begun again) names events this log does not have.
+    /// </summary>
+    public long End { get; private set; }
+
     /// <summary>Whether <see cref="Follow"/> has passed on what the log held when it began, and now waits for new events.</summary>
     public bool CaughtUp => Volatile.Read(ref _caughtUp);
 
@@ -75,6 +82,7 @@ public sealed class LogFollower : IDisposable
             yield return e;
         }
         _after = Math.Max(_after, snapshot.End - 1);
+        End = snapshot.End;
         _activeRead = active;
     }
 

@@ -111,6 +111,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
                     }
                 }
                 if (batch.Count > 0) Deliver();
+                if (forwarder.Checkpoint.LastId is { } acknowledged && acknowledged >= follower.End) CheckpointAhead(forwarder, follower.End);
                 WriteQueryDiagnostics(diagnostics, skippedLinesAsWarnings: Follow);
                 if (!Follow) break;
                 Reading(diagnostics, (Follower: follower, Token: PipelineStopping), static wait =>
@@ -148,6 +149,21 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
             ThrowTerminatingError(Failure(error, ErrorIds.ForwardingCheckpointUnwritable, ErrorCategory.WriteError, error.Path));
             throw; // not reached
         }
+    }
+
+    /// <summary>
+    /// A checkpoint past the end of the log: the log was deleted and begun again (or cut back by
+    /// hand), so its events reuse ids the collector has already acknowledged. Sending from the
+    /// checkpoint would skip them without a word, and sending from the start would make a receiver
+    /// that deduplicates drop them: the user decides.
+    /// </summary>
+    private void CheckpointAhead(OtlpForwarder forwarder, long end)
+    {
+        var error = new InvalidOperationException(
+            $"The checkpoint '{forwarder.Checkpoint.Path}' says the collector acknowledged the events up to id {forwarder.Checkpoint.LastId}, but the log '{forwarder.LogPath}' ends at id {end}: " +
+            "it was deleted and begun again, or cut back, since. Its events reuse ids the collector has seen, which a receiver that deduplicates by scout.id would drop. " +
+            "Delete the checkpoint to send this log from its start, or give -CheckpointPath (and a new -ResourceAttribute to tell the logs apart) for a new one.");
+        ThrowTerminatingError(new ErrorRecord(error, ErrorIds.ForwardingCheckpointAhead, ErrorCategory.InvalidData, forwarder.Checkpoint.Path));
     }
 
     /// <summary>A retry as a warning; records the collector rejected as an error (they are not sent again).</summary>
