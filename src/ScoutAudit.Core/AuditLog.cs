@@ -177,7 +177,16 @@ public sealed class AuditLog : IDisposable
     private IEnumerable<T> ReadHistory<T>(EventFilter filter, CancellationToken cancellation, SegmentRead<T> read)
     {
         using var snapshot = TakeSnapshot();
+        ReportAfterPastEnd(snapshot, filter);
         foreach (var item in ReadHistory(snapshot, filter, lineNumbers: null, cancellation, read)) yield return item;
+    }
+
+    /// <summary>Says so when <see cref="EventFilter.After"/> is at or past the end of the history: the answer is empty whatever is written before it.</summary>
+    private void ReportAfterPastEnd(LogSnapshot snapshot, EventFilter filter)
+    {
+        if (filter.After is { } after && after >= snapshot.End && snapshot.Segments.Count > 0)
+            Options.Diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.AfterPastEnd, Path,
+                $"No event of '{Path}' comes after id {after}: the log ends at id {snapshot.End}. An id kept from before the log was deleted and begun again names nothing in it."));
     }
 
     private delegate IEnumerable<T> SegmentRead<T>(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, ReadProgress? progress,
@@ -300,8 +309,10 @@ public sealed class AuditLog : IDisposable
     {
         if (count < 1)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"The number of last events must be 1 or more; got {count}.");
+        filter ??= EventFilter.All;
         using var snapshot = TakeSnapshot();
-        return Last(snapshot, count, filter ?? EventFilter.All, cancellation);
+        ReportAfterPastEnd(snapshot, filter);
+        return Last(snapshot, count, filter, cancellation);
     }
 
     /// <summary>The last <paramref name="count"/> events of the snapshot that pass the filter, oldest first.</summary>

@@ -114,4 +114,21 @@ public sealed class EventIdTests : IDisposable
         Assert.Equal(all.Where(e => e.N >= 5), afterRetention);
         Assert.Equal(all.Where(e => e.N >= 10), afterDeletion);
     }
+
+    [Fact]
+    public void AnIdPastTheEndOfTheLogIsReportedAsNamingNothingNotAnsweredInSilence()
+    {
+        Write(0, 5);
+        var last = Read()[^1].Id;
+        var diagnostics = new RecordingDiagnostics();
+        using var log = new AuditLog(_path, new AuditLogOptions { Diagnostics = diagnostics });
+
+        Assert.Empty(log.Query(new EventFilter { After = last }));
+        Assert.Empty(diagnostics.Of(AuditDiagnosticKind.AfterPastEnd)); // the last event's id: nothing after it yet, rightly
+        var end = new FileInfo(_path).Length;
+        Assert.Empty(log.Query(new EventFilter { After = end + 1000 }));
+        Assert.Empty(log.Last(3, new EventFilter { After = end }));
+        Assert.All(diagnostics.Of(AuditDiagnosticKind.AfterPastEnd), d => Assert.Contains($"the log ends at id {end}", d.Message));
+        Assert.Equal(2, diagnostics.Of(AuditDiagnosticKind.AfterPastEnd).Count);
+    }
 }

@@ -50,4 +50,17 @@ Describe 'Event ids and -After' {
         (Get-ScoutAuditEvent -Path $log -After $kept -Last 2).InputTokens | Should -Be 8, 9
         Get-ScoutAuditEvent -Path $log -After (Get-ScoutAuditEvent -Path $log -Last 1).Id | Should -BeNullOrEmpty
     }
+
+    It 'warns when the Id kept is past the end of the log, as after the log was deleted and begun again' {
+        1..3 | ForEach-Object { Write-ScoutAudit nav -InputTokens $_ -Path $log }
+        $kept = (Get-ScoutAuditEvent -Path $log -Last 1).Id
+        Close-ScoutAuditLog -Path $log
+        Remove-Item -LiteralPath $log
+        Write-ScoutAudit nav -InputTokens 4 -Path $log
+
+        Get-ScoutAuditEvent -Path $log -After $kept -WarningVariable warnings -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        $warnings.Message | Should -Match "No event of '.*audit\.jsonl' comes after id $kept\b: the log ends at id \d+"
+        Get-ScoutAuditEvent -Path $log -After (Get-ScoutAuditEvent -Path $log -Last 1).Id -WarningVariable none | Should -BeNullOrEmpty
+        $none | Should -BeNullOrEmpty
+    }
 }

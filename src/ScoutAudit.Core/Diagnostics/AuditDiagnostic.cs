@@ -33,6 +33,12 @@ public enum AuditDiagnosticKind
     /// <summary>An event with a negative cost was read by an aggregate: summed as the original sums it. One per event.</summary>
     NegativeCost,
 
+    /// <summary>
+    /// A query asked for the events after an id at or past the end of the log: none can come. An id
+    /// kept from before the log was deleted and begun again names nothing in it.
+    /// </summary>
+    AfterPastEnd,
+
     /// <summary>A sync of unsynced lines failed (the background timer, or a cadence sync); the lines are written but may not be durable.</summary>
     SyncFailed,
 }
