@@ -23,7 +23,7 @@ public sealed record OtlpForwarderOptions
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
-    /// Whether request bodies are gzip-compressed: OTLP/JSON shrinks about tenfold, which a collector
+    /// Whether request bodies are gzip-compressed: the repetitive OTLP/JSON shrinks to a small part of its size, which a collector
     /// across a slow or metered link wants; on loopback or a fast network it only costs CPU.
     /// </summary>
     public OtlpCompression Compression { get; init; } = OtlpCompression.None;

@@ -71,76 +71,43 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
         foreach (var given in GivenPaths(Path))
         {
             var path = ResolveLogPath(given);
-            if (Wait)
-            {
-                Stream(path, given, log => new FollowedRead(new LogFollower(log, filter), Last));
-                continue;
-            }
-            if (Last is { } count)
+            if (Last is { } count && !Wait)
             {
                 foreach (var auditEvent in Read(path, given, log => log.Last(count, filter, PipelineStopping))) WriteObject(new AuditEvent(auditEvent, path).ToPSObject());
                 continue;
             }
-            Stream(path, given, log => new QueryRead(log, filter));
+            Stream(path, given, filter);
         }
     }
 
-    /// <summary>What <see cref="Stream"/> reads: the events, and whether it has read the log as it was when it began.</summary>
-    private interface IEventRead : IDisposable
-    {
-        IEnumerable<CoreEvent> Events(CancellationToken cancellation);
-
-        bool CaughtUp { get; }
-
-        bool Follows { get; }
-    }
-
-    private sealed class QueryRead(ScoutAudit.Core.AuditLog log, EventFilter filter) : IEventRead
-    {
-        public IEnumerable<CoreEvent> Events(CancellationToken cancellation) => log.Query(filter, cancellation);
-
-        public bool CaughtUp => false; // the end of the stream says it
-
-        public bool Follows => false;
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class FollowedRead(LogFollower follower, int? last) : IEventRead
-    {
-        public IEnumerable<CoreEvent> Events(CancellationToken cancellation) => follower.Follow(last, cancellation);
-
-        public bool CaughtUp => follower.CaughtUp;
-
-        public bool Follows => true;
-
-        public void Dispose() => follower.Dispose();
-    }
-
-    private void Stream(string path, string? given, Func<ScoutAudit.Core.AuditLog, IEventRead> open)
+    /// <summary>
+    /// The events of the query, or with -Wait those of a follower (the last -Last of them first), as
+    /// the pipeline takes them: progress while the log as it was is read, then one summary of what
+    /// was skipped; after that a follower's skipped lines are warned of one by one, as they come.
+    /// </summary>
+    private void Stream(string path, string? given, EventFilter filter)
     {
         var diagnostics = new QueryDiagnostics();
         var progress = new QueryProgress(path);
         var log = OpenForReading(path, diagnostics, progress);
-        using var read = open(log);
-        WarnWhenNoLog(log, given, waiting: read.Follows);
+        using var follower = Wait ? new LogFollower(log, filter) : null;
+        WarnWhenNoLog(log, given, waiting: Wait);
         var summarised = false;
-        // Progress while the log as it was is read; once a follower has caught up, skipped lines are warned of one by one, as they come.
+        void Summarise()
+        {
+            summarised = true;
+            WriteQueryDiagnostics(diagnostics);
+            WriteProgressCompleted(progress, diagnostics);
+            WriteSkippedLinesSummary(diagnostics, path);
+        }
         void Report()
         {
-            if (!summarised && read.CaughtUp)
-            {
-                summarised = true;
-                WriteQueryDiagnostics(diagnostics);
-                WriteProgressCompleted(progress, diagnostics);
-                WriteSkippedLinesSummary(diagnostics, path);
-            }
+            if (!summarised && follower?.CaughtUp == true) Summarise();
             WriteQueryDiagnostics(diagnostics, skippedLinesAsWarnings: summarised);
             if (!summarised) WriteProgressIfDue(progress, diagnostics);
         }
-        using (var events = new ReadAhead<CoreEvent>(read.Events, PipelineStopping))
+        Func<CancellationToken, IEnumerable<CoreEvent>> source = follower is null ? token => log.Query(filter, token) : token => follower.Follow(Last, token);
+        using (var events = new ReadAhead<CoreEvent>(source, PipelineStopping))
         {
             // While the scan finds nothing, this thread still writes its progress and verbose messages.
             // Once a follower has caught up there is no progress to show: waking once a second to write what it reported is enough.
@@ -152,10 +119,7 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
                 WriteObject(new AuditEvent(events.Current, path).ToPSObject());
             }
         }
-        if (summarised) return;
-        WriteQueryDiagnostics(diagnostics);
-        WriteProgressCompleted(progress, diagnostics);
-        WriteSkippedLinesSummary(diagnostics, path);
+        if (!summarised) Summarise();
     }
 
     /// <summary>A test that passes text matching any of the patterns as PowerShell's -like does (wildcards, any case), or null for none.</summary>

@@ -201,42 +201,49 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         }
     }
 
+    /// <summary>
+    /// One of OpenTelemetry's exporter settings, as its exporters read them: the logs signal's own
+    /// variable (<c>OTEL_EXPORTER_OTLP_LOGS_&lt;setting&gt;</c>), else the general one; null when neither is set.
+    /// </summary>
+    private static (string Name, string Value)? OtelSetting(string setting)
+    {
+        foreach (var name in new[] { $"OTEL_EXPORTER_OTLP_LOGS_{setting}", $"OTEL_EXPORTER_OTLP_{setting}" })
+        {
+            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value) return (name, value);
+        }
+        return null;
+    }
+
+    /// <summary>The endpoint of the environment; a URL without a path gets /v1/logs from <see cref="OtlpForwarderOptions.ResolveEndpoint"/>.</summary>
     private Uri EndpointFromEnvironment()
     {
-        foreach (var variable in new[] { "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT" })
-        {
-            if (Environment.GetEnvironmentVariable(variable) is not { Length: > 0 } value) continue;
-            if (Uri.TryCreate(value, UriKind.Absolute, out var uri))
-                return variable == "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT" && uri.AbsolutePath is "" or "/" ? new UriBuilder(uri) { Path = "v1/logs" }.Uri : uri;
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"${variable} is '{value}', which is not an absolute URL."), ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, value));
-        }
-        ThrowTerminatingError(new ErrorRecord(new ArgumentException(
-                "No endpoint: give -Endpoint (such as http://collector:4318), or set $env:OTEL_EXPORTER_OTLP_ENDPOINT or $env:OTEL_EXPORTER_OTLP_LOGS_ENDPOINT."),
-            ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, null));
+        var (name, value) = OtelSetting("ENDPOINT") ?? (null!, null!);
+        if (value is not null && Uri.TryCreate(value, UriKind.Absolute, out var uri)) return uri;
+        var problem = value is null
+            ? "No endpoint: give -Endpoint (such as http://collector:4318), or set $env:OTEL_EXPORTER_OTLP_ENDPOINT or $env:OTEL_EXPORTER_OTLP_LOGS_ENDPOINT."
+            : $"${name} is '{value}', which is not an absolute URL.";
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, value));
         throw new InvalidOperationException(); // not reached
     }
 
-    /// <summary>$env:OTEL_EXPORTER_OTLP_LOGS_COMPRESSION or $env:OTEL_EXPORTER_OTLP_COMPRESSION: gzip or none, as OpenTelemetry's exporters read it.</summary>
-    private static OtlpCompression CompressionFromEnvironment()
+    /// <summary>The compression of the environment: gzip or none.</summary>
+    private static OtlpCompression CompressionFromEnvironment() => OtelSetting("COMPRESSION") switch
     {
-        var name = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_LOGS_COMPRESSION") is { Length: > 0 } logs ? logs : Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_COMPRESSION");
-        return name?.Trim().ToLowerInvariant() switch
-        {
-            null or "" or "none" => OtlpCompression.None,
-            "gzip" => OtlpCompression.Gzip,
-            _ => throw new ArgumentException($"$env:OTEL_EXPORTER_OTLP_COMPRESSION is '{name}'; OTLP allows gzip or none."),
-        };
-    }
+        null => OtlpCompression.None,
+        { Value: var value } when value.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) => OtlpCompression.None,
+        { Value: var value } when value.Trim().Equals("gzip", StringComparison.OrdinalIgnoreCase) => OtlpCompression.Gzip,
+        { } other => throw new ArgumentException($"${other.Name} is '{other.Value}'; OTLP allows gzip or none."),
+    };
 
-    /// <summary>$env:OTEL_EXPORTER_OTLP_HEADERS (or its _LOGS_ form): <c>name=value,name2=value2</c>, values URL-encoded, as OpenTelemetry's exporters read it.</summary>
+    /// <summary>The headers of the environment: <c>name=value,name2=value2</c>, values URL-encoded.</summary>
     private static Dictionary<string, string> HeadersFromEnvironment()
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var text = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_LOGS_HEADERS") is { Length: > 0 } logs ? logs : Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_HEADERS");
-        foreach (var pair in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        if (OtelSetting("HEADERS") is not { } setting) return headers;
+        foreach (var pair in setting.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var equals = pair.IndexOf('=');
-            if (equals <= 0) throw new ArgumentException($"$env:OTEL_EXPORTER_OTLP_HEADERS holds '{pair}', which is not name=value.");
+            if (equals <= 0) throw new ArgumentException($"${setting.Name} holds '{pair}', which is not name=value.");
             headers[Uri.UnescapeDataString(pair[..equals].Trim())] = Uri.UnescapeDataString(pair[(equals + 1)..].Trim());
         }
         return headers;

@@ -104,7 +104,7 @@ internal static class HtmlReport
     {
         var overBudget = budget is { } limit ? report.Days.Count(d => d.Spend.Cost > limit) : (int?)null;
         html.Append("<dl class=\"totals\" id=\"totals\">\n");
-        Total(html, "Cost", "$" + Cost(report.Totals.Cost));
+        Total(html, "Cost", Money(report.Totals.Cost));
         Total(html, "Events", Number(report.Totals.Events));
         Total(html, "Input tokens", Number(report.Totals.InputTokens));
         Total(html, "Output tokens", Number(report.Totals.OutputTokens));
@@ -165,7 +165,7 @@ internal static class HtmlReport
     /// <summary>A cost exactly as Get-ScoutSpend sums it (a decimal: no digit lost or invented).</summary>
     private static string Cost(decimal cost) => cost.ToString(CultureInfo.InvariantCulture);
 
-    private static string Money(decimal cost) => "$" + cost.ToString(CultureInfo.InvariantCulture);
+    private static string Money(decimal cost) => "$" + Cost(cost);
 
     private static string Number(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
 
