@@ -54,6 +54,7 @@ public sealed class AuditLog : IDisposable
     /// </summary>
     public bool HasFiles =>
         File.Exists(Path) ||
+        File.Exists(_files.Index) || // a log whose archives were all removed by recorded retention
         (Directory.Exists(_files.Directory) &&
          Directory.EnumerateFiles(_files.Directory, _files.Stem + "_*").Any(file =>
              ArchiveName.TryParse(System.IO.Path.GetFileName(file), _files.Stem, out _, out var suffix) && suffix != ArchiveName.TemporarySuffix));
@@ -101,7 +102,7 @@ public sealed class AuditLog : IDisposable
             var writtenBefore = writer?.WrittenLines ?? 0; // these lines are in the file the seal syncs
             sealedName = _rotation.Seal(minimumSize: null);
             if (sealedName is not null) writer?.CoveredBySeal(writtenBefore);
-            _rotation.ArchiveSealed(cancellation);
+            _rotation.ArchiveSealed(ReportUnexplainedSegment, cancellation);
             ApplyRetention(cancellation);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not AuditLogException)
@@ -119,8 +120,9 @@ public sealed class AuditLog : IDisposable
     /// Without an error, what was verified is recorded for the next verification to compare with,
     /// unless <paramref name="record"/> is false.
     /// </summary>
-    public LogVerificationSummary Verify(ChainKey? publicKey, Action<IntegrityFinding> report, bool record = true, CancellationToken cancellation = default) =>
-        new LogVerifier(_files, publicKey, report, cancellation).Verify(record);
+    public LogVerificationSummary Verify(ChainKey? publicKey, Action<IntegrityFinding> report, bool record = true, CancellationToken cancellation = default,
+        string? statePath = null) =>
+        new LogVerifier(_files, statePath ?? _files.Verified, publicKey, report, cancellation).Verify(record);
 
     /// <summary>
     /// Starts or extends the chain over the archives that have no chained entry (the original's, or
@@ -129,7 +131,7 @@ public sealed class AuditLog : IDisposable
     /// Returns the archives adopted.
     /// </summary>
     /// <exception cref="AuditLogException">The index could not be written.</exception>
-    public IReadOnlyList<ArchiveInfo> Adopt(Func<string, bool> shouldAdopt, Action<string, Exception> skipped, CancellationToken cancellation = default)
+    public IReadOnlyList<ArchiveInfo> Adopt(Func<ArchiveInfo, bool> shouldAdopt, Action<string, Exception> skipped, CancellationToken cancellation = default)
     {
         try
         {
@@ -481,7 +483,7 @@ public sealed class AuditLog : IDisposable
     {
         try
         {
-            _rotation.ArchiveSealed(CancellationToken.None);
+            _rotation.ArchiveSealed(ReportUnexplainedSegment, CancellationToken.None);
             ApplyRetention(CancellationToken.None);
         }
         catch (Exception error)
@@ -490,6 +492,10 @@ public sealed class AuditLog : IDisposable
                 $"Archiving the sealed segments of '{Path}' failed; they stay readable and are archived by the next rotation or open: {error.Message}", Exception: error));
         }
     }
+
+    private void ReportUnexplainedSegment(string segment, string why) =>
+        Options.Diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.RotationFailed, segment,
+            $"The sealed segment '{segment}' is not archived: {why}. It stays as it is and queries read it; Test-ScoutAuditLog reports it."));
 
     /// <summary>After a rotation: removes the archives <see cref="AuditLogOptions.Retention"/> no longer keeps, recording each in the chain.</summary>
     private void ApplyRetention(CancellationToken cancellation)

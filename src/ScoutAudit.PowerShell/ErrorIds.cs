@@ -48,6 +48,9 @@ public static class ErrorIds
     /// <summary>A Set-ScoutAuditLog setting is out of range.</summary>
     public const string InvalidLogSetting = nameof(InvalidLogSetting);
 
+    /// <summary>Test-ScoutAuditLog -StatePath given for more than one log.</summary>
+    public const string InvalidStatePath = nameof(InvalidStatePath);
+
     /// <summary>-SigningKey or -PublicKey names a file that cannot be read or holds no EC key of the kind needed.</summary>
     public const string InvalidKey = nameof(InvalidKey);
 

@@ -34,7 +34,7 @@ public class RotationRecoveryTests
         {
             case CrashPoint.DuringCompression:
                 // Half an archive in the temporary file, as a kill mid-compression leaves it.
-                var whole = ArchiveWriter.Compress(sealedPath, archivePath, CancellationToken.None);
+                var (whole, _) = ArchiveWriter.Compress(sealedPath, archivePath, CancellationToken.None);
                 var bytes = File.ReadAllBytes(whole.Path);
                 File.Delete(whole.Path);
                 File.WriteAllBytes(archivePath + ".tmp", bytes[..(bytes.Length / 2)]);
@@ -43,7 +43,7 @@ public class RotationRecoveryTests
                 ArchiveWriter.Compress(sealedPath, archivePath, CancellationToken.None);
                 break;
             case CrashPoint.AfterIndexEntry:
-                ArchiveIndex.AppendArchive(files, ArchiveWriter.Compress(sealedPath, archivePath, CancellationToken.None), key: null);
+                ArchiveIndex.AppendArchive(files, ArchiveWriter.Compress(sealedPath, archivePath, CancellationToken.None).Archive, key: null);
                 break;
         }
         return (files, baseName);

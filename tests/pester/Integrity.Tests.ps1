@@ -86,7 +86,7 @@ Describe 'Test-ScoutAuditLog' {
         $summary = Test-ScoutAuditLog -Path $log -PublicKey $key.Public
 
         $summary.Status | Should -Be 'Verified'
-        $summary.SignaturesChecked | Should -Be 3
+        $summary.SignaturesChecked | Should -Be 6 -Because "each rotation signs its seal and its archive"
         (Get-ScoutAuditLog -Path $log).SigningKey | Should -Match '^[0-9a-f]{16}$'
     }
 
@@ -110,7 +110,7 @@ Describe 'Test-ScoutAuditLog' {
 
         $unsigned | Should -BeNullOrEmpty -Because 'without the key, an entry and its archive edited together look like any other'
         $signed.Kind | Should -Be 'SignatureInvalid'
-        $signed.Entry | Should -Be 2
+        $signed.Entry | Should -Be 5 -Because "entries 0 to 5 are three seals and three archives"
     }
 
     It 'refuses a public key given to -SigningKey, and a file that holds no key, saying which' {
@@ -159,7 +159,7 @@ Describe 'Test-ScoutAuditLog' {
         $run.ExitCode | Should -Be 0
         $lines = $run.StdOut -split "`r?`n" | Where-Object { $_ }
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        $lines[0] | Should -Match "^Error\s+ArchiveMissing $([regex]::Escape((Split-Path $archive -Leaf))), entry 0$"
+        $lines[0] | Should -Match "^Error\s+ArchiveMissing $([regex]::Escape((Split-Path $archive -Leaf))), entry 1$" -Because "entry 0 is the seal of its segment"
         $run.StdOut | Should -Match '(?m)^Failed\s+/'
         $run.StdOut | Should -Match '(?m)^ {9}archives: 1 on disk, 2 chained, 0 unchained, 0 removed$'
         $run.StdOut | Should -Match '(?m)^ {9}signatures: 0, checked: 0; errors: 1, warnings: 0$'

@@ -10,4 +10,29 @@ internal static class FileDigest
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1024 * 1024);
         return (Convert.ToHexString(SHA256.HashData(file)).ToLowerInvariant(), file.Length);
     }
+
+    /// <summary>The digest and length of an open file, read through the handle (the file cannot change name under it).</summary>
+    public static (string Digest, long Length) Compute(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        var length = RandomAccess.GetLength(handle);
+        using var file = new FileRangeStream(handle, 0, length);
+        return (Convert.ToHexString(SHA256.HashData(file)).ToLowerInvariant(), length);
+    }
+
+    /// <summary>The digest of a file's first <paramref name="length"/> bytes; null when it is shorter or missing.</summary>
+    public static string? ComputePrefix(string path, long length)
+    {
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0);
+            if (file.Length < length) return null;
+            using var prefix = new PrefixDigest(new FileRangeStream(file.SafeFileHandle, 0, length), length);
+            prefix.CopyTo(Stream.Null);
+            return prefix.Prefix;
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
 }

@@ -14,12 +14,19 @@ internal static class GzipIntegrity
 {
     /// <summary>Reads the archive through; returns its length in bytes.</summary>
     /// <exception cref="InvalidDataException">The archive is damaged or cut short.</exception>
-    public static long Check(string path, CancellationToken cancellation)
+    public static long Check(string path, CancellationToken cancellation) => Check(path, null, out _, cancellation);
+
+    /// <summary>
+    /// Reads the archive through; returns its length in bytes, and in <paramref name="prefixDigest"/>
+    /// the SHA-256 of its first <paramref name="prefixLength"/> uncompressed bytes (null when it holds fewer).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The archive is damaged or cut short.</exception>
+    public static long Check(string path, long? prefixLength, out string? prefixDigest, CancellationToken cancellation)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
         if (file.Length < 18) throw new InvalidDataException($"It is {file.Length} bytes long, shorter than any gzip stream (18 bytes).");
         long uncompressed = 0;
-        using (var gzip = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true))
+        using (var gzip = new PrefixDigest(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true), prefixLength))
         {
             var buffer = new byte[64 * 1024];
             int read;
@@ -28,6 +35,7 @@ internal static class GzipIntegrity
                 uncompressed += read;
                 cancellation.ThrowIfCancellationRequested();
             }
+            prefixDigest = gzip.Prefix;
         }
         if (!TrailerMatches(file.SafeFileHandle, uncompressed, out var recorded))
             throw new InvalidDataException($"It is cut short or damaged: its last 4 bytes give a length of {recorded} bytes (modulo 2^32), and {uncompressed} bytes came out of it.");

@@ -56,6 +56,24 @@ public enum IntegrityFindingKind
 
     /// <summary>An archive the chain records as removed is on disk again.</summary>
     RemovedArchivePresent,
+
+    /// <summary>The active file does not begin with the bytes the last verification saw, and no seal or archive of the original holds them: edited, cut or replaced.</summary>
+    ActiveFileReplaced,
+
+    /// <summary>A sealed segment the chain holds no seal record of (put beside the log, or its sealer crashed): never archived.</summary>
+    UnknownSegment,
+
+    /// <summary>A sealed segment whose bytes are not those its seal record holds: edited, or grown after the seal.</summary>
+    SegmentModified,
+
+    /// <summary>A chained archive entry, after the chain began recording seals, with no seal record of its segment.</summary>
+    SealMissing,
+
+    /// <summary>The chain is signed and no public key was given: the signatures were not checked.</summary>
+    SignaturesNotChecked,
+
+    /// <summary>The record of the last verification is not one this module wrote: the log cannot be compared with it.</summary>
+    VerificationStateDamaged,
 }
 
 /// <summary>Errors mean the log is not what was written; warnings mean something cannot be vouched for, or was lost without being altered.</summary>
@@ -93,6 +111,9 @@ public sealed record LogVerificationSummary(
     int Warnings,
     long BytesRead)
 {
-    /// <summary>Failed when any error was found; Unchained when some archive is outside the chain; else Verified.</summary>
-    public string Status => Errors > 0 ? "Failed" : Unchained > 0 ? "Unchained" : "Verified";
+    /// <summary>
+    /// Failed when any error was found; Unchained when some archive is outside the chain;
+    /// SignaturesNotChecked when the chain is signed and no public key was given; else Verified.
+    /// </summary>
+    public string Status => Errors > 0 ? "Failed" : Unchained > 0 ? "Unchained" : Signed > SignaturesChecked ? "SignaturesNotChecked" : "Verified";
 }

@@ -1,32 +1,44 @@
 namespace ScoutAudit.Core;
 
 /// <summary>
-/// Verifies a log as an auditor would: the archive index's chain (each entry follows the one
-/// before it; signatures when a public key is given), every archive against its entry, archives
-/// with no entry and entries with no archive, and every line of the sealed segments and the active
-/// file. Each problem is reported as one <see cref="IntegrityFinding"/> as it is found; nothing is
-/// changed but the record of this verification (<see cref="VerifiedState"/>).
+/// Verifies a log as an auditor would, against a tamperer who can write its directory but has not
+/// the signing key: the archive index's chain (each entry in its one canonical form, following the
+/// one before it; signatures when a public key is given, and an unsigned entry after a signed one
+/// always), every archive against its entry, archives and sealed segments the chain does not
+/// explain, the active file against what the last verification saw, and every line. Each problem
+/// is reported as one <see cref="IntegrityFinding"/> as it is found; nothing is changed but the
+/// record of this verification (<see cref="VerifiedState"/>, at <paramref name="statePath"/>).
 /// </summary>
-internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<IntegrityFinding> report, CancellationToken cancellation)
+internal sealed class LogVerifier(LogFiles files, string statePath, ChainKey? publicKey, Action<IntegrityFinding> report, CancellationToken cancellation)
 {
     /// <summary>Damaged lines reported one by one per file; the rest are counted in one finding.</summary>
     private const int LinesReportedPerFile = 20;
 
     private readonly Dictionary<string, IndexLine> _chained = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IndexLine> _removed = new(StringComparer.Ordinal);
-    private IndexLine? _head;
-    private ArchiveName? _chainStart;
+    private readonly Dictionary<string, IndexLine> _seals = new(StringComparer.Ordinal);
+    private readonly List<RecognisedArchive> _originalArchives = [];
+    private readonly List<IndexLine> _chain = [];
+    private IndexLine? _head, _lastSigned;
+    private bool _originalRotated;
     private int _archives, _signed, _signaturesChecked, _unchained, _errors, _warnings;
     private long _bytesRead;
 
     public LogVerificationSummary Verify(bool record)
     {
-        var last = VerifiedState.Read(files.Verified);
+        var last = VerifiedState.Read(statePath, out var stateDamaged);
+        if (stateDamaged)
+            Report(new(IntegrityFindingKind.VerificationStateDamaged, IntegritySeverity.Warning, statePath,
+                "The record of the last verification is not one this module wrote (edited or replaced): this verification cannot compare the log with it."));
         VerifyChain(last);
-        VerifyArchives();
+        VerifyArchives(last);
         foreach (var segment in RotatedSegments.List(files).Where(s => s.HasSealed))
-            VerifyLines(files.PathOf(segment.SealedFile), isActive: false, last: null);
-        var activeState = VerifyLines(files.Active, isActive: true, last);
+            VerifySealedSegment(files.PathOf(segment.SealedFile));
+        VerifySealsAccountedFor();
+        var activeState = VerifyActive(last);
+        if (_signed > 0 && publicKey is null)
+            Report(new(IntegrityFindingKind.SignaturesNotChecked, IntegritySeverity.Warning, files.Index,
+                $"{_signed} entries of the chain are signed (key {_lastSigned!.KeyId}), and no public key was given: their signatures were not checked, so the chain vouches only against accidents. Give -PublicKey to check them."));
         if (_errors == 0 && record)
         {
             var verified = (activeState ?? new VerifiedState(null, null, 0, null, null, "")) with
@@ -34,8 +46,10 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
                 ChainSequence = _head?.Sequence,
                 ChainHead = _head?.Digest,
                 At = UtcTimestamp.Format(DateTimeOffset.UtcNow),
+                SignedBy = _lastSigned?.KeyId,
+                OriginalArchives = _originalArchives,
             };
-            verified.TryWrite(files.Verified);
+            verified.TryWrite(statePath);
         }
         return new LogVerificationSummary(files.Active, _archives, _chained.Count, _signed, _signaturesChecked, _unchained, _removed.Count,
             _errors, _warnings, _bytesRead);
@@ -47,6 +61,8 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
         else _warnings++;
         report(finding);
     }
+
+    private static string When(VerifiedState state) => state.VerifiedAt is { } at ? UtcTimestamp.Format(at) : "an unknown time";
 
     private void VerifyChain(VerifiedState? last)
     {
@@ -61,12 +77,13 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
             return;
         }
         IndexLine? previous = null;
+        var sealing = false; // once the chain records seals, every archive it chains must have been sealed first
         foreach (var line in lines)
         {
             if (line.Kind == IndexLineKind.Damaged)
             {
                 Report(new(IntegrityFindingKind.IndexLineDamaged, IntegritySeverity.Warning, files.Index,
-                    $"Line {line.Number} of the archive index is not an entry (a write torn by a crash, or an edit); the chain is checked without it.",
+                    $"Line {line.Number} of the archive index is not an entry in the form this module writes (a write torn by a crash, or an edit: a member added, repeated or changed); nothing is taken from it.",
                     Line: line.Number));
                 continue;
             }
@@ -79,23 +96,32 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
                     Actual: $"entry {line.Sequence} after {line.Previous ?? "the start of the chain"}",
                     Entry: line.Sequence, Line: line.Number));
             CheckSignature(line);
+            _chain.Add(line);
             var name = line.Archive!;
-            if (line.Kind == IndexLineKind.Archive)
+            switch (line.Kind)
             {
-                if (_chained.ContainsKey(name))
-                    Report(new(IntegrityFindingKind.EntryRepeated, IntegritySeverity.Error, files.Index,
-                        $"Entry {line.Sequence} (line {line.Number}) records the archive '{name}' a second time.", Entry: line.Sequence, Line: line.Number));
-                else _chained[name] = line;
-                if (_chainStart is null && ArchiveName.TryParse(name, files.Stem, out var start, out _)) _chainStart = start;
-            }
-            else
-            {
-                _removed[name] = line;
-                if (_chained.TryGetValue(name, out var entry) && entry.Info!.Sha256 != line.Info!.Sha256)
-                    Report(new(IntegrityFindingKind.ArchiveModified, IntegritySeverity.Error, line.Info.Path,
-                        $"The archive was altered before it was removed (entry {line.Sequence} records its removal, {line.RemovedAt}).",
-                        Expected: $"SHA-256 {entry.Info.Sha256} (entry {entry.Sequence})", Actual: $"SHA-256 {line.Info.Sha256} when removed",
-                        Entry: line.Sequence, Line: line.Number));
+                case IndexLineKind.Seal:
+                    sealing = true;
+                    _seals[name] = line;
+                    break;
+                case IndexLineKind.Archive:
+                    if (_chained.ContainsKey(name))
+                        Report(new(IntegrityFindingKind.EntryRepeated, IntegritySeverity.Error, files.Index,
+                            $"Entry {line.Sequence} (line {line.Number}) records the archive '{name}' a second time.", Entry: line.Sequence, Line: line.Number));
+                    else _chained[name] = line;
+                    if (sealing && !line.Adopted && !WasSealed(line))
+                        Report(new(IntegrityFindingKind.SealMissing, IntegritySeverity.Error, files.Index,
+                            $"Entry {line.Sequence} (line {line.Number}) chains the archive '{name}', but no earlier entry records the seal of its segment with its length: it was not made from a segment this module sealed.",
+                            Entry: line.Sequence, Line: line.Number));
+                    break;
+                default:
+                    _removed[name] = line;
+                    if (_chained.TryGetValue(name, out var entry) && entry.Info!.Sha256 != line.Info!.Sha256)
+                        Report(new(IntegrityFindingKind.ArchiveModified, IntegritySeverity.Error, line.Info.Path,
+                            $"The archive was altered before it was removed (entry {line.Sequence} records its removal{(line.RemovedAt is { } at ? $" at {UtcTimestamp.Format(at)}" : "")}).",
+                            Expected: $"SHA-256 {entry.Info.Sha256} (entry {entry.Sequence})", Actual: $"SHA-256 {line.Info.Sha256} when removed",
+                            Entry: line.Sequence, Line: line.Number));
+                    break;
             }
             previous = line;
         }
@@ -103,9 +129,24 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
         CheckAgainstLastVerification(last, lines);
     }
 
+    private bool WasSealed(IndexLine archive) =>
+        _seals.TryGetValue(archive.Archive![..^".gz".Length], out var seal) && seal.Info!.UncompressedBytes == archive.Info!.UncompressedBytes;
+
     private void CheckSignature(IndexLine line)
     {
-        if (line.Signature is not null) _signed++;
+        if (line.Signature is not null)
+        {
+            _signed++;
+            _lastSigned = line;
+        }
+        else if (_lastSigned is not null)
+        {
+            // Signing is a property of the log: after a signed entry, an unsigned one is a hole whoever lacks the key could use.
+            Report(new(IntegrityFindingKind.SignatureMissing, IntegritySeverity.Error, files.Index,
+                $"Entry {line.Sequence} (line {line.Number}) is not signed, but entry {_lastSigned.Sequence} before it is (key {_lastSigned.KeyId}): the entry was added by someone without the key, or its signature was stripped.",
+                Expected: $"signed with key {_lastSigned.KeyId}", Actual: "no signature", Entry: line.Sequence, Line: line.Number));
+            return;
+        }
         if (publicKey is null) return;
         if (line.Signature is null)
         {
@@ -130,19 +171,24 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
 
     private void CheckAgainstLastVerification(VerifiedState? last, List<IndexLine> lines)
     {
-        if (last?.ChainSequence is not { } verifiedSequence) return;
+        if (last is null) return;
+        if (last.SignedBy is { } key && _lastSigned is null)
+            Report(new(IntegrityFindingKind.SignatureMissing, IntegritySeverity.Error, files.Index,
+                $"The chain was signed with key {key} when it was verified at {When(last)}, and no entry of it is signed now: its signatures were stripped.",
+                Expected: $"entries signed with key {key}", Actual: "no signed entry"));
+        if (last.ChainSequence is not { } verifiedSequence) return;
         var same = lines.FirstOrDefault(l => l.IsChained && l.Sequence == verifiedSequence);
         if (same is null || same.Digest != last.ChainHead)
             Report(new(IntegrityFindingKind.ChainTruncated, IntegritySeverity.Error, files.Index,
                 same is null
-                    ? $"The chain ends at entry {_head?.Sequence.ToString() ?? "(none)"}, but reached entry {verifiedSequence} when it was verified at {last.At}: its last entries were removed."
-                    : $"Entry {verifiedSequence} is not the one verified at {last.At}: the chain was rewritten from there.",
+                    ? $"The chain ends at entry {_head?.Sequence.ToString() ?? "(none)"}, but reached entry {verifiedSequence} when it was verified at {When(last)}: its last entries were removed."
+                    : $"Entry {verifiedSequence} is not the one verified at {When(last)}: the chain was rewritten from there.",
                 Expected: $"entry {verifiedSequence} with digest {last.ChainHead}",
                 Actual: same is null ? $"the chain ends at entry {_head?.Sequence.ToString() ?? "(none)"}" : $"digest {same.Digest}",
                 Entry: verifiedSequence));
     }
 
-    private void VerifyArchives()
+    private void VerifyArchives(VerifiedState? last)
     {
         var onDisk = RotatedSegments.List(files).Where(s => s.HasArchive).ToList();
         var digests = _chained.Values.Where(l => l.Info!.Sha256 is not null).ToLookup(l => l.Info!.Sha256!, l => l.Archive!);
@@ -153,9 +199,9 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
             var path = files.PathOf(segment.ArchiveFile);
             if (_removed.TryGetValue(segment.ArchiveFile, out var removal))
                 Report(new(IntegrityFindingKind.RemovedArchivePresent, IntegritySeverity.Warning, path,
-                    $"The chain records this archive as removed ({removal.RemovedAt}, {removal.Reason}), yet it is on disk.", Entry: removal.Sequence));
+                    $"The chain records this archive as removed{(removal.RemovedAt is { } at ? $" at {UtcTimestamp.Format(at)}" : "")} ({removal.Reason}), yet it is on disk.", Entry: removal.Sequence));
             if (_chained.TryGetValue(segment.ArchiveFile, out var entry)) VerifyChainedArchive(path, entry, digests);
-            else VerifyUnchainedArchive(path, segment.Name);
+            else VerifyUnchainedArchive(path, last);
         }
         var present = onDisk.Select(s => s.ArchiveFile).ToHashSet(StringComparer.Ordinal);
         foreach (var entry in _chained.Values.Where(e => !present.Contains(e.Archive!) && !_removed.ContainsKey(e.Archive!)))
@@ -191,34 +237,128 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
                 Expected: $"{expected.CompressedBytes} bytes, SHA-256 {expected.Sha256}", Actual: $"{length} bytes, SHA-256 {digest}", Entry: entry.Sequence));
     }
 
-    private void VerifyUnchainedArchive(string path, ArchiveName name)
+    /// <summary>
+    /// An archive outside the chain. In a log without a chain (the original's alone) it is what the
+    /// original makes: a warning. Once a chain exists it is an error, whatever its name says, unless
+    /// it is the original's rotation of the active file that was verified: its bytes begin with
+    /// exactly what the last verification saw in the active file (or an earlier verification
+    /// recognised it so).
+    /// </summary>
+    private void VerifyUnchainedArchive(string path, VerifiedState? last)
     {
+        var name = Path.GetFileName(path);
+        string? prefix;
+        string digest;
         try
         {
-            _bytesRead += GzipIntegrity.Check(path, cancellation);
+            _bytesRead += GzipIntegrity.Check(path, last?.ActivePrefix is null ? null : last.ActiveLength, out prefix, cancellation);
+            (digest, _) = FileDigest.Compute(path);
         }
         catch (InvalidDataException error)
         {
             Report(new(IntegrityFindingKind.ArchiveDamaged, IntegritySeverity.Error, path, $"The archive is not a whole gzip stream: {error.Message}"));
+            return;
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             Report(new(IntegrityFindingKind.FileUnreadable, IntegritySeverity.Error, path, $"The archive cannot be read: {error.Message}"));
             return;
         }
-        if (_chainStart is { } start && name.CompareTo(start) > 0)
+        var rotatedVerifiedFile = last is { ActivePrefix: not null, ActiveLength: > 0 } && prefix == last.ActivePrefix;
+        if (rotatedVerifiedFile) _originalRotated = true;
+        if (rotatedVerifiedFile || last?.RecognisesArchive(name, digest) == true) _originalArchives.Add(new RecognisedArchive(name, digest));
+        else if (_head is not null)
         {
             Report(new(IntegrityFindingKind.ArchiveNotInChain, IntegritySeverity.Error, path,
-                "The archive is newer than the start of the chain but has no entry in it: its entry was removed, or the archive was put there (by the original tool, or by hand)."));
+                "The archive has no entry in the chain, and it is not the original tool's rotation of the active file as last verified: its entry was removed, or the file was put there. " +
+                "If you know where it comes from, check its events and add it with Test-ScoutAuditLog -Adopt."));
             return;
         }
         _unchained++;
         Report(new(IntegrityFindingKind.ArchiveUnchained, IntegritySeverity.Warning, path,
-            "Unchained: the archive predates the chain (made by the original tool or before ScoutAudit chained its index); it reads as a whole, but nothing vouches for its bytes. Test-ScoutAuditLog -Adopt starts a chain over it."));
+            rotatedVerifiedFile || _originalArchives.Count > 0 && _originalArchives[^1].Archive == name
+                ? "Unchained: the original tool archived the active file as it was verified, and went on in a new one; nothing vouches for what it added after the verification. Test-ScoutAuditLog -Adopt adds it to the chain."
+                : "Unchained: the log has no chain, and the archive reads as a whole, but nothing vouches for its bytes (made by the original tool, or before ScoutAudit chained its index). Test-ScoutAuditLog -Adopt starts a chain over it."));
     }
 
-    /// <summary>Checks every line of the active file or a sealed segment; returns what a later verification compares the active file with.</summary>
-    private VerifiedState? VerifyLines(string path, bool isActive, VerifiedState? last)
+    /// <summary>
+    /// Every seal the chain records must have left its segment somewhere: on disk, archived, recorded
+    /// as removed, or taken over by a later seal after a crash. The chain's last seal may also be
+    /// one a crash interrupted before its rename, whose bytes still begin the active file.
+    /// </summary>
+    private void VerifySealsAccountedFor()
+    {
+        var lastSeal = _chain.LastOrDefault(l => l.Kind == IndexLineKind.Seal);
+        foreach (var seal in _chain.Where(l => l.Kind == IndexLineKind.Seal))
+        {
+            if (LogRotation.SealedSegmentIsAccountedFor(files, _chain, seal)) continue;
+            if (seal == lastSeal && FileDigest.ComputePrefix(files.Active, seal.Info!.UncompressedBytes!.Value) == seal.Info.Sha256) continue;
+            Report(new(IntegrityFindingKind.ArchiveMissing, IntegritySeverity.Error, seal.Info!.Path,
+                $"The segment sealed by entry {seal.Sequence} is gone: it is neither on disk nor archived, and the chain records no removal of it.",
+                Expected: $"{seal.Info.UncompressedBytes} bytes, SHA-256 {seal.Info.Sha256}", Actual: "no file", Entry: seal.Sequence));
+        }
+    }
+
+    /// <summary>A sealed segment awaiting its archive: it must be the bytes its seal record holds.</summary>
+    private void VerifySealedSegment(string path)
+    {
+        _seals.TryGetValue(Path.GetFileName(path), out var seal);
+        var read = VerifyLines(path, isActive: false, seal?.Info!.UncompressedBytes);
+        if (read is not { } file) return;
+        if (seal is null)
+        {
+            Report(new(IntegrityFindingKind.UnknownSegment, IntegritySeverity.Error, path,
+                "A sealed segment that the chain holds no seal record of: it was put beside the log (queries read it), or its sealer crashed before recording it. ScoutAudit never archives it; check its events and move it away or keep it as evidence."));
+            return;
+        }
+        if (file.Whole == seal.Info!.Sha256 && file.Length == seal.Info.UncompressedBytes) return;
+        Report(new(IntegrityFindingKind.SegmentModified, IntegritySeverity.Error, path,
+            file.Prefix == seal.Info.Sha256
+                ? $"The segment grew after it was sealed: {file.Length - seal.Info.UncompressedBytes} bytes were appended by a process that kept it open (such as the original tool); ScoutAudit does not archive it as it is."
+                : "The segment's bytes are not those recorded when it was sealed: it was edited or replaced.",
+            Expected: $"{seal.Info.UncompressedBytes} bytes, SHA-256 {seal.Info.Sha256} (entry {seal.Sequence})", Actual: $"{file.Length} bytes, SHA-256 {file.Whole}",
+            Entry: seal.Sequence));
+    }
+
+    /// <summary>
+    /// The active file: while it begins with the bytes the last verification saw, it only grew. When
+    /// it does not, those bytes must have gone somewhere the chain or this verification accounts for:
+    /// a seal since (the chain moved on), or an archive the original made of them. Otherwise it was
+    /// cut or replaced.
+    /// </summary>
+    private VerifiedState? VerifyActive(VerifiedState? last)
+    {
+        var usePrefix = last is { ActivePrefix: not null };
+        var sameInode = false;
+        var read = VerifyLines(files.Active, isActive: true, usePrefix ? last!.ActiveLength : null, (handle, length) =>
+        {
+            if (last is null) return;
+            sameInode = last.HasInodeOf(handle);
+            // A state written before the prefix was kept: the inode or first line says whether it is the same file.
+            if (!usePrefix && length < last.ActiveLength && last.IsAbout(handle)) ReportShrunk(last, length);
+        });
+        if (read is not { } file || last is null || !usePrefix || last.ActiveLength == 0) return read?.State;
+        if (file.Prefix == last.ActivePrefix) return file.State;
+        var sealedSince = _head?.Sequence != last.ChainSequence || _head?.Digest != last.ChainHead;
+        if (_originalRotated || sealedSince) return file.State;
+        if (file.Length < last.ActiveLength && sameInode) ReportShrunk(last, file.Length);
+        else
+            Report(new(IntegrityFindingKind.ActiveFileReplaced, IntegritySeverity.Error, files.Active,
+                $"The active file does not begin with the {last.ActiveLength} bytes verified at {When(last)}, and neither a seal since nor an archive of the original holds them: it was edited, cut or replaced (lines removed or changed).",
+                Expected: $"the first {last.ActiveLength} bytes with SHA-256 {last.ActivePrefix}", Actual: $"{file.Length} bytes{(file.Prefix is null ? "" : $", the first {last.ActiveLength} with SHA-256 {file.Prefix}")}"));
+        return file.State;
+    }
+
+    private void ReportShrunk(VerifiedState last, long length) =>
+        Report(new(IntegrityFindingKind.FileShrunk, IntegritySeverity.Error, files.Active,
+            $"The active file is shorter than when it was verified at {When(last)}: lines were removed from it.",
+            Expected: $"at least {last.ActiveLength} bytes", Actual: $"{length} bytes"));
+
+    /// <summary>What reading a whole file gave: its length, the digests of its first bytes and of all of it, and, for the active file, the state to record.</summary>
+    private readonly record struct FileRead(long Length, string? Prefix, string Whole, VerifiedState? State);
+
+    /// <summary>Checks every line of the active file or a sealed segment, hashing it on the way; null when it is not there or cannot be read.</summary>
+    private FileRead? VerifyLines(string path, bool isActive, long? prefixLength, Action<Microsoft.Win32.SafeHandles.SafeFileHandle, long>? opened = null)
     {
         FileStream file;
         try
@@ -237,12 +377,11 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
         using (file)
         {
             var length = file.Length;
-            if (isActive && last is not null && length < last.ActiveLength && last.IsAbout(file.SafeFileHandle))
-                Report(new(IntegrityFindingKind.FileShrunk, IntegritySeverity.Error, path,
-                    $"The active file is shorter than when it was verified at {last.At}: lines were removed from it.",
-                    Expected: $"at least {last.ActiveLength} bytes", Actual: $"{length} bytes"));
-            var reader = new LineReader(new FileRangeStream(file.SafeFileHandle, 0, length));
+            opened?.Invoke(file.SafeFileHandle, length);
+            using var hashing = new PrefixDigest(new FileRangeStream(file.SafeFileHandle, 0, length), prefixLength);
+            var reader = new LineReader(hashing);
             var damaged = 0;
+            long completeLength = 0;
             while (true)
             {
                 var status = reader.Next(out var line);
@@ -250,21 +389,32 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
                 if (reader.LineNumber % 4096 == 0) cancellation.ThrowIfCancellationRequested();
                 // The active file's last line, unterminated, is a write in progress or a tail the next writer repairs.
                 if (status == LineStatus.Unterminated && isActive) break;
+                completeLength = reader.Position;
                 if (status != LineStatus.TooLong && (line.Trim(" \t\r"u8).IsEmpty || IsEvent(line))) continue;
-                var torn = status != LineStatus.TooLong && line.Length > 0 && line[0] == (byte)'{' && line[^1] != (byte)'}';
+                var torn = status == LineStatus.Line && TornWrite.IsRepaired(line, reader.Position - 1);
                 if (++damaged <= LinesReportedPerFile)
                     Report(torn
                         ? new(IntegrityFindingKind.TornLine, IntegritySeverity.Warning, path,
                             $"Line {reader.LineNumber} was cut short by a crash and ended by the next write: that event is lost, nothing was altered.", Line: reader.LineNumber)
                         : new(IntegrityFindingKind.LineDamaged, IntegritySeverity.Error, path,
-                            $"Line {reader.LineNumber} is not an event{(status == LineStatus.TooLong ? " (longer than 8 MiB)" : "")}.", Line: reader.LineNumber));
+                            $"Line {reader.LineNumber} is not an event{(status == LineStatus.TooLong ? " (longer than 8 MiB)" : "")}: it was possibly altered (a crash tears a line only at the end of a 4 KiB page).", Line: reader.LineNumber));
             }
             if (damaged > LinesReportedPerFile)
                 Report(new(IntegrityFindingKind.LineDamaged, IntegritySeverity.Error, path,
                     $"{damaged - LinesReportedPerFile} more lines are not events (only the first {LinesReportedPerFile} are reported one by one)."));
             _bytesRead += length;
-            return isActive ? VerifiedState.Of(file.SafeFileHandle, length) : null;
+            var state = isActive ? VerifiedState.Of(file.SafeFileHandle, completeLength, CompletePrefix(file, completeLength, hashing, length)) : null;
+            return new FileRead(length, hashing.Prefix, hashing.Whole(), state);
         }
+    }
+
+    /// <summary>The SHA-256 of the file's complete lines: all of it when it ends with a newline, else hashed again up to the last one.</summary>
+    private static string CompletePrefix(FileStream file, long completeLength, PrefixDigest whole, long length)
+    {
+        if (completeLength == length) return whole.Whole();
+        using var prefix = new PrefixDigest(new FileRangeStream(file.SafeFileHandle, 0, completeLength), completeLength);
+        prefix.CopyTo(Stream.Null);
+        return prefix.Prefix!;
     }
 
     /// <summary>

@@ -1,28 +1,59 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 
 namespace ScoutAudit.Core;
 
 /// <summary>
-/// What the last verification without errors saw, kept in <c>&lt;active&gt;.verified</c>: the active
-/// file (its inode, and the hash of its first line: a rotation changes both, an edit in place keeps
-/// the first, an editor that writes a new file keeps the second) and its length, and the chain's
-/// last entry. A later verification finds a file cut shorter or a chain cut back against it. Whoever
-/// can delete the file can delete this one too: it catches accidents and careless edits, the
-/// signature and forwarding catch the rest (about_ScoutAuditIntegrity).
+/// What the last verification without errors saw, kept in <c>&lt;active&gt;.verified</c> or where
+/// the auditor says (Test-ScoutAuditLog -StatePath): the active file (its inode, the hash of its
+/// first line, its length and the SHA-256 of those bytes), the chain's last entry, and the key that
+/// signed the chain. A later verification requires the active file to still begin with the bytes
+/// verified (or finds where they went: a seal, the original's archive), and the chain to still hold
+/// the entry verified. Whoever can write the log's directory can delete a state kept beside the log:
+/// an auditor keeps it in a folder of their own (about_ScoutAuditIntegrity).
 /// </summary>
 internal sealed record VerifiedState(string? ActiveInode, string? ActiveFirstLine, long ActiveLength, long? ChainSequence, string? ChainHead, string At)
 {
-    public static VerifiedState? Read(string path)
+    /// <summary>SHA-256 of the active file's first <see cref="ActiveLength"/> bytes; null in states written before it was kept.</summary>
+    public string? ActivePrefix { get; init; }
+
+    /// <summary>The key id of the chain's signed entries when verified; null when the chain was not signed.</summary>
+    public string? SignedBy { get; init; }
+
+    /// <summary>
+    /// Archives outside the chain that this or an earlier verification recognised as the original
+    /// tool's rotation of the active file it had verified (by name, SHA-256 of the file): they stay
+    /// warnings, not errors, in later verifications while their bytes are the same.
+    /// </summary>
+    public IReadOnlyList<RecognisedArchive> OriginalArchives { get; init; } = [];
+
+    /// <summary>When it was verified, as a time (null when the text is not one: the state was edited).</summary>
+    public DateTimeOffset? VerifiedAt => UtcTimestamp.TryParse(Encoding.UTF8.GetBytes(At ?? ""), out var at) ? at : null;
+
+    /// <summary>Reads the state; null when there is none. <paramref name="damaged"/>: the file is there but is no state (edited).</summary>
+    public static VerifiedState? Read(string path, out bool damaged)
     {
+        damaged = false;
+        byte[] bytes;
         try
         {
-            return JsonSerializer.Deserialize<VerifiedState>(File.ReadAllBytes(path));
+            bytes = File.ReadAllBytes(path);
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             return null;
         }
+        try
+        {
+            var state = JsonSerializer.Deserialize<VerifiedState>(bytes);
+            if (state?.VerifiedAt is not null && state.ActiveLength >= 0) return state;
+        }
+        catch (JsonException)
+        {
+        }
+        damaged = true;
+        return null;
     }
 
     /// <summary>Replaces the file (<see cref="AtomicFile"/>); a directory the verifier cannot write only costs the next check.</summary>
@@ -38,11 +69,16 @@ internal sealed record VerifiedState(string? ActiveInode, string? ActiveFirstLin
         }
     }
 
-    /// <summary>Whether <paramref name="file"/> is the active file this state saw (not one a rotation started since).</summary>
-    public bool IsAbout(SafeFileHandle file) =>
-        (ActiveInode is not null && ActiveInode == InodeOf(file)) || (ActiveFirstLine is not null && ActiveFirstLine == FirstLineOf(file));
+    /// <summary>Whether <paramref name="file"/> has the inode this state saw (inodes are reused: a hint, not a proof).</summary>
+    public bool HasInodeOf(SafeFileHandle file) => ActiveInode is not null && ActiveInode == InodeOf(file);
 
-    public static VerifiedState Of(SafeFileHandle file, long length) => new(InodeOf(file), FirstLineOf(file), length, null, null, "");
+    /// <summary>Whether <paramref name="file"/> is the active file this state saw, by inode or first line (for states without <see cref="ActivePrefix"/>).</summary>
+    public bool IsAbout(SafeFileHandle file) =>
+        HasInodeOf(file) || (ActiveFirstLine is not null && ActiveFirstLine == FirstLineOf(file));
+
+    public bool RecognisesArchive(string name, string sha256) => OriginalArchives.Any(a => a.Archive == name && a.Sha256 == sha256);
+
+    public static VerifiedState Of(SafeFileHandle file, long length, string prefix) => new(InodeOf(file), FirstLineOf(file), length, null, null, "") { ActivePrefix = prefix };
 
     private static string InodeOf(SafeFileHandle file)
     {
@@ -58,3 +94,6 @@ internal sealed record VerifiedState(string? ActiveInode, string? ActiveFirstLin
         return end <= 0 ? null : ChainKey.HexSha256(start.AsSpan(0, end));
     }
 }
+
+/// <summary>An archive the original tool made from an active file that was verified: its file name and the SHA-256 of its bytes.</summary>
+internal sealed record RecognisedArchive(string Archive, string Sha256);

@@ -10,7 +10,11 @@ namespace ScoutAudit.Core;
 /// </summary>
 internal static class ArchiveWriter
 {
-    public static ArchiveInfo Compress(string sealedPath, string archivePath, CancellationToken cancellation)
+    /// <summary>
+    /// Compresses the segment; returns the archive's description and the SHA-256 of the bytes
+    /// compressed (lowercase hex), to be compared with the segment's seal record.
+    /// </summary>
+    public static (ArchiveInfo Archive, string SealedDigest) Compress(string sealedPath, string archivePath, CancellationToken cancellation)
     {
         var temporaryPath = archivePath + ".tmp";
         try
@@ -25,9 +29,10 @@ internal static class ArchiveWriter
         }
     }
 
-    private static ArchiveInfo Compress(string sealedPath, string archivePath, string temporaryPath, CancellationToken cancellation)
+    private static (ArchiveInfo, string) Compress(string sealedPath, string archivePath, string temporaryPath, CancellationToken cancellation)
     {
         byte[] digest;
+        using var sealedDigest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long uncompressed;
         using (var source = new FileStream(sealedPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0))
         using (var target = new FileStream(temporaryPath, CreateOwnerOnly()))
@@ -42,9 +47,10 @@ internal static class ArchiveWriter
                 while ((read = source.Read(buffer)) > 0)
                 {
                     cancellation.ThrowIfCancellationRequested();
+                    sealedDigest.AppendData(buffer, 0, read);
                     gzip.Write(buffer, 0, read);
                 }
-                uncompressed = source.Length;
+                uncompressed = source.Position;
             }
             digest = sha.Hash!;
             target.Flush(flushToDisk: true);
@@ -53,7 +59,8 @@ internal static class ArchiveWriter
         NativeFile.SyncDirectory(Path.GetDirectoryName(archivePath)!);
 
         var (first, last, lines) = Describe(sealedPath, cancellation);
-        return new ArchiveInfo(archivePath, new FileInfo(archivePath).Length, first, last, lines, uncompressed, Convert.ToHexString(digest).ToLowerInvariant());
+        return (new ArchiveInfo(archivePath, new FileInfo(archivePath).Length, first, last, lines, uncompressed, Convert.ToHexString(digest).ToLowerInvariant()),
+            Convert.ToHexString(sealedDigest.GetHashAndReset()).ToLowerInvariant());
     }
 
     private static void TryDelete(string path)

@@ -35,15 +35,48 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
             var active = NativeFile.IdentityOf(files.Active);
             if (active is not { } found || found.Size == 0 || found.Size < (minimumSize ?? 1)) return null;
 
+            ArchiveIndex.RequireKeyFor(files, options.SigningKey); // before anything: a seal the chain cannot record is not made
             var name = ArchiveName.Next(options.Time.GetUtcNow(), RotatedSegments.List(files).Select(s => s.Name));
             var baseName = name.BaseName(files.Stem);
             var sealedPath = files.PathOf(baseName + ArchiveName.SealedSuffix);
+            string digest;
+            long length;
             using (var handle = File.OpenHandle(files.Active, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
                 NativeFile.Sync(handle); // lines of every writer, before the name changes
+                (digest, length) = FileDigest.Compute(handle);
+            }
+            // The seal is recorded before the rename, while no writer of ours can add a line: only a
+            // segment whose bytes match its seal record is ever archived and signed, so a file put
+            // beside the log is never laundered into the chain. A crash between the record and the
+            // rename leaves a record whose segment never appeared, and the same bytes at the start of
+            // the active file: the next seal says it takes them over (Interrupted).
+            ArchiveIndex.AppendChained(files, IndexLine.SealEntry(sealedPath, length, digest, Interrupted()), options.SigningKey);
             File.Move(files.Active, sealedPath, overwrite: true); // rename(2); the name was chosen unique under the lock
             NativeFile.SyncDirectory(files.Directory);
             return baseName;
         }
+    }
+
+    /// <summary>
+    /// The segment of the chain's last seal record when a crash came between that record and its
+    /// rename: no file of it exists and nothing records its archive or removal, and the active file
+    /// (which the caller is about to seal) begins with exactly its bytes. Null otherwise. Called
+    /// under the exclusive append lock.
+    /// </summary>
+    private string? Interrupted()
+    {
+        var chain = ArchiveIndex.ReadLines(files).Where(l => l.IsChained).ToList();
+        if (chain.LastOrDefault(l => l.Kind == IndexLineKind.Seal) is not { } seal || SealedSegmentIsAccountedFor(files, chain, seal)) return null;
+        return FileDigest.ComputePrefix(files.Active, seal.Info!.UncompressedBytes!.Value) == seal.Info.Sha256 ? seal.Archive : null;
+    }
+
+    /// <summary>Whether the segment of a seal record is on disk, archived, or recorded as archived, removed or taken over by a later seal.</summary>
+    internal static bool SealedSegmentIsAccountedFor(LogFiles files, IReadOnlyList<IndexLine> chain, IndexLine seal)
+    {
+        var archive = seal.Archive! + ".gz";
+        return File.Exists(files.PathOf(seal.Archive!)) || File.Exists(files.PathOf(archive))
+               || chain.Any(l => (l.Kind is IndexLineKind.Archive or IndexLineKind.Removal && l.Archive == archive) || l.Supersedes == seal.Archive);
     }
 
     /// <summary>
@@ -65,32 +98,58 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
     }
 
     /// <summary>
-    /// Archives every sealed segment and cleans up after interrupted rotations. Returns the archives it made.
+    /// Archives every sealed segment whose bytes match its seal record in the chain, and cleans up
+    /// after interrupted rotations. A segment the chain does not explain is left as it is (queries
+    /// read it, Test-ScoutAuditLog reports it) and passed to <paramref name="unexplained"/> with the
+    /// reason. Returns the archives it made.
     /// </summary>
-    public IReadOnlyList<ArchiveInfo> ArchiveSealed(CancellationToken cancellation)
+    public IReadOnlyList<ArchiveInfo> ArchiveSealed(Action<string, string> unexplained, CancellationToken cancellation)
     {
         var made = new List<ArchiveInfo>();
         using var rotateLock = CrossProcessLock.Open(files.RotateLock);
         using (rotateLock.Acquire(exclusive: true))
         {
-            HashSet<string>? chained = null;
-            foreach (var segment in RotatedSegments.List(files))
+            // Listed under the shared append lock, which a sealer holds exclusive from its rename to
+            // its seal record: every segment listed is either recorded or not ScoutAudit's.
+            List<RotatedSegment> segments;
+            List<IndexLine> chain;
+            using (var appendLock = CrossProcessLock.TryOpenExisting(files.AppendLock))
+            using (appendLock?.Acquire(exclusive: false))
+            {
+                segments = RotatedSegments.List(files);
+                chain = ArchiveIndex.ReadLines(files).Where(l => l.IsChained).ToList();
+            }
+            foreach (var segment in segments)
             {
                 cancellation.ThrowIfCancellationRequested();
                 if (segment.HasTemporary) File.Delete(files.PathOf(segment.TemporaryFile)); // its writer died: we hold the lock
                 if (!segment.HasSealed) continue;
 
-                var archivePath = files.PathOf(segment.ArchiveFile);
-                if (segment.HasArchive)
+                var seal = chain.LastOrDefault(l => l.Kind == IndexLineKind.Seal && l.Archive == segment.SealedFile);
+                if (seal is null)
                 {
-                    // The archive was completed before a crash; make sure the chain holds it.
-                    chained ??= ChainedArchives();
-                    if (!chained.Contains(segment.ArchiveFile))
-                        ArchiveIndex.AppendArchive(files, ArchiveWriter.DescribeArchive(archivePath, cancellation), options.SigningKey);
+                    unexplained(files.PathOf(segment.SealedFile), "the chain holds no record of its seal: it was not sealed by ScoutAudit (put there, or its sealer crashed before recording it)");
+                    continue;
+                }
+                var archivePath = files.PathOf(segment.ArchiveFile);
+                if (segment.HasArchive && chain.Any(l => l.Kind == IndexLineKind.Archive && l.Archive == segment.ArchiveFile))
+                {
+                    // The archive and its entry were completed before a crash: only the segment is left to delete.
                 }
                 else
                 {
-                    var info = ArchiveWriter.Compress(files.PathOf(segment.SealedFile), archivePath, cancellation);
+                    // Compressed (again, when a crash came between the archive and its entry), checking the
+                    // segment's bytes against its seal record as they are read.
+                    if (segment.HasArchive) File.Delete(archivePath);
+                    var (info, sealedDigest) = ArchiveWriter.Compress(files.PathOf(segment.SealedFile), archivePath, cancellation);
+                    if (sealedDigest != seal.Info!.Sha256 || info.UncompressedBytes != seal.Info.UncompressedBytes)
+                    {
+                        File.Delete(archivePath);
+                        NativeFile.SyncDirectory(files.Directory);
+                        unexplained(files.PathOf(segment.SealedFile),
+                            $"its bytes are not those recorded when it was sealed (entry {seal.Sequence}: {seal.Info.UncompressedBytes} bytes, SHA-256 {seal.Info.Sha256}; now {info.UncompressedBytes} bytes, SHA-256 {sealedDigest})");
+                        continue;
+                    }
                     ArchiveIndex.AppendArchive(files, info, options.SigningKey);
                     made.Add(info);
                 }
@@ -125,29 +184,44 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
         return described;
     }
 
-    /// <summary>Chains the archives without a chained entry, oldest first (see <see cref="AuditLog.Adopt"/>).</summary>
-    public IReadOnlyList<ArchiveInfo> Adopt(Func<string, bool> shouldAdopt, Action<string, Exception> skipped, CancellationToken cancellation)
+    /// <summary>
+    /// Chains the archives without a chained entry, oldest first (see <see cref="AuditLog.Adopt"/>).
+    /// Each is read whole and described before <paramref name="shouldAdopt"/> is asked, so that the
+    /// question can name its time range and lines; the entry is appended only while its bytes are
+    /// still those described.
+    /// </summary>
+    public IReadOnlyList<ArchiveInfo> Adopt(Func<ArchiveInfo, bool> shouldAdopt, Action<string, Exception> skipped, CancellationToken cancellation)
     {
-        // Asked before the lock is taken, so that declining every archive (-WhatIf) leaves no file touched.
-        var chosen = Unchained(ChainedArchives()).Where(shouldAdopt).ToList();
+        // Described and asked before the lock is taken, so that declining every archive (-WhatIf) leaves no file touched.
+        var chosen = new List<ArchiveInfo>();
+        foreach (var path in Unchained(ChainedArchives()))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            try
+            {
+                GzipIntegrity.Check(path, cancellation);
+                var info = ArchiveWriter.DescribeArchive(path, cancellation);
+                if (shouldAdopt(info)) chosen.Add(info);
+            }
+            catch (InvalidDataException error)
+            {
+                skipped(path, error);
+            }
+        }
         var adopted = new List<ArchiveInfo>();
         if (chosen.Count == 0) return adopted;
+        ArchiveIndex.RequireKeyFor(files, options.SigningKey);
         using var rotateLock = CrossProcessLock.Open(files.RotateLock);
         using (rotateLock.Acquire(exclusive: true))
         {
             var stillUnchained = Unchained(ChainedArchives()).ToHashSet(StringComparer.Ordinal); // another adopter may have come first
-            foreach (var path in chosen.Where(stillUnchained.Contains))
+            foreach (var info in chosen.Where(a => stillUnchained.Contains(a.Path)))
             {
                 cancellation.ThrowIfCancellationRequested();
-                ArchiveInfo info;
-                try
+                var (digest, length) = FileDigest.Compute(info.Path);
+                if (digest != info.Sha256 || length != info.CompressedBytes)
                 {
-                    GzipIntegrity.Check(path, cancellation);
-                    info = ArchiveWriter.DescribeArchive(path, cancellation);
-                }
-                catch (InvalidDataException error)
-                {
-                    skipped(path, error);
+                    skipped(info.Path, new InvalidDataException("its bytes changed after it was read and described"));
                     continue;
                 }
                 ArchiveIndex.AppendArchive(files, info, options.SigningKey, adopted: true);
@@ -169,6 +243,7 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
         var chosen = ArchiveRetention.Select(Archives(), before, keep, files.Stem).Where(shouldRemove).ToList();
         var removed = new List<ArchiveInfo>();
         if (chosen.Count == 0) return removed;
+        ArchiveIndex.RequireKeyFor(files, options.SigningKey);
         using var rotateLock = CrossProcessLock.Open(files.RotateLock);
         using (rotateLock.Acquire(exclusive: true))
         {

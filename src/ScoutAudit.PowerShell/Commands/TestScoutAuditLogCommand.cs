@@ -10,9 +10,12 @@ namespace ScoutAudit.PowerShell.Commands;
 /// signatures; every archive against its entry; archives outside the chain and entries whose
 /// archive is gone; every line of the sealed segments and the active file. Writes one finding per
 /// problem, then a summary per log; -Quiet writes only $true or $false. -Adopt first adds the
-/// archives outside the chain to it.
+/// archives outside the chain to it: it vouches for bytes nothing vouched for, so it is
+/// ConfirmImpact High and each question names the archive's time range and lines. Recording what
+/// was verified is not a change the user is asked about (it only makes the next check stricter);
+/// -WhatIf still leaves it out.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "ScoutAuditLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ReportSet)]
+[Cmdlet(VerbsDiagnostic.Test, "ScoutAuditLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ReportSet)]
 [OutputType(typeof(IntegrityFinding), typeof(LogVerification), ParameterSetName = [ReportSet])]
 [OutputType(typeof(bool), ParameterSetName = [QuietSet])]
 public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
@@ -30,9 +33,31 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
     [Parameter]
     public SwitchParameter Adopt { get; set; }
 
-    /// <summary>Writes $true when no error was found, else $false: nothing else.</summary>
+    /// <summary>
+    /// Writes $true when the log verified, else $false: nothing else. A log with archives outside
+    /// the chain is $false unless -AllowUnchained; a signed chain checked without -PublicKey is
+    /// $false unless -SkipSignature.
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = QuietSet)]
     public SwitchParameter Quiet { get; set; }
+
+    /// <summary>With -Quiet: archives outside the chain (status Unchained) do not make the answer $false.</summary>
+    [Parameter(ParameterSetName = QuietSet)]
+    public SwitchParameter AllowUnchained { get; set; }
+
+    /// <summary>With -Quiet: a signed chain whose signatures were not checked (no -PublicKey) does not make the answer $false.</summary>
+    [Parameter(ParameterSetName = QuietSet)]
+    public SwitchParameter SkipSignature { get; set; }
+
+    /// <summary>
+    /// The file that keeps what this verification saw, for the next one to compare with (default:
+    /// &lt;log&gt;.verified beside the log). Keep it where whoever can write the log's directory cannot.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? StatePath { get; set; }
+
+    private string? _stateFor;
 
     protected override void BeginProcessing()
     {
@@ -46,6 +71,19 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
             var clock = Stopwatch.StartNew();
             // Adopting writes entries, signed with the session's key when one is set; verifying only reads.
             var log = Adopt ? LogRegistry.Instance.Get(path).Log : new AuditLog(path, LogEntry.ReadOptions(NullAuditDiagnostics.Instance));
+            string? statePath = null;
+            if (StatePath is not null)
+            {
+                if (_stateFor is not null && _stateFor != path)
+                {
+                    WriteError(Failure(new ArgumentException($"-StatePath '{StatePath}' keeps the state of one log ('{_stateFor}'); verify '{path}' with a -StatePath of its own."),
+                        ErrorIds.InvalidStatePath, ErrorCategory.InvalidArgument, path));
+                    if (Quiet) WriteObject(false);
+                    continue;
+                }
+                _stateFor = path;
+                statePath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatePath);
+            }
             if (!log.HasFiles)
             {
                 WriteError(Failure(new FileNotFoundException($"No audit log at '{path}': neither the file nor an archive of it exists.", path),
@@ -54,7 +92,7 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
                 continue;
             }
             if (Adopt) AdoptUnchained(log);
-            var record = ShouldProcess(path + ".verified", "Record the chain's last entry and the active file's length, for the next verification to compare with");
+            var record = !WhatIfRequested() || ShouldProcess(statePath ?? path + ".verified", "Record the chain's last entry and the active file's verified bytes, for the next verification to compare with");
             LogVerificationSummary summary;
             try
             {
@@ -62,7 +100,7 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
                 {
                     if (!Quiet) WriteObject(new IntegrityFinding(finding, path));
                     else WriteVerbose(finding.Message);
-                }, record, PipelineStopping);
+                }, record, PipelineStopping, statePath);
             }
             catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
             {
@@ -72,16 +110,30 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
             WriteVerbose($"{path}: {verification.Status}; {summary.Archives} archives ({summary.Chained} chained, {summary.Unchained} unchained, " +
                          $"{summary.SignaturesChecked} signatures checked), {summary.Errors} errors, {summary.Warnings} warnings, " +
                          $"{summary.BytesRead / 1e6:F1} MB in {clock.Elapsed.TotalSeconds:F2} s.");
-            WriteObject(Quiet ? summary.Errors == 0 : verification);
+            WriteObject(Quiet ? Passes(summary) : verification);
         }
     }
+
+    private bool Passes(LogVerificationSummary summary) => summary.Status switch
+    {
+        "Verified" => true,
+        "Unchained" => AllowUnchained && (summary.Signed == summary.SignaturesChecked || SkipSignature),
+        "SignaturesNotChecked" => SkipSignature,
+        _ => false,
+    };
+
+    private bool WhatIfRequested() =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) ? ((SwitchParameter)given).IsPresent
+            : SessionState.PSVariable.GetValue("WhatIfPreference") is { } preference && LanguagePrimitives.IsTrue(preference);
 
     private void AdoptUnchained(AuditLog log)
     {
         try
         {
             var adopted = log.Adopt(
-                archive => ShouldProcess(archive, "Add the archive to the archive index's chain, vouching for its bytes as they are now"),
+                archive => ShouldProcess(
+                    $"{archive.Path} ({archive.Lines} lines, {Describe(archive.FirstTimestamp)} to {Describe(archive.LastTimestamp)}, SHA-256 {archive.Sha256})",
+                    "Add the archive to the archive index's chain, vouching for its bytes as they are now"),
                 (archive, error) => WriteWarning($"The archive '{archive}' was not added to the chain: {error.Message}"),
                 PipelineStopping);
             foreach (var archive in adopted) WriteVerbose($"Added to the chain: {archive.Path}");
@@ -95,6 +147,8 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
             WriteError(Failure(error, ErrorIds.AuditLogAdoptFailed, ErrorCategory.WriteError, log.Path));
         }
     }
+
+    private static string Describe(DateTimeOffset? time) => time is { } t ? UtcTimestamp.Format(t) : "no event";
 
     protected override void EndProcessing() => _publicKey?.Dispose();
 }

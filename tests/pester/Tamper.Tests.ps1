@@ -1,0 +1,174 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# A tamperer with write access to the log's directory but not the signing key, and an auditor's
+# runbook: what Test-ScoutAuditLog says, what -Quiet answers, and what -Adopt asks.
+
+Describe 'Test-ScoutAuditLog against a tamperer' {
+    BeforeAll {
+        Import-Module ([System.IO.Path]::GetFullPath("$PSScriptRoot/Support/ScoutAuditTestSupport.psm1")) -Force
+        Import-Module (Get-ScoutAuditModulePath) -Force
+
+        function New-History([string] $Path, [int] $Count) {
+            foreach ($n in 1..$Count) {
+                Write-ScoutAudit nav -Cost 1 -Model gpt-4o-mini -InputTokens $n -Path $Path
+                (Invoke-ScoutAuditRotate -Path $Path -Confirm:$false).Path
+            }
+            Write-ScoutAudit deep -Path $Path
+            Close-ScoutAuditLog -Path $Path
+        }
+
+        function New-GzipFile([string] $Path, [string[]] $Line) {
+            $file = [System.IO.File]::Create($Path)
+            $gzip = [System.IO.Compression.GZipStream]::new($file, [System.IO.Compression.CompressionLevel]::Optimal)
+            $bytes = [System.Text.Encoding]::UTF8.GetBytes(($Line -join "`n") + "`n")
+            $gzip.Write($bytes, 0, $bytes.Length)
+            $gzip.Dispose()
+        }
+
+        function New-SigningKey([string] $Folder) {
+            $key = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
+            $private = Join-Path $Folder 'signing.pem'
+            $public = Join-Path $Folder 'public.pem'
+            Set-Content -LiteralPath $private -Value $key.ExportPkcs8PrivateKeyPem()
+            Set-Content -LiteralPath $public -Value $key.ExportSubjectPublicKeyInfoPem()
+            [pscustomobject]@{ Private = $private; Public = $public }
+        }
+    }
+
+    AfterAll {
+        Remove-Module ScoutAudit -ErrorAction SilentlyContinue
+    }
+
+    BeforeEach {
+        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $folder
+        $log = Join-Path $folder 'audit.jsonl'
+    }
+
+    AfterEach {
+        Set-ScoutAuditLog -Path $log -SigningKey '' -KeepArchives $null -KeepArchivesFor $null -RotationInterval None
+        Close-ScoutAuditLog -Path $log
+    }
+
+    It 'fails a backdated archive put beside a chained log: an error, -Quiet is $false, and the auditor''s filter shows it' {
+        $null = New-History $log 2
+        $backdated = Join-Path $folder 'audit_20200101_000000.jsonl.gz'
+        New-GzipFile $backdated (New-ScoutAuditLine -Utc ([datetime]::new(2020, 1, 1, 0, 0, 0, [DateTimeKind]::Utc)) -Event nav -Field @{ cost = 1000 })
+
+        $errors = @(Test-ScoutAuditLog -Path $log | Where-Object Severity -eq Error)
+
+        $errors.Kind | Should -Be 'ArchiveNotInChain'
+        $errors.Path | Should -Be $backdated
+        Test-ScoutAuditLog -Path $log -Quiet | Should -BeFalse
+    }
+
+    It 'asks before -Adopt vouches for an archive, naming its lines and time range (ConfirmImpact High)' {
+        $null = New-History $log 1
+        $backdated = Join-Path $folder 'audit_20200101_000000.jsonl.gz'
+        New-GzipFile $backdated (New-ScoutAuditLine -Utc ([datetime]::new(2020, 1, 1, 0, 0, 0, [DateTimeKind]::Utc)) -Event nav -Field @{ cost = 1000 })
+        $script = Join-Path $folder 'adopt.ps1'
+        Set-Content -LiteralPath $script -Value "Import-Module '$(Get-ScoutAuditModulePath)'; Test-ScoutAuditLog -Path '$log' -Adopt -WhatIf | Out-Null; Test-ScoutAuditLog -Path '$log' -Adopt | Out-Null"
+
+        $run = Invoke-ChildPwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $script -Environment @{ HOME = $folder; SCOUT_AUDIT_PATH = $log }
+
+        $run.StdOut | Should -Match ([regex]::Escape("$backdated (1 lines, 2020-01-01T00:00:00.000Z to 2020-01-01T00:00:00.000Z"))
+        $run.StdErr | Should -Match 'prompt|NonInteractive|confirm' -Because 'without -Confirm:$false it asks, which a non-interactive session cannot'
+        Get-Content -LiteralPath (Join-Path $folder 'audit.index.jsonl') -Raw | Should -Not -Match 'audit_20200101_000000'
+    }
+
+    It 'says Unchained for the original''s archives, -Quiet $false unless -AllowUnchained' {
+        foreach ($hour in 1..2) {
+            New-GzipFile (Join-Path $folder ('audit_20260301_{0:D2}0000.jsonl.gz' -f $hour)) (New-ScoutAuditLine -Utc ([datetime]::new(2026, 3, 1, $hour, 0, 0, [DateTimeKind]::Utc)) -Event nav)
+        }
+        Set-ScoutAuditLogContent -Path $log -Line (New-ScoutAuditLine -Utc ([datetime]::new(2026, 3, 1, 4, 0, 0, [DateTimeKind]::Utc)) -Event nav)
+
+        (Test-ScoutAuditLog -Path $log)[-1].Status | Should -Be 'Unchained'
+        Test-ScoutAuditLog -Path $log -Quiet | Should -BeFalse
+        Test-ScoutAuditLog -Path $log -Quiet -AllowUnchained | Should -BeTrue
+    }
+
+    It 'warns that a signed chain checked without -PublicKey was not checked, -Quiet $false unless -SkipSignature' {
+        $key = New-SigningKey $folder
+        Set-ScoutAuditLog -Path $log -SigningKey $key.Private
+        $null = New-History $log 2
+
+        $output = @(Test-ScoutAuditLog -Path $log)
+
+        $output[0].Kind | Should -Be 'SignaturesNotChecked'
+        $output[0].Severity | Should -Be 'Warning'
+        $output[-1].Status | Should -Be 'SignaturesNotChecked'
+        Test-ScoutAuditLog -Path $log -Quiet | Should -BeFalse
+        Test-ScoutAuditLog -Path $log -Quiet -SkipSignature | Should -BeTrue
+        Test-ScoutAuditLog -Path $log -Quiet -PublicKey $key.Public | Should -BeTrue
+    }
+
+    It 'does not rotate a signed log in a session without the key, and says why' {
+        $key = New-SigningKey $folder
+        Set-ScoutAuditLog -Path $log -SigningKey $key.Private
+        $null = New-History $log 1
+        Set-ScoutAuditLog -Path $log -SigningKey ''
+        $index = Get-Content -LiteralPath (Join-Path $folder 'audit.index.jsonl') -Raw
+
+        Write-ScoutAudit nav -Path $log
+        { Invoke-ScoutAuditRotate -Path $log -Confirm:$false -ErrorAction Stop } | Should -Throw -ExpectedMessage '*signed*signing key*'
+
+        Get-Content -LiteralPath (Join-Path $folder 'audit.index.jsonl') -Raw | Should -BeExactly $index
+        Test-ScoutAuditLog -Path $log -PublicKey $key.Public -Quiet | Should -BeTrue
+    }
+
+    It 'finds the active file rewritten without its first line, with the state kept in the auditor''s own folder' {
+        $null = New-History $log 1
+        Write-ScoutAudit nav -Path $log
+        Close-ScoutAuditLog -Path $log
+        $auditor = Join-Path $folder 'auditor'
+        $null = New-Item -ItemType Directory -Path $auditor
+        $state = Join-Path $auditor 'audit.state.json'
+        Test-ScoutAuditLog -Path $log -StatePath $state -Quiet | Should -BeTrue
+        # sed -i 1d: a new file without the first line, and the state beside the log deleted too.
+        Set-ScoutAuditLogContent -Path "$log.new" -Line @(Get-Content -LiteralPath $log | Select-Object -Skip 1)
+        Move-Item -LiteralPath "$log.new" -Destination $log -Force
+        Remove-Item -LiteralPath "$log.verified" -ErrorAction SilentlyContinue
+
+        $errors = @(Test-ScoutAuditLog -Path $log -StatePath $state | Where-Object Severity -eq Error)
+
+        $errors.Kind | Should -Be 'ActiveFileReplaced'
+    }
+
+    It 'refuses one -StatePath for two logs' {
+        $other = Join-Path $folder 'other.jsonl'
+        Write-ScoutAudit nav -Path $log
+        Write-ScoutAudit nav -Path $other
+        Close-ScoutAuditLog -Path $other
+
+        $output = @(Test-ScoutAuditLog -Path $log, $other -StatePath (Join-Path $folder 'state.json') -ErrorVariable problems -ErrorAction SilentlyContinue)
+
+        @($output | Where-Object { $_ -is [ScoutAudit.LogVerification] }).Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'InvalidStatePath,*'
+    }
+
+    It 'verifies a log whose archives were all removed by recorded retention' {
+        $null = New-History $log 2
+        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+        Remove-ScoutAuditArchive -Path $log -Keep 0 -Confirm:$false
+        Close-ScoutAuditLog -Path $log
+
+        $summary = Test-ScoutAuditLog -Path $log
+
+        $summary.Status | Should -Be 'Verified'
+        $summary.Removed | Should -Be 3
+    }
+
+    It 'fails a line whose closing brace was cut in the middle of the active file' {
+        Write-ScoutAudit nav -Path $log
+        Write-ScoutAudit deep -Path $log
+        Close-ScoutAuditLog -Path $log
+        $lines = @(Get-Content -LiteralPath $log)
+        $lines[0] = $lines[0].Substring(0, $lines[0].Length - 1)
+        Set-ScoutAuditLogContent -Path $log -Line $lines
+
+        $finding = Test-ScoutAuditLog -Path $log | Where-Object { $_ -is [ScoutAudit.IntegrityFinding] }
+
+        $finding.Kind | Should -Be 'LineDamaged'
+        $finding.Severity | Should -Be 'Error'
+        Test-ScoutAuditLog -Path $log -Quiet | Should -BeFalse
+    }
+}
