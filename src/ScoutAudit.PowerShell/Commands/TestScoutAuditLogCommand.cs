@@ -54,14 +54,14 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
                 continue;
             }
             if (Adopt) AdoptUnchained(log);
-            var record = ShouldProcess(path + ".verified", "Record the chain's last entry and the active file's length, for the next verification to compare with");
+            var record = ShouldProcess(Inert(path + ".verified"), "Record the chain's last entry and the active file's length, for the next verification to compare with");
             LogVerificationSummary summary;
             try
             {
                 summary = log.Verify(_publicKey, finding =>
                 {
                     if (!Quiet) WriteObject(new IntegrityFinding(finding, path));
-                    else WriteVerbose(finding.Message);
+                    else WriteVerbose(Inert(finding.Message));
                 }, record, PipelineStopping);
             }
             catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
@@ -69,9 +69,9 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
                 throw new PipelineStoppedException();
             }
             var verification = new LogVerification(summary, clock.Elapsed);
-            WriteVerbose($"{path}: {verification.Status}; {summary.Archives} archives ({summary.Chained} chained, {summary.Unchained} unchained, " +
-                         $"{summary.SignaturesChecked} signatures checked), {summary.Errors} errors, {summary.Warnings} warnings, " +
-                         $"{summary.BytesRead / 1e6:F1} MB in {clock.Elapsed.TotalSeconds:F2} s.");
+            WriteVerbose(Inert($"{path}: {verification.Status}; {summary.Archives} archives ({summary.Chained} chained, {summary.Unchained} unchained, " +
+                               $"{summary.SignaturesChecked} signatures checked), {summary.Errors} errors, {summary.Warnings} warnings, " +
+                               $"{summary.BytesRead / 1e6:F1} MB in {clock.Elapsed.TotalSeconds:F2} s."));
             WriteObject(Quiet ? summary.Errors == 0 : verification);
         }
     }
@@ -81,10 +81,10 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
         try
         {
             var adopted = log.Adopt(
-                archive => ShouldProcess(archive, "Add the archive to the archive index's chain, vouching for its bytes as they are now"),
-                (archive, error) => WriteWarning($"The archive '{archive}' was not added to the chain: {error.Message}"),
+                archive => ShouldProcess(Inert(archive), "Add the archive to the archive index's chain, vouching for its bytes as they are now"),
+                (archive, error) => WriteWarning(Inert($"The archive '{archive}' was not added to the chain: {error.Message}")),
                 PipelineStopping);
-            foreach (var archive in adopted) WriteVerbose($"Added to the chain: {archive.Path}");
+            foreach (var archive in adopted) WriteVerbose(Inert($"Added to the chain: {archive.Path}"));
         }
         catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
         {
