@@ -191,6 +191,36 @@ public sealed class InertFindingTests : ModuleLogTest
     }
 
     [Fact]
+    public void RemovalRecordsOfALogWhosePathHoldsEscapesShowItDefused()
+    {
+        var log = HostileLog();
+        try
+        {
+            Session.Invoke("""
+                Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -Path $p -Confirm:$false
+                Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -Path $p -Confirm:$false
+                """, new { p = log });
+
+            var whatIf = Session.Run("Remove-ScoutAuditArchive -Path $p -Keep 0 -WhatIf", new { p = log });
+            var removed = Session.Run("Remove-ScoutAuditArchive -Path $p -Keep 1 -Confirm:$false -PassThru -Verbose | Out-Default", new { p = log });
+            Session.Invoke("Get-ScoutAuditLog -Path $p | Out-Default; Get-ScoutAuditLog -Path $p | Format-Table | Out-Default", new { p = log });
+
+            Assert.Empty(whatIf.Errors);
+            Assert.Empty(removed.Errors);
+            var console = Session.Host.RawText + string.Join("\n", removed.Verbose.Concat(removed.Warnings));
+            AssertNoInjectedTitle(console);
+            Assert.Contains("logs\uFFFD]0;pwned\uFFFD\uFFFD\uFFFD", console, StringComparison.Ordinal);
+            Assert.Single(removed.Verbose, m => m.StartsWith("Removed ", StringComparison.Ordinal));
+            // The object keeps the true path, for a script to use.
+            Assert.StartsWith(Path.GetDirectoryName(log)!, (string)Session.Invoke("(Remove-ScoutAuditArchive -Path $p -Keep 0 -Confirm:$false -PassThru).Path", new { p = log }).Single().BaseObject, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Session.Run("Close-ScoutAuditLog -Path $p", new { p = log });
+        }
+    }
+
+    [Fact]
     public void TheVerificationOfALogWhosePathHoldsEscapesShowsItDefused()
     {
         var log = HostileLog();
