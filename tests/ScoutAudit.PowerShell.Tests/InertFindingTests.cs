@@ -143,6 +143,18 @@ public sealed class InertFindingTests : ModuleLogTest
     }
 
     [Fact]
+    public void TheTableOfFindingsShowsForgedIndexAndStateTextDefused()
+    {
+        var key = ForgeIndexAndState();
+
+        Session.Invoke("Test-ScoutAuditLog -Path $p -PublicKey $k | Format-Table | Out-Default", new { p = Log, k = key });
+
+        var console = Session.Host.RawText;
+        AssertNothingInjected(console);
+        foreach (var kind in KindsQuotingForgedText) Assert.Contains(kind, console, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void VerboseMessagesWithAndWithoutQuietCarryForgedTextDefused()
     {
         var key = ForgeIndexAndState();
