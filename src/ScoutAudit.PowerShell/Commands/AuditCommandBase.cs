@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Text.RegularExpressions;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Session;
 
@@ -243,14 +242,11 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// A message with every control character, line or paragraph separator and bidirectional
-    /// control replaced by U+FFFD, as the format views show log text: a damaged line's message may
-    /// quote the line, and the host writes warnings and verbose messages to the terminal as they are.
+    /// A message as it may reach the terminal (<see cref="InertText"/>): a damaged line's message may
+    /// quote the line, a finding's the archive index, and the host writes warnings and verbose
+    /// messages as they are.
     /// </summary>
-    private protected static string Inert(string message) => Unsafe().Replace(message, "\uFFFD");
-
-    [GeneratedRegex(@"[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]", RegexOptions.CultureInvariant)]
-    private static partial Regex Unsafe();
+    private protected static string Inert(string message) => InertText.Of(message);
 
     /// <summary>One warning for all the lines a query skipped, not one per line.</summary>
     private protected void WriteSkippedLinesSummary(QueryDiagnostics diagnostics, string path)

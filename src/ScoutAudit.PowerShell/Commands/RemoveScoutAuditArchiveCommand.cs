@@ -48,7 +48,7 @@ public sealed class RemoveScoutAuditArchiveCommand : LogPathsCommandBase
             IReadOnlyList<Core.ArchiveInfo> removed;
             try
             {
-                removed = entry.Log.RemoveArchives(Before, Keep, reason, archive => ShouldProcess(Describe(archive), "Remove the archive, recording its removal in the archive index's chain"), PipelineStopping);
+                removed = entry.Log.RemoveArchives(Before, Keep, reason, archive => ShouldProcess(Inert(Describe(archive)), "Remove the archive, recording its removal in the archive index's chain"), PipelineStopping);
             }
             catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
             {
@@ -61,7 +61,7 @@ public sealed class RemoveScoutAuditArchiveCommand : LogPathsCommandBase
             }
             foreach (var archive in removed)
             {
-                WriteVerbose($"Removed {archive.Path} (SHA-256 {archive.Sha256}); its removal is recorded in the chain.");
+                WriteVerbose(Inert($"Removed {archive.Path} (SHA-256 {archive.Sha256}); its removal is recorded in the chain."));
                 if (PassThru) WriteObject(new ArchiveInfo(archive));
             }
         }

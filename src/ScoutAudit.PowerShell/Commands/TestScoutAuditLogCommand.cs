@@ -92,14 +92,14 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
                 continue;
             }
             if (Adopt) AdoptUnchained(log);
-            var record = !WhatIfRequested() || ShouldProcess(statePath ?? path + ".verified", "Record the chain's last entry and the active file's verified bytes, for the next verification to compare with");
+            var record = !WhatIfRequested() || ShouldProcess(Inert(statePath ?? path + ".verified"), "Record the chain's last entry and the active file's verified bytes, for the next verification to compare with");
             LogVerificationSummary summary;
             try
             {
                 summary = log.Verify(_publicKey, finding =>
                 {
                     if (!Quiet) WriteObject(new IntegrityFinding(finding, path));
-                    else WriteVerbose(finding.Message);
+                    else WriteVerbose(Inert(finding.Message));
                 }, record, PipelineStopping, statePath);
             }
             catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
@@ -107,9 +107,9 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
                 throw new PipelineStoppedException();
             }
             var verification = new LogVerification(summary, clock.Elapsed);
-            WriteVerbose($"{path}: {verification.Status}; {summary.Archives} archives ({summary.Chained} chained, {summary.Unchained} unchained, " +
-                         $"{summary.SignaturesChecked} signatures checked), {summary.Errors} errors, {summary.Warnings} warnings, " +
-                         $"{summary.BytesRead / 1e6:F1} MB in {clock.Elapsed.TotalSeconds:F2} s.");
+            WriteVerbose(Inert($"{path}: {verification.Status}; {summary.Archives} archives ({summary.Chained} chained, {summary.Unchained} unchained, " +
+                               $"{summary.SignaturesChecked} signatures checked), {summary.Errors} errors, {summary.Warnings} warnings, " +
+                               $"{summary.BytesRead / 1e6:F1} MB in {clock.Elapsed.TotalSeconds:F2} s."));
             WriteObject(Quiet ? Passes(summary) : verification);
         }
     }
@@ -132,11 +132,11 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
         {
             var adopted = log.Adopt(
                 archive => ShouldProcess(
-                    $"{archive.Path} ({archive.Lines} lines, {Describe(archive.FirstTimestamp)} to {Describe(archive.LastTimestamp)}, SHA-256 {archive.Sha256})",
+                    Inert($"{archive.Path} ({archive.Lines} lines, {Describe(archive.FirstTimestamp)} to {Describe(archive.LastTimestamp)}, SHA-256 {archive.Sha256})"),
                     "Add the archive to the archive index's chain, vouching for its bytes as they are now"),
-                (archive, error) => WriteWarning($"The archive '{archive}' was not added to the chain: {error.Message}"),
+                (archive, error) => WriteWarning(Inert($"The archive '{archive}' was not added to the chain: {error.Message}")),
                 PipelineStopping);
-            foreach (var archive in adopted) WriteVerbose($"Added to the chain: {archive.Path}");
+            foreach (var archive in adopted) WriteVerbose(Inert($"Added to the chain: {archive.Path}"));
         }
         catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
         {

@@ -2,7 +2,19 @@ using ScoutAudit.Core;
 
 namespace ScoutAudit;
 
-/// <summary>One problem Test-ScoutAuditLog found: its kind, the file, what was expected and what is there.</summary>
+/// <summary>
+/// One problem Test-ScoutAuditLog found: its kind, the file, what was expected and what is there.
+/// </summary>
+/// <remarks>
+/// The verifier's sentences (<see cref="Message"/>, <see cref="Expected"/>, <see cref="Actual"/>) quote
+/// what a tamperer may have written (a removal's reason and time, a key id, an archive name, a digest,
+/// the verification state's time): they are made inert (<see cref="InertText"/>) here, so that a script
+/// that prints them, mails them or writes them to a report passes on no escape sequence either.
+/// Digests, key ids, times and archive names as the module writes them hold no such character, so
+/// nothing a script compares changes (a removal reason given with a line break reads with U+FFFD in
+/// its place). <see cref="Path"/> and <see cref="Log"/> keep the true paths, which a script compares
+/// with files or passes to Get-FileHash; the views show them inert.
+/// </remarks>
 public sealed class IntegrityFinding
 {
     internal IntegrityFinding(Core.IntegrityFinding finding, string log)
@@ -10,9 +22,9 @@ public sealed class IntegrityFinding
         Kind = finding.Kind;
         Severity = finding.Severity;
         Path = finding.Path;
-        Message = finding.Message;
-        Expected = finding.Expected;
-        Actual = finding.Actual;
+        Message = InertText.Of(finding.Message);
+        Expected = InertText.Of(finding.Expected);
+        Actual = InertText.Of(finding.Actual);
         Entry = finding.Entry;
         Line = finding.Line;
         Log = log;
@@ -27,6 +39,7 @@ public sealed class IntegrityFinding
     /// <summary>The file concerned: an archive, the archive index, a sealed segment or the active file.</summary>
     public string Path { get; }
 
+    /// <summary>What was found, in a sentence: the file, entry or line, and what it means.</summary>
     public string Message { get; }
 
     /// <summary>What the chain, or the last verification, records; null where nothing is recorded.</summary>
@@ -46,7 +59,7 @@ public sealed class IntegrityFinding
 
     public override string ToString() => $"{Kind}: {Message}";
 
-    /// <summary>The text of the default view, wrapped to <paramref name="width"/> columns.</summary>
+    /// <summary>The text of the default view, wrapped to <paramref name="width"/> columns, inert (the path too).</summary>
     [System.Management.Automation.Hidden]
     public string ToDisplayString(int width) => WrappedText.Layout(
         $"{Severity,-WrappedText.Indent}{Kind} {System.IO.Path.GetFileName(Path)}{(Line is { } line ? $", line {line}" : Entry is { } entry ? $", entry {entry}" : "")}",

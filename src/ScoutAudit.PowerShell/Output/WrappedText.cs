@@ -5,7 +5,9 @@ namespace ScoutAudit;
 /// <summary>
 /// A heading line and indented paragraphs, word-wrapped to the console's width: PowerShell's custom
 /// views wrap at the last column whatever the word, and lose a frame's indent after a line break in
-/// the text, so Test-ScoutAuditLog's views lay their text out here.
+/// the text, so Test-ScoutAuditLog's views lay their text out here. The text is made inert
+/// (<see cref="InertText"/>) first: it quotes the archive index, the verification state and paths,
+/// and a view's line breaks must be the layout's own.
 /// </summary>
 internal static class WrappedText
 {
@@ -15,12 +17,12 @@ internal static class WrappedText
     {
         // Redirected or unknown consoles report 0; the last column is left free, as PowerShell does.
         var columns = (width is > 0 and < 40 ? 40 : width <= 0 ? 120 : width) - 1;
-        var text = new StringBuilder(heading);
+        var text = new StringBuilder(InertText.Of(heading));
         foreach (var paragraph in paragraphs)
         {
             if (string.IsNullOrEmpty(paragraph)) continue;
             var line = new StringBuilder();
-            foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var word in InertText.Of(paragraph).Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
                 foreach (var piece in Pieces(word, columns - Indent))
                 {
