@@ -24,6 +24,7 @@ internal sealed class LogVerifier(LogFiles files, ChainKey? publicKey, Action<In
         var last = VerifiedState.Read(files.Verified);
         VerifyChain(last);
         VerifyArchives();
+        new SidecarCheck(files, Report, cancellation).Run();
         foreach (var segment in RotatedSegments.List(files).Where(s => s.HasSealed))
             VerifyLines(files.PathOf(segment.SealedFile), isActive: false, last: null);
         var activeState = VerifyLines(files.Active, isActive: true, last);

@@ -29,7 +29,7 @@ internal readonly record struct ReadRange(long Offset, long Length, long FirstLi
 /// Nothing signs the sidecar, and a block's false time range would hide its events from a window;
 /// so it is used only while it is the caller's alone to write (<see cref="SidecarTrust"/>), and left
 /// as it is otherwise, the whole file being read; and a query makes one only in a directory the
-/// caller owns. Test-ScoutAuditLog recounts every block.
+/// caller owns. Test-ScoutAuditLog recounts every block (<see cref="SidecarCheck"/>).
 /// </para>
 /// </summary>
 internal static class TimeBlocks
@@ -198,7 +198,7 @@ internal static class TimeBlocks
     /// <summary>
     /// The blocks a query would take from the sidecar for the file as it is, whoever wrote it, and
     /// whether it is the caller's alone to write; none when it is missing, unreadable or not about
-    /// this file as it is. For Test-ScoutAuditLog, which recounts them.
+    /// this file as it is. For Test-ScoutAuditLog, which recounts them (<see cref="SidecarCheck"/>).
     /// </summary>
     public static IReadOnlyList<TimeBlock> Described(string sidecar, SafeFileHandle file, long length, out bool callersAlone) =>
         Load(Read(sidecar, out callersAlone), Fingerprint(file), file, length) ?? [];
