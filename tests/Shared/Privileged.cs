@@ -95,6 +95,15 @@ internal static class Privileged
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
     }
 
+    /// <summary>
+    /// Gives <paramref name="path"/> to another user and group (chown, which only root may do): what a
+    /// file that user made, or put in place of the owner's, looks like to the owner.
+    /// </summary>
+    public static void ChangeOwner(string path, int uid)
+    {
+        if (chown(path, uid, uid) != 0) throw Error($"chown '{path}'");
+    }
+
     internal static Win32Exception Error(string what)
     {
         var errno = Marshal.GetLastPInvokeError();
@@ -106,6 +115,9 @@ internal static class Privileged
 
     [DllImport("libc", SetLastError = true)]
     internal static extern uint geteuid();
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int chown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int uid, int gid);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int setfsuid(int uid);

@@ -55,7 +55,7 @@ internal sealed class LogSnapshot : IDisposable
     {
         using var appendLock = CrossProcessLock.TryOpenExisting(files.AppendLock);
         var segments = new List<Segment>();
-        var index = ArchiveIndex.Read(files);
+        var index = ArchiveIndex.Read(files, diagnostics);
         FileStream? active = null;
         long end;
         try

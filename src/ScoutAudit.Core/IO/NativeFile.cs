@@ -10,10 +10,13 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode, long Siz
     public bool SameFileAs(FileIdentity other) => Device == other.Device && Inode == other.Inode;
 }
 
+/// <summary>Who owns a file, and its permission bits (Unix).</summary>
+internal readonly record struct FileOwnership(uint UserId, UnixFileMode Mode);
+
 /// <summary>
 /// The native calls .NET does not offer: append-mode opens, advisory locks (flock / LockFileEx),
-/// file identity (statx / GetFileInformationByHandle), truncation after a failed write, and
-/// directory sync. Linux is what CI runs; the Windows and macOS paths follow those systems'
+/// file identity (statx / GetFileInformationByHandle), a file's owner, truncation after a failed
+/// write, and directory sync. Linux is what CI runs; the Windows and macOS paths follow those systems'
 /// documented APIs.
 /// </summary>
 internal static class NativeFile
@@ -114,6 +117,18 @@ internal static class NativeFile
         return Unix.IdentityOf(handle);
     }
 
+    /// <summary>The owner and permission bits of the open file (Unix only: Windows has ACLs instead).</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static FileOwnership OwnershipOf(SafeFileHandle handle) => Unix.OwnershipOf(handle);
+
+    /// <summary>The owner and permission bits of the file or directory at <paramref name="path"/> (symbolic links followed), or null when there is none.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static FileOwnership? OwnershipOf(string path) => Unix.OwnershipOf(path);
+
+    /// <summary>The process's effective user id, which owns the files it creates.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static uint EffectiveUserId => Unix.geteuid();
+
     private static class Unix
     {
         public const int EINTR = 4;
@@ -179,22 +194,52 @@ internal static class NativeFile
         [DllImport("libc", EntryPoint = "fstat", SetLastError = true)]
         private static extern unsafe int fstat_arm64(SafeFileHandle fd, byte* buffer);
 
+        private const uint STATX_MODE_UID = 0x2 | 0x8;
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern uint geteuid();
+
         public static unsafe FileIdentity? IdentityOf(string path)
         {
             var buffer = stackalloc byte[256];
-            int result;
-            if (OperatingSystem.IsMacOS())
-                result = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? stat_arm64(path, buffer) : stat_x64(path, buffer);
-            else
-                result = statx(AT_FDCWD, path, 0, STATX_INO_SIZE, buffer);
-            if (result == 0) return Decode(buffer);
-            if (Marshal.GetLastPInvokeError() == ENOENT) return null;
-            throw Error("stat", path);
+            return Stat(path, STATX_INO_SIZE, buffer) ? Decode(buffer) : null;
         }
 
         public static unsafe FileIdentity IdentityOf(SafeFileHandle handle)
         {
             var buffer = stackalloc byte[256];
+            Stat(handle, STATX_INO_SIZE, buffer);
+            return Decode(buffer);
+        }
+
+        public static unsafe FileOwnership? OwnershipOf(string path)
+        {
+            var buffer = stackalloc byte[256];
+            return Stat(path, STATX_MODE_UID, buffer) ? DecodeOwnership(buffer) : null;
+        }
+
+        public static unsafe FileOwnership OwnershipOf(SafeFileHandle handle)
+        {
+            var buffer = stackalloc byte[256];
+            Stat(handle, STATX_MODE_UID, buffer);
+            return DecodeOwnership(buffer);
+        }
+
+        /// <summary>Fills <paramref name="buffer"/> (statx on Linux, struct stat on macOS); false when there is no such file.</summary>
+        private static unsafe bool Stat(string path, uint mask, byte* buffer)
+        {
+            int result;
+            if (OperatingSystem.IsMacOS())
+                result = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? stat_arm64(path, buffer) : stat_x64(path, buffer);
+            else
+                result = statx(AT_FDCWD, path, 0, mask, buffer);
+            if (result == 0) return true;
+            if (Marshal.GetLastPInvokeError() == ENOENT) return false;
+            throw Error("stat", path);
+        }
+
+        private static unsafe void Stat(SafeFileHandle handle, uint mask, byte* buffer)
+        {
             int result;
             if (OperatingSystem.IsMacOS())
             {
@@ -206,7 +251,7 @@ internal static class NativeFile
                 handle.DangerousAddRef(ref added);
                 try
                 {
-                    result = statx((int)handle.DangerousGetHandle(), "", AT_EMPTY_PATH, STATX_INO_SIZE, buffer);
+                    result = statx((int)handle.DangerousGetHandle(), "", AT_EMPTY_PATH, mask, buffer);
                 }
                 finally
                 {
@@ -214,7 +259,15 @@ internal static class NativeFile
                 }
             }
             if (result != 0) throw Error("fstat", null);
-            return Decode(buffer);
+        }
+
+        private static unsafe FileOwnership DecodeOwnership(byte* buffer)
+        {
+            // macOS struct stat: st_mode (16 bits) at 4, st_uid at 16. struct statx: stx_uid at 20, stx_mode (16 bits) at 28.
+            const int permissionBits = 0xFFF;
+            if (OperatingSystem.IsMacOS())
+                return new FileOwnership(*(uint*)(buffer + 16), (UnixFileMode)(*(ushort*)(buffer + 4) & permissionBits));
+            return new FileOwnership(*(uint*)(buffer + 20), (UnixFileMode)(*(ushort*)(buffer + 28) & permissionBits));
         }
 
         private static unsafe FileIdentity Decode(byte* buffer)

@@ -74,6 +74,13 @@ public enum IntegrityFindingKind
 
     /// <summary>The record of the last verification is not one this module wrote: the log cannot be compared with it.</summary>
     VerificationStateDamaged,
+
+    /// <summary>
+    /// A sidecar (a hint line of the archive index, a block of the active file's time summaries) says
+    /// other than the bytes it describes: queries take nothing from a sidecar others could have written,
+    /// so answers do not depend on it; it costs only the speed it was meant to give.
+    /// </summary>
+    SidecarInconsistent,
 }
 
 /// <summary>Errors mean the log is not what was written; warnings mean something cannot be vouched for, or was lost without being altered.</summary>

@@ -32,6 +32,7 @@ internal sealed class LogVerifier(LogFiles files, string statePath, ChainKey? pu
                 "The record of the last verification is not one this module wrote (edited or replaced): this verification cannot compare the log with it."));
         VerifyChain(last);
         VerifyArchives(last);
+        new SidecarCheck(files, Report, cancellation).Run();
         foreach (var segment in RotatedSegments.List(files).Where(s => s.HasSealed))
             VerifySealedSegment(files.PathOf(segment.SealedFile));
         VerifySealsAccountedFor();

@@ -25,6 +25,12 @@ internal readonly record struct ReadRange(long Offset, long Length, long FirstLi
 /// they are made anew. A sidecar that
 /// cannot be written (a read-only directory) costs speed, never an answer.
 /// </para>
+/// <para>
+/// Nothing signs the sidecar, and a block's false time range would hide its events from a window;
+/// so it is used only while it is the caller's alone to write (<see cref="SidecarTrust"/>), and left
+/// as it is otherwise, the whole file being read; and a query makes one only in a directory the
+/// caller owns. Test-ScoutAuditLog recounts every block (<see cref="SidecarCheck"/>).
+/// </para>
 /// </summary>
 internal static class TimeBlocks
 {
@@ -40,15 +46,6 @@ internal static class TimeBlocks
     private const int FingerprintBytes = 4096;
     private const int TailBytes = 32;
 
-    /// <summary>A summarised block: its bytes, line count, time span (UTC ticks) and the bytes it ends with.</summary>
-    private sealed record Block(long Offset, long Length, long Lines, long MinTicks, long MaxTicks, bool Clean, byte[] Tail)
-    {
-        public long End => Offset + Length;
-
-        /// <summary>Whether a query of the window must read the block: it may hold one of its events, or a line to report.</summary>
-        public bool IsNeeded(long since, long until) => !Clean || (MaxTicks >= since && MinTicks < until);
-    }
-
     /// <summary>
     /// The parts of the file a query of <paramref name="filter"/>'s time window must read, in file
     /// order, each saying whether it is clean (then a line its header rules out needs no check for
@@ -61,10 +58,25 @@ internal static class TimeBlocks
         if (!filter.RulesOutByHeader) return null;
         if (blockBytes <= 0 || length < 2L * blockBytes) return null;
 
+        var read = Read(sidecar, out var callersAlone);
+        if (!callersAlone)
+        {
+            diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, sidecar,
+                $"Read the whole active file: the time summaries '{sidecar}' are not yours alone to write (another user owns them, or group or others may write them), so they decide nothing and are left as they are. Delete them to let queries make their own."));
+            return null;
+        }
+        var mayWrite = SidecarTrust.IsCallersDirectory(Path.GetDirectoryName(sidecar)!);
         var fingerprint = Fingerprint(file);
-        var blocks = Load(sidecar, fingerprint, file, length) ?? [];
+        var blocks = Load(read, fingerprint, file, length) ?? [];
         var covered = blocks.Count == 0 ? 0 : blocks[^1].End;
-        if (length - covered >= blockBytes)
+        if (blocks.Count == 0 && !mayWrite)
+        {
+            // Summaries that could not be kept would cost a read of the whole file for one query.
+            diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, sidecar,
+                $"Read the whole active file: its directory is not yours, so a query makes no time summaries ('{sidecar}') there."));
+            return null;
+        }
+        if (mayWrite && length - covered >= blockBytes)
         {
             var added = Summarise(file, covered, length, blockBytes, cancellation);
             if (added.Count > 0)
@@ -100,41 +112,74 @@ internal static class TimeBlocks
     }
 
     /// <summary>Summaries of the whole blocks from <paramref name="start"/> (a line start) to <paramref name="length"/>.</summary>
-    private static List<Block> Summarise(SafeFileHandle file, long start, long length, int blockBytes, CancellationToken cancellation)
+    private static List<TimeBlock> Summarise(SafeFileHandle file, long start, long length, int blockBytes, CancellationToken cancellation)
     {
-        var blocks = new List<Block>();
+        var blocks = new List<TimeBlock>();
         var lines = new LineReader(new FileRangeStream(file, start, length - start));
-        long blockStart = 0, count = 0, min = long.MaxValue, max = long.MinValue;
-        var clean = true;
+        long blockStart = 0;
+        var summary = Summary.Empty;
         while (true)
         {
             var status = lines.Next(out var line);
             if (status is LineStatus.End or LineStatus.Unterminated) break; // an unterminated end is left for the reads
-            count++;
-            if (status == LineStatus.TooLong) clean = false;
+            summary.Add(status, line);
+            if (lines.Position - blockStart < blockBytes) continue;
+            var offset = start + blockStart;
+            var blockLength = lines.Position - blockStart;
+            blocks.Add(summary.Of(offset, blockLength, TailOf(file, offset + blockLength)));
+            blockStart = lines.Position;
+            summary = Summary.Empty;
+            cancellation.ThrowIfCancellationRequested();
+        }
+        return blocks;
+    }
+
+    /// <summary>
+    /// The summary of the lines in [<paramref name="offset"/>, <paramref name="offset"/> +
+    /// <paramref name="length"/>) as a query makes it, for checking a summary against the bytes; a
+    /// last line not ended there counts, and makes the block unclean (no summary ends so).
+    /// </summary>
+    public static TimeBlock Summarise(SafeFileHandle file, long offset, long length, CancellationToken cancellation)
+    {
+        var lines = new LineReader(new FileRangeStream(file, offset, length));
+        var summary = Summary.Empty;
+        while (true)
+        {
+            var status = lines.Next(out var line);
+            if (status == LineStatus.End) break;
+            summary.Add(status, line);
+            if (lines.LineNumber % 4096 == 0) cancellation.ThrowIfCancellationRequested();
+        }
+        return summary.Of(offset, length, TailOf(file, offset + length));
+    }
+
+    /// <summary>A block's summary while its lines are read.</summary>
+    private struct Summary
+    {
+        private long _lines, _min, _max;
+        private bool _unclean;
+
+        public static Summary Empty => new() { _min = long.MaxValue, _max = long.MinValue };
+
+        public void Add(LineStatus status, ReadOnlySpan<byte> line)
+        {
+            _lines++;
+            if (status is LineStatus.TooLong or LineStatus.Unterminated) _unclean = true;
             else if (!line.Trim(" \t"u8).IsEmpty)
             {
                 if (LineHeader.TryRead(line, out var timestamp, out _) && AuditLineParser.IsWellFormed(line, out _, out var headerRepeated) && !headerRepeated)
                 {
-                    min = Math.Min(min, timestamp.UtcTicks);
-                    max = Math.Max(max, timestamp.UtcTicks);
+                    _min = Math.Min(_min, timestamp.UtcTicks);
+                    _max = Math.Max(_max, timestamp.UtcTicks);
                 }
                 else
                 {
-                    clean = false;
+                    _unclean = true;
                 }
             }
-            if (lines.Position - blockStart < blockBytes) continue;
-            var offset = start + blockStart;
-            blocks.Add(new Block(offset, lines.Position - blockStart, count, min, max, clean, TailOf(file, offset + lines.Position - blockStart)));
-            blockStart = lines.Position;
-            count = 0;
-            min = long.MaxValue;
-            max = long.MinValue;
-            clean = true;
-            cancellation.ThrowIfCancellationRequested();
         }
-        return blocks;
+
+        public readonly TimeBlock Of(long offset, long length, byte[] tail) => new(offset, length, _lines, _min, _max, !_unclean, tail);
     }
 
     private static byte[] TailOf(SafeFileHandle file, long end)
@@ -150,12 +195,19 @@ internal static class TimeBlocks
         return Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(start.AsSpan(0, read)));
     }
 
-    /// <summary>The summaries of the sidecar, or null when it is missing, unreadable or not about this file as it is.</summary>
-    private static List<Block>? Load(string sidecar, string fingerprint, SafeFileHandle file, long length)
+    /// <summary>
+    /// The blocks a query would take from the sidecar for the file as it is, whoever wrote it, and
+    /// whether it is the caller's alone to write; none when it is missing, unreadable or not about
+    /// this file as it is. For Test-ScoutAuditLog, which recounts them (<see cref="SidecarCheck"/>).
+    /// </summary>
+    public static IReadOnlyList<TimeBlock> Described(string sidecar, SafeFileHandle file, long length, out bool callersAlone) =>
+        Load(Read(sidecar, out callersAlone), Fingerprint(file), file, length) ?? [];
+
+    /// <summary>The summaries of the sidecar read, or null when it was missing, unreadable or not about this file as it is.</summary>
+    private static List<TimeBlock>? Load((string Header, TimeBlock[] Blocks)? read, string fingerprint, SafeFileHandle file, long length)
     {
-        var read = Read(sidecar);
         if (read is not { } sidecarText || sidecarText.Header != $"{Magic} {fingerprint}") return null;
-        var blocks = new List<Block>(sidecarText.Blocks);
+        var blocks = new List<TimeBlock>(sidecarText.Blocks);
         if (blocks.Count > 0 && blocks[^1].End > length) return null;
         // The tails of the last block and of 32 others spread over the file: a line added, removed or
         // changed in length anywhere before them moves every tail after it, so a sample finds what
@@ -172,30 +224,41 @@ internal static class TimeBlocks
     /// The sidecars read in this process, by path, with the write time and length they had: a warm
     /// session's query then reads the sidecar's state with one stat instead of parsing a line per block.
     /// </summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTime Written, long Length, string Header, Block[] Blocks)> Parsed = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTime Written, long Length, string Header, TimeBlock[] Blocks)> Parsed = new();
 
-    /// <summary>The sidecar's header and its blocks in order (contiguous from 0), or null when it is missing or not well formed.</summary>
-    private static (string Header, Block[] Blocks)? Read(string sidecar)
+    /// <summary>
+    /// The sidecar's header and its blocks in order (contiguous from 0), or null when it is missing
+    /// or not well formed; and whether it is the caller's alone to write, found on the handle it is
+    /// read through (a missing sidecar has nothing to distrust, an unreadable one is not trusted).
+    /// </summary>
+    private static (string Header, TimeBlock[] Blocks)? Read(string sidecar, out bool callersAlone)
     {
-        string[] text;
+        var text = new List<string>();
         DateTime written;
         long size;
         try
         {
-            var info = new FileInfo(sidecar);
-            if (!info.Exists) return null;
-            (written, size) = (info.LastWriteTimeUtc, info.Length);
+            using var stream = new FileStream(sidecar, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            callersAlone = SidecarTrust.IsCallersAlone(stream.SafeFileHandle);
+            (written, size) = (File.GetLastWriteTimeUtc(stream.SafeFileHandle), stream.Length);
             if (Parsed.TryGetValue(sidecar, out var known) && known.Written == written && known.Length == size) return (known.Header, known.Blocks);
-            text = File.ReadAllLines(sidecar);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            while (reader.ReadLine() is { } line) text.Add(line);
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        {
+            callersAlone = true;
+            return null;
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
+            callersAlone = false;
             return null;
         }
-        if (text.Length == 0) return null;
-        var blocks = new Block[text.Length - 1];
+        if (text.Count == 0) return null;
+        var blocks = new TimeBlock[text.Count - 1];
         long end = 0;
-        for (var i = 1; i < text.Length; i++)
+        for (var i = 1; i < text.Count; i++)
         {
             var block = Parse(text[i]);
             if (block is null || block.Offset != end) return null;
@@ -207,14 +270,14 @@ internal static class TimeBlocks
         return (text[0], blocks);
     }
 
-    private static Block? Parse(string entry)
+    private static TimeBlock? Parse(string entry)
     {
         var parts = entry.Split(' ');
         if (parts.Length != 7) return null;
         try
         {
             long Number(int i) => long.Parse(parts[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-            var block = new Block(Number(0), Number(1), Number(2), Number(3), Number(4), parts[5] == "1", Convert.FromBase64String(parts[6]));
+            var block = new TimeBlock(Number(0), Number(1), Number(2), Number(3), Number(4), parts[5] == "1", Convert.FromBase64String(parts[6]));
             return block is { Offset: >= 0, Length: >= TailBytes, Lines: >= 1 } && block.Tail.Length == TailBytes ? block : null;
         }
         catch (FormatException)
@@ -228,7 +291,7 @@ internal static class TimeBlocks
     }
 
     /// <summary>Replaces the sidecar as a whole (another query may be writing its own: either is right).</summary>
-    private static void Save(string sidecar, string fingerprint, List<Block> blocks, IAuditDiagnostics diagnostics)
+    private static void Save(string sidecar, string fingerprint, List<TimeBlock> blocks, IAuditDiagnostics diagnostics)
     {
         var text = new StringBuilder().Append(Magic).Append(' ').Append(fingerprint).Append('\n');
         foreach (var b in blocks)

@@ -7,29 +7,74 @@ namespace ScoutAudit.Core;
 /// is a chain (<see cref="IndexLine"/>): each entry of an archive this module made holds the
 /// digest of the entry before it, and a signature when the log has a signing key, which
 /// <see cref="LogVerifier"/> checks.
+/// <para>
+/// What a query takes from it must be vouched for, since a false time range hides an archive from a
+/// time window: an archive in the chain is described by its first chained entry alone, which the
+/// chain and its signature vouch for (Test-ScoutAuditLog catches an edited one); a hint, which
+/// nothing vouches for, describes only an archive outside the chain (the original's), and only
+/// while the index is the caller's alone to write (<see cref="SidecarTrust"/>).
+/// </para>
 /// </summary>
 internal static class ArchiveIndex
 {
-    /// <summary>Descriptions by archive file name, the latest line of each archive winning; damaged lines are ignored.</summary>
-    public static Dictionary<string, ArchiveInfo> Read(LogFiles files)
+    /// <summary>
+    /// What queries may take from the index (see the class summary), by archive file name; damaged
+    /// lines are ignored. Hints left out for the index's owner or mode are said to <paramref name="diagnostics"/>.
+    /// </summary>
+    public static Dictionary<string, ArchiveInfo> Read(LogFiles files, IAuditDiagnostics? diagnostics = null)
     {
-        var entries = new Dictionary<string, ArchiveInfo>(StringComparer.Ordinal);
-        foreach (var line in ReadLines(files))
+        var lines = ReadLines(files, out var callersAlone);
+        if (!callersAlone && diagnostics is not null && lines.Any(l => l.Kind == IndexLineKind.Hint))
+            diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, files.Index,
+                $"The archive index '{files.Index}' is not yours alone to write (another user owns it, or group or others may write it): its hints, which nothing vouches for, decide nothing, so the archives outside the chain are read whole."));
+        var descriptions = new Dictionary<string, ArchiveInfo>(StringComparer.Ordinal);
+        foreach (var (archive, line) in Describing(lines, trustHints: callersAlone)) descriptions[archive] = line.Info!;
+        return descriptions;
+    }
+
+    /// <summary>
+    /// The line that describes each archive to queries: its first chained entry (a later line, chained
+    /// or not, never overrides it), else, when <paramref name="trustHints"/>, its latest hint.
+    /// </summary>
+    public static Dictionary<string, IndexLine> Describing(IEnumerable<IndexLine> lines, bool trustHints)
+    {
+        var chained = new Dictionary<string, IndexLine>(StringComparer.Ordinal);
+        var hints = new Dictionary<string, IndexLine>(StringComparer.Ordinal);
+        foreach (var line in lines)
         {
-            if (line.Kind is IndexLineKind.Archive or IndexLineKind.Hint) entries[line.Archive!] = line.Info!;
+            if (line.Kind == IndexLineKind.Archive) chained.TryAdd(line.Archive!, line);
+            else if (line.Kind == IndexLineKind.Hint && trustHints) hints[line.Archive!] = line;
         }
-        return entries;
+        foreach (var (archive, hint) in hints) chained.TryAdd(archive, hint);
+        return chained;
     }
 
     /// <summary>Every line of the index, in file order; none when it does not exist or cannot be read.</summary>
-    public static List<IndexLine> ReadLines(LogFiles files)
+    public static List<IndexLine> ReadLines(LogFiles files) => ReadLines(files, out _);
+
+    /// <summary>
+    /// Every line of the index, in file order, and whether the file is the caller's alone to write
+    /// (<see cref="SidecarTrust"/>), found on the handle the lines are read from; a missing index
+    /// has nothing to distrust, an unreadable one is not trusted.
+    /// </summary>
+    public static List<IndexLine> ReadLines(LogFiles files, out bool callersAlone)
     {
         try
         {
-            return IndexLine.ParseAll(File.ReadAllBytes(files.Index), files);
+            using var index = new FileStream(files.Index, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            callersAlone = SidecarTrust.IsCallersAlone(index.SafeFileHandle);
+            using var content = new MemoryStream();
+            index.CopyTo(content);
+            return IndexLine.ParseAll(content.GetBuffer().AsSpan(0, (int)content.Length), files);
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        {
+            callersAlone = true;
+            return [];
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
+            callersAlone = false;
             return [];
         }
     }
@@ -48,9 +93,18 @@ internal static class ArchiveIndex
 
     /// <summary>
     /// Appends a description outside the chain, for an archive this module did not make (the
-    /// original's): it lets queries skip the archive by time, and vouches for nothing.
+    /// original's): it lets queries skip the archive by time, and vouches for nothing. Writes
+    /// nothing, and returns false, when the index is not the caller's alone to write, as found on
+    /// the handle it would write with: queries would not take the hint from it, and a reader has no
+    /// business adding to another's file.
     /// </summary>
-    public static void AppendHint(LogFiles files, ArchiveInfo info) => Append(files, IndexLine.Hint(info).Encode());
+    public static bool AppendHint(LogFiles files, ArchiveInfo info)
+    {
+        using var handle = NativeFile.OpenForAppend(files.Index);
+        if (!SidecarTrust.IsCallersAlone(handle)) return false;
+        Write(handle, IndexLine.Hint(info).Encode());
+        return true;
+    }
 
     /// <summary>
     /// Appends <paramref name="entry"/> to the chain, after its last entry, signed when
@@ -94,12 +148,6 @@ internal static class ArchiveIndex
             $"The chain of '{files.Active}' is signed (entry {signed.Sequence}, key {signed.KeyId}), and this session has no signing key: " +
             "it does not rotate, archive or remove archives, which would add unsigned entries to the chain. The log goes on growing; " +
             "rotate it in a session that has the key (Set-ScoutAuditLog -SigningKey <PEM file>).");
-    }
-
-    private static void Append(LogFiles files, byte[] line)
-    {
-        using var handle = NativeFile.OpenForAppend(files.Index);
-        Write(handle, line);
     }
 
     private static void Write(Microsoft.Win32.SafeHandles.SafeFileHandle handle, byte[] line)

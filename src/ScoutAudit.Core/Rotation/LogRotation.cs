@@ -161,24 +161,30 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
     }
 
     /// <summary>
-    /// Gives archives without a current index entry (those the original made, or whose entry is
-    /// stale) their entry, so that later queries can skip them by time as they skip ScoutAudit's own.
-    /// Only when the rotate lock is free at once: a reader never waits for an archiver. Returns the
-    /// archives described.
+    /// Gives archives outside the chain without a current hint (those the original made) a hint, so
+    /// that later queries can skip them by time as they skip ScoutAudit's own. Only when the rotate
+    /// lock is free at once (a reader never waits for an archiver), and only in a directory the
+    /// caller owns and an index that is the caller's alone (<see cref="SidecarTrust"/>): the caller
+    /// is a query, which writes nothing of another's, and whose hints would not be taken from an
+    /// index others can write. An archive in the chain gets none: its chained entry alone describes
+    /// it, stale or not. Returns the archives described.
     /// </summary>
     public IReadOnlyList<string> Index(IEnumerable<string> archivePaths, CancellationToken cancellation)
     {
         var described = new List<string>();
+        if (!SidecarTrust.IsCallersDirectory(files.Directory)) return described; // before the lock file, which would be created there
         using var rotateLock = CrossProcessLock.Open(files.RotateLock);
         using var held = rotateLock.TryAcquire(exclusive: true);
         if (held is null) return described;
-        var index = ArchiveIndex.Read(files);
+        var lines = ArchiveIndex.ReadLines(files, out var callersAlone);
+        if (!callersAlone) return described;
+        var index = ArchiveIndex.Describing(lines, trustHints: true);
         foreach (var path in archivePaths)
         {
             cancellation.ThrowIfCancellationRequested();
             var name = System.IO.Path.GetFileName(path);
-            if (index.TryGetValue(name, out var entry) && entry.CompressedBytes == new FileInfo(path).Length) continue;
-            ArchiveIndex.AppendHint(files, ArchiveWriter.DescribeArchive(path, cancellation));
+            if (index.TryGetValue(name, out var entry) && (entry.IsChained || entry.Info!.CompressedBytes == new FileInfo(path).Length)) continue;
+            if (!ArchiveIndex.AppendHint(files, ArchiveWriter.DescribeArchive(path, cancellation))) break;
             described.Add(path);
         }
         return described;

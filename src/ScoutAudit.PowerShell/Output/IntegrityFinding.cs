@@ -36,7 +36,7 @@ public sealed class IntegrityFinding
     /// <summary>Error: the log is not what was written. Warning: something cannot be vouched for, or was lost without being altered.</summary>
     public IntegritySeverity Severity { get; }
 
-    /// <summary>The file concerned: an archive, the archive index, a sealed segment or the active file.</summary>
+    /// <summary>The file concerned: an archive, the archive index, a sealed segment, the active file or its time summaries (<c>.blocks</c>).</summary>
     public string Path { get; }
 
     /// <summary>What was found, in a sentence: the file, entry or line, and what it means.</summary>
