@@ -171,4 +171,72 @@ Describe 'Test-ScoutAuditLog against a tamperer' {
         $finding.Severity | Should -Be 'Error'
         Test-ScoutAuditLog -Path $log -Quiet | Should -BeFalse
     }
+
+    It 'fails an archive replaced and its entry extended after the signature, with and without the public key' {
+        $key = New-SigningKey $folder
+        Set-ScoutAuditLog -Path $log -SigningKey $key.Private
+        $archives = @(New-History $log 2)
+        New-GzipFile $archives[0] (New-ScoutAuditLine -Utc ([datetime]::UtcNow) -Event nav -Field @{ cost = 1000 })
+        $index = Join-Path $folder 'audit.index.jsonl'
+        $lines = [System.IO.File]::ReadAllLines($index)
+        # Entry 1 is the first archive's (entry 0 is the seal of its segment).
+        $forgedSha = (Get-FileHash -LiteralPath $archives[0] -Algorithm SHA256).Hash.ToLowerInvariant()
+        $lines[1] = $lines[1].Substring(0, $lines[1].Length - 1) + (',"sha256":"{0}","gz_bytes":{1}}}' -f $forgedSha, (Get-Item -LiteralPath $archives[0]).Length)
+        [System.IO.File]::WriteAllText($index, ($lines -join "`n") + "`n")
+
+        $withKey = @(Test-ScoutAuditLog -Path $log -PublicKey $key.Public)
+        $withoutKey = @(Test-ScoutAuditLog -Path $log)
+
+        $withKey[-1].Status | Should -Be 'Failed'
+        $withoutKey[-1].Status | Should -Be 'Failed'
+        $withKey.Kind | Should -Contain 'IndexLineDamaged'
+        @($withKey | Where-Object Kind -eq 'ArchiveNotInChain').Path | Should -Be $archives[0]
+        Test-ScoutAuditLog -Path $log -PublicKey $key.Public -Quiet | Should -BeFalse
+    }
+
+    It 'fails a planted sealed segment, and the key holder''s next writes and rotation neither archive nor sign it' {
+        $key = New-SigningKey $folder
+        Set-ScoutAuditLog -Path $log -SigningKey $key.Private
+        $null = New-History $log 1
+        $planted = Join-Path $folder 'audit_20260101_000000.jsonl'
+        Set-ScoutAuditLogContent -Path $planted -Line (New-ScoutAuditLine -Utc ([datetime]::new(2026, 1, 1, 0, 0, 0, [DateTimeKind]::Utc)) -Event nav -Field @{ cost = 1000 })
+
+        $before = @(Test-ScoutAuditLog -Path $log -PublicKey $key.Public | Where-Object Severity -eq Error)
+        Write-ScoutAudit nav -Path $log -WarningVariable warnings -WarningAction SilentlyContinue
+        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false -WarningVariable +warnings -WarningAction SilentlyContinue
+        Close-ScoutAuditLog -Path $log
+        $after = @(Test-ScoutAuditLog -Path $log -PublicKey $key.Public | Where-Object Severity -eq Error)
+
+        $before.Kind | Should -Be 'UnknownSegment'
+        $before.Path | Should -Be $planted
+        $after.Kind | Should -Be 'UnknownSegment' -Because 'it is still there, never archived'
+        Test-Path -LiteralPath "$planted.gz" | Should -BeFalse
+        Get-Content -LiteralPath (Join-Path $folder 'audit.index.jsonl') -Raw | Should -Not -Match 'audit_20260101_000000'
+        ($warnings -join "`n") | Should -Match 'audit_20260101_000000\.jsonl.*not archived'
+    }
+
+    It 'finds signatures stripped and the chain re-linked: with the public key, and without it by the state of the last check' {
+        $key = New-SigningKey $folder
+        Set-ScoutAuditLog -Path $log -SigningKey $key.Private
+        $null = New-History $log 2
+        Test-ScoutAuditLog -Path $log -Quiet -SkipSignature | Should -BeTrue
+        $index = Join-Path $folder 'audit.index.jsonl'
+        $rewritten = [System.Collections.Generic.List[string]]::new()
+        foreach ($line in [System.IO.File]::ReadAllLines($index)) {
+            $entry = [System.Text.Json.Nodes.JsonNode]::Parse($line).AsObject()
+            $null = $entry.Remove('sig'); $null = $entry.Remove('key')
+            $entry['prev'] = if ($rewritten.Count) {
+                [System.Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData([System.Text.Encoding]::UTF8.GetBytes($rewritten[-1]))).ToLowerInvariant()
+            } else { $null }
+            $rewritten.Add($entry.ToJsonString())
+        }
+        [System.IO.File]::WriteAllText($index, ($rewritten -join "`n") + "`n")
+
+        $withKey = @(Test-ScoutAuditLog -Path $log -PublicKey $key.Public | Where-Object Severity -eq Error)
+        $withoutKey = @(Test-ScoutAuditLog -Path $log | Where-Object Severity -eq Error)
+
+        @($withKey | Where-Object Kind -eq 'SignatureMissing').Count | Should -BeGreaterOrEqual 4
+        $withoutKey.Kind | Should -Contain 'SignatureMissing'
+        Test-ScoutAuditLog -Path $log -Quiet | Should -BeFalse
+    }
 }
