@@ -150,6 +150,8 @@ public sealed class TamperTests : IDisposable
         var planted = _files.PathOf("audit_20260101_000000.jsonl");
         File.WriteAllText(planted, "{\"ts\": \"2026-03-01T09:00:00.000Z\", \"event\": \"nav\", \"session_id\": \"s\", \"cost\": 1000}\n");
         var (before, beforeSummary) = Verify();
+        var read = new RecordingDiagnostics();
+        var events = Events.ReadAll(_path, read);
 
         var diagnostics = new RecordingDiagnostics();
         using (var log = new AuditLog(_path, new AuditLogOptions { RotationSize = null, SigningKey = key, Diagnostics = diagnostics }))
@@ -162,6 +164,8 @@ public sealed class TamperTests : IDisposable
 
         Assert.Equal("Failed", beforeSummary.Status);
         Assert.Contains(before, f => f.Kind == IntegrityFindingKind.UnknownSegment && f.Path == planted);
+        Assert.Contains(events, e => e.Cost == 1000); // queries read it, and say so
+        Assert.Contains(read.Problems, d => d.Kind == AuditDiagnosticKind.SegmentUnexplained && d.Path == planted);
         Assert.True(File.Exists(planted), "the planted segment is left as it is");
         Assert.False(File.Exists(planted + ".gz"), "it is never archived");
         Assert.DoesNotContain("audit_20260101_000000", File.ReadAllText(_files.Index));

@@ -202,12 +202,15 @@ Describe 'Test-ScoutAuditLog against a tamperer' {
         Set-ScoutAuditLogContent -Path $planted -Line (New-ScoutAuditLine -Utc ([datetime]::new(2026, 1, 1, 0, 0, 0, [DateTimeKind]::Utc)) -Event nav -Field @{ cost = 1000 })
 
         $before = @(Test-ScoutAuditLog -Path $log -PublicKey $key.Public | Where-Object Severity -eq Error)
+        $read = @(Get-ScoutAuditEvent -Path $log -WarningVariable queryWarnings -WarningAction SilentlyContinue)
         Write-ScoutAudit nav -Path $log -WarningVariable warnings -WarningAction SilentlyContinue
         $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false -WarningVariable +warnings -WarningAction SilentlyContinue
         Close-ScoutAuditLog -Path $log
         $after = @(Test-ScoutAuditLog -Path $log -PublicKey $key.Public | Where-Object Severity -eq Error)
 
         $before.Kind | Should -Be 'UnknownSegment'
+        $read.Cost | Should -Contain 1000 -Because 'queries read it'
+        ($queryWarnings -join "`n") | Should -Match 'holds no seal record' -Because 'and say that they did'
         $before.Path | Should -Be $planted
         $after.Kind | Should -Be 'UnknownSegment' -Because 'it is still there, never archived'
         Test-Path -LiteralPath "$planted.gz" | Should -BeFalse

@@ -39,6 +39,12 @@ public enum AuditDiagnosticKind
     /// </summary>
     AfterPastEnd,
 
+    /// <summary>
+    /// A query read a sealed segment that the log's chain holds no seal record of (a file put beside
+    /// the log, or one whose sealer crashed): its events are in the answer, and nothing vouches for them.
+    /// </summary>
+    SegmentUnexplained,
+
     /// <summary>A sync of unsynced lines failed (the background timer, or a cadence sync); the lines are written but may not be durable.</summary>
     SyncFailed,
 }

@@ -102,6 +102,7 @@ internal sealed class LogSnapshot : IDisposable
     /// <summary>The archives and sealed segments, oldest first; called under the shared append lock, so no seal happens meanwhile.</summary>
     private static void List(LogFiles files, Dictionary<string, ArchiveInfo> index, List<Segment> segments, IAuditDiagnostics diagnostics)
     {
+        HashSet<string>? sealRecords = null; // read under the lock, and only when a sealed segment is there (they are short-lived)
         foreach (var rotated in RotatedSegments.List(files))
         {
             if (rotated.HasArchive)
@@ -113,6 +114,10 @@ internal sealed class LogSnapshot : IDisposable
             else if (rotated.HasSealed && TryOpenReadable(files.PathOf(rotated.SealedFile), diagnostics) is { } sealedFile)
             {
                 segments.Add(new Segment(sealedFile.Name, SegmentKind.Sealed, sealedFile, null));
+                sealRecords ??= ArchiveIndex.ReadLines(files).Where(l => l.Kind == IndexLineKind.Seal).Select(l => l.Archive!).ToHashSet(StringComparer.Ordinal);
+                if (!sealRecords.Contains(rotated.SealedFile))
+                    diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentUnexplained, sealedFile.Name,
+                        $"Read '{sealedFile.Name}', a sealed segment the log's chain holds no seal record of: it was put beside the log, or its sealer crashed. ScoutAudit never archives it; Test-ScoutAuditLog reports it (UnknownSegment)."));
             }
             else if (rotated.HasSealed && File.Exists(files.PathOf(rotated.ArchiveFile)))
             {
