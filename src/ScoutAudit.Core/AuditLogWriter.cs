@@ -62,6 +62,9 @@ internal sealed class AuditLogWriter : IDisposable
     private bool _disposed;
     private readonly GroupCommit? _groupCommit;
 
+    /// <summary>The processes (ids) a seal last waited for, so that the warning is said once while they hold the file.</summary>
+    private string? _sealDeferredBy;
+
     private AuditLogWriter(LogFiles files, AuditLogOptions options, LogRotation rotation, Action onSealed, CrossProcessLock appendLock, CrossProcessLock sealIntent)
     {
         _files = files;
@@ -442,7 +445,20 @@ internal sealed class AuditLogWriter : IDisposable
         try
         {
             // An interval seals whatever the size; the size limit is checked again under the lock, where another writer may have sealed first.
-            if (_rotation.Seal(IntervalIsOver() ? null : _options.RotationSize) is not null) _sealed();
+            if (_rotation.Seal(IntervalIsOver() ? null : _options.RotationSize) is not null)
+            {
+                _sealDeferredBy = null;
+                _sealed();
+            }
+        }
+        catch (SealDeferredException deferred)
+        {
+            // Looked for again after the back-off; said once for as long as the same processes hold the file.
+            _rotationPausedUntil = _time.GetUtcNow() + RotationBackOff;
+            var holders = string.Join(",", deferred.Writers.Select(w => w.ProcessId));
+            if (holders == _sealDeferredBy) return;
+            _sealDeferredBy = holders;
+            _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.RotationFailed, Path, deferred.Message, Exception: deferred));
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {

@@ -60,6 +60,7 @@ public class SecurityTests
         Assert.Contains("audit.jsonl.lock", names);
         Assert.Contains("audit.jsonl.seal-intent", names);
         Assert.Contains("audit.jsonl.rotate-lock", names);
+        Assert.Contains("audit.jsonl.chain-lock", names);
         Assert.Contains("audit.index.jsonl", names);
         Assert.True(names.Count(n => n!.EndsWith(".jsonl.gz", StringComparison.Ordinal)) >= 3, string.Join(", ", names));
     }

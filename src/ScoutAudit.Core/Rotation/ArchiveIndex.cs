@@ -109,15 +109,18 @@ internal static class ArchiveIndex
     /// <summary>
     /// Appends <paramref name="entry"/> to the chain, after its last entry, signed when
     /// <paramref name="key"/> is given. The index file is locked while its last entry is read and
-    /// the new one written, so that entries appended at once by a sealer and an archiver (who hold
-    /// different locks) each follow the other.
+    /// the new one written (<see cref="LogFiles.ChainLock"/>), so that entries appended at once by a
+    /// sealer and an archiver (who hold different locks) each follow the other.
     /// </summary>
     /// <exception cref="AuditLogException">The chain is signed and no key was given (<see cref="RequireKeyFor(LogFiles, ChainKey?)"/>).</exception>
     public static void AppendChained(LogFiles files, IndexLine entry, ChainKey? key)
     {
-        using var handle = NativeFile.OpenForAppend(files.Index);
-        NativeFile.Lock(handle, exclusive: true, wait: true);
-        try
+        // A lock file of its own, not a lock on the index: .NET locks a FileStream's file itself
+        // (flock, shared for FileShare.Read), so a reader opening the index while it was locked
+        // exclusive would fail, and read no chain at all.
+        using var chainLock = CrossProcessLock.Open(files.ChainLock);
+        using (chainLock.Acquire(exclusive: true))
+        using (var handle = NativeFile.OpenForAppend(files.Index))
         {
             var content = new byte[RandomAccess.GetLength(handle)];
             content = content[..RandomAccess.Read(handle, content, 0)];
@@ -126,10 +129,6 @@ internal static class ArchiveIndex
             var line = entry.Chained(chained.LastOrDefault(), key?.Id).Encode();
             if (key is not null) line = IndexLine.WithSignature(line, key.Sign(line));
             Write(handle, line);
-        }
-        finally
-        {
-            NativeFile.Unlock(handle);
         }
     }
 

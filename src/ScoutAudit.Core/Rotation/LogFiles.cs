@@ -11,6 +11,7 @@ namespace ScoutAudit.Core;
 /// <item><c>&lt;stem&gt;.jsonl.seal-intent</c>: a sealer holds it exclusive while it waits for the lock above, so that
 /// writers, who pass it shared before taking the lock, cannot starve the sealer;</item>
 /// <item><c>&lt;stem&gt;.jsonl.rotate-lock</c>: held by whoever compresses or recovers;</item>
+/// <item><c>&lt;stem&gt;.jsonl.chain-lock</c>: held for the moment an entry is appended to the chain (a sealer and an archiver may both append);</item>
 /// <item><c>&lt;stem&gt;.index.jsonl</c>: the archive index, a hint for skipping archives and the chain that vouches for them (<see cref="IndexLine"/>);</item>
 /// <item><c>&lt;stem&gt;.jsonl.blocks</c>: the time summaries of the active file's blocks, a hint for reading only a time window (<see cref="TimeBlocks"/>);</item>
 /// <item><c>&lt;stem&gt;.jsonl.verified</c>: what the last verification without errors saw (<see cref="VerifiedState"/>).</item>
@@ -27,6 +28,7 @@ internal sealed record LogFiles
         AppendLock = activePath + ".lock";
         SealIntent = activePath + ".seal-intent";
         RotateLock = activePath + ".rotate-lock";
+        ChainLock = activePath + ".chain-lock";
         Index = System.IO.Path.Combine(Directory, Stem + ".index.jsonl");
         TimeBlocks = activePath + ".blocks";
         Verified = activePath + ".verified";
@@ -43,6 +45,8 @@ internal sealed record LogFiles
     public string SealIntent { get; }
 
     public string RotateLock { get; }
+
+    public string ChainLock { get; }
 
     public string Index { get; }
 

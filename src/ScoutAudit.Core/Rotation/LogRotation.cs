@@ -35,6 +35,7 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
             var active = NativeFile.IdentityOf(files.Active);
             if (active is not { } found || found.Size == 0 || found.Size < (minimumSize ?? 1)) return null;
 
+            if (ForeignWriters.Of(files) is { Count: > 0 } writers) throw new SealDeferredException(files.Active, writers);
             ArchiveIndex.RequireKeyFor(files, options.SigningKey); // before anything: a seal the chain cannot record is not made
             var name = ArchiveName.Next(options.Time.GetUtcNow(), RotatedSegments.List(files).Select(s => s.Name));
             var baseName = name.BaseName(files.Stem);
