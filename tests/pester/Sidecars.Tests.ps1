@@ -32,7 +32,7 @@ Describe 'Sidecars' {
         # edited .blocks in place of the owner's (here: the owner's made writable by the group).
         function Edit-Sidecar([string] $Path) {
             $index = Join-Path (Split-Path $Path) 'audit.index.jsonl'
-            $entry = [System.IO.File]::ReadAllLines($index)[0] | ConvertFrom-Json
+            $entry = [System.IO.File]::ReadAllLines($index)[1] | ConvertFrom-Json # line 0 is the seal of its segment
             $hint = [ordered]@{
                 archive = $entry.archive; first_ts = '2020-01-01T00:00:00.000Z'; last_ts = '2020-01-01T01:00:00.000Z'
                 lines = $entry.lines; bytes = $entry.bytes; gz_bytes = $entry.gz_bytes; sha256 = $entry.sha256
@@ -88,7 +88,7 @@ Describe 'Sidecars' {
         $findings.Kind | Should -Be @('SidecarInconsistent', 'SidecarInconsistent')
         $findings.Severity | Should -Be @('Warning', 'Warning')
         ($findings.Path | ForEach-Object { Split-Path $_ -Leaf }) | Should -Be @('audit.index.jsonl', 'audit.jsonl.blocks')
-        $findings.Line | Should -Be @(2, 2)
+        $findings.Line | Should -Be @(3, 2) -Because "the index line after the seal and the archive entry, and the block line"
         $findings.Actual | ForEach-Object { $_ | Should -Match '2020-01-01T00:00:00\.000Z' }
         $findings[0].Expected | Should -Match '2026-03-01T00:00:00\.000Z'
         $findings[1].Expected | Should -Match '2026-03-01T02:00:00\.000Z'
