@@ -204,6 +204,7 @@ internal sealed class AuditLogWriter : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
+            CarryStrandedLines(); // before the timers go: it may take a lease
             _idleSync?.Dispose();
             _leaseEnd.Dispose();
             _intervalEnd?.Dispose();
@@ -227,6 +228,26 @@ internal sealed class AuditLogWriter : IDisposable
                 _appendLock.Dispose();
                 _sealIntent.Dispose();
             }
+        }
+    }
+
+    /// <summary>
+    /// At close, lines this writer appended to a file another tool deleted since (the original's
+    /// rotation) would be lost with the handle: a last lease finds the new file and carries them
+    /// (<see cref="StrandedLines"/>). Called under the write and sync locks.
+    /// </summary>
+    private void CarryStrandedLines()
+    {
+        if (_file is null || NativeFile.LinkCountOf(_file.Handle) != 0) return;
+        try
+        {
+            if (_leased) EndLease(); // a lease taken before the delete still sees the old file
+            TakeLease();
+        }
+        catch (AuditLogException error)
+        {
+            _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.RotationFailed, Path,
+                $"Lines written to '{Path}' after another tool deleted it could not be carried into the new file: {error.Message}", Exception: error));
         }
     }
 
@@ -349,6 +370,9 @@ internal sealed class AuditLogWriter : IDisposable
                 _intervalEndsAt = null;
                 if (file.Identity.Size > 0) StartInterval(OldestLineTime(file));
             }
+            // The original's rotation deletes the file after reading it: what this writer (or another
+            // process) appended in between is only in the deleted file until carried into the new one.
+            if (_file is not null) StrandedLines.Carry(_files, _file.Handle, file, _diagnostics);
             lock (_syncLock)
             {
                 if (_file is not null)

@@ -249,32 +249,74 @@ public class RotationTests
 
     /// <summary>
     /// The original tool rotates a log by reading the active file, gzipping what it read and
-    /// deleting the file, with no lock that ScoutAudit's writers know of. A ScoutAudit writer sharing
-    /// the log loses exactly what it appends between that read and that delete, and what it appends
-    /// after the delete within the lease it holds (at most 2 ms or 256 events); it keeps the rest.
-    /// about_ScoutAuditDurability states this window; this test pins it step by step.
+    /// deleting the file, with no lock that ScoutAudit's writers know of. What a ScoutAudit writer
+    /// appends between that read and that delete, and after the delete within the lease it holds,
+    /// is only in the deleted file: the next lease finds the path gone, and carries those lines into
+    /// the new file before it appends. about_ScoutAuditDurability states this; this test pins it step by step.
     /// </summary>
     [Fact]
-    public void WhenTheOriginalRotatesUnderAWriterTheLossIsExactlyTheStatedWindow()
+    public void WhenTheOriginalRotatesUnderAWriterTheLinesAfterItsReadAreCarriedIntoTheNewFile()
     {
         using var folder = new TempFolder();
         var path = folder.File("audit.jsonl");
         var time = new ManualTimeProvider(); // the lease ends only when the test moves the clock
-        using (var log = new AuditLog(path, new AuditLogOptions { Time = time, RotationSize = null }))
+        var diagnostics = new RecordingDiagnostics();
+        using (var log = new AuditLog(path, new AuditLogOptions { Time = time, RotationSize = null, Diagnostics = diagnostics }))
         {
             log.Append(Numbered(0));
             log.Append(Numbered(1));
             var read = File.ReadAllBytes(path); // the original reads the active file...
-            log.Append(Numbered(2)); // ...ScoutAudit appends after that read: lost
+            log.Append(Numbered(2)); // ...ScoutAudit appends after that read
             using (var archive = new GZipStream(File.Create(folder.File("audit_20260213_150000.jsonl.gz")), CompressionLevel.Fastest))
                 archive.Write(read); // ...the original archives what it read
             File.Delete(path); // ...and deletes the file
-            log.Append(Numbered(3)); // within the same lease, to the deleted file: lost
+            log.Append(Numbered(3)); // within the same lease, to the deleted file
             time.Advance(AuditLogWriter.LeaseDuration + TimeSpan.FromMilliseconds(1)); // the lease ends
-            log.Append(Numbered(4)); // the next lease finds the path gone and starts a new file: kept
+            log.Append(Numbered(4)); // the next lease finds the path gone, carries 2 and 3, then appends
         }
 
         using var reader = new AuditLog(path);
-        Assert.Equal([0L, 1L, 4L], reader.Query().Select(e => e.InputTokens!.Value));
+        Assert.Equal([0L, 1L, 2L, 3L, 4L], reader.Query().Select(e => e.InputTokens!.Value));
+        Assert.Contains("2 line(s)", Assert.Single(diagnostics.Of(AuditDiagnosticKind.LinesCarried)).Message);
+    }
+
+    /// <summary>A writer closed without another append after the original deleted its file carries its lines at close.</summary>
+    [Fact]
+    public void AWriterClosedAfterTheOriginalsRotationCarriesItsLastLines()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("audit.jsonl");
+        using (var log = new AuditLog(path, new AuditLogOptions { RotationSize = null }))
+        {
+            log.Append(Numbered(0));
+            var read = File.ReadAllBytes(path);
+            log.Append(Numbered(1));
+            using (var archive = new GZipStream(File.Create(folder.File("audit_20260213_150000.jsonl.gz")), CompressionLevel.Fastest))
+                archive.Write(read);
+            File.Delete(path);
+            File.WriteAllText(path, ""); // the original begins its new file
+        }
+
+        using var reader = new AuditLog(path);
+        Assert.Equal([0L, 1L], reader.Query().Select(e => e.InputTokens!.Value));
+    }
+
+    /// <summary>A file deleted otherwise than by the original's rotation (no archive holds its beginning) is not brought back.</summary>
+    [Fact]
+    public void AFileDeletedWithoutAnArchiveIsNotBroughtBack()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("audit.jsonl");
+        var time = new ManualTimeProvider();
+        using (var log = new AuditLog(path, new AuditLogOptions { Time = time, RotationSize = null }))
+        {
+            log.Append(Numbered(0));
+            File.Delete(path);
+            time.Advance(AuditLogWriter.LeaseDuration + TimeSpan.FromMilliseconds(1));
+            log.Append(Numbered(1));
+        }
+
+        using var reader = new AuditLog(path);
+        Assert.Equal([1L], reader.Query().Select(e => e.InputTokens!.Value));
     }
 }

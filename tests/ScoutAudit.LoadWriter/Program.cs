@@ -2,7 +2,7 @@ using System.Globalization;
 using ScoutAudit.Core;
 
 // Usage: ScoutAudit.LoadWriter <log path> <writer id> <events> <rotation bytes> [rotate every N events (0: never)]
-//        [sync: cadence|none|every] [reason bytes (0: a short reason)]
+//        [sync: cadence|none|every] [reason bytes (0: a short reason)] [pause in ms after each event (0: none)]
 // Appends events numbered 0..events-1 in session "<writer id>", and after each append returns
 // prints "ack <n>" on stdout, so a parent that kills this process knows what it acknowledged.
 // When the log cannot be written (a full disk, a file size limit) it prints "failed <n> <message>"
@@ -17,6 +17,7 @@ var rotationBytes = long.Parse(args[3], CultureInfo.InvariantCulture);
 var rotateEvery = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
 var sync = args.Length > 5 ? args[5] : "cadence";
 var reasonBytes = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 0;
+var pauseMilliseconds = args.Length > 7 ? int.Parse(args[7], CultureInfo.InvariantCulture) : 0;
 
 var options = new AuditLogOptions
 {
@@ -48,12 +49,26 @@ using (var log = new AuditLog(path, options))
         }
         output.WriteLine($"ack {i}");
         if (i % 64 == 0 || reasonBytes > 0) output.Flush();
-        if (rotateEvery > 0 && i % rotateEvery == rotateEvery - 1) log.Rotate();
+        if (rotateEvery > 0 && i % rotateEvery == rotateEvery - 1) Rotate(log);
+        if (pauseMilliseconds > 0) Thread.Sleep(pauseMilliseconds);
     }
 }
 if (exitCode == 0) output.WriteLine("done");
 output.Flush();
 return exitCode;
+
+// A rotation refused (another tool holds the file open for writing) is reported, and writing goes on.
+static void Rotate(AuditLog log)
+{
+    try
+    {
+        log.Rotate();
+    }
+    catch (AuditLogException error) when (error.InnerException is SealDeferredException)
+    {
+        Console.Error.WriteLine($"RotateDeferred: {error.Message}");
+    }
+}
 
 internal sealed class StderrDiagnostics : IAuditDiagnostics
 {

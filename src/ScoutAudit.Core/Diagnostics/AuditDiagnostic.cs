@@ -45,6 +45,12 @@ public enum AuditDiagnosticKind
     /// </summary>
     SegmentUnexplained,
 
+    /// <summary>
+    /// Lines a writer appended to the active file after another tool read it for its rotation and
+    /// before it deleted it were carried into the new active file (<see cref="StrandedLines"/>).
+    /// </summary>
+    LinesCarried,
+
     /// <summary>A sync of unsynced lines failed (the background timer, or a cadence sync); the lines are written but may not be durable.</summary>
     SyncFailed,
 }

@@ -26,6 +26,9 @@ internal sealed class AppendOnlyFile : IDisposable
     /// <summary>Opens (creating owner-only, 0600) the file for appending.</summary>
     public static AppendOnlyFile Open(string path) => new(path, NativeFile.OpenForAppend(path));
 
+    /// <summary>The handle, for what reads or locks the file as a whole (<see cref="StrandedLines"/>).</summary>
+    public SafeFileHandle Handle => _handle;
+
     /// <summary>Which file this handle writes to, and its size now.</summary>
     public FileIdentity Identity => NativeFile.IdentityOf(_handle);
 

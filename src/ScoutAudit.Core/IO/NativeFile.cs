@@ -111,6 +111,9 @@ internal static class NativeFile
         return Unix.IdentityOf(path);
     }
 
+    /// <summary>How many names the open file has: 0 once it was deleted while open (Windows: 1, its deletes wait for handles).</summary>
+    public static uint LinkCountOf(SafeFileHandle handle) => OperatingSystem.IsWindows() ? 1 : Unix.LinkCountOf(handle);
+
     public static FileIdentity IdentityOf(SafeFileHandle handle)
     {
         if (OperatingSystem.IsWindows()) return Windows.IdentityOf(handle);
@@ -210,6 +213,16 @@ internal static class NativeFile
             var buffer = stackalloc byte[256];
             Stat(handle, STATX_INO_SIZE, buffer);
             return Decode(buffer);
+        }
+
+        private const uint STATX_NLINK = 0x4;
+
+        public static unsafe uint LinkCountOf(SafeFileHandle handle)
+        {
+            // macOS struct stat: st_nlink (16 bits) at 6. struct statx: stx_nlink at 16.
+            var buffer = stackalloc byte[256];
+            Stat(handle, STATX_NLINK, buffer);
+            return OperatingSystem.IsMacOS() ? *(ushort*)(buffer + 6) : *(uint*)(buffer + 16);
         }
 
         public static unsafe FileOwnership? OwnershipOf(string path)

@@ -27,8 +27,9 @@ public sealed class LoadWriterProcess : IDisposable
     /// Shell commands run before the writer replaces the shell (exec), such as <c>ulimit -f 64</c> or
     /// <c>umask 000</c>; null starts the writer directly.
     /// </param>
+    /// <param name="pauseMilliseconds">A pause after each event (0: none), for writers that must go on as long as others.</param>
     public LoadWriterProcess(string logPath, string writer, int events, long rotationBytes, int rotateEvery = 0,
-        string sync = "cadence", int reasonBytes = 0, string? shellPrefix = null)
+        string sync = "cadence", int reasonBytes = 0, string? shellPrefix = null, int pauseMilliseconds = 0)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var start = new ProcessStartInfo(shellPrefix is null ? dotnet : "/bin/bash")
@@ -49,6 +50,7 @@ public sealed class LoadWriterProcess : IDisposable
                      Path.Combine(AppContext.BaseDirectory, "ScoutAudit.LoadWriter.dll"), logPath, writer,
                      events.ToString(CultureInfo.InvariantCulture), rotationBytes.ToString(CultureInfo.InvariantCulture),
                      rotateEvery.ToString(CultureInfo.InvariantCulture), sync, reasonBytes.ToString(CultureInfo.InvariantCulture),
+                     pauseMilliseconds.ToString(CultureInfo.InvariantCulture),
                  })
             start.ArgumentList.Add(argument);
         Writer = writer;
