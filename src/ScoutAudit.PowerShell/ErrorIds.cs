@@ -75,6 +75,18 @@ public static class ErrorIds
     /// <summary>A batch was delivered but the checkpoint could not be saved: the next run sends it again.</summary>
     public const string ForwardingCheckpointUnwritable = nameof(ForwardingCheckpointUnwritable);
 
-    /// <summary>Export-ScoutAuditReport could not write the report's file; no half-written report is left.</summary>
+    /// <summary>Export-ScoutAuditReport could not write the report's file (or -OutFile is a directory or not a file-system path); no half-written report is left.</summary>
     public const string ReportWriteFailed = nameof(ReportWriteFailed);
+
+    /// <summary>Export-ScoutAuditReport -OutFile names a log's file (a log, an archive, the index, a sidecar); refused even with -Force.</summary>
+    public const string ReportOutFileIsAuditLog = nameof(ReportOutFileIsAuditLog);
+
+    /// <summary>Export-ScoutAuditReport -OutFile names an existing file that is not one of its reports; -Force replaces it.</summary>
+    public const string ReportOutFileNotReport = nameof(ReportOutFileNotReport);
+
+    /// <summary>Export-ScoutAuditReport -NoClobber and -OutFile names a file that exists, its own earlier report included.</summary>
+    public const string ReportOutFileExists = nameof(ReportOutFileExists);
+
+    /// <summary>Export-ScoutAuditReport -OutFile names a read-only file; -Force replaces it (and the new report is read-only too).</summary>
+    public const string ReportOutFileReadOnly = nameof(ReportOutFileReadOnly);
 }

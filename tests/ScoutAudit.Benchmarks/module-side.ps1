@@ -93,7 +93,7 @@ switch ($Workload) {
         $page = Join-Path ([System.IO.Path]::GetDirectoryName($Log)) "report-$PID.html"
         $start = [DateTimeOffset]::Parse($Since, [cultureinfo]::InvariantCulture)
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
-        Export-ScoutAuditReport -Path $page -LogPath $Log -Since $start -Until $start.AddDays(30)
+        Export-ScoutAuditReport -Path $Log -OutFile $page -Since $start -Until $start.AddDays(30)
         $clock.Stop()
         $found = [byte[]]::new((Get-Item -LiteralPath $page).Length)
         Remove-Item -LiteralPath $page

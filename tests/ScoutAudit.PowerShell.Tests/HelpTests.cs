@@ -15,6 +15,7 @@ public sealed class HelpTests : IDisposable
     [
         "Write-ScoutAudit", "Get-ScoutAuditEvent", "Get-ScoutSpend", "Get-ScoutAccuracy",
         "Invoke-ScoutAuditRotate", "Get-ScoutAuditLog", "Set-ScoutAuditLog", "Close-ScoutAuditLog",
+        "Export-ScoutAuditReport", "Send-ScoutAuditEvent",
     ];
 
     [Theory]

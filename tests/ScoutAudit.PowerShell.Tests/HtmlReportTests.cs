@@ -76,7 +76,7 @@ public sealed class HtmlReportTests : IDisposable
         var output = Repository.File("TestResults", "report");
         Directory.CreateDirectory(output);
         var page = Path.Combine(output, "report.html");
-        _session.Invoke("Export-ScoutAuditReport -Path $page -LogPath $log -Since $since -Until $until -Budget 1 -Title $title",
+        _session.Invoke("Export-ScoutAuditReport -Path $log -OutFile $page -Since $since -Until $until -Budget 1 -Title $title",
             new { page, log = Log, since = Since, until = Until, title = HostileTitle });
 
         using var browser = HeadlessChromium.Launch();

@@ -82,22 +82,27 @@ Describe 'The README''s command lines' {
         $blocks = [regex]::Matches((Get-Content -Raw (Join-Path $root 'README.md')), '(?ms)^```sh\n(.*?)^```') | ForEach-Object { $_.Groups[1].Value }
     }
 
-    It 'the main job restores pwsh, builds, writes to the default log and shows events, spend and accuracy' {
+    It 'the main job restores pwsh, builds, writes to a throwaway log and shows events, spend and accuracy' {
         $mainJob = $blocks[0].Trim()
-        $mainJob | Should -Match '^dotnet tool restore && dotnet build .* && dotnet pwsh '
+        $mainJob | Should -Match '^dotnet tool restore && dotnet build .* && SCOUT_AUDIT_PATH="\$\(mktemp -d\)/audit\.jsonl" dotnet pwsh '
         $stage = New-ExampleStage
 
         # A fresh HOME, as on a new machine, with the NuGet packages already fetched (so the test does not download).
         # It has a ~/.config: without one, .NET finds no application-data folder and NuGet writes its
         # user settings to ./NuGet/NuGet.Config in the working directory, the repository.
         $null = New-Item -ItemType Directory (Join-Path $stage.Home '.config')
+        # The temporary folder of the stage, where mktemp makes the throwaway log's.
+        $temporary = New-Item -ItemType Directory (Join-Path $stage.Root 'tmp')
         $packages = (dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
         $run = Invoke-ChildProcess -FilePath bash -ArgumentList '-c', $mainJob -WorkingDirectory $root -TimeoutSeconds 600 -Environment @{
-            HOME = $stage.Home; SCOUT_AUDIT_PATH = $null; NUGET_PACKAGES = $packages.Trim(); COLUMNS = '120'
+            HOME = $stage.Home; SCOUT_AUDIT_PATH = $null; NUGET_PACKAGES = $packages.Trim(); COLUMNS = '120'; TMPDIR = $temporary.FullName
         }
 
         $run.ExitCode | Should -Be 0 -Because "$($run.StdOut)$($run.StdErr)"
-        $written = @(Get-Content (Join-Path $stage.Home '.scout/audit.jsonl') | ConvertFrom-Json)
+        Join-Path $stage.Home '.scout' | Should -Not -Exist -Because 'the demo must not write to the real log, which the original shares'
+        $throwaway = @(Get-ChildItem -LiteralPath $temporary.FullName -Recurse -File -Filter 'audit.jsonl')
+        $throwaway | Should -HaveCount 1
+        $written = @(Get-Content -LiteralPath $throwaway[0].FullName | ConvertFrom-Json)
         $written.event | Should -Be 'nav', 'validation_fail'
         $written[0].cost | Should -Be 0.000003
         # Three tables (events, spend by model, accuracy), whatever width the output has.

@@ -61,6 +61,38 @@ Describe 'Send-ScoutAuditEvent' {
         @(Get-OtlpRecord $receiver).Count | Should -Be 11
     }
 
+    It 'sends several logs one after the other, each from a checkpoint of its own' {
+        $receiver = Start-OtlpReceiver
+        $other = Join-Path $folder 'other.jsonl'
+        1..2 | ForEach-Object { Write-ScoutAudit nav -Reason "first log $_" -Path $log }
+        Write-ScoutAudit nav -Reason 'other log' -Path $other
+
+        $results = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log, $other
+
+        $results.Path | Should -Be $log, $other
+        $results.Sent | Should -Be 2, 1
+        $results[0].CheckpointPath | Should -BeLike "$log.forward-*.json"
+        $results[1].CheckpointPath | Should -BeLike "$other.forward-*.json"
+        (Get-OtlpRecord $receiver).ForEach({ $_.Attributes['scout.log'] }) | Should -Be $log, $log, $other
+        Write-ScoutAudit nav -Reason 'later' -Path $other
+        (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log, $other).Sent | Should -Be 0, 1
+        Close-ScoutAuditLog -Path $other
+    }
+
+    It 'refuses -Follow and -CheckpointPath with more than one log, before sending anything' {
+        $receiver = Start-OtlpReceiver
+        $other = Join-Path $folder 'other.jsonl'
+        Write-ScoutAudit nav -Path $log
+        Write-ScoutAudit nav -Path $other
+        Close-ScoutAuditLog -Path $other
+
+        { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log, $other -Follow -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage '*-Follow follows one log; got 2*'
+        { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log, $other -CheckpointPath (Join-Path $folder 'forward.json') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage '*-CheckpointPath keeps the checkpoint of one log; got 2*'
+        @(Get-OtlpRequest $receiver).Count | Should -Be 0
+    }
+
     It 'waits out a collector that answers 503 and 429, with a warning for each retry, and loses nothing' {
         $receiver = Start-OtlpReceiver -Script @{ Status = 503; RetryAfter = 1 }, @{ Status = 429; RetryAfter = 1 }
         1..3 | ForEach-Object { Write-ScoutAudit nav -InputTokens $_ -Path $log }

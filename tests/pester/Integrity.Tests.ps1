@@ -23,15 +23,6 @@ Describe 'Test-ScoutAuditLog' {
                     '{0} {1}' -f $_.Name, (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash
                 }) -join "`n"
         }
-
-        function New-SigningKey([string] $Folder) {
-            $key = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
-            $private = Join-Path $Folder 'signing.pem'
-            $public = Join-Path $Folder 'public.pem'
-            Set-Content -LiteralPath $private -Value $key.ExportPkcs8PrivateKeyPem()
-            Set-Content -LiteralPath $public -Value $key.ExportSubjectPublicKeyInfoPem()
-            [pscustomobject]@{ Private = $private; Public = $public }
-        }
     }
 
     AfterAll {

@@ -39,7 +39,7 @@ $ErrorActionPreference = 'Stop'
     Available    = @(Get-Module -ListAvailable ScoutAudit).Count
     Synopsis     = (Get-Help Write-ScoutAudit).Synopsis
     # The report draws with OxyPlot.dll, which the package must carry.
-    ReportSvgs   = ([regex]::Matches((Get-Content -Raw (Export-ScoutAuditReport -Path (Join-Path $HOME 'report.html') -PassThru)), '<svg ')).Count
+    ReportSvgs   = ([regex]::Matches((Get-Content -Raw (Export-ScoutAuditReport -OutFile (Join-Path $HOME 'report.html') -PassThru)), '<svg ')).Count
 } | ConvertTo-Json -Compress
 '@
     $used = Invoke-ChildPwsh -ArgumentList '-File', $use -Environment $cleanEnvironment

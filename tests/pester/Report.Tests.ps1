@@ -29,7 +29,7 @@ Describe 'Export-ScoutAuditReport' {
         Write-ScoutAudit validation_fail -Reason 'bad <b>json</b>' -Timestamp $today.AddDays(-29) -Path $log
         Write-ScoutAudit nav -Model old -Cost 99 -Timestamp $today.AddDays(-30) -Path $log
 
-        $file = Export-ScoutAuditReport -Path $report -LogPath $log -PassThru
+        $file = Export-ScoutAuditReport -Path $log -OutFile $report -PassThru
 
         $file | Should -BeOfType System.IO.FileInfo
         $file.FullName | Should -Be $report
@@ -52,7 +52,7 @@ Describe 'Export-ScoutAuditReport' {
         Write-ScoutAudit nav -Cost 2.25 -Timestamp $today.AddDays(-2).AddHours(23) -Path $other
         Write-ScoutAudit nav -Cost 4 -Timestamp $today.AddDays(-1) -Path $other
 
-        Export-ScoutAuditReport -Path $report -LogPath $log, $other -Since $today.AddDays(-3).AddHours(12) -Until $today.AddDays(-2).AddHours(1)
+        Export-ScoutAuditReport -Path $log, $other -OutFile $report -Since $today.AddDays(-3).AddHours(12) -Until $today.AddDays(-2).AddHours(1)
 
         $html = Get-Content -Raw -LiteralPath $report
         $html | Should -Match ([regex]::Escape('<dd>$3.75</dd>'))
@@ -61,13 +61,13 @@ Describe 'Export-ScoutAuditReport' {
         Close-ScoutAuditLog -Path $other
     }
 
-    It 'writes nothing under -WhatIf and replaces an existing report otherwise' {
+    It 'writes nothing under -WhatIf and replaces its own earlier report otherwise, without -Force' {
         Write-ScoutAudit nav -Cost 0.5 -Path $log
-        Export-ScoutAuditReport -Path $report -LogPath $log -WhatIf
+        Export-ScoutAuditReport -Path $log -OutFile $report -WhatIf
         Test-Path -LiteralPath $report | Should -BeFalse
 
-        Set-Content -LiteralPath $report -Value 'old'
-        Export-ScoutAuditReport -Path $report -LogPath $log -Title 'Fresh'
+        Export-ScoutAuditReport -Path $log -OutFile $report -Title 'Earlier'
+        Export-ScoutAuditReport -Path $log -OutFile $report -Title 'Fresh'
         Get-Content -Raw -LiteralPath $report | Should -Match '<title>Fresh</title>'
         Get-ChildItem -LiteralPath $folder -Filter '*.tmp' | Should -BeNullOrEmpty
     }
@@ -76,7 +76,7 @@ Describe 'Export-ScoutAuditReport' {
         Write-ScoutAudit nav -Path $log
         $missing = Join-Path $folder 'no-such-folder/report.html'
 
-        { Export-ScoutAuditReport -Path $missing -LogPath $log -ErrorAction Stop } |
+        { Export-ScoutAuditReport -Path $log -OutFile $missing -ErrorAction Stop } |
             Should -Throw -ErrorId 'ReportWriteFailed,ScoutAudit.PowerShell.Commands.ExportScoutAuditReportCommand' -ExpectedMessage "*could not be written to '$missing'*"
         Test-Path -LiteralPath (Join-Path $folder 'no-such-folder') | Should -BeFalse
     }
@@ -87,7 +87,7 @@ Describe 'Export-ScoutAuditReport' {
         try {
             # No xdg-open (or any other opener) on the PATH: a server without a desktop.
             $env:PATH = Join-Path $folder 'empty-bin'
-            Export-ScoutAuditReport -Path $report -LogPath $log -Show -WarningVariable warnings -WarningAction SilentlyContinue
+            Export-ScoutAuditReport -Path $log -OutFile $report -Show -WarningVariable warnings -WarningAction SilentlyContinue
         }
         finally {
             $env:PATH = $savedPath
@@ -96,16 +96,133 @@ Describe 'Export-ScoutAuditReport' {
         $warnings.Message | Should -Match "The report was written to '.*report\.html', but no browser could open it"
     }
 
-    It 'warns, naming -LogPath, when no log is there, and writes a report of nothing' {
-        Export-ScoutAuditReport -Path $report -LogPath $log -WarningVariable warnings -WarningAction SilentlyContinue
+    It 'warns, naming -Path, when no log is there, and writes a report of nothing' {
+        Export-ScoutAuditReport -Path $log -OutFile $report -WarningVariable warnings -WarningAction SilentlyContinue
 
-        $warnings.Message | Should -Match "No audit log at '.*audit\.jsonl'.*Check -LogPath"
+        $warnings.Message | Should -Match "No audit log at '.*audit\.jsonl'.*Check -Path '"
         Get-Content -Raw -LiteralPath $report | Should -Match '<dd>100\.00 % <small>\(no nav events\)</small></dd>'
     }
 
     It 'refuses a window that ends before it starts' {
-        { Export-ScoutAuditReport -Path $report -LogPath $log -Since $today -Until $today.AddDays(-1) -ErrorAction Stop } |
+        { Export-ScoutAuditReport -Path $log -OutFile $report -Since $today -Until $today.AddDays(-1) -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidTimeWindow,ScoutAudit.PowerShell.Commands.ExportScoutAuditReportCommand'
         Test-Path -LiteralPath $report | Should -BeFalse
+    }
+
+    It 'adds up the logs piped to it into one page' {
+        $other = Join-Path $folder 'other.jsonl'
+        Write-ScoutAudit nav -Cost 1.5 -Path $log
+        Write-ScoutAudit nav -Cost 2.25 -Path $other
+        Close-ScoutAuditLog -Path $other
+
+        Get-Item -LiteralPath $log, $other | Export-ScoutAuditReport -OutFile $report
+
+        $html = Get-Content -Raw -LiteralPath $report
+        $html | Should -Match ([regex]::Escape('<dd>$3.75</dd>'))
+        $html | Should -Match ([regex]::Escape("<code>$log</code>"))
+        $html | Should -Match ([regex]::Escape("<code>$other</code>"))
+    }
+
+    Context 'what it writes over' {
+        It 'leaves the log byte for byte as it was when $PSDefaultParameterValues points every cmdlet at it, and reports its numbers' {
+            # The runbook's way to name its log once: -Path of every ScoutAudit cmdlet, the report's included, is the log.
+            $PSDefaultParameterValues = @{ '*-Scout*:Path' = $log }
+            Write-ScoutAudit nav -Model llama-3.1-8b -Cost 0.25
+            Write-ScoutAudit validation_fail -Model llama-3.1-8b -Reason 'schema'
+            Close-ScoutAuditLog
+            $before = [IO.File]::ReadAllBytes($log)
+
+            $file = Export-ScoutAuditReport -OutFile $report -Budget 1 -PassThru
+
+            [IO.File]::ReadAllBytes($log) | Should -Be $before
+            $file.FullName | Should -Be $report
+            $html = Get-Content -Raw -LiteralPath $report
+            $html | Should -Match ([regex]::Escape('<dd>$' + (Get-ScoutSpend -Hours 1).Cost.ToString([cultureinfo]::InvariantCulture) + '</dd>'))
+            $html | Should -Match ([regex]::Escape('<dd>0.00 %</dd>'))
+            $html | Should -Match ([regex]::Escape("<code>$log</code>"))
+        }
+
+        It 'does not replace a file it did not make without -Force, and does with it' {
+            Write-ScoutAudit nav -Cost 0.5 -Path $log
+            Set-Content -LiteralPath $report -Value 'notes of mine'
+
+            { Export-ScoutAuditReport -Path $log -OutFile $report -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ReportOutFileNotReport,ScoutAudit.PowerShell.Commands.ExportScoutAuditReportCommand' -ExpectedMessage "*'$report'*not a report*-Force*"
+            Get-Content -LiteralPath $report | Should -Be 'notes of mine'
+
+            Export-ScoutAuditReport -Path $log -OutFile $report -Force
+            Get-Content -Raw -LiteralPath $report | Should -Match '<meta name="generator" content="ScoutAudit'
+            Get-ChildItem -LiteralPath $folder -Filter '*.tmp' -Force | Should -BeNullOrEmpty
+        }
+
+        It 'refuses <Case> as -OutFile even with -Force, and leaves it as it was' -ForEach @(
+            @{ Case = 'the log it reports'; Name = { $log }; Absent = $false; Content = $false; Default = $false }
+            @{ Case = 'another .jsonl file'; Name = { Join-Path $folder 'events.jsonl' }; Absent = $false; Content = $false; Default = $false }
+            @{ Case = 'a .jsonl that does not exist yet'; Name = { Join-Path $folder 'new.jsonl' }; Absent = $true; Content = $false; Default = $false }
+            @{ Case = 'an archive'; Name = { (Invoke-ScoutAuditRotate -Path $log -Confirm:$false).Path }; Absent = $false; Content = $false; Default = $false }
+            @{ Case = 'the archive index'; Name = { Join-Path $folder 'audit.index.jsonl' }; Absent = $false; Content = $false; Default = $false }
+            @{ Case = 'a sidecar'; Name = { "$log.verified" }; Absent = $false; Content = $false; Default = $false }
+            @{ Case = 'the lock file'; Name = { "$log.lock" }; Absent = $false; Content = $false; Default = $false }
+            @{ Case = 'a log by its content'; Name = { Join-Path $folder 'scout.log' }; Content = $true; Absent = $false; Default = $false }
+            @{ Case = 'the default log'; Name = { $env:SCOUT_AUDIT_PATH }; Default = $true; Absent = $false; Content = $false }
+        ) {
+            $savedDefault = $env:SCOUT_AUDIT_PATH
+            try {
+                if ($Default) { $env:SCOUT_AUDIT_PATH = Join-Path $folder 'default.log' }
+                Write-ScoutAudit nav -Cost 0.5 -Path $log
+                $target = & $Name
+                if ($Content) { Set-ScoutAuditLogContent -Path $target -Line (New-ScoutAuditLine -Utc ([datetime]::UtcNow) -Event nav) }
+                elseif (-not $Absent -and -not (Test-Path -LiteralPath $target)) { Set-Content -LiteralPath $target -Value 'x' }
+                $before = if (Test-Path -LiteralPath $target) { [IO.File]::ReadAllBytes($target) }
+
+                { Export-ScoutAuditReport -Path $log -OutFile $target -Force -ErrorAction Stop } |
+                    Should -Throw -ErrorId 'ReportOutFileIsAuditLog,ScoutAudit.PowerShell.Commands.ExportScoutAuditReportCommand' -ExpectedMessage "*'$target'*never*-OutFile*"
+
+                if ($Absent) { Test-Path -LiteralPath $target | Should -BeFalse }
+                else { [IO.File]::ReadAllBytes($target) | Should -Be $before }
+            }
+            finally {
+                $env:SCOUT_AUDIT_PATH = $savedDefault
+            }
+        }
+
+        It 'does not wait on a FIFO put where the report goes, and replaces it only with -Force' -Skip:$IsWindows {
+            Write-ScoutAudit nav -Path $log
+            mkfifo $report
+
+            { Export-ScoutAuditReport -Path $log -OutFile $report -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ReportOutFileNotReport,ScoutAudit.PowerShell.Commands.ExportScoutAuditReportCommand' -ExpectedMessage '*not a regular file*'
+            Export-ScoutAuditReport -Path $log -OutFile $report -Force
+            Get-Content -Raw -LiteralPath $report | Should -Match '<meta name="generator" content="ScoutAudit'
+        }
+
+        It 'refuses with -NoClobber to replace even its own earlier report' {
+            Write-ScoutAudit nav -Path $log
+            Export-ScoutAuditReport -Path $log -OutFile $report -Title 'First'
+
+            { Export-ScoutAuditReport -Path $log -OutFile $report -Title 'Second' -NoClobber -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ReportOutFileExists,ScoutAudit.PowerShell.Commands.ExportScoutAuditReportCommand' -ExpectedMessage "*'$report' already exists*-NoClobber*"
+            { Export-ScoutAuditReport -Path $log -OutFile $report -Title 'Second' -NoClobber -Force -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ReportOutFileExists,ScoutAudit.PowerShell.Commands.ExportScoutAuditReportCommand'
+
+            Get-Content -Raw -LiteralPath $report | Should -Match '<title>First</title>'
+            $new = Join-Path $folder 'new.html'
+            Export-ScoutAuditReport -Path $log -OutFile $new -NoClobber
+            Get-Content -Raw -LiteralPath $new | Should -Match '<title>Scout audit report</title>'
+        }
+
+        It 'replaces a read-only report only with -Force, and keeps it read-only' {
+            Write-ScoutAudit nav -Path $log
+            Export-ScoutAuditReport -Path $log -OutFile $report -Title 'First'
+            (Get-Item -LiteralPath $report).IsReadOnly = $true
+
+            { Export-ScoutAuditReport -Path $log -OutFile $report -Title 'Second' -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ReportOutFileReadOnly,ScoutAudit.PowerShell.Commands.ExportScoutAuditReportCommand' -ExpectedMessage "*'$report' is read-only*-Force*"
+            Get-Content -Raw -LiteralPath $report | Should -Match '<title>First</title>'
+
+            Export-ScoutAuditReport -Path $log -OutFile $report -Title 'Second' -Force
+            Get-Content -Raw -LiteralPath $report | Should -Match '<title>Second</title>'
+            (Get-Item -LiteralPath $report).IsReadOnly | Should -BeTrue
+        }
     }
 }

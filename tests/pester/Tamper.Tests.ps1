@@ -15,23 +15,6 @@ Describe 'Test-ScoutAuditLog against a tamperer' {
             Write-ScoutAudit deep -Path $Path
             Close-ScoutAuditLog -Path $Path
         }
-
-        function New-GzipFile([string] $Path, [string[]] $Line) {
-            $file = [System.IO.File]::Create($Path)
-            $gzip = [System.IO.Compression.GZipStream]::new($file, [System.IO.Compression.CompressionLevel]::Optimal)
-            $bytes = [System.Text.Encoding]::UTF8.GetBytes(($Line -join "`n") + "`n")
-            $gzip.Write($bytes, 0, $bytes.Length)
-            $gzip.Dispose()
-        }
-
-        function New-SigningKey([string] $Folder) {
-            $key = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
-            $private = Join-Path $Folder 'signing.pem'
-            $public = Join-Path $Folder 'public.pem'
-            Set-Content -LiteralPath $private -Value $key.ExportPkcs8PrivateKeyPem()
-            Set-Content -LiteralPath $public -Value $key.ExportSubjectPublicKeyInfoPem()
-            [pscustomobject]@{ Private = $private; Public = $public }
-        }
     }
 
     AfterAll {
@@ -241,5 +224,25 @@ Describe 'Test-ScoutAuditLog against a tamperer' {
         @($withKey | Where-Object Kind -eq 'SignatureMissing').Count | Should -BeGreaterOrEqual 4
         $withoutKey.Kind | Should -Contain 'SignatureMissing'
         Test-ScoutAuditLog -Path $log -Quiet | Should -BeFalse
+    }
+
+    It 'takes the original rotating a shared log after a verification for what it is: a warning, no error, and -Adopt chains it' {
+        $null = New-History $log 2
+        Test-ScoutAuditLog -Path $log -Quiet | Should -BeTrue
+        # As the original rotates: the whole active file (and a line of its own) gzipped under its naming, the file deleted, a new one begun.
+        $content = [System.IO.File]::ReadAllText($log) + (New-ScoutAuditLine -Utc ([datetime]::UtcNow) -Event nav -SessionId 'original') + "`n"
+        New-GzipFile (Join-Path $folder ('audit_{0:yyyyMMdd_HHmmss}.jsonl.gz' -f [datetime]::UtcNow.AddDays(1))) $content.TrimEnd("`n").Split("`n")
+        Remove-Item -LiteralPath $log
+        Set-ScoutAuditLogContent -Path $log -Line (New-ScoutAuditLine -Utc ([datetime]::UtcNow) -Event nav -SessionId 'original')
+
+        $output = @(Test-ScoutAuditLog -Path $log)
+        $again = @(Test-ScoutAuditLog -Path $log)
+        $adopted = @(Test-ScoutAuditLog -Path $log -Adopt -Confirm:$false)
+
+        @($output | Where-Object Severity -eq Error) | Should -BeNullOrEmpty
+        $output[0].Kind | Should -Be 'ArchiveUnchained'
+        $output[-1].Status | Should -Be 'Unchained'
+        $again[-1].Status | Should -Be 'Unchained' -Because 'the state remembers the archive it recognised'
+        $adopted[-1].Status | Should -Be 'Verified'
     }
 }

@@ -104,6 +104,25 @@ internal static class NativeFile
         else if (Unix.flock(handle, Unix.LOCK_UN) != 0) throw Unix.Error("flock", null);
     }
 
+    /// <summary>
+    /// The regular file at <paramref name="path"/> (links followed) opened for reading, or null when
+    /// nothing is there or it is not a regular file. A FIFO or a device is never opened in a way that
+    /// waits: on Unix the open does not block, and the handle is checked before anything is read.
+    /// </summary>
+    public static SafeFileHandle? OpenRegularFileForReading(string path)
+    {
+        if (!OperatingSystem.IsWindows()) return Unix.OpenRegularFileForReading(path);
+        if (!File.Exists(path)) return null; // a directory, or nothing (named pipes live under \\.\pipe\, not among files)
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception gone) when (gone is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The identity of the file at <paramref name="path"/>, or null when there is none.</summary>
     public static FileIdentity? IdentityOf(string path)
     {
@@ -150,6 +169,29 @@ internal static class NativeFile
             if (fd < 0 && Marshal.GetLastPInvokeError() == ENOENT) throw new FileNotFoundException($"'{path}' does not exist.", path);
             if (fd < 0) throw Error("open", path);
             return new SafeFileHandle(fd, ownsHandle: true);
+        }
+
+        private const int ENOTDIR = 20;
+        private static readonly int O_NONBLOCK = OperatingSystem.IsMacOS() ? 0x4 : 0x800;
+        private const uint STATX_TYPE = 0x1;
+        private const int S_IFMT = 0xF000, S_IFREG = 0x8000;
+
+        public static unsafe SafeFileHandle? OpenRegularFileForReading(string path)
+        {
+            var fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+            if (fd < 0)
+            {
+                if (Marshal.GetLastPInvokeError() is ENOENT or ENOTDIR) return null;
+                throw Error("open", path);
+            }
+            var handle = new SafeFileHandle(fd, ownsHandle: true);
+            var buffer = stackalloc byte[256];
+            Stat(handle, STATX_TYPE, buffer);
+            // macOS struct stat: st_mode (16 bits) at 4; struct statx: stx_mode at 28.
+            var mode = OperatingSystem.IsMacOS() ? *(ushort*)(buffer + 4) : *(ushort*)(buffer + 28);
+            if ((mode & S_IFMT) == S_IFREG) return handle;
+            handle.Dispose();
+            return null;
         }
 
         [DllImport("libc", SetLastError = true)]

@@ -17,6 +17,7 @@ namespace ScoutAudit.Core;
 /// <item><c>&lt;stem&gt;.jsonl.verified</c>: what the last verification without errors saw (<see cref="VerifiedState"/>).</item>
 /// <item><c>&lt;stem&gt;.jsonl.forward-&lt;hash&gt;.json</c>: how far the log was forwarded to one endpoint (<see cref="ForwardingCheckpoint"/>).</item>
 /// </list>
+/// <see cref="LogFileNames"/> tells these names from others, for commands that must never write over them.
 /// </summary>
 internal sealed record LogFiles
 {
@@ -25,13 +26,13 @@ internal sealed record LogFiles
         Active = activePath;
         Directory = System.IO.Path.GetDirectoryName(activePath)!;
         Stem = System.IO.Path.GetFileNameWithoutExtension(activePath);
-        AppendLock = activePath + ".lock";
-        SealIntent = activePath + ".seal-intent";
-        RotateLock = activePath + ".rotate-lock";
-        ChainLock = activePath + ".chain-lock";
-        Index = System.IO.Path.Combine(Directory, Stem + ".index.jsonl");
-        TimeBlocks = activePath + ".blocks";
-        Verified = activePath + ".verified";
+        AppendLock = activePath + LogFileNames.AppendLockSuffix;
+        SealIntent = activePath + LogFileNames.SealIntentSuffix;
+        RotateLock = activePath + LogFileNames.RotateLockSuffix;
+        ChainLock = activePath + LogFileNames.ChainLockSuffix;
+        Index = System.IO.Path.Combine(Directory, Stem + LogFileNames.IndexSuffix);
+        TimeBlocks = activePath + LogFileNames.TimeBlocksSuffix;
+        Verified = activePath + LogFileNames.VerifiedSuffix;
     }
 
     public string Active { get; }

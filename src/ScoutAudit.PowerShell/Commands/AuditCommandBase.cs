@@ -35,6 +35,24 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
         string.IsNullOrEmpty(path) ? DefaultLogs.GetOrAdd(AuditLog.DefaultPath, Resolve) : Resolve(path);
 
     /// <summary>
+    /// The default log's full path when it is a file-system path, else null; unlike <see cref="ResolveLogPath"/>,
+    /// never an error: for a command that only needs to know which file the default log is, not to use it.
+    /// </summary>
+    private protected string? DefaultLogPathIfAny()
+    {
+        if (DefaultLogs.TryGetValue(AuditLog.DefaultPath, out var known)) return known;
+        try
+        {
+            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(AuditLog.DefaultPath, out var provider, out _);
+            return provider.Name == "FileSystem" ? System.IO.Path.GetFullPath(resolved) : null;
+        }
+        catch (Exception error) when (error is SessionStateException or ProviderInvocationException or ArgumentException or NotSupportedException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// The default log as first resolved for each value of <c>$env:SCOUT_AUDIT_PATH</c>: the original
     /// resolves a relative one once, when it starts, so a later Set-Location must not move the log.
     /// </summary>
@@ -194,11 +212,9 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
     private protected void WarnWhenNoLog(AuditLog log, string? givenPath, bool waiting = false)
     {
         if (givenPath is null || log.HasFiles) return;
-        // The parameter that named the log: -Path for most cmdlets, -LogPath where -Path is the file written.
-        var parameter = MyInvocation.BoundParameters.ContainsKey("LogPath") ? "LogPath" : "Path";
         WriteWarning(Inert(waiting
-            ? $"No audit log at '{log.Path}' yet: neither the file nor an archive of it exists. Waiting for events to be written there; check -{parameter} '{givenPath}'."
-            : $"No audit log at '{log.Path}': neither the file nor an archive of it exists, so there is nothing to read. Check -{parameter} '{givenPath}'."));
+            ? $"No audit log at '{log.Path}' yet: neither the file nor an archive of it exists. Waiting for events to be written there; check -Path '{givenPath}'."
+            : $"No audit log at '{log.Path}': neither the file nor an archive of it exists, so there is nothing to read. Check -Path '{givenPath}'."));
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using System.Text;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Binding;
 using ScoutAudit.PowerShell.Report;
+using ScoutAudit.PowerShell.Session;
 
 namespace ScoutAudit.PowerShell.Commands;
 
@@ -11,15 +12,23 @@ namespace ScoutAudit.PowerShell.Commands;
 /// Writes a spend and accuracy report of one or more logs as one self-contained HTML page: spend
 /// per day stacked by model with the budget, tokens, accuracy, when events happen, the costliest
 /// models and sessions and the most frequent failure reasons, each chart with a table of its numbers.
+/// -Path names the logs, as in every cmdlet of the module; -OutFile the page, which replaces only a
+/// report of its own unless -Force is given, and never a log's file.
 /// </summary>
 [Cmdlet(VerbsData.Export, "ScoutAuditReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportScoutAuditReportCommand : AuditCommandBase
 {
-    /// <summary>The HTML file to write (replaced when it exists).</summary>
+    /// <summary>The HTML file to write.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotBlank]
-    public string Path { get; set; } = "";
+    public string OutFile { get; set; } = "";
+
+    /// <summary>The logs to report on, together; by default the default log.</summary>
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LiteralPath")]
+    [ValidateNotBlank]
+    public string[]? Path { get; set; }
 
     [Parameter]
     public DateTimeOffset? Since { get; set; }
@@ -36,10 +45,14 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
     [ValidateNotBlank]
     public string Title { get; set; } = "Scout audit report";
 
-    /// <summary>The logs to report on, together; by default the default log.</summary>
+    /// <summary>Replaces an existing file that is not a report of this cmdlet, or is read-only; never a log's file.</summary>
     [Parameter]
-    [ValidateNotBlank]
-    public string[]? LogPath { get; set; }
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Refuses to replace any existing file, an earlier report included.</summary>
+    [Parameter]
+    [Alias("NoOverwrite")]
+    public SwitchParameter NoClobber { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -51,14 +64,40 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
     /// <summary>How many days the report covers when -Since is not given.</summary>
     public const int DefaultDays = 30;
 
+    private (DateOnly First, DateOnly Last) _days;
+    private string _output = "";
+    private readonly List<(string? Given, string Path)> _logs = [];
+
+    /// <summary>The window and the file are checked before any log is read: a refusal costs nothing.</summary>
+    protected override void BeginProcessing()
+    {
+        _days = Days();
+        _output = ResolveOutFile();
+        if (Path is not null) _logs.AddRange(Path.Select(given => ((string?)given, ResolveLogPath(given))));
+        Refuse(ReportTarget.Inspect(_output, KnownLogs()));
+    }
+
+    /// <summary>The logs come from -Path, or one by one from the pipeline (Get-ChildItem, Get-ScoutAuditLog); one page adds them all up.</summary>
     protected override void ProcessRecord()
     {
-        var (firstDay, lastDay) = Days();
-        var builder = new SpendReportBuilder(firstDay, lastDay);
-        var logs = GivenPaths(LogPath).Select(given => (Given: given, Path: ResolveLogPath(given))).ToList();
-        var output = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        if (!ShouldProcess(output, $"Write the report of {string.Join(", ", logs.Select(l => l.Path))} for {firstDay:yyyy-MM-dd} to {lastDay:yyyy-MM-dd} (UTC)")) return;
+        if (MyInvocation.ExpectingInput && Path is not null)
+            _logs.AddRange(Path.Select(given => ((string?)given, ResolveLogPath(given))));
+        else if (!MyInvocation.ExpectingInput && _logs.Count == 0)
+            _logs.Add((null, ResolveLogPath(null)));
+    }
 
+    protected override void EndProcessing()
+    {
+        if (_logs.Count == 0)
+        {
+            WriteWarning($"No log came through the pipeline, so no report was written to '{_output}'.");
+            return;
+        }
+        var (firstDay, lastDay) = _days;
+        var logs = _logs.DistinctBy(log => log.Path).ToList();
+        if (!ShouldProcess(_output, $"Write the report of {string.Join(", ", logs.Select(l => l.Path))} for {firstDay:yyyy-MM-dd} to {lastDay:yyyy-MM-dd} (UTC)")) return;
+
+        var builder = new SpendReportBuilder(firstDay, lastDay);
         foreach (var (given, path) in logs)
         {
             Read(path, given, log =>
@@ -68,7 +107,7 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
             });
         }
         var report = builder.Build();
-        var file = Save(output, report, new ReportHeading(Title, Budget, [.. logs.Select(l => l.Path)], DateTimeOffset.UtcNow));
+        var file = Save(report, new ReportHeading(Title, Budget, [.. logs.Select(l => l.Path)], DateTimeOffset.UtcNow));
         if (Show) Open(file);
         if (PassThru) WriteObject(file);
     }
@@ -87,29 +126,127 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
         return (first, last);
     }
 
-    /// <summary>Writes the page beside its final name, then moves it there: a failed write leaves no half report behind.</summary>
-    private FileInfo Save(string output, SpendReport report, ReportHeading heading)
+    /// <summary>-OutFile as a full file-system path, resolved as PowerShell resolves paths (relative to the location, <c>~</c> expanded).</summary>
+    private string ResolveOutFile()
     {
-        var temporary = output + ".tmp";
         try
         {
-            using (var page = new StreamWriter(temporary, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
+            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile, out var provider, out _);
+            if (provider.Name == "FileSystem") return System.IO.Path.GetFullPath(resolved);
+            ThrowTerminatingError(Failure(new ArgumentException($"-OutFile '{OutFile}' is in the {provider.Name} provider; a report is a file, so give a file-system path.", nameof(OutFile)),
+                ErrorIds.ReportWriteFailed, ErrorCategory.InvalidArgument, OutFile));
+        }
+        catch (Exception error) when (error is SessionStateException or ProviderInvocationException or ArgumentException or NotSupportedException or IOException)
+        {
+            ThrowTerminatingError(Failure(new ArgumentException($"-OutFile '{OutFile}' cannot be resolved: {error.Message}", nameof(OutFile), error),
+                ErrorIds.ReportWriteFailed, ErrorCategory.InvalidArgument, OutFile));
+        }
+        throw new InvalidOperationException(); // not reached: ThrowTerminatingError always throws
+    }
+
+    /// <summary>Every log the module could mean: those reported, the default log, and those this session has open.</summary>
+    private List<string> KnownLogs() =>
+        [.. _logs.Select(log => log.Path), .. DefaultLogPathIfAny() is { } defaultLog ? [defaultLog] : Array.Empty<string>(), .. LogRegistry.Instance.All().Select(entry => entry.Path)];
+
+    /// <summary>
+    /// Stops, before anything is read or written, where the report must not go: a log's file always,
+    /// any existing file with -NoClobber (as Export-Csv has it, -Force does not override it), a file
+    /// that is not a report, or a read-only one, without -Force.
+    /// </summary>
+    private void Refuse(ReportTarget target)
+    {
+        var path = target.Path;
+        switch (target.Kind)
+        {
+            case ReportTargetKind.AuditLogFile:
+                ThrowTerminatingError(Failure(new InvalidOperationException(
+                        $"'{path}' is {target.What}: Export-ScoutAuditReport never writes over a log's files, not even with -Force. " +
+                        $"Give -OutFile a file of its own, such as '{SuggestedReport(path)}'."),
+                    ErrorIds.ReportOutFileIsAuditLog, ErrorCategory.InvalidArgument, path));
+                break;
+            case ReportTargetKind.Directory:
+                ThrowTerminatingError(Failure(new IOException($"-OutFile '{path}' is a directory; give the path of a file, such as '{System.IO.Path.Combine(path, "scout-report.html")}'."),
+                    ErrorIds.ReportWriteFailed, ErrorCategory.WriteError, path));
+                break;
+            case ReportTargetKind.Report or ReportTargetKind.OtherFile when NoClobber:
+                ThrowTerminatingError(Failure(new IOException($"The file '{path}' already exists and -NoClobber was given. Give -OutFile another file, or leave out -NoClobber to replace it."),
+                    ErrorIds.ReportOutFileExists, ErrorCategory.ResourceExists, path));
+                break;
+            case ReportTargetKind.OtherFile when !Force:
+                ThrowTerminatingError(Failure(new IOException($"'{path}' exists and is not a report of Export-ScoutAuditReport{(target.What.Length > 0 ? $" ({target.What})" : "")}, so it was left as it is. " +
+                    "Give -OutFile another file, or add -Force to replace it."),
+                    ErrorIds.ReportOutFileNotReport, ErrorCategory.ResourceExists, path));
+                break;
+            case ReportTargetKind.Report when target.ReadOnly && !Force:
+                ThrowTerminatingError(Failure(new UnauthorizedAccessException($"The report '{path}' is read-only. Add -Force to replace it (the new report is read-only too), or give -OutFile another file."),
+                    ErrorIds.ReportOutFileReadOnly, ErrorCategory.PermissionDenied, path));
+                break;
+        }
+    }
+
+    /// <summary>A report's name beside a log's file: its name up to the first dot, then <c>-report.html</c>.</summary>
+    private static string SuggestedReport(string logFile)
+    {
+        var name = System.IO.Path.GetFileName(logFile);
+        var stem = name.IndexOf('.', 1) is var dot and > 0 ? name[..dot] : name;
+        return System.IO.Path.Combine(System.IO.Path.GetDirectoryName(logFile) ?? "", stem + "-report.html");
+    }
+
+    /// <summary>
+    /// Writes the page to a new temporary file beside its final name (created exclusively under a random
+    /// name, so no file or link put there is written through), then, after looking again at what is at
+    /// -OutFile now, moves it there: a failed write leaves no half report behind.
+    /// </summary>
+    private FileInfo Save(SpendReport report, ReportHeading heading)
+    {
+        var output = _output;
+        var temporary = $"{output}.{Guid.NewGuid():N}.tmp";
+        var clearedReadOnly = false;
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            using (var stream = new FileStream(temporary, options))
+            using (var page = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
+            {
                 HtmlReport.Write(page, report, heading);
+                page.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+            var target = ReportTarget.Inspect(output, KnownLogs());
+            Refuse(target);
+            // -Force, as Export-Csv has it, replaces a read-only file and leaves the new one read-only. A rename
+            // replaces a read-only file on Unix as it is; Windows refuses to unless the attribute is cleared first.
+            if (target.ReadOnly && OperatingSystem.IsWindows())
+            {
+                File.SetAttributes(output, File.GetAttributes(output) & ~FileAttributes.ReadOnly);
+                clearedReadOnly = true;
+            }
             File.Move(temporary, output, overwrite: true);
+            if (target.ReadOnly) File.SetAttributes(output, File.GetAttributes(output) | FileAttributes.ReadOnly);
             return new FileInfo(output);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
-            {
-                // The write already failed; the error below names the file.
-            }
+            if (clearedReadOnly) TryQuietly(() => File.SetAttributes(output, File.GetAttributes(output) | FileAttributes.ReadOnly));
             ThrowTerminatingError(Failure(new IOException($"The report could not be written to '{output}': {error.Message}", error), ErrorIds.ReportWriteFailed, ErrorCategory.WriteError, output));
             throw; // not reached
+        }
+        finally
+        {
+            TryQuietly(() => File.Delete(temporary)); // gone already when the report was moved into place
+        }
+    }
+
+    /// <summary>Tidying after a write that failed or succeeded: its own failure changes nothing the user can act on.</summary>
+    private static void TryQuietly(Action tidy)
+    {
+        try
+        {
+            tidy();
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // The error that matters, if any, is already on its way.
         }
     }
 

@@ -11,6 +11,7 @@ namespace ScoutAudit.PowerShell.Commands;
 /// Forwards a log's events to an OpenTelemetry collector over OTLP/HTTP, at least once: from the
 /// event after the checkpoint (the last one the collector acknowledged), in batches, each sent until
 /// acknowledged before the checkpoint moves; with -Follow, then each new event as it is written.
+/// Several logs are sent one after the other, each from its own checkpoint (per log and endpoint).
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "ScoutAuditEvent")]
 [OutputType(typeof(ForwardingResult))]
@@ -56,18 +57,37 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     [ValidateNotBlank]
     public string? CheckpointPath { get; set; }
 
+    /// <summary>
+    /// The logs to forward, one after the other, each from its own checkpoint; by default the default log.
+    /// -Follow and -CheckpointPath take one log.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LiteralPath")]
     [ValidateNotBlank]
-    public string? Path { get; set; }
+    public string[]? Path { get; set; }
 
     protected override void ProcessRecord()
     {
-        var path = ResolveLogPath(Path);
+        if (Path is { Length: > 1 } several)
+        {
+            // A follower never ends, so the logs after the first would never be sent; a checkpoint file belongs to one log.
+            if (Follow)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Follow follows one log; got {several.Length} paths. Run one Send-ScoutAuditEvent -Follow for each log."),
+                    ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, several));
+            if (CheckpointPath is not null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-CheckpointPath keeps the checkpoint of one log; got {several.Length} paths. Leave it out to keep each log's checkpoint beside it, or send each log with a -CheckpointPath of its own."),
+                    ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, several));
+        }
         var options = Options();
+        foreach (var given in GivenPaths(Path)) Send(given, ResolveLogPath(given), options);
+    }
+
+    /// <summary>One log's events after its checkpoint, in batches; with -Follow, then each new one until stopped.</summary>
+    private void Send(string? given, string path, OtlpForwarderOptions options)
+    {
         var diagnostics = new QueryDiagnostics();
         var log = OpenForReading(path, diagnostics, new QueryProgress(path));
-        WarnWhenNoLog(log, Path, waiting: Follow);
+        WarnWhenNoLog(log, given, waiting: Follow);
         OtlpForwarder forwarder;
         try
         {

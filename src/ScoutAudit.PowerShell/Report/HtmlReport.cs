@@ -20,6 +20,25 @@ internal static class HtmlReport
     /// <summary>Models with a colour of their own in the spend chart; the rest are stacked together.</summary>
     public const int StackedModels = 6;
 
+    /// <summary>
+    /// How a page says it is a report of Export-ScoutAuditReport, early in its head (<see cref="IsReport"/>):
+    /// the cmdlet replaces such a page without -Force, and any other file only with it.
+    /// </summary>
+    public const string Generator = "<meta name=\"generator\" content=\"ScoutAudit Export-ScoutAuditReport\">";
+
+    /// <summary>How far into a page <see cref="Generator"/> is looked for: it follows the doctype, the charset and the policy, and comes before the title.</summary>
+    public const int HeadBytes = 4096;
+
+    /// <summary>
+    /// Whether <paramref name="head"/>, the first bytes of a file, are those of a page this class wrote.
+    /// Text from a log or the title is HTML-encoded, so none of it can be taken for the marker.
+    /// </summary>
+    public static bool IsReport(ReadOnlySpan<byte> head)
+    {
+        var text = Encoding.UTF8.GetString(head[..Math.Min(head.Length, HeadBytes)]);
+        return text.StartsWith("<!DOCTYPE html>\n", StringComparison.Ordinal) && text.Contains(Generator, StringComparison.Ordinal);
+    }
+
     private const string Policy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
     private static readonly string[] DayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -32,7 +51,7 @@ internal static class HtmlReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"").Append(Policy).Append("\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<meta name=\"generator\" content=\"ScoutAudit Export-ScoutAuditReport\">\n")
+            .Append(Generator).Append('\n')
             .Append("<title>").Append(Text(heading.Title)).Append("</title>\n<style>").Append(Style).Append("</style>\n</head>\n<body>\n");
 
         html.Append("<header>\n<h1>").Append(Text(heading.Title)).Append("</h1>\n<p class=\"window\">")

@@ -49,6 +49,27 @@ function Set-ScoutAuditLogContent {
     [System.IO.File]::WriteAllText($Path, $text, [System.Text.UTF8Encoding]::new($false))
 }
 
+function New-SigningKey {
+    <# A P-256 key pair in <Folder>: signing.pem (the private key) and public.pem; returns both paths. #>
+    param([Parameter(Mandatory)] [string] $Folder)
+    $key = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
+    $private = Join-Path $Folder 'signing.pem'
+    $public = Join-Path $Folder 'public.pem'
+    Set-Content -LiteralPath $private -Value $key.ExportPkcs8PrivateKeyPem()
+    Set-Content -LiteralPath $public -Value $key.ExportSubjectPublicKeyInfoPem()
+    [pscustomobject]@{ Private = $private; Public = $public }
+}
+
+function New-GzipFile {
+    <# A gzip file of lines, each ended by LF, as the original's archives are. #>
+    param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] [string[]] $Line)
+    $file = [System.IO.File]::Create($Path)
+    $gzip = [System.IO.Compression.GZipStream]::new($file, [System.IO.Compression.CompressionLevel]::Optimal)
+    $bytes = [System.Text.Encoding]::UTF8.GetBytes(($Line -join "`n") + "`n")
+    $gzip.Write($bytes, 0, $bytes.Length)
+    $gzip.Dispose()
+}
+
 function Get-PwshCommand {
     <#
     The pwsh running these tests, as a command line: under `dotnet pwsh` that is
@@ -184,5 +205,5 @@ function Invoke-ChildPwsh {
     Wait-ChildPwsh -Child (Start-ChildPwshCapture -ArgumentList $ArgumentList -Environment $Environment -WorkingDirectory $WorkingDirectory) -TimeoutSeconds $TimeoutSeconds
 }
 
-Export-ModuleMember -Function Get-ScoutAuditModulePath, New-TestLogPath, ConvertTo-ScoutTimestamp, New-ScoutAuditLine,
+Export-ModuleMember -Function Get-ScoutAuditModulePath, New-TestLogPath, ConvertTo-ScoutTimestamp, New-ScoutAuditLine, New-SigningKey, New-GzipFile,
     Set-ScoutAuditLogContent, Get-PwshCommand, Start-ChildPwsh, Start-ChildPwshCapture, Wait-ChildPwsh, Invoke-ChildPwsh, Invoke-ChildProcess
