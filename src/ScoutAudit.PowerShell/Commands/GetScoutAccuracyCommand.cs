@@ -9,9 +9,11 @@ namespace ScoutAudit.PowerShell.Commands;
 public sealed class GetScoutAccuracyCommand : AuditCommandBase
 {
     [Parameter]
+    [Instant]
     public DateTimeOffset? Since { get; set; }
 
     [Parameter]
+    [Instant]
     public DateTimeOffset? Until { get; set; }
 
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

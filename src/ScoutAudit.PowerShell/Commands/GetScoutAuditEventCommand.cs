@@ -22,6 +22,7 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
     public string[]? Event { get; set; }
 
     [Parameter]
+    [Instant]
     public DateTimeOffset? Since { get; set; }
 
     /// <summary>Only the events after the one with this id (an event's Id): resumes where an earlier read stopped.</summary>
@@ -30,6 +31,7 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
     public long? After { get; set; }
 
     [Parameter]
+    [Instant]
     public DateTimeOffset? Until { get; set; }
 
     [Parameter]

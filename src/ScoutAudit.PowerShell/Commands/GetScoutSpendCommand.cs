@@ -22,9 +22,11 @@ public sealed class GetScoutSpendCommand : AuditCommandBase
     public int Hours { get; set; }
 
     [Parameter(ParameterSetName = WindowSet)]
+    [Instant]
     public DateTimeOffset? Since { get; set; }
 
     [Parameter(ParameterSetName = WindowSet)]
+    [Instant]
     public DateTimeOffset? Until { get; set; }
 
     [Parameter]
