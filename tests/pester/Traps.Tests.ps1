@@ -1,0 +1,70 @@
+# What a new user runs into, in real pwsh: a test's cleanup that deletes the log's folder, a
+# rotation size without its unit, an archive or another file of a log given as -Path, and a place
+# where no file can be made. Each works, or says exactly what is wrong and names the log.
+
+BeforeAll {
+    Import-Module ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../module/ScoutAudit.psd1'))) -Force
+}
+
+AfterAll {
+    Remove-Module ScoutAudit -ErrorAction SilentlyContinue
+}
+
+Describe 'A log whose folder was deleted while the session held it open' {
+    BeforeEach {
+        $folder = Join-Path $TestDrive ([guid]::NewGuid())
+        $log = Join-Path $folder 'audit.jsonl'
+    }
+
+    AfterEach {
+        Close-ScoutAuditLog -Path $log
+    }
+
+    It 'is written again as a new log by the next Write-ScoutAudit, with one warning that its earlier files are gone' {
+        Write-ScoutAudit nav -Path $log
+        Remove-Item -LiteralPath $folder -Recurse -Force
+
+        Write-ScoutAudit brief -Path $log -WarningVariable first -WarningAction SilentlyContinue
+        Write-ScoutAudit deep -Path $log -WarningVariable second -WarningAction SilentlyContinue
+
+        (Get-ScoutAuditEvent -Path $log).Event | Should -Be 'brief', 'deep'
+        $first | Should -HaveCount 1
+        "$first" | Should -BeLike "The directory '$folder' of the audit log '$log' was deleted since this process last wrote to it, and its earlier files are gone with it.*"
+        $second | Should -BeNullOrEmpty
+    }
+
+    It 'makes the folder and the file again for their owner only, as for a new log' -Skip:$IsWindows {
+        Write-ScoutAudit nav -Path $log
+        Remove-Item -LiteralPath $folder -Recurse -Force
+
+        Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue
+
+        (Get-Item -LiteralPath $folder).UnixMode | Should -Be 'drwx------'
+        (Get-Item -LiteralPath $log).UnixMode | Should -Be '-rw-------'
+    }
+}
+
+Describe 'A Pester suite whose AfterEach removes the folder of the log its tests share' {
+    BeforeAll {
+        $shared = Join-Path $TestDrive 'shared'
+        $sharedLog = Join-Path $shared 'audit.jsonl'
+    }
+
+    AfterEach {
+        Remove-Item -LiteralPath $shared -Recurse -Force -ErrorAction Ignore
+    }
+
+    AfterAll {
+        Close-ScoutAuditLog -Path $sharedLog
+    }
+
+    It 'writes and reads in the first test' {
+        Write-ScoutAudit nav -Path $sharedLog
+        (Get-ScoutAuditEvent -Path $sharedLog).Event | Should -Be 'nav'
+    }
+
+    It 'writes and reads in the next test too, after the folder was removed' {
+        Write-ScoutAudit brief -Path $sharedLog -WarningAction SilentlyContinue
+        (Get-ScoutAuditEvent -Path $sharedLog).Event | Should -Be 'brief'
+    }
+}
