@@ -68,3 +68,25 @@ Describe 'A Pester suite whose AfterEach removes the folder of the log its tests
         (Get-ScoutAuditEvent -Path $sharedLog).Event | Should -Be 'brief'
     }
 }
+
+Describe 'A rotation size without its unit' {
+    BeforeEach {
+        $log = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
+    }
+
+    It 'is refused for -RotationSize <Size>, suggesting <Meant>, and the size is left as it was' -ForEach @(
+        @{ Size = 10; Meant = '10MB' }
+        @{ Size = 1000; Meant = '1000MB' }
+        @{ Size = 2048; Meant = '2048KB' }
+    ) {
+        $refused = { Set-ScoutAuditLog -Path $log -RotationSize $Size } | Should -Throw -ErrorId 'InvalidLogSetting,*' -PassThru
+
+        "$refused" | Should -Be "Cannot validate argument on parameter 'RotationSize'. $Size bytes is below the minimum of 4 KB; did you mean $Meant`? Give 0 or `$null to never rotate by size."
+        (Get-ScoutAuditLog -Path $log).RotationSize | Should -Be 10MB
+    }
+
+    It 'takes 4KB, the minimum, and 0 for never' {
+        (Set-ScoutAuditLog -Path $log -RotationSize 4KB -PassThru).RotationSize | Should -Be 4096
+        (Set-ScoutAuditLog -Path $log -RotationSize 0 -PassThru).RotationSize | Should -BeNullOrEmpty
+    }
+}
