@@ -98,12 +98,37 @@ internal sealed class AuditLogWriter : IDisposable
         try
         {
             OwnerOnly.CreateDirectory(files.Directory);
-            return new AuditLogWriter(files, options, rotation, onSealed, CrossProcessLock.Open(files.AppendLock), CrossProcessLock.Open(files.SealIntent));
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new AuditLogException(files.Active, $"The audit log '{files.Active}' cannot be opened for writing: {error.Message}", error);
         }
+        CrossProcessLock? appendLock = null;
+        try
+        {
+            appendLock = CrossProcessLock.Open(files.AppendLock);
+            return new AuditLogWriter(files, options, rotation, onSealed, appendLock, CrossProcessLock.Open(files.SealIntent));
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            appendLock?.Dispose();
+            throw new AuditLogException(files.Active, CannotOpenLocks(files, error), error);
+        }
+    }
+
+    /// <summary>
+    /// Why the lock files could not be opened, said of the log: they are the first files a writer makes
+    /// beside it, so when they are missing the fault is the directory's (read-only, immutable, or a file
+    /// system such as /proc that makes no files), and naming a lock file the user never asked for would
+    /// only puzzle. Existing lock files that cannot be opened (a read-only file system) are named.
+    /// The inner exception keeps the call that failed.
+    /// </summary>
+    private static string CannotOpenLocks(LogFiles files, Exception error)
+    {
+        var reason = error.InnerException is System.ComponentModel.Win32Exception system ? system.Message : error.Message;
+        return File.Exists(files.AppendLock) && File.Exists(files.SealIntent)
+            ? $"The audit log '{files.Active}' cannot be opened for writing: its lock files '{files.AppendLock}' and '{files.SealIntent}' cannot be opened ({reason})."
+            : $"The audit log '{files.Active}' cannot be opened for writing: no file can be created in '{files.Directory}' ({reason}).";
     }
 
     public string Path => _files.Active;

@@ -34,4 +34,14 @@ public sealed class LogPathTrapsTests : ModuleLogTest
 
         Assert.Equal(4096L, set.Properties["RotationSize"].Value);
     }
+
+    [LinuxFact]
+    public void APlaceWhereNoFileCanBeMadeIsAnErrorNamingTheLogNotALockFile()
+    {
+        var error = Session.Run("Write-ScoutAudit nav -Path /proc/scoutaudit-test.jsonl").SingleError();
+
+        Assert.StartsWith("AuditLogWriteFailed,", error.FullyQualifiedErrorId);
+        Assert.Equal("The audit log '/proc/scoutaudit-test.jsonl' cannot be opened for writing: no file can be created in '/proc' (No such file or directory).", error.Exception.Message);
+        Session.Run("Close-ScoutAuditLog -Path /proc/scoutaudit-test.jsonl");
+    }
 }

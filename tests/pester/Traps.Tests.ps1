@@ -90,3 +90,14 @@ Describe 'A rotation size without its unit' {
         (Set-ScoutAuditLog -Path $log -RotationSize 0 -PassThru).RotationSize | Should -BeNullOrEmpty
     }
 }
+
+Describe 'A place where no file can be made' {
+    It 'is an error naming the log, not a lock file' -Skip:(-not $IsLinux) {
+        $failed = { Write-ScoutAudit nav -Path /proc/scoutaudit-pester.jsonl } |
+            Should -Throw -ErrorId 'AuditLogWriteFailed,*' -PassThru
+
+        "$failed" | Should -Be "The audit log '/proc/scoutaudit-pester.jsonl' cannot be opened for writing: no file can be created in '/proc' (No such file or directory)."
+        "$failed" | Should -Not -BeLike '*.lock*'
+        Close-ScoutAuditLog -Path /proc/scoutaudit-pester.jsonl
+    }
+}
