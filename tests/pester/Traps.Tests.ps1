@@ -91,6 +91,64 @@ Describe 'A rotation size without its unit' {
     }
 }
 
+Describe 'An archive or another file of a log given as -Path' {
+    BeforeEach {
+        $folder = Join-Path $TestDrive ([guid]::NewGuid())
+        $log = Join-Path $folder 'audit.jsonl'
+        'a1', 'a2' | ForEach-Object { Write-ScoutAudit $_ -Cost 0.5 -Path $log }
+        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+        Write-ScoutAudit b1 -Cost 0.25 -Path $log
+        Close-ScoutAuditLog -Path $log
+        Test-ScoutAuditLog -Path $log | Out-Null # leaves the verification state beside the log
+        $archive = (Get-ChildItem -LiteralPath $folder -Filter 'audit_*.jsonl.gz').FullName
+    }
+
+    It 'reads an archive as that archive alone, without a warning' {
+        $events = Get-ScoutAuditEvent -Path $archive -WarningVariable warned
+
+        $events.Event | Should -Be 'a1', 'a2'
+        $warned | Should -BeNullOrEmpty
+        (Get-ScoutSpend -Path $archive).Cost | Should -Be 1.0
+    }
+
+    It 'reads each event once when a log is piped in with all its files, and skips the others in a verbose word' {
+        $verbose = Get-ChildItem -LiteralPath $folder -Filter '*.jsonl*' | Get-ScoutAuditEvent -Verbose -WarningVariable warned 4>&1
+        $events = $verbose | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $said = $verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+
+        $events.Event | Sort-Object | Should -Be 'a1', 'a2', 'b1'
+        $warned | Should -BeNullOrEmpty
+        $said | Should -Contain "Skipped '$log.lock': it is the append lock of the log '$log', not a log."
+        $said | Should -Contain "Skipped '$log.verified': it is the verification state of the log '$log', not a log."
+        $said | Should -Contain "Skipped '$(Join-Path $folder 'audit.index.jsonl')': it is the archive index of the log '$log', not a log."
+    }
+
+    It 'warns once, naming the log, for a lock file named on the command line' {
+        Get-ScoutAuditEvent -Path "$log.lock" -WarningVariable warned -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+
+        $warned | Should -HaveCount 1
+        "$warned" | Should -Be "Skipped '$log.lock': it is the append lock of the log '$log', not a log. Give the log itself: -Path '$log'."
+    }
+
+    It 'never reads a compressed file as text' {
+        $copy = Join-Path $folder 'copy.jsonl.gz'
+        Copy-Item -LiteralPath $archive $copy
+
+        Get-ScoutAuditEvent -Path $copy -WarningVariable warned -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+
+        "$warned" | Should -BeLike "Skipped '$copy': it is compressed, and not named as an archive of a log*"
+        "$warned" | Should -Not -BeLike '*not valid events*'
+    }
+
+    It 'is refused by a command that writes, naming the log' {
+        $toArchive = { Write-ScoutAudit nav -Path $archive } | Should -Throw -ErrorId 'AuditLogPathNotLog,*' -PassThru
+        $toLock = { Set-ScoutAuditLog -Path "$log.lock" -RotationSize 1MB } | Should -Throw -ErrorId 'AuditLogPathNotLog,*' -PassThru
+
+        "$toArchive" | Should -BeLike "'$archive' is an archive of the log '$log'; give the log itself: -Path '$log'.*"
+        "$toLock" | Should -Be "'$log.lock' is the append lock of the log '$log', not a log; give the log itself: -Path '$log'."
+    }
+}
+
 Describe 'A place where no file can be made' {
     It 'is an error naming the log, not a lock file' -Skip:(-not $IsLinux) {
         $failed = { Write-ScoutAudit nav -Path /proc/scoutaudit-pester.jsonl } |
