@@ -194,8 +194,8 @@ public sealed class AuditLog : IDisposable
     private delegate IEnumerable<T> SegmentRead<T>(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, ReadProgress? progress,
         CancellationToken cancellation);
 
-    /// <summary>The files of the log now, opened: what one query reads (see <see cref="LogSnapshot"/>).</summary>
-    internal LogSnapshot TakeSnapshot() => LogSnapshot.Take(_files, Options.Diagnostics);
+    /// <summary>The files of the log now, opened: what one query reads (see <see cref="LogSnapshot"/>), as far as <see cref="AuditLogOptions.ReadsFile"/> says.</summary>
+    internal LogSnapshot TakeSnapshot() => LogSnapshot.Take(_files, Options.Diagnostics).Keeping(Options.ReadsFile);
 
     /// <summary>
     /// The events of the snapshot that pass the filter, for a follower: <paramref name="lineNumbers"/>

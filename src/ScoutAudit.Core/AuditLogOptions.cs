@@ -57,6 +57,13 @@ public sealed record AuditLogOptions
     public ReadProgress? ReadProgress { get; init; }
 
     /// <summary>
+    /// Which of the log's files (full paths: archives, sealed segments, the active file) queries read;
+    /// null reads them all. Reading one archive alone is <c>path =&gt; path == archive</c>. The events
+    /// keep the ids they have in the whole log.
+    /// </summary>
+    public Func<string, bool>? ReadsFile { get; init; }
+
+    /// <summary>
     /// Bytes per block of the active file's time summaries (see <see cref="TimeBlocks"/>); 0 reads
     /// every window in full. Tests make blocks small to have many of them.
     /// </summary>

@@ -14,6 +14,11 @@ namespace ScoutAudit.Core;
 /// waits at most one lease; the lease spares every append the lock and identity system calls.
 /// The file is sealed first when it has reached the rotation size. See <see cref="LogRotation"/>.
 /// </para>
+/// <para>
+/// Taking a lease also checks that the lock files are still those this writer holds: a log whose
+/// directory was deleted (a test's cleanup, a cleanup job) is made again, directory and lock files,
+/// and written as a new log, with one report that its earlier files are gone.
+/// </para>
 /// </summary>
 internal sealed class AuditLogWriter : IDisposable
 {
@@ -34,8 +39,8 @@ internal sealed class AuditLogWriter : IDisposable
     private readonly IAuditDiagnostics _diagnostics;
     private readonly LogRotation _rotation;
     private readonly Action _sealed;
-    private readonly CrossProcessLock _appendLock;
-    private readonly CrossProcessLock _sealIntent;
+    private CrossProcessLock _appendLock;
+    private CrossProcessLock _sealIntent;
     private readonly ITimer? _idleSync;
     private readonly ITimer _leaseEnd;
     private readonly ITimer? _intervalEnd;
@@ -96,12 +101,37 @@ internal sealed class AuditLogWriter : IDisposable
         try
         {
             OwnerOnly.CreateDirectory(files.Directory);
-            return new AuditLogWriter(files, options, rotation, onSealed, CrossProcessLock.Open(files.AppendLock), CrossProcessLock.Open(files.SealIntent));
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new AuditLogException(files.Active, $"The audit log '{files.Active}' cannot be opened for writing: {error.Message}", error);
         }
+        CrossProcessLock? appendLock = null;
+        try
+        {
+            appendLock = CrossProcessLock.Open(files.AppendLock);
+            return new AuditLogWriter(files, options, rotation, onSealed, appendLock, CrossProcessLock.Open(files.SealIntent));
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            appendLock?.Dispose();
+            throw new AuditLogException(files.Active, CannotOpenLocks(files, error), error);
+        }
+    }
+
+    /// <summary>
+    /// Why the lock files could not be opened, said of the log: they are the first files a writer makes
+    /// beside it, so when they are missing the fault is the directory's (read-only, immutable, or a file
+    /// system such as /proc that makes no files), and naming a lock file the user never asked for would
+    /// only puzzle. Existing lock files that cannot be opened (a read-only file system) are named.
+    /// The inner exception keeps the call that failed.
+    /// </summary>
+    private static string CannotOpenLocks(LogFiles files, Exception error)
+    {
+        var reason = error.InnerException is System.ComponentModel.Win32Exception system ? system.Message : error.Message;
+        return File.Exists(files.AppendLock) && File.Exists(files.SealIntent)
+            ? $"The audit log '{files.Active}' cannot be opened for writing: its lock files '{files.AppendLock}' and '{files.SealIntent}' cannot be opened ({reason})."
+            : $"The audit log '{files.Active}' cannot be opened for writing: no file can be created in '{files.Directory}' ({reason}).";
     }
 
     public string Path => _files.Active;
@@ -283,6 +313,12 @@ internal sealed class AuditLogWriter : IDisposable
             _leased = true;
             _leaseTakenAt = _time.GetTimestamp();
             _leaseAppends = 0;
+            if (!LocksAreAtTheirPaths())
+            {
+                EndLease();
+                ReopenDeletedLocks();
+                continue;
+            }
             bool tailTorn;
             try
             {
@@ -299,6 +335,49 @@ internal sealed class AuditLogWriter : IDisposable
             RepairTornTail();
         }
         _leaseEnd.Change(LeaseDuration, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Whether the append lock this writer holds is the file at its path (called under the lease).</summary>
+    private bool LocksAreAtTheirPaths()
+    {
+        try
+        {
+            return _appendLock.IsAt(_files.AppendLock);
+        }
+        catch (IOException error)
+        {
+            EndLease();
+            throw new AuditLogException(Path, $"The audit log '{Path}' cannot be opened for writing: {error.Message}", error);
+        }
+    }
+
+    /// <summary>
+    /// The lock files were deleted, with the log's directory or on their own (ScoutAudit never deletes
+    /// them): this writer's locks no longer exclude a writer or sealer that opened the files now at
+    /// their paths. Makes the directory again when it is gone (owner-only, as for a new log), opens the
+    /// lock files there, and reports it once. The active file follows with the lease (CurrentFile).
+    /// </summary>
+    private void ReopenDeletedLocks()
+    {
+        var directoryWasGone = !Directory.Exists(_files.Directory);
+        CrossProcessLock? appendLock = null;
+        try
+        {
+            OwnerOnly.CreateDirectory(_files.Directory);
+            appendLock = CrossProcessLock.Open(_files.AppendLock);
+            var sealIntent = CrossProcessLock.Open(_files.SealIntent);
+            _appendLock.Dispose();
+            _sealIntent.Dispose();
+            (_appendLock, _sealIntent) = (appendLock, sealIntent);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            appendLock?.Dispose();
+            throw new AuditLogException(Path, $"The audit log '{Path}' cannot be opened for writing again after its files were deleted: {error.Message}", error);
+        }
+        _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.LogFilesDeleted, Path, directoryWasGone
+            ? $"The directory '{_files.Directory}' of the audit log '{Path}' was deleted since this process last wrote to it, and its earlier files are gone with it. It was made again (readable by its owner only) and the log is written anew from this event on."
+            : $"The lock files of the audit log '{Path}' were deleted since this process last wrote to it (with the log's directory, made again by another process, or on their own): if the directory went, the log's earlier files are gone. This process writes on with the new lock files."));
     }
 
     private void RepairTornTail()

@@ -15,6 +15,9 @@ public static class ErrorIds
     /// <summary>-Path cannot be resolved (an unknown drive or provider, an invalid path).</summary>
     public const string AuditLogPathInvalid = nameof(AuditLogPathInvalid);
 
+    /// <summary>-Path names an archive or another file of a log (its index, a lock, a sidecar), or a compressed file, where a whole log is needed.</summary>
+    public const string AuditLogPathNotLog = nameof(AuditLogPathNotLog);
+
     /// <summary>The log cannot be opened or written; the event was not written.</summary>
     public const string AuditLogWriteFailed = nameof(AuditLogWriteFailed);
 

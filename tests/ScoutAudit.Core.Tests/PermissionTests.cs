@@ -57,9 +57,21 @@ public class PermissionTests
             var error = Assert.Throws<AuditLogException>(() => log.Append(Numbered(0)));
 
             Assert.Equal(path, error.Path);
-            Assert.StartsWith($"The audit log '{path}' cannot be opened for writing: open '{path}.lock' failed: Operation not permitted", error.Message);
+            Assert.Equal($"The audit log '{path}' cannot be opened for writing: no file can be created in '{directory}' (Operation not permitted).", error.Message);
+            Assert.Contains($"'{path}.lock'", error.InnerException!.Message); // the call that failed, for whoever digs
             Assert.Empty(Directory.GetFileSystemEntries(directory));
         }
+    }
+
+    [LinuxFact]
+    public void APlaceWhereNoFileCanBeMadeIsSaidOfTheLogNotOfALockFile()
+    {
+        using var log = new AuditLog("/proc/scoutaudit-test.jsonl");
+
+        var error = Assert.Throws<AuditLogException>(() => log.Append(Events.At(Events.Start)));
+
+        Assert.Equal("The audit log '/proc/scoutaudit-test.jsonl' cannot be opened for writing: no file can be created in '/proc' (No such file or directory).", error.Message);
+        Assert.Equal("/proc/scoutaudit-test.jsonl", error.Path);
     }
 
     [PrivilegedFact]

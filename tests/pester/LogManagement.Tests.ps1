@@ -141,8 +141,8 @@ Describe 'Log management' {
         }
 
         It 'rotates by itself once the active file reaches the rotation size, losing nothing' {
-            Set-ScoutAuditLog -Path $log -RotationSize 1KB
-            1..40 | ForEach-Object { Write-ScoutAudit nav -Cost 0.001 -Reason ('event {0:d2} {1}' -f $_, ('x' * 80)) -Path $log }
+            Set-ScoutAuditLog -Path $log -RotationSize 4KB # the smallest size taken
+            1..40 | ForEach-Object { Write-ScoutAudit nav -Cost 0.001 -Reason ('event {0:d2} {1}' -f $_, ('x' * 300)) -Path $log }
             # Sealed files are compressed in the background; closing waits for that, so every archive is counted.
             Close-ScoutAuditLog -Path $log
 

@@ -53,6 +53,13 @@ public enum AuditDiagnosticKind
 
     /// <summary>A sync of unsynced lines failed (the background timer, or a cadence sync); the lines are written but may not be durable.</summary>
     SyncFailed,
+
+    /// <summary>
+    /// The log's directory, or the lock files in it, were deleted while this writer held the log: the
+    /// writer made them again (the directory owner-only, as for a new log) and writes the log anew.
+    /// The log's earlier files went with the directory.
+    /// </summary>
+    LogFilesDeleted,
 }
 
 /// <summary>A non-fatal problem, for the host to show as a warning or verbose message.</summary>

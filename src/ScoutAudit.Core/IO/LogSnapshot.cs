@@ -127,6 +127,30 @@ internal sealed class LogSnapshot : IDisposable
         }
     }
 
+    /// <summary>
+    /// This snapshot with only the files <paramref name="reads"/> accepts (all when null); the others
+    /// are closed. Each file kept keeps its place in the history, so its events keep their ids.
+    /// </summary>
+    public LogSnapshot Keeping(Func<string, bool>? reads)
+    {
+        if (reads is null) return this;
+        var kept = new List<Segment>(Segments.Count);
+        try
+        {
+            foreach (var segment in Segments)
+            {
+                if (reads(segment.Path)) kept.Add(segment);
+                else segment.Opened?.Dispose();
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+        return new LogSnapshot(kept) { End = End };
+    }
+
     public void Dispose()
     {
         foreach (var segment in Segments) segment.Opened?.Dispose();

@@ -166,7 +166,12 @@ internal static class NativeFile
         public static SafeFileHandle Open(string path, int flags)
         {
             var fd = open(path, flags | O_CLOEXEC, OwnerReadWrite);
-            if (fd < 0 && Marshal.GetLastPInvokeError() == ENOENT) throw new FileNotFoundException($"'{path}' does not exist.", path);
+            if (fd < 0 && Marshal.GetLastPInvokeError() == ENOENT)
+            {
+                // With O_CREAT: a directory of the path is missing, or the file system makes no files (/proc).
+                var text = Marshal.GetPInvokeErrorMessage(ENOENT);
+                throw new FileNotFoundException($"open '{path}' failed: {text} (errno {ENOENT})", path, new Win32Exception(ENOENT, text));
+            }
             if (fd < 0) throw Error("open", path);
             return new SafeFileHandle(fd, ownsHandle: true);
         }

@@ -10,6 +10,7 @@ namespace ScoutAudit.Core;
 internal sealed class CrossProcessLock : IDisposable
 {
     private readonly SafeFileHandle _handle;
+    private FileIdentity? _identity;
 
     private CrossProcessLock(SafeFileHandle handle) => _handle = handle;
 
@@ -34,10 +35,23 @@ internal sealed class CrossProcessLock : IDisposable
 
     public void Release() => NativeFile.Unlock(_handle);
 
-    /// <summary>Waits for the lock; dispose the result to release it.</summary>
+    /// <summary>
+    /// Whether the file at <paramref name="path"/> is still the one this lock holds. A lock file that
+    /// was deleted (with its directory) and made again by another process is another file: locking
+    /// the old one no longer excludes anyone. The open handle keeps the old file's identity from
+    /// being reused, so the comparison cannot be fooled.
+    /// </summary>
+    /// <exception cref="IOException">The path cannot be examined (other than by being absent).</exception>
+    public bool IsAt(string path)
+    {
+        _identity ??= NativeFile.IdentityOf(_handle);
+        return NativeFile.IdentityOf(path) is { } atPath && atPath.SameFileAs(_identity.Value);
+    }
+
     /// <summary>Takes the lock if no one else holds it; null when someone does.</summary>
     public Held? TryAcquire(bool exclusive) => NativeFile.Lock(_handle, exclusive, wait: false) ? new Held(_handle) : null;
 
+    /// <summary>Waits for the lock; dispose the result to release it.</summary>
     public Held Acquire(bool exclusive)
     {
         NativeFile.Lock(_handle, exclusive, wait: true);

@@ -28,11 +28,11 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
     /// <summary>
     /// The full file-system path of a log: relative to the current PowerShell location, <c>~</c>
     /// expanded, provider-qualified paths accepted. Null or empty means the default log
-    /// (<c>$env:SCOUT_AUDIT_PATH</c>, else <c>~/.scout/audit.jsonl</c>). Anything else is a
-    /// terminating error that names the path.
+    /// (<c>$env:SCOUT_AUDIT_PATH</c>, else <c>~/.scout/audit.jsonl</c>). Anything else, an archive
+    /// or another file of a log included, is a terminating error that names the path.
     /// </summary>
     private protected string ResolveLogPath(string? path) =>
-        string.IsNullOrEmpty(path) ? DefaultLogs.GetOrAdd(AuditLog.DefaultPath, Resolve) : Resolve(path);
+        OnlyALog(string.IsNullOrEmpty(path) ? DefaultLogs.GetOrAdd(AuditLog.DefaultPath, Resolve) : Resolve(path), path);
 
     /// <summary>
     /// The default log's full path when it is a file-system path, else null; unlike <see cref="ResolveLogPath"/>,
@@ -167,12 +167,19 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
     /// progress and verbose messages: a stopped pipeline ends it quietly, an unreadable log is a
     /// terminating error, and skipped lines are reported once at the end.
     /// </summary>
-    private protected T Read<T>(string path, string? givenPath, Func<AuditLog, T> query)
+    private protected T Read<T>(string path, string? givenPath, Func<AuditLog, T> query) => Read(new ReadTarget(path, path), givenPath, query, once: false);
+
+    /// <summary>
+    /// <see cref="Read{T}(string, string, Func{AuditLog, T})"/> of a log or an archive alone; with
+    /// <paramref name="once"/>, the files this command read already are left out.
+    /// </summary>
+    private protected T Read<T>(ReadTarget target, string? givenPath, Func<AuditLog, T> query, bool once = true)
     {
+        var path = target.Path;
         var diagnostics = new QueryDiagnostics();
         var progress = new QueryProgress(path);
-        var log = OpenForReading(path, diagnostics, progress);
-        WarnWhenNoLog(log, givenPath);
+        var log = OpenForReading(target, diagnostics, progress, once);
+        WarnWhenNothingToRead(log, target, givenPath);
         var work = Task.Run(() => query(log));
         var result = Reading(diagnostics, (Command: this, Work: work, Diagnostics: diagnostics, Progress: progress),
             static read => read.Command.Await(read.Work, read.Diagnostics, read.Progress));

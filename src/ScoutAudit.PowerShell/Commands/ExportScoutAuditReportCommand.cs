@@ -30,10 +30,10 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
     [ValidateNotBlank]
     public string[]? Path { get; set; }
 
-    [Parameter]
+    [Parameter, Instant]
     public DateTimeOffset? Since { get; set; }
 
-    [Parameter]
+    [Parameter, Instant]
     public DateTimeOffset? Until { get; set; }
 
     /// <summary>The daily budget in dollars, drawn as a line on the spend chart.</summary>

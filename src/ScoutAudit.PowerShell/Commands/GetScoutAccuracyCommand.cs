@@ -9,9 +9,11 @@ namespace ScoutAudit.PowerShell.Commands;
 public sealed class GetScoutAccuracyCommand : AuditCommandBase
 {
     [Parameter]
+    [Instant]
     public DateTimeOffset? Since { get; set; }
 
     [Parameter]
+    [Instant]
     public DateTimeOffset? Until { get; set; }
 
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -24,8 +26,8 @@ public sealed class GetScoutAccuracyCommand : AuditCommandBase
         var filter = TimeWindow(Since, Until);
         foreach (var given in GivenPaths(Path))
         {
-            var path = ResolveLogPath(given);
-            WriteObject(new AccuracyReport(Read(path, given, log => log.Accuracy(filter, PipelineStopping)), path));
+            if (ResolveReadTarget(given) is not { } target) continue;
+            WriteObject(new AccuracyReport(Read(target, given, log => log.Accuracy(filter, PipelineStopping)), target.Path));
         }
     }
 }

@@ -22,6 +22,7 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
     public string[]? Event { get; set; }
 
     [Parameter]
+    [Instant]
     public DateTimeOffset? Since { get; set; }
 
     /// <summary>Only the events after the one with this id (an event's Id): resumes where an earlier read stopped.</summary>
@@ -30,6 +31,7 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
     public long? After { get; set; }
 
     [Parameter]
+    [Instant]
     public DateTimeOffset? Until { get; set; }
 
     [Parameter]
@@ -70,13 +72,16 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
                 ErrorIds.InvalidWait, ErrorCategory.InvalidArgument, Path));
         foreach (var given in GivenPaths(Path))
         {
-            var path = ResolveLogPath(given);
+            if (ResolveReadTarget(given) is not { } target) continue;
+            if (Wait && target.IsArchive)
+                ThrowTerminatingError(Failure(new ArgumentException($"-Wait follows a log as it is written, and '{target.Path}' is an archive, which never changes; follow its log: -Path '{target.LogPath}'."),
+                    ErrorIds.InvalidWait, ErrorCategory.InvalidArgument, given));
             if (Last is { } count && !Wait)
             {
-                foreach (var auditEvent in Read(path, given, log => log.Last(count, filter, PipelineStopping))) WriteObject(new AuditEvent(auditEvent, path).ToPSObject());
+                foreach (var auditEvent in Read(target, given, log => log.Last(count, filter, PipelineStopping))) WriteObject(new AuditEvent(auditEvent, target.LogPath).ToPSObject());
                 continue;
             }
-            Stream(path, given, filter);
+            Stream(target, given, filter);
         }
     }
 
@@ -85,20 +90,21 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
     /// the pipeline takes them: progress while the log as it was is read, then one summary of what
     /// was skipped; after that a follower's skipped lines are warned of one by one, as they come.
     /// </summary>
-    private void Stream(string path, string? given, EventFilter filter)
+    private void Stream(ReadTarget target, string? given, EventFilter filter)
     {
+        var path = target.LogPath;
         var diagnostics = new QueryDiagnostics();
-        var progress = new QueryProgress(path);
-        var log = OpenForReading(path, diagnostics, progress);
+        var progress = new QueryProgress(target.Path);
+        var log = OpenForReading(target, diagnostics, progress, once: !Wait);
         using var follower = Wait ? new LogFollower(log, filter) : null;
-        WarnWhenNoLog(log, given, waiting: Wait);
+        WarnWhenNothingToRead(log, target, given, waiting: Wait);
         var summarised = false;
         void Summarise()
         {
             summarised = true;
             WriteQueryDiagnostics(diagnostics);
             WriteProgressCompleted(progress, diagnostics);
-            WriteSkippedLinesSummary(diagnostics, path);
+            WriteSkippedLinesSummary(diagnostics, target.Path);
         }
         void Report()
         {

@@ -22,9 +22,11 @@ public sealed class GetScoutSpendCommand : AuditCommandBase
     public int Hours { get; set; }
 
     [Parameter(ParameterSetName = WindowSet)]
+    [Instant]
     public DateTimeOffset? Since { get; set; }
 
     [Parameter(ParameterSetName = WindowSet)]
+    [Instant]
     public DateTimeOffset? Until { get; set; }
 
     [Parameter]
@@ -43,7 +45,7 @@ public sealed class GetScoutSpendCommand : AuditCommandBase
 
     private void Spend(string? given)
     {
-        var path = ResolveLogPath(given);
+        if (ResolveReadTarget(given) is not { } target) return;
         var filter = ParameterSetName == HoursSet ? EventFilter.LastHours(Hours, TimeProvider.System) : TimeWindow(Since, Until);
         var grouping = By switch
         {
@@ -54,6 +56,6 @@ public sealed class GetScoutSpendCommand : AuditCommandBase
             SpendGroupBy.Day => SpendGrouping.Day,
             _ => SpendGrouping.None,
         };
-        foreach (var row in Read(path, given, log => log.Spend(filter, grouping, PipelineStopping))) WriteObject(new SpendRow(row, path));
+        foreach (var row in Read(target, given, log => log.Spend(filter, grouping, PipelineStopping))) WriteObject(new SpendRow(row, target.Path));
     }
 }

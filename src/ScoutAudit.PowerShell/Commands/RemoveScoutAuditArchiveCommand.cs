@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Management.Automation;
 using ScoutAudit.Core;
+using ScoutAudit.PowerShell.Binding;
 using ScoutAudit.PowerShell.Session;
 
 namespace ScoutAudit.PowerShell.Commands;
@@ -16,6 +17,7 @@ public sealed class RemoveScoutAuditArchiveCommand : LogPathsCommandBase
 {
     /// <summary>Archives whose newest event is before this time go. A date without a zone is local time.</summary>
     [Parameter]
+    [Instant]
     public DateTimeOffset? Before { get; set; }
 
     /// <summary>The newest this many archives stay, whatever their age.</summary>

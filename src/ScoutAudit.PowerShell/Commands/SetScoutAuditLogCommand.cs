@@ -18,7 +18,7 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
     [ValidateNotBlank]
     public string? Path { get; set; }
 
-    /// <summary>Bytes; PowerShell's <c>10MB</c> literals work. 0 or $null: never rotate by size.</summary>
+    /// <summary>Bytes, at least 4 KB; PowerShell's <c>10MB</c> literals work. 0 or $null: never rotate by size.</summary>
     [Parameter]
     [ValidateRangeOrNull(0, long.MaxValue)]
     public long? RotationSize { get; set; }
@@ -92,7 +92,7 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
                 InvalidArgument(error.ParamName == nameof(Core.SyncPolicy.Interval) ? nameof(SyncInterval) : nameof(SyncEveryLines), error)));
         }
         var rotationSize = bound.ContainsKey(nameof(RotationSize))
-            ? RotationSize is null or 0 ? null : RotationSize
+            ? RotationSize is null or 0 ? null : AtLeastTheMinimum(RotationSize.Value)
             : current.RotationSize;
         var retention = NewRetention(current.Retention);
         var signingKey = !bound.ContainsKey(nameof(SigningKey)) ? current.SigningKey
@@ -100,6 +100,17 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
             : ReadKey(SigningKey, nameof(SigningKey), needPrivateKey: true);
         return current with { SyncPolicy = policy, RotationSize = rotationSize, SigningKey = signingKey, Retention = retention,
             RotationInterval = RotationInterval ?? current.RotationInterval };
+    }
+
+    /// <summary>A rotation size of at least <see cref="LogSettings.MinimumRotationSize"/>; a smaller one is refused, suggesting the unit it most likely lacks.</summary>
+    private long AtLeastTheMinimum(long size)
+    {
+        if (size >= LogSettings.MinimumRotationSize) return size;
+        var meant = size <= 1024 ? $"{size}MB" : $"{size}KB";
+        var error = new ArgumentOutOfRangeException(nameof(RotationSize), size,
+            $"{size} bytes is below the minimum of {LogSettings.MinimumRotationSize / 1024} KB; did you mean {meant}? Give 0 or $null to never rotate by size.");
+        ThrowTerminatingError(Failure(error, ErrorIds.InvalidLogSetting, ErrorCategory.InvalidArgument, size, InvalidArgument(nameof(RotationSize), error)));
+        return size; // not reached: ThrowTerminatingError always throws
     }
 
     private ArchiveRetention? NewRetention(ArchiveRetention? current)

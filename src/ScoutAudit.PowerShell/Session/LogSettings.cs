@@ -14,6 +14,12 @@ internal sealed record LogSettings
     /// <summary>Null: never rotate by size.</summary>
     public long? RotationSize { get; init; } = AuditLogOptions.DefaultRotationSize;
 
+    /// <summary>
+    /// The smallest rotation size Set-ScoutAuditLog takes: below it every few events would become an
+    /// archive, and a value such as 10 is a forgotten unit (10MB) far more often than a wish.
+    /// </summary>
+    public const long MinimumRotationSize = 4 * 1024;
+
     /// <summary>Signs the chained index entries of the archives this session makes; null: chained, unsigned.</summary>
     public ChainKey? SigningKey { get; init; }
 

@@ -1,0 +1,109 @@
+using System.Management.Automation;
+using ScoutAudit.Core;
+using ScoutAudit.PowerShell.Session;
+
+namespace ScoutAudit.PowerShell.Commands;
+
+/// <summary>
+/// A -Path that names one of a log's other files rather than the log (<see cref="LogFileRole"/>):
+/// an archive is read alone by the commands that read events, a lock, the index or a sidecar is
+/// skipped by them in a word, and every command that acts on a whole log refuses both, naming the
+/// log. Within one command each file of a log is read once, so that a log piped in with its
+/// archives (<c>Get-ChildItem *.jsonl* | Get-ScoutAuditEvent</c>) yields each event once.
+/// </summary>
+public abstract partial class AuditCommandBase
+{
+    private static readonly StringComparer PathComparer =
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+
+    /// <summary>The files of logs this command has read so far (full paths).</summary>
+    private readonly HashSet<string> _filesRead = new(PathComparer);
+
+    /// <summary>What one -Path of a read names: a log (<see cref="Path"/> is <see cref="LogPath"/>), or an archive of a log, read alone.</summary>
+    private protected sealed record ReadTarget(string Path, string LogPath)
+    {
+        public bool IsArchive => Path != LogPath;
+    }
+
+    /// <summary>
+    /// What a command that reads events reads for <paramref name="given"/> (null: the default log):
+    /// a log, or an archive alone; null for another file of a log, which is skipped with a warning, or
+    /// with a verbose message when it came down the pipeline (a directory listing holds a log's other
+    /// files as a matter of course). A path that cannot be a log's is a terminating error, as for
+    /// every command.
+    /// </summary>
+    private protected ReadTarget? ResolveReadTarget(string? given)
+    {
+        var path = string.IsNullOrEmpty(given) ? DefaultLogs.GetOrAdd(AuditLog.DefaultPath, Resolve) : Resolve(given);
+        var role = LogFileRole.Of(path);
+        switch (role.Kind)
+        {
+            case LogFileRoleKind.Log:
+                return new ReadTarget(path, path);
+            case LogFileRoleKind.Archive:
+                return new ReadTarget(path, role.LogPath);
+            default:
+                var skipped = role.Kind == LogFileRoleKind.Compressed
+                    ? $"Skipped '{path}': it is compressed, and not named as an archive of a log (<log>_YYYYMMDD_HHMMSS.jsonl.gz), so it is not read as a log. Decompress it to read it."
+                    : $"Skipped '{path}': it is {role.What} of the log '{role.LogPath}', not a log.";
+                if (MyInvocation.ExpectingInput) WriteVerbose(Inert(skipped));
+                else WriteWarning(Inert(role.Kind == LogFileRoleKind.Compressed ? skipped : $"{skipped} Give the log itself: -Path '{role.LogPath}'."));
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="path"/>, resolved from <paramref name="given"/>, when it names a log; for an
+    /// archive or another file of a log, a terminating error (AuditLogPathNotLog) that names the log.
+    /// </summary>
+    private string OnlyALog(string path, string? given)
+    {
+        var role = LogFileRole.Of(path);
+        var message = role.Kind switch
+        {
+            LogFileRoleKind.Log => null,
+            LogFileRoleKind.Archive =>
+                $"'{path}' is an archive of the log '{role.LogPath}'; give the log itself: -Path '{role.LogPath}'. Get-ScoutAuditEvent, Get-ScoutSpend and Get-ScoutAccuracy read an archive alone.",
+            LogFileRoleKind.Compressed =>
+                $"'{path}' is a compressed file, not an audit log: a log is a .jsonl file of lines of text, and its archives are named <log>_YYYYMMDD_HHMMSS.jsonl.gz beside it.",
+            _ => $"'{path}' is {role.What} of the log '{role.LogPath}', not a log; give the log itself: -Path '{role.LogPath}'.",
+        };
+        if (message is not null)
+            ThrowTerminatingError(Failure(new ArgumentException(message, "Path"), ErrorIds.AuditLogPathNotLog, ErrorCategory.InvalidArgument, given ?? path, Inert(message)));
+        return path;
+    }
+
+    /// <summary>
+    /// A reader of the log or archive of <paramref name="target"/>. With <paramref name="once"/>, a
+    /// file this command read already is left out (said in a verbose message); a follower, which
+    /// reads the same files again and again, reads without it.
+    /// </summary>
+    private protected AuditLog OpenForReading(ReadTarget target, QueryDiagnostics diagnostics, QueryProgress progress, bool once)
+    {
+        bool Reads(string file)
+        {
+            if (target.IsArchive && !PathComparer.Equals(file, target.Path)) return false;
+            if (!once) return true;
+            lock (_filesRead)
+            {
+                if (_filesRead.Add(file)) return true;
+            }
+            diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.ArchiveSkipped, file,
+                $"Skipped '{file}': this command has read it already, with its log or on its own."));
+            return false;
+        }
+        return new AuditLog(target.LogPath, LogEntry.ReadOptions(diagnostics) with { ReadProgress = progress.Counter, ReadsFile = Reads });
+    }
+
+    /// <summary>Like <see cref="WarnWhenNoLog"/>, for a target that may be an archive: one that is not there is warned of by its own name.</summary>
+    private protected void WarnWhenNothingToRead(AuditLog log, ReadTarget target, string? givenPath, bool waiting = false)
+    {
+        if (!target.IsArchive)
+        {
+            WarnWhenNoLog(log, givenPath, waiting);
+            return;
+        }
+        if (givenPath is not null && !File.Exists(target.Path))
+            WriteWarning(Inert($"No archive at '{target.Path}', so there is nothing to read. Check -Path '{givenPath}'."));
+    }
+}
