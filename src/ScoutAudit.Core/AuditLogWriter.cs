@@ -268,7 +268,9 @@ internal sealed class AuditLogWriter : IDisposable
     /// </summary>
     private void CarryStrandedLines()
     {
-        if (_file is null || NativeFile.LinkCountOf(_file.Handle) != 0) return;
+        // Only where the original begun a new file, as it does at once: a log deleted on purpose
+        // (its file, or its folder at the end of a test) is not made again by closing it.
+        if (_file is null || NativeFile.LinkCountOf(_file.Handle) != 0 || !File.Exists(Path)) return;
         try
         {
             if (_leased) EndLease(); // a lease taken before the delete still sees the old file

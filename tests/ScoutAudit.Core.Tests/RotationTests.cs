@@ -91,8 +91,8 @@ public class RotationTests
         }
         var archives = FilesIn(folder).Where(f => f.EndsWith(".jsonl.gz", StringComparison.Ordinal)).ToList();
         Assert.True(archives.Count > 100, $"{archives.Count} archives");
-        Assert.Equal("audit_20260213_143022.jsonl.gz", archives[0]);
-        Assert.Equal("audit_20260213_143022_0001.jsonl.gz", archives[1]);
+        Assert.Equal("audit_20260213_143022_0001.jsonl.gz", archives[0]); // never the bare name the original would write over
+        Assert.Equal("audit_20260213_143022_0002.jsonl.gz", archives[1]);
         Assert.Equal(archives.Order(StringComparer.Ordinal), archives); // names sort in rotation order
         Assert.Equal(Enumerable.Range(0, 3000).Select(i => (long)i), Events.ReadAll(folder.File("audit.jsonl")).Select(e => e.InputTokens!.Value));
     }
@@ -104,7 +104,7 @@ public class RotationTests
         var earlier = new DateTimeOffset(2026, 2, 13, 14, 0, 0, TimeSpan.Zero);
         Assert.Equal(existing[0] with { Sequence = 4 }, ArchiveName.Next(earlier, existing));
         var later = new DateTimeOffset(2026, 2, 13, 15, 0, 0, 500, TimeSpan.Zero);
-        Assert.Equal(new ArchiveName(new DateTime(2026, 2, 13, 15, 0, 0, DateTimeKind.Utc), 0), ArchiveName.Next(later, existing));
+        Assert.Equal(new ArchiveName(new DateTime(2026, 2, 13, 15, 0, 0, DateTimeKind.Utc), 1), ArchiveName.Next(later, existing));
         Assert.Equal("audit_20260213_143022_0004", ArchiveName.Next(earlier, existing).BaseName("audit"));
     }
 

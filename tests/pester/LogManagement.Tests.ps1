@@ -54,7 +54,7 @@ Describe 'Log management' {
 
             $archive = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
 
-            $archive.Path | Should -Match '[\\/]audit_\d{8}_\d{6}\.jsonl\.gz$'
+            $archive.Path | Should -Match '[\\/]audit_\d{8}_\d{6}_\d{4}\.jsonl\.gz$'
             $archive.Path | Should -Exist
             $archive.Lines | Should -Be 3
             (Get-ScoutAuditLog -Path $log).Archives | Should -Be 1

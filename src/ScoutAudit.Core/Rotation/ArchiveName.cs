@@ -5,9 +5,9 @@ namespace ScoutAudit.Core;
 
 /// <summary>
 /// The name of a rotated segment: <c>&lt;stem&gt;_YYYYMMDD_HHMMSS</c> (UTC time of rotation, the
-/// original's naming), and for a second rotation in the same second (where the original
-/// overwrites) <c>_0001</c>, <c>_0002</c>... which sort after it. <c>.jsonl</c> while sealed,
-/// <c>.jsonl.gz</c> once archived.
+/// original's naming) for the original's, and <c>_0001</c>, <c>_0002</c>... after it for
+/// ScoutAudit's, which sort after it and which the original, naming by the second alone, never
+/// writes over. <c>.jsonl</c> while sealed, <c>.jsonl.gz</c> once archived.
 /// </summary>
 internal readonly partial record struct ArchiveName(DateTime Stamp, int Sequence) : IComparable<ArchiveName>
 {
@@ -30,7 +30,10 @@ internal readonly partial record struct ArchiveName(DateTime Stamp, int Sequence
     /// <summary>The next name after every existing one: now, or one past the latest when that is not earlier than now.</summary>
     public static ArchiveName Next(DateTimeOffset now, IEnumerable<ArchiveName> existing)
     {
-        var candidate = new ArchiveName(TruncateToSecond(now.UtcDateTime), 0);
+        // Never the bare name: the original names its archive by the second alone and writes over
+        // whatever has that name, so an archive of ours made in the same second as its rotation
+        // would be lost. Ours always carry _0001 and up, which sort after the original's.
+        var candidate = new ArchiveName(TruncateToSecond(now.UtcDateTime), 1);
         var latest = existing.DefaultIfEmpty().Max();
         return latest.CompareTo(candidate) >= 0 ? latest with { Sequence = latest.Sequence + 1 } : candidate;
     }

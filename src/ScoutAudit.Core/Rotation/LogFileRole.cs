@@ -37,6 +37,7 @@ public sealed record LogFileRole(LogFileRoleKind Kind, string LogPath, string? W
         (files => files.AppendLock, "the append lock"),
         (files => files.SealIntent, "the seal-intent lock"),
         (files => files.RotateLock, "the rotation lock"),
+        (files => files.ChainLock, "the chain lock"),
         (files => files.TimeBlocks, "the time summaries of the blocks"),
         (files => files.Verified, "the verification state"),
     ]);
@@ -45,7 +46,7 @@ public sealed record LogFileRole(LogFileRoleKind Kind, string LogPath, string? W
         [.. sidecars.Select(sidecar => (sidecar.File(probe)[probe.Active.Length..], sidecar.What))];
 
     private const string ForwardCheckpointPart = ".forward-";
-    private const string IndexSuffix = ".index.jsonl";
+    private const string IndexSuffix = LogFileNames.IndexSuffix;
 
     /// <summary>What the file at <paramref name="fullPath"/> is, by its name; it need not exist.</summary>
     public static LogFileRole Of(string fullPath)
