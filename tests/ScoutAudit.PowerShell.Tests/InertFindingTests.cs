@@ -256,4 +256,20 @@ public sealed class InertFindingTests : ModuleLogTest
             Session.Run("Close-ScoutAuditLog -Path $p", new { p = log });
         }
     }
+
+    /// <summary>An error's message names the log; a path with escape sequences reaches the host's error view defused.</summary>
+    [Fact]
+    public void AnErrorNamingALogWhosePathHoldsEscapesShowsItDefused()
+    {
+        var log = HostileLog();
+        File.Delete(log);
+
+        var run = Session.Run("Test-ScoutAuditLog -Path $p", new { p = log });
+
+        var error = Assert.Single(run.Errors);
+        Assert.Equal("AuditLogReadFailed,ScoutAudit.PowerShell.Commands.TestScoutAuditLogCommand", error.FullyQualifiedErrorId);
+        AssertNoInjectedTitle(error.ErrorDetails!.Message);
+        Assert.Contains("logs\uFFFD]0;pwned\uFFFD", error.ErrorDetails.Message, StringComparison.Ordinal);
+        Assert.Equal(log, error.TargetObject); // the target stays the true path, for a script
+    }
 }

@@ -25,14 +25,20 @@ internal static class FileDigest
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0);
-            if (file.Length < length) return null;
-            using var prefix = new PrefixDigest(new FileRangeStream(file.SafeFileHandle, 0, length), length);
-            prefix.CopyTo(Stream.Null);
-            return prefix.Prefix;
+            return ComputePrefix(file.SafeFileHandle, length);
         }
         catch (FileNotFoundException)
         {
             return null;
         }
+    }
+
+    /// <summary>The digest of an open file's first <paramref name="length"/> bytes; null when it is shorter.</summary>
+    public static string? ComputePrefix(Microsoft.Win32.SafeHandles.SafeFileHandle file, long length)
+    {
+        if (RandomAccess.GetLength(file) < length) return null;
+        using var prefix = new PrefixDigest(new FileRangeStream(file, 0, length), length);
+        prefix.CopyTo(Stream.Null);
+        return prefix.Prefix;
     }
 }

@@ -410,13 +410,8 @@ internal sealed class LogVerifier(LogFiles files, string statePath, ChainKey? pu
     }
 
     /// <summary>The SHA-256 of the file's complete lines: all of it when it ends with a newline, else hashed again up to the last one.</summary>
-    private static string CompletePrefix(FileStream file, long completeLength, PrefixDigest whole, long length)
-    {
-        if (completeLength == length) return whole.Whole();
-        using var prefix = new PrefixDigest(new FileRangeStream(file.SafeFileHandle, 0, completeLength), completeLength);
-        prefix.CopyTo(Stream.Null);
-        return prefix.Prefix!;
-    }
+    private static string CompletePrefix(FileStream file, long completeLength, PrefixDigest whole, long length) =>
+        completeLength == length ? whole.Whole() : FileDigest.ComputePrefix(file.SafeFileHandle, completeLength)!;
 
     /// <summary>
     /// What a query reads as an event: a line with the original's header only needs to be one JSON

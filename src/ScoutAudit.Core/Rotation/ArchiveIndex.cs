@@ -140,7 +140,8 @@ internal static class ArchiveIndex
     /// <exception cref="AuditLogException">The chain has a signed entry and <paramref name="key"/> is null.</exception>
     public static void RequireKeyFor(LogFiles files, ChainKey? key) => RequireKeyFor(files, ReadLines(files).Where(l => l.IsChained).ToList(), key);
 
-    private static void RequireKeyFor(LogFiles files, IReadOnlyList<IndexLine> chained, ChainKey? key)
+    /// <summary>As <see cref="RequireKeyFor(LogFiles, ChainKey?)"/>, with the chain's entries already read.</summary>
+    public static void RequireKeyFor(LogFiles files, IReadOnlyList<IndexLine> chained, ChainKey? key)
     {
         if (key is not null || chained.LastOrDefault(l => l.Signature is not null) is not { } signed) return;
         throw new AuditLogException(files.Active,

@@ -28,6 +28,7 @@ public sealed record ForeignWriter(int ProcessId, string CommandLine)
 internal static class ForeignWriters
 {
     private const int AccessModeMask = 3; // O_ACCMODE: 0 read, 1 write, 2 read and write
+    private const int MaxCommandLine = 300;
 
     /// <summary>
     /// The processes found holding a log, by active file path, remembered while they live: the
@@ -135,7 +136,10 @@ internal static class ForeignWriters
     {
         try
         {
-            return File.ReadAllText(Path.Combine(process, "cmdline")).TrimEnd('\0').Replace('\0', ' ');
+            // Another user's process names itself: a huge command line is cut (the cmdlets show it
+            // with control characters made visible, as every message).
+            var text = File.ReadAllText(Path.Combine(process, "cmdline")).TrimEnd('\0').Replace('\0', ' ');
+            return text.Length > MaxCommandLine ? text[..MaxCommandLine] + "…" : text;
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {

@@ -36,7 +36,9 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
             if (active is not { } found || found.Size == 0 || found.Size < (minimumSize ?? 1)) return null;
 
             if (ForeignWriters.Of(files) is { Count: > 0 } writers) throw new SealDeferredException(files.Active, writers);
-            ArchiveIndex.RequireKeyFor(files, options.SigningKey); // before anything: a seal the chain cannot record is not made
+            // The chain read once for both questions: the append lock is held exclusive, writers wait.
+            var chain = ArchiveIndex.ReadLines(files).Where(l => l.IsChained).ToList();
+            ArchiveIndex.RequireKeyFor(files, chain, options.SigningKey); // before anything: a seal the chain cannot record is not made
             var name = ArchiveName.Next(options.Time.GetUtcNow(), RotatedSegments.List(files).Select(s => s.Name));
             var baseName = name.BaseName(files.Stem);
             var sealedPath = files.PathOf(baseName + ArchiveName.SealedSuffix);
@@ -52,7 +54,7 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
             // beside the log is never laundered into the chain. A crash between the record and the
             // rename leaves a record whose segment never appeared, and the same bytes at the start of
             // the active file: the next seal says it takes them over (Interrupted).
-            ArchiveIndex.AppendChained(files, IndexLine.SealEntry(sealedPath, length, digest, Interrupted()), options.SigningKey);
+            ArchiveIndex.AppendChained(files, IndexLine.SealEntry(sealedPath, length, digest, Interrupted(chain)), options.SigningKey);
             File.Move(files.Active, sealedPath, overwrite: true); // rename(2); the name was chosen unique under the lock
             NativeFile.SyncDirectory(files.Directory);
             return baseName;
@@ -65,9 +67,8 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
     /// (which the caller is about to seal) begins with exactly its bytes. Null otherwise. Called
     /// under the exclusive append lock.
     /// </summary>
-    private string? Interrupted()
+    private string? Interrupted(IReadOnlyList<IndexLine> chain)
     {
-        var chain = ArchiveIndex.ReadLines(files).Where(l => l.IsChained).ToList();
         if (chain.LastOrDefault(l => l.Kind == IndexLineKind.Seal) is not { } seal || SealedSegmentIsAccountedFor(files, chain, seal)) return null;
         return FileDigest.ComputePrefix(files.Active, seal.Info!.UncompressedBytes!.Value) == seal.Info.Sha256 ? seal.Archive : null;
     }

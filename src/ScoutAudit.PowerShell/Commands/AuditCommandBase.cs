@@ -121,7 +121,9 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
     private protected static ErrorRecord Failure(Exception error, string errorId, ErrorCategory category, object? target, string? message = null)
     {
         var record = new ErrorRecord(error, errorId, category, target);
-        var text = message ?? OneLine(error);
+        // What the host shows: a path, a process's command line or a line of the log in the message
+        // reaches the terminal with its control and bidirectional characters made visible.
+        var text = Inert(message ?? OneLine(error));
         if (text != error.Message) record.ErrorDetails = new ErrorDetails(text);
         return record;
     }
