@@ -20,6 +20,14 @@ public sealed class RotationBesideARunningOriginal
         var diagnostics = new RecordingDiagnostics();
         var original = Task.Run(() => ReferenceModel.Run(
             ["write", "--path", path, "--count", "300", "--interval", "0.01", "--reason", "original", "--seq-field", "n"], TimeSpan.FromMinutes(2)));
+        // The model holds the file from its first line on: wait for it, so that the module's seals
+        // come while it runs however slowly python starts on a loaded machine.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!(File.Exists(path) && File.ReadAllText(path).Contains("\"original\"", StringComparison.Ordinal)))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60) && !original.IsCompleted, "the model never wrote its first line");
+            Thread.Sleep(10);
+        }
         var padding = new string('x', 150);
         using (var log = new AuditLog(path, new AuditLogOptions { RotationSize = 16 * 1024, Diagnostics = diagnostics }))
         {
