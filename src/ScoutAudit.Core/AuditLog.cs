@@ -17,6 +17,7 @@ public sealed class AuditLog : IDisposable
     private Task _archiving = Task.CompletedTask;
     private AuditLogWriter? _writer;
     private bool _disposed;
+    private int _toldSharedDirectory;
 
     /// <param name="path">The active file, such as <c>~/.scout/audit.jsonl</c> (already expanded).</param>
     /// <param name="options">Sync policy, rotation size, diagnostics and clock; the original's defaults when null.</param>
@@ -195,7 +196,24 @@ public sealed class AuditLog : IDisposable
         CancellationToken cancellation);
 
     /// <summary>The files of the log now, opened: what one query reads (see <see cref="LogSnapshot"/>), as far as <see cref="AuditLogOptions.ReadsFile"/> says.</summary>
-    internal LogSnapshot TakeSnapshot() => LogSnapshot.Take(_files, Options.Diagnostics).Keeping(Options.ReadsFile);
+    internal LogSnapshot TakeSnapshot()
+    {
+        ReportSharedDirectory();
+        return LogSnapshot.Take(_files, Options.Diagnostics).Keeping(Options.ReadsFile);
+    }
+
+    /// <summary>
+    /// Says once per log object that another user than the directory's owner may change the files it
+    /// reads (<see cref="FileSafety.WhyShared"/>): they could have replaced any of them. Reading goes on:
+    /// the chain (Test-ScoutAuditLog) is what tells what was replaced.
+    /// </summary>
+    private void ReportSharedDirectory()
+    {
+        if (Interlocked.Exchange(ref _toldSharedDirectory, 1) != 0) return;
+        if (FileSafety.WhyShared(_files.Directory, forWriting: false) is { } shared)
+            Options.Diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SharedDirectory, Path,
+                $"The audit log '{Path}' lies in a directory others may change: '{_files.Directory}' ({shared}). Any of its files may have been put there by them; Test-ScoutAuditLog tells what the chain vouches for."));
+    }
 
     /// <summary>
     /// The events of the snapshot that pass the filter, for a follower: <paramref name="lineNumbers"/>

@@ -47,6 +47,21 @@ public sealed record AuditLogOptions
     /// <summary>Archives removed after each rotation, each removal recorded in the chain; null keeps every archive.</summary>
     public ArchiveRetention? Retention { get; init; }
 
+    /// <summary>
+    /// Writes in a directory another user may change (<see cref="FileSafety.WhyShared"/>: writable by
+    /// a group with other members or by everyone, without the sticky bit, or owned by another user
+    /// than root) with a <see cref="AuditDiagnosticKind.SharedDirectory"/> warning. False (the default)
+    /// refuses them, as OpenSSH's StrictModes and logrotate refuse such directories: whoever may rename
+    /// the log's files may swap them for links or files of their own between two writes.
+    /// </summary>
+    public bool AllowSharedDirectory { get; init; }
+
+    /// <summary>
+    /// How long a writer waits for a lock of the log that someone else holds before the event fails
+    /// with a <see cref="LockWaitException"/> naming the holder (30 s by default).
+    /// </summary>
+    public TimeSpan LockWaitLimit { get; init; } = CrossProcessLock.DefaultWaitLimit;
+
     /// <summary>Receives skipped lines, repaired tails and failed background syncs.</summary>
     public IAuditDiagnostics Diagnostics { get; init; } = NullAuditDiagnostics.Instance;
 

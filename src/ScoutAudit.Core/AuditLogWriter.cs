@@ -65,6 +65,7 @@ internal sealed class AuditLogWriter : IDisposable
     /// <summary>With a rotation interval: when the interval of the active file's oldest line ends (null: the file holds no line yet).</summary>
     private DateTimeOffset? _intervalEndsAt;
     private bool _disposed;
+    private bool _toldReadableByOthers;
     private readonly GroupCommit? _groupCommit;
 
     /// <summary>The processes (ids) a seal last waited for, so that the warning is said once while they hold the file.</summary>
@@ -106,11 +107,25 @@ internal sealed class AuditLogWriter : IDisposable
         {
             throw new AuditLogException(files.Active, $"The audit log '{files.Active}' cannot be opened for writing: {error.Message}", error);
         }
+        if (FileSafety.WhyShared(files.Directory, forWriting: true) is { } shared)
+        {
+            if (!options.AllowSharedDirectory)
+                throw new AuditLogException(files.Active, $"The audit log '{files.Active}' is not written: its directory '{files.Directory}' is not yours alone ({shared}), " +
+                    "and whoever may change it may put a link or a file of theirs in place of the log's files between two writes. Keep the log in a directory only you may write, " +
+                    "or allow this one knowingly (Set-ScoutAuditLog -AllowSharedDirectory; about_ScoutAuditSecurity).", new UnsafeFileException(files.Directory, shared));
+            options.Diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SharedDirectory, files.Active,
+                $"The audit log '{files.Active}' is written in a directory that is not yours alone: '{files.Directory}' ({shared}). It is allowed for this log (-AllowSharedDirectory)."));
+        }
         CrossProcessLock? appendLock = null;
         try
         {
-            appendLock = CrossProcessLock.Open(files.AppendLock);
-            return new AuditLogWriter(files, options, rotation, onSealed, appendLock, CrossProcessLock.Open(files.SealIntent));
+            appendLock = CrossProcessLock.Open(files.AppendLock, options.LockWaitLimit);
+            return new AuditLogWriter(files, options, rotation, onSealed, appendLock, CrossProcessLock.Open(files.SealIntent, options.LockWaitLimit));
+        }
+        catch (UnsafeFileException error)
+        {
+            appendLock?.Dispose();
+            throw new AuditLogException(files.Active, $"The audit log '{files.Active}' cannot be opened for writing: {error.Message}", error);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -366,8 +381,8 @@ internal sealed class AuditLogWriter : IDisposable
         try
         {
             OwnerOnly.CreateDirectory(_files.Directory);
-            appendLock = CrossProcessLock.Open(_files.AppendLock);
-            var sealIntent = CrossProcessLock.Open(_files.SealIntent);
+            appendLock = CrossProcessLock.Open(_files.AppendLock, _options.LockWaitLimit);
+            var sealIntent = CrossProcessLock.Open(_files.SealIntent, _options.LockWaitLimit);
             _appendLock.Dispose();
             _sealIntent.Dispose();
             (_appendLock, _sealIntent) = (appendLock, sealIntent);
@@ -445,6 +460,7 @@ internal sealed class AuditLogWriter : IDisposable
             }
 
             var file = AppendOnlyFile.Open(Path);
+            ReportIfReadableByOthers(file);
             tailTorn = file.EndsWithoutNewline();
             if (_intervalEnd is not null)
             {
@@ -472,6 +488,23 @@ internal sealed class AuditLogWriter : IDisposable
         {
             throw new AuditLogException(Path, $"The audit log '{Path}' cannot be opened for writing: {error.Message}", error);
         }
+    }
+
+    /// <summary>
+    /// Says once per writer that the active file may be read by group or others. Their read permission
+    /// is left as it is: the owner may have given it on purpose (a log shipper's group), and the
+    /// original creates the file so under umask 022; their write permission was already taken away
+    /// (<see cref="FileSafety.RequireWritable"/>).
+    /// </summary>
+    private void ReportIfReadableByOthers(AppendOnlyFile file)
+    {
+        if (OperatingSystem.IsWindows() || _toldReadableByOthers) return;
+        var status = NativeFile.StatusOf(file.Handle);
+        if ((status.Mode & FileSafety.ReadableByOthers) == 0) return;
+        _toldReadableByOthers = true;
+        _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.LogReadableByOthers, Path,
+            $"The audit log '{Path}' may be read by {((status.Mode & UnixFileMode.OtherRead) != 0 ? "every user" : "its group")} (mode {status.ModeText}): " +
+            $"its events, costs and reasons are theirs to read. 'chmod 600 {Path}' makes it yours alone (ScoutAudit makes its own files so)."));
     }
 
     private bool IsFull() =>

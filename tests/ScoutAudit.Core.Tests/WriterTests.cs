@@ -126,17 +126,18 @@ public class WriterTests
     }
 
     [LinuxFact]
-    public void AFullDiskIsReportedToTheCaller()
+    public void ALinkToADeviceIsNotALogFile()
     {
-        // The log's file is a link to /dev/full, which refuses every write with ENOSPC.
+        // A link to /dev/full once gave a full disk to test with; a link is no log file (DiskFullTests has a real full disk).
         using var folder = new TempFolder();
         var path = folder.File("audit.jsonl");
         File.CreateSymbolicLink(path, "/dev/full");
         using var log = new AuditLog(path);
         var error = Assert.Throws<AuditLogException>(() => log.Append(Events.At(Events.Start)));
-        Assert.StartsWith($"The event could not be written to '{path}': write failed: No space left on device", error.Message);
+        Assert.Equal($"The audit log '{path}' cannot be opened for writing: '{path}' is a symbolic link: ScoutAudit follows no link to a file of a log, " +
+                     "since a link there may lead to any file of someone else's choosing.", error.Message);
         Assert.Equal(path, error.Path);
-        Assert.IsType<IOException>(error.InnerException);
+        Assert.IsType<UnsafeFileException>(error.InnerException);
     }
 
     [Fact]

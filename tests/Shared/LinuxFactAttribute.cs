@@ -8,3 +8,12 @@ public sealed class LinuxFactAttribute : FactAttribute
         if (!OperatingSystem.IsLinux()) Skip = "needs Linux (device files, errno values, Unix file modes)";
     }
 }
+
+/// <summary>A theory that needs Linux behaviour; reported as skipped elsewhere.</summary>
+public sealed class LinuxTheoryAttribute : TheoryAttribute
+{
+    public LinuxTheoryAttribute()
+    {
+        if (!OperatingSystem.IsLinux()) Skip = "needs Linux (device files, errno values, Unix file modes)";
+    }
+}

@@ -60,6 +60,22 @@ public enum AuditDiagnosticKind
     /// The log's earlier files went with the directory.
     /// </summary>
     LogFilesDeleted,
+
+    /// <summary>
+    /// A sidecar of the log (the archive index, <c>.blocks</c>) was not read: it is a symbolic link, a
+    /// FIFO or device, or longer than such a file may be (<see cref="UnsafeFileException"/>). The query
+    /// reads the log's files whole instead; its answer is the same.
+    /// </summary>
+    SidecarRefused,
+
+    /// <summary>
+    /// The log's directory may be changed by another user (<see cref="FileSafety.WhyShared"/>): a query
+    /// reads it with that said, a writer writes there only when allowed to (AllowSharedDirectory).
+    /// </summary>
+    SharedDirectory,
+
+    /// <summary>The active file may be read by group or others (the original creates it so under umask 022): said once per writer.</summary>
+    LogReadableByOthers,
 }
 
 /// <summary>A non-fatal problem, for the host to show as a warning or verbose message.</summary>

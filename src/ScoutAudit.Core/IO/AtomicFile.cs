@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace ScoutAudit.Core;
 
 /// <summary>
@@ -10,23 +12,61 @@ internal static class AtomicFile
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/>; on failure the file keeps its old content and no temporary file is left.</summary>
     public static void Replace(string path, ReadOnlySpan<byte> content)
     {
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        try
+        string temporary;
+        using (var stream = CreateTemporaryBeside(path, out temporary))
         {
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using (var stream = new FileStream(temporary, options))
+            try
             {
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temporary, path, overwrite: true);
+            catch
+            {
+                stream.Dispose();
+                TryDelete(temporary);
+                throw;
+            }
+        }
+        try
+        {
+            File.Move(temporary, path, overwrite: true); // rename(2) replaces a link at path, never follows it
         }
         catch
         {
-            try { File.Delete(temporary); } catch (Exception again) when (again is IOException or UnauthorizedAccessException) { }
+            TryDelete(temporary);
             throw;
         }
         NativeFile.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    /// <summary>
+    /// A new file beside <paramref name="path"/> under a name no one can guess
+    /// (<c>&lt;name&gt;.&lt;64 random bits in hex&gt;.tmp</c>, which <see cref="LogFileNames"/> knows), made exclusively (O_CREAT|O_EXCL, which follows no link
+    /// and opens nothing that was there) and owner-only whatever the umask: another user who may write
+    /// in the directory can neither make the module write through a name they put there first nor
+    /// read what it writes.
+    /// </summary>
+    public static FileStream CreateTemporaryBeside(string path, out string temporary, int bufferSize = 4096)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = bufferSize };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        for (var attempt = 0; ; attempt++)
+        {
+            temporary = Path.Combine(directory, $"{Path.GetFileName(path)}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant()}.tmp");
+            try
+            {
+                return new FileStream(temporary, options);
+            }
+            catch (IOException) when (attempt < 3 && new FileInfo(temporary) is { Exists: true } or { LinkTarget: not null })
+            {
+                // Something has this name (64 random bits: only by guessing them): take another.
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); } catch (Exception again) when (again is IOException or UnauthorizedAccessException) { }
     }
 }

@@ -13,6 +13,29 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode, long Siz
 /// <summary>Who owns a file, and its permission bits (Unix).</summary>
 internal readonly record struct FileOwnership(uint UserId, UnixFileMode Mode);
 
+/// <summary>What kind of file a path or handle is (Unix file types).</summary>
+internal enum FileKind { Regular, Directory, SymbolicLink, Fifo, CharacterDevice, BlockDevice, Socket, Unknown }
+
+/// <summary>A file's kind, its number of names, its owner and group, and its mode bits (permissions, sticky bit) on Unix.</summary>
+internal readonly record struct FileStatus(FileKind Kind, uint Links, uint UserId, uint GroupId, UnixFileMode Mode)
+{
+    /// <summary>The kind as people say it: "a FIFO", "a symbolic link"...</summary>
+    public string KindText => Kind switch
+    {
+        FileKind.Regular => "a regular file",
+        FileKind.Directory => "a directory",
+        FileKind.SymbolicLink => "a symbolic link",
+        FileKind.Fifo => "a FIFO (named pipe)",
+        FileKind.CharacterDevice => "a character device",
+        FileKind.BlockDevice => "a block device",
+        FileKind.Socket => "a socket",
+        _ => "a file of an unknown kind",
+    };
+
+    /// <summary>The permission bits in octal, as ls and chmod show them: "0644".</summary>
+    public string ModeText => "0" + Convert.ToString((int)Mode & 0xFFF, 8).PadLeft(3, '0');
+}
+
 /// <summary>
 /// The native calls .NET does not offer: append-mode opens, advisory locks (flock / LockFileEx),
 /// file identity (statx / GetFileInformationByHandle), a file's owner, truncation after a failed
@@ -21,20 +44,89 @@ internal readonly record struct FileOwnership(uint UserId, UnixFileMode Mode);
 /// </summary>
 internal static class NativeFile
 {
+    /// <summary>
+    /// Opens <paramref name="path"/> for appending, creating it (0600) when missing. On Unix no symbolic
+    /// link is followed (O_NOFOLLOW) and a FIFO does not block the open; what was opened is checked by
+    /// <see cref="FileSafety.RequireWritable"/> before anything is written.
+    /// </summary>
     public static SafeFileHandle OpenForAppend(string path)
     {
         if (OperatingSystem.IsWindows()) return Windows.Open(path, Windows.FILE_APPEND_DATA | Windows.FILE_READ_DATA);
-        return Unix.Open(path, Unix.O_RDWR | Unix.O_APPEND | Unix.O_CREAT);
+        return Checked(Unix.OpenNoFollow(path, Unix.O_RDWR | Unix.O_APPEND | Unix.O_CREAT), path, forWriting: true);
+    }
+
+    /// <summary>Disposes the handle when the file is not one to use (<see cref="FileSafety"/>).</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static SafeFileHandle Checked(SafeFileHandle handle, string path, bool forWriting)
+    {
+        try
+        {
+            if (forWriting) FileSafety.RequireWritable(handle, path);
+            else FileSafety.RequireRegular(handle, path);
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
-    /// Opens a file used only for its locks, creating it (0600) when <paramref name="create"/> is set.
-    /// Not through FileStream: .NET takes locks of its own on FileStreams.
+    /// Opens a file used only for its locks, creating it (0600) when <paramref name="create"/> is set
+    /// (for a writer, who then requires it to be its own, as <see cref="OpenForAppend"/>); without,
+    /// for a reader, any regular file will do. Not through FileStream: .NET takes locks of its own on
+    /// FileStreams. No link is followed.
     /// </summary>
     public static SafeFileHandle OpenLockFile(string path, bool create = true)
     {
         if (OperatingSystem.IsWindows()) return Windows.Open(path, Windows.GENERIC_READ | Windows.GENERIC_WRITE, create);
-        return Unix.Open(path, Unix.O_RDWR | (create ? Unix.O_CREAT : 0));
+        // A reader takes an existing lock file of the log's owner (root reading another user's log); a writer only its own.
+        return Checked(Unix.OpenNoFollow(path, Unix.O_RDWR | (create ? Unix.O_CREAT : 0)), path, forWriting: create);
+    }
+
+    /// <summary>
+    /// Opens the file at <paramref name="path"/> for reading without following a symbolic link in its
+    /// last component and without waiting on a FIFO; null when nothing is there. The caller checks the
+    /// handle's <see cref="StatusOf(SafeFileHandle)"/> before reading.
+    /// </summary>
+    /// <exception cref="UnsafeFileException">The path is a symbolic link.</exception>
+    public static SafeFileHandle? OpenNoFollowForReading(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            try
+            {
+                return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (Exception gone) when (gone is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return null;
+            }
+        }
+        try
+        {
+            return Unix.OpenNoFollow(path, Unix.O_RDONLY);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The kind, links, owner and mode of the open file (Unix).</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static FileStatus StatusOf(SafeFileHandle handle) => Unix.StatusOf(handle);
+
+    /// <summary>The kind, links, owner and mode of the file at <paramref name="path"/> (links followed), or null when there is none (Unix).</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static FileStatus? StatusOf(string path) => Unix.StatusOf(path);
+
+    /// <summary>Sets the open file's permission bits (Unix).</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static void ChangeMode(SafeFileHandle handle, UnixFileMode mode)
+    {
+        if (Unix.fchmod(handle, (uint)mode) != 0) throw Unix.Error("fchmod", null);
     }
 
     public static int Write(SafeFileHandle handle, ReadOnlySpan<byte> data)
@@ -163,6 +255,29 @@ internal static class NativeFile
         private static readonly int O_CLOEXEC = OperatingSystem.IsMacOS() ? 0x1000000 : 0x80000;
         private const int OwnerReadWrite = 0x180; // 0600
 
+        // O_NOFOLLOW differs between architectures on Linux (asm-generic vs arm's own value) and on macOS.
+        private static readonly int O_NOFOLLOW = OperatingSystem.IsMacOS() ? 0x100
+            : RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 ? 0x8000 : 0x20000;
+        private static readonly int ELOOP = OperatingSystem.IsMacOS() ? 62 : 40;
+
+        /// <summary>
+        /// Opens without following a symbolic link in the last component, and without waiting on a FIFO
+        /// (O_NONBLOCK, which changes nothing for a regular file).
+        /// </summary>
+        /// <exception cref="UnsafeFileException">The path is a symbolic link.</exception>
+        public static SafeFileHandle OpenNoFollow(string path, int flags)
+        {
+            try
+            {
+                return Open(path, flags | O_NOFOLLOW | O_NONBLOCK);
+            }
+            catch (IOException error) when (error.HResult == ELOOP)
+            {
+                throw new UnsafeFileException(path, $"'{path}' is a symbolic link: ScoutAudit follows no link to a file of a log, " +
+                    "since a link there may lead to any file of someone else's choosing.", error);
+            }
+        }
+
         public static SafeFileHandle Open(string path, int flags)
         {
             var fd = open(path, flags | O_CLOEXEC, OwnerReadWrite);
@@ -177,7 +292,7 @@ internal static class NativeFile
         }
 
         private const int ENOTDIR = 20;
-        private static readonly int O_NONBLOCK = OperatingSystem.IsMacOS() ? 0x4 : 0x800;
+        public static readonly int O_NONBLOCK = OperatingSystem.IsMacOS() ? 0x4 : 0x800;
         private const uint STATX_TYPE = 0x1;
         private const int S_IFMT = 0xF000, S_IFREG = 0x8000;
 
@@ -218,6 +333,9 @@ internal static class NativeFile
 
         [DllImport("libc", SetLastError = true)]
         public static extern int flock(SafeFileHandle fd, int operation);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int fchmod(SafeFileHandle fd, uint mode);
 
         public static unsafe nint Write(SafeFileHandle fd, ReadOnlySpan<byte> data)
         {
@@ -270,6 +388,55 @@ internal static class NativeFile
             var buffer = stackalloc byte[256];
             Stat(handle, STATX_NLINK, buffer);
             return OperatingSystem.IsMacOS() ? *(ushort*)(buffer + 6) : *(uint*)(buffer + 16);
+        }
+
+        private const uint STATX_STATUS = 0x1 | 0x2 | 0x4 | 0x8 | 0x10; // type, mode, nlink, uid, gid
+
+        public static unsafe FileStatus StatusOf(SafeFileHandle handle)
+        {
+            var buffer = stackalloc byte[256];
+            Stat(handle, STATX_STATUS, buffer);
+            return DecodeStatus(buffer);
+        }
+
+        public static unsafe FileStatus? StatusOf(string path)
+        {
+            var buffer = stackalloc byte[256];
+            return Stat(path, STATX_STATUS, buffer) ? DecodeStatus(buffer) : null;
+        }
+
+        private static unsafe FileStatus DecodeStatus(byte* buffer)
+        {
+            // macOS struct stat: st_mode (16 bits) at 4, st_nlink (16 bits) at 6, st_uid at 16, st_gid at 20.
+            // struct statx: stx_nlink at 16, stx_uid at 20, stx_gid at 24, stx_mode (16 bits) at 28.
+            int mode;
+            uint links, uid, gid;
+            if (OperatingSystem.IsMacOS())
+            {
+                mode = *(ushort*)(buffer + 4);
+                links = *(ushort*)(buffer + 6);
+                uid = *(uint*)(buffer + 16);
+                gid = *(uint*)(buffer + 20);
+            }
+            else
+            {
+                mode = *(ushort*)(buffer + 28);
+                links = *(uint*)(buffer + 16);
+                uid = *(uint*)(buffer + 20);
+                gid = *(uint*)(buffer + 24);
+            }
+            var kind = (mode & S_IFMT) switch
+            {
+                0x8000 => FileKind.Regular,
+                0x4000 => FileKind.Directory,
+                0xA000 => FileKind.SymbolicLink,
+                0x1000 => FileKind.Fifo,
+                0x2000 => FileKind.CharacterDevice,
+                0x6000 => FileKind.BlockDevice,
+                0xC000 => FileKind.Socket,
+                _ => FileKind.Unknown,
+            };
+            return new FileStatus(kind, links, uid, gid, (UnixFileMode)(mode & 0xFFF));
         }
 
         public static unsafe FileOwnership? OwnershipOf(string path)

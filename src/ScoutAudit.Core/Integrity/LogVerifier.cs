@@ -70,7 +70,7 @@ internal sealed class LogVerifier(LogFiles files, string statePath, ChainKey? pu
         List<IndexLine> lines;
         try
         {
-            lines = File.Exists(files.Index) ? IndexLine.ParseAll(File.ReadAllBytes(files.Index), files) : [];
+            lines = SidecarFile.ReadAll(files.Index, SidecarFile.IndexLimit) is { } index ? IndexLine.ParseAll(index, files) : [];
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {

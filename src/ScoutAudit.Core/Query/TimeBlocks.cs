@@ -238,7 +238,12 @@ internal static class TimeBlocks
         long size;
         try
         {
-            using var stream = new FileStream(sidecar, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            using var stream = SidecarFile.OpenForReading(sidecar, SidecarFile.StateLimit);
+            if (stream is null)
+            {
+                callersAlone = true;
+                return null;
+            }
             callersAlone = SidecarTrust.IsCallersAlone(stream.SafeFileHandle);
             (written, size) = (File.GetLastWriteTimeUtc(stream.SafeFileHandle), stream.Length);
             if (Parsed.TryGetValue(sidecar, out var known) && known.Written == written && known.Length == size) return (known.Header, known.Blocks);

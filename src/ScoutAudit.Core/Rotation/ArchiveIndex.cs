@@ -23,7 +23,10 @@ internal static class ArchiveIndex
     /// </summary>
     public static Dictionary<string, ArchiveInfo> Read(LogFiles files, IAuditDiagnostics? diagnostics = null)
     {
-        var lines = ReadLines(files, out var callersAlone);
+        var lines = ReadLines(files, out var callersAlone, out var refused);
+        if (refused is not null)
+            diagnostics?.Report(new AuditDiagnostic(AuditDiagnosticKind.SidecarRefused, files.Index,
+                $"The archive index is not read: {refused.Message} Every archive is read whole.", Exception: refused));
         if (!callersAlone && diagnostics is not null && lines.Any(l => l.Kind == IndexLineKind.Hint))
             diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, files.Index,
                 $"The archive index '{files.Index}' is not yours alone to write (another user owns it, or group or others may write it): its hints, which nothing vouches for, decide nothing, so the archives outside the chain are read whole."));
@@ -57,19 +60,33 @@ internal static class ArchiveIndex
     /// (<see cref="SidecarTrust"/>), found on the handle the lines are read from; a missing index
     /// has nothing to distrust, an unreadable one is not trusted.
     /// </summary>
-    public static List<IndexLine> ReadLines(LogFiles files, out bool callersAlone)
+    public static List<IndexLine> ReadLines(LogFiles files, out bool callersAlone) => ReadLines(files, out callersAlone, out _);
+
+    /// <summary>As <see cref="ReadLines(LogFiles, out bool)"/>; <paramref name="refused"/> says why an index that is there was not read.</summary>
+    private static List<IndexLine> ReadLines(LogFiles files, out bool callersAlone, out UnsafeFileException? refused)
     {
+        refused = null;
         try
         {
-            using var index = new FileStream(files.Index, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            using var index = SidecarFile.OpenForReading(files.Index, SidecarFile.IndexLimit);
+            if (index is null)
+            {
+                callersAlone = true;
+                return [];
+            }
             callersAlone = SidecarTrust.IsCallersAlone(index.SafeFileHandle);
-            using var content = new MemoryStream();
-            index.CopyTo(content);
-            return IndexLine.ParseAll(content.GetBuffer().AsSpan(0, (int)content.Length), files);
+            var content = new byte[index.Length];
+            index.ReadExactly(content);
+            return IndexLine.ParseAll(content, files);
         }
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
         {
             callersAlone = true;
+            return [];
+        }
+        catch (UnsafeFileException error)
+        {
+            (callersAlone, refused) = (false, error);
             return [];
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Win32.SafeHandles;
 
 namespace ScoutAudit.Core;
@@ -5,24 +7,36 @@ namespace ScoutAudit.Core;
 /// <summary>
 /// An advisory lock on a lock file, shared or exclusive, between processes. Each holder opens the
 /// file itself: flock locks belong to the open file, so two holders sharing one handle would not
-/// exclude each other.
+/// exclude each other. Waiting has a bound (<see cref="LockWaitException"/>): a lock is held for
+/// milliseconds (an append, a seal), or for as long as one segment takes to compress; a holder that
+/// keeps it longer is stuck, and a writer waiting on it forever would hang its runbook.
 /// </summary>
 internal sealed class CrossProcessLock : IDisposable
 {
+    /// <summary>How long a lock is waited for before <see cref="LockWaitException"/>.</summary>
+    public static readonly TimeSpan DefaultWaitLimit = TimeSpan.FromSeconds(30);
+
     private readonly SafeFileHandle _handle;
+    private readonly string _path;
+    private readonly TimeSpan _waitLimit;
     private FileIdentity? _identity;
 
-    private CrossProcessLock(SafeFileHandle handle) => _handle = handle;
+    private CrossProcessLock(SafeFileHandle handle, string path, TimeSpan? waitLimit)
+    {
+        _handle = handle;
+        _path = path;
+        _waitLimit = waitLimit ?? DefaultWaitLimit;
+    }
 
-    /// <summary>Opens the lock file, creating it (0600) when missing.</summary>
-    public static CrossProcessLock Open(string path) => new(NativeFile.OpenLockFile(path));
+    /// <summary>Opens the lock file, creating it (0600) when missing; it must be the caller's own (<see cref="FileSafety"/>).</summary>
+    public static CrossProcessLock Open(string path, TimeSpan? waitLimit = null) => new(NativeFile.OpenLockFile(path), path, waitLimit);
 
     /// <summary>Opens the lock file if it exists and can be opened (a reader on a read-only log goes without).</summary>
     public static CrossProcessLock? TryOpenExisting(string path)
     {
         try
         {
-            return new CrossProcessLock(NativeFile.OpenLockFile(path, create: false));
+            return new CrossProcessLock(NativeFile.OpenLockFile(path, create: false), path, null);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -31,7 +45,8 @@ internal sealed class CrossProcessLock : IDisposable
     }
 
     /// <summary>Waits for the lock and keeps it until <see cref="Release"/>.</summary>
-    public void Take(bool exclusive) => NativeFile.Lock(_handle, exclusive, wait: true);
+    /// <exception cref="LockWaitException">It was held elsewhere for longer than the wait limit.</exception>
+    public void Take(bool exclusive) => Wait(exclusive);
 
     public void Release() => NativeFile.Unlock(_handle);
 
@@ -52,10 +67,55 @@ internal sealed class CrossProcessLock : IDisposable
     public Held? TryAcquire(bool exclusive) => NativeFile.Lock(_handle, exclusive, wait: false) ? new Held(_handle) : null;
 
     /// <summary>Waits for the lock; dispose the result to release it.</summary>
+    /// <exception cref="LockWaitException">It was held elsewhere for longer than the wait limit.</exception>
     public Held Acquire(bool exclusive)
     {
-        NativeFile.Lock(_handle, exclusive, wait: true);
+        Wait(exclusive);
         return new Held(_handle);
+    }
+
+    /// <summary>
+    /// Polls for the lock, sleeping 1, 2, 4... up to 16 ms between tries, until the wait limit: a
+    /// blocking flock cannot be given a deadline (only a signal interrupts it).
+    /// </summary>
+    private void Wait(bool exclusive)
+    {
+        if (NativeFile.Lock(_handle, exclusive, wait: false)) return;
+        var started = Stopwatch.GetTimestamp();
+        var pause = 1;
+        while (true)
+        {
+            Thread.Sleep(pause);
+            pause = Math.Min(pause * 2, 16);
+            if (NativeFile.Lock(_handle, exclusive, wait: false)) return;
+            if (Stopwatch.GetElapsedTime(started) >= _waitLimit) throw new LockWaitException(_path, _waitLimit, Holders());
+        }
+    }
+
+    /// <summary>The processes that hold a lock on this file, as /proc/locks lists them (Linux); empty elsewhere or when it cannot be read.</summary>
+    private IReadOnlyList<string> Holders()
+    {
+        if (!OperatingSystem.IsLinux()) return [];
+        try
+        {
+            var identity = NativeFile.IdentityOf(_handle);
+            // "1: FLOCK  ADVISORY  WRITE 1234 fe:00:11660085 0 EOF": major and minor in hex, the inode in decimal;
+            // "1: -> FLOCK ..." lines are waiters, not holders.
+            var file = $"{identity.Device >> 32:x2}:{identity.Device & 0xFFFFFFFF:x2}:{identity.Inode}";
+            var holders = new List<string>();
+            foreach (var line in File.ReadLines("/proc/locks"))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length < 6 || fields[1] == "->" || fields[5] != file) continue;
+                var pid = fields[4];
+                holders.Add($"process {pid} ({ForeignWriters.CommandLineOf(int.Parse(pid, CultureInfo.InvariantCulture))})");
+            }
+            return holders.Distinct().ToList();
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or FormatException or OverflowException)
+        {
+            return [];
+        }
     }
 
     public void Dispose() => _handle.Dispose();
@@ -65,4 +125,14 @@ internal sealed class CrossProcessLock : IDisposable
     {
         public void Dispose() => NativeFile.Unlock(handle);
     }
+}
+
+/// <summary>A lock of a log was held elsewhere for longer than a writer or reader waits; nothing was written.</summary>
+public sealed class LockWaitException(string path, TimeSpan waited, IReadOnlyList<string> holders) : IOException(
+    $"The lock file '{path}' was held by another for more than {waited.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} s " +
+    $"({(holders.Count > 0 ? "held by " + string.Join(", ", holders) : "its holder could not be found")}): gave up waiting.")
+{
+    public string Path { get; } = path;
+
+    public IReadOnlyList<string> Holders { get; } = holders;
 }

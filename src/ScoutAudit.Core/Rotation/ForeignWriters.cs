@@ -132,6 +132,9 @@ internal static class ForeignWriters
         return false;
     }
 
+    /// <summary>The command line of process <paramref name="pid"/>, cut to a readable length; "?" when it cannot be read.</summary>
+    public static string CommandLineOf(int pid) => CommandLine($"/proc/{pid}");
+
     private static string CommandLine(string process)
     {
         try

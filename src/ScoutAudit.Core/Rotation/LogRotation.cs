@@ -44,8 +44,10 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
             var sealedPath = files.PathOf(baseName + ArchiveName.SealedSuffix);
             string digest;
             long length;
-            using (var handle = File.OpenHandle(files.Active, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            // No link followed: a link put in place of the active file would seal, sign and archive another file's bytes.
+            using (var handle = NativeFile.OpenNoFollowForReading(files.Active) ?? throw new FileNotFoundException($"'{files.Active}' is gone", files.Active))
             {
+                FileSafety.RequireWritable(handle, files.Active); // the file writers append to: theirs, one name
                 NativeFile.Sync(handle); // lines of every writer, before the name changes
                 (digest, length) = FileDigest.Compute(handle);
             }

@@ -54,6 +54,14 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
     [Parameter]
     public TimeSpan? KeepArchivesFor { get; set; }
 
+    /// <summary>
+    /// Writes the log even though its directory may be changed by another user (group or world
+    /// writable without the sticky bit, or owned by another user), with a warning each session;
+    /// -AllowSharedDirectory:$false refuses again, the default.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AllowSharedDirectory { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -99,7 +107,8 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
             : string.IsNullOrEmpty(SigningKey) ? null
             : ReadKey(SigningKey, nameof(SigningKey), needPrivateKey: true);
         return current with { SyncPolicy = policy, RotationSize = rotationSize, SigningKey = signingKey, Retention = retention,
-            RotationInterval = RotationInterval ?? current.RotationInterval };
+            RotationInterval = RotationInterval ?? current.RotationInterval,
+            AllowSharedDirectory = bound.ContainsKey(nameof(AllowSharedDirectory)) ? AllowSharedDirectory.IsPresent : current.AllowSharedDirectory };
     }
 
     /// <summary>A rotation size of at least <see cref="LogSettings.MinimumRotationSize"/>; a smaller one is refused, suggesting the unit it most likely lacks.</summary>
@@ -134,5 +143,6 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
         $"sync policy {settings.SyncPolicy}, rotation {(settings.RotationSize is { } size ? $"at {size} bytes" : "never by size")}" +
         (settings.RotationInterval == Core.RotationInterval.None ? ", " : $" and every {settings.RotationInterval} (UTC), ") +
         (settings.SigningKey is { } key ? $"archive index entries signed with key {key.Id}" : "archive index entries unsigned") +
-        $", archives removed after each rotation: {settings.Retention?.ToString() ?? "none"}";
+        $", archives removed after each rotation: {settings.Retention?.ToString() ?? "none"}" +
+        (settings.AllowSharedDirectory ? ", written in a directory others may change" : "");
 }

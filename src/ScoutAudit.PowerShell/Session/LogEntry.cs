@@ -115,5 +115,6 @@ internal sealed class LogEntry
         new() { Diagnostics = diagnostics };
 
     private static AuditLogOptions OptionsFor(LogSettings settings, IAuditDiagnostics diagnostics) =>
-        new() { SyncPolicy = settings.SyncPolicy, RotationSize = settings.RotationSize, RotationInterval = settings.RotationInterval, SigningKey = settings.SigningKey, Retention = settings.Retention, Diagnostics = diagnostics };
+        new() { SyncPolicy = settings.SyncPolicy, RotationSize = settings.RotationSize, RotationInterval = settings.RotationInterval, SigningKey = settings.SigningKey, Retention = settings.Retention,
+            AllowSharedDirectory = settings.AllowSharedDirectory, Diagnostics = diagnostics };
 }

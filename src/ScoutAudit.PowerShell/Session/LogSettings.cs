@@ -25,4 +25,7 @@ internal sealed record LogSettings
 
     /// <summary>Archives removed after each rotation (Set-ScoutAuditLog -KeepArchives, -KeepArchivesFor); null keeps all.</summary>
     public ArchiveRetention? Retention { get; init; }
+
+    /// <summary>Writes even in a directory another user may change (Set-ScoutAuditLog -AllowSharedDirectory).</summary>
+    public bool AllowSharedDirectory { get; init; }
 }
