@@ -210,7 +210,7 @@ public class PermissionTests
         var problem = Assert.Single(diagnostics.Problems);
         Assert.Equal(AuditDiagnosticKind.ArchiveDamaged, problem.Kind);
         Assert.Equal(unreadable.Path, problem.Path);
-        Assert.Equal($"The archive '{unreadable.Path}' cannot be read and was skipped: Access to the path '{unreadable.Path}' is denied.", problem.Message);
+        Assert.Equal($"The archive '{unreadable.Path}' cannot be read and was skipped: open '{unreadable.Path}' failed: Permission denied (errno 13)", problem.Message);
     }
 
     [PrivilegedFact]
@@ -244,7 +244,7 @@ public class PermissionTests
             var problem = Assert.Single(diagnostics.Problems);
             Assert.Equal(AuditDiagnosticKind.FileUnreadable, problem.Kind);
             Assert.Equal(unreadable, problem.Path);
-            Assert.Equal($"The audit log file '{unreadable}' cannot be read and was skipped: Access to the path '{unreadable}' is denied.", problem.Message);
+            Assert.Equal($"The audit log file '{unreadable}' cannot be read and was skipped: open '{unreadable}' failed: Permission denied (errno 13)", problem.Message);
         }
     }
 }

@@ -197,6 +197,22 @@ public sealed class SharedMachineTests : IDisposable
         Assert.Contains(findings, f => f.Path.EndsWith("audit.index.jsonl", StringComparison.Ordinal) && f.Message.Contains("is a symbolic link"));
     }
 
+    [LinuxFact]
+    public void AFifoNamedLikeAnArchiveIsReportedNotWaitedOn()
+    {
+        WriteOriginalArchive();
+        var fifo = Path.Combine(_logs, "audit_20260213_150000.jsonl.gz");
+        Assert.Equal(0, mkfifo(fifo, 0x1B6));
+        var diagnostics = new RecordingDiagnostics();
+
+        using var log = new AuditLog(_path, Shared(diagnostics));
+        var read = Task.Run(() => log.Query().Count());
+
+        Assert.True(read.Wait(TimeSpan.FromMinutes(1)), "the query waited on the FIFO");
+        Assert.Equal(2, read.Result);
+        Assert.Contains(diagnostics.Problems, d => d.Path == fifo && d.Message.Contains("is a FIFO (named pipe), not a regular file"));
+    }
+
     [PrivilegedFact]
     public void TheVerifierWritesNothingThroughSprayedTemporaryNames()
     {

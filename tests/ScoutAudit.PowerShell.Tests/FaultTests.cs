@@ -163,7 +163,7 @@ public sealed class FaultTests : IDisposable
         Assert.Equal([unreadableArchive ? 2L : 1L], result.Output.Select(e => (long)e.Properties["InputTokens"].Value));
         var warning = Assert.Single(result.Warnings);
         var what = unreadableArchive ? "archive" : "audit log file";
-        Assert.Equal($"The {what} '{unreadable}' cannot be read and was skipped: Access to the path '{unreadable}' is denied.", warning);
+        Assert.Equal($"The {what} '{unreadable}' cannot be read and was skipped: open '{unreadable}' failed: Permission denied (errno 13)", warning);
     }
 
     [LinuxFact]

@@ -58,6 +58,29 @@ internal static class FileSafety
     }
 
     /// <summary>
+    /// A file of a log (the active file, a sealed segment, an archive) opened for reading, links
+    /// followed, or null when there is none. A FIFO, device or socket is refused without waiting on it:
+    /// a FIFO named like an archive would otherwise hang every query, and /dev/zero never ends.
+    /// </summary>
+    /// <exception cref="UnsafeFileException">It is not a regular file.</exception>
+    /// <exception cref="IOException">It cannot be opened.</exception>
+    public static FileStream? OpenRegularForReading(string path, int bufferSize = 0)
+    {
+        var handle = NativeFile.OpenForReading(path);
+        if (handle is null) return null;
+        try
+        {
+            RequireRegular(handle, path);
+            return new FileStream(handle, FileAccess.Read, bufferSize);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Why <paramref name="directory"/> is not its owner's alone to change (who else may add, rename or
     /// remove its entries), or null when it is. With <paramref name="forWriting"/>, a directory owned by
     /// another user than the caller (other than root) is not the caller's either. A directory writable

@@ -211,14 +211,7 @@ internal sealed class LogSnapshot : IDisposable
     {
         try
         {
-            return new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.ReadWrite | FileShare.Delete,
-                BufferSize = 0, // LineReader buffers
-                Options = FileOptions.SequentialScan,
-            });
+            return FileSafety.OpenRegularForReading(path); // unbuffered: LineReader buffers
         }
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
         {

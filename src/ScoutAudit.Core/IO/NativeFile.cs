@@ -85,35 +85,6 @@ internal static class NativeFile
         return Checked(Unix.OpenNoFollow(path, Unix.O_RDWR | (create ? Unix.O_CREAT : 0)), path, forWriting: create);
     }
 
-    /// <summary>
-    /// Opens the file at <paramref name="path"/> for reading without following a symbolic link in its
-    /// last component and without waiting on a FIFO; null when nothing is there. The caller checks the
-    /// handle's <see cref="StatusOf(SafeFileHandle)"/> before reading.
-    /// </summary>
-    /// <exception cref="UnsafeFileException">The path is a symbolic link.</exception>
-    public static SafeFileHandle? OpenNoFollowForReading(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            try
-            {
-                return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            }
-            catch (Exception gone) when (gone is FileNotFoundException or DirectoryNotFoundException)
-            {
-                return null;
-            }
-        }
-        try
-        {
-            return Unix.OpenNoFollow(path, Unix.O_RDONLY);
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>The kind, links, owner and mode of the open file (Unix).</summary>
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public static FileStatus StatusOf(SafeFileHandle handle) => Unix.StatusOf(handle);
@@ -203,13 +174,46 @@ internal static class NativeFile
     /// </summary>
     public static SafeFileHandle? OpenRegularFileForReading(string path)
     {
-        if (!OperatingSystem.IsWindows()) return Unix.OpenRegularFileForReading(path);
-        if (!File.Exists(path)) return null; // a directory, or nothing (named pipes live under \\.\pipe\, not among files)
+        if (OperatingSystem.IsWindows())
+        {
+            if (!File.Exists(path)) return null; // a directory, or nothing (named pipes live under \\.\pipe\, not among files)
+            return OpenForReading(path);
+        }
+        var handle = OpenForReading(path);
+        if (handle is null || Unix.StatusOf(handle).Kind == FileKind.Regular) return handle;
+        handle.Dispose();
+        return null;
+    }
+
+    /// <summary>
+    /// The file at <paramref name="path"/> opened for reading whatever its kind, or null when nothing is
+    /// there; on Unix the open never waits (O_NONBLOCK: a FIFO without a writer would block it), and
+    /// without <paramref name="followLink"/> a symbolic link in the last component is refused. The
+    /// caller checks the kind before reading (<see cref="FileSafety.OpenRegularForReading"/>).
+    /// </summary>
+    /// <exception cref="UnsafeFileException">The path is a symbolic link, and <paramref name="followLink"/> is false.</exception>
+    public static SafeFileHandle? OpenForReading(string path, bool followLink = true)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            try
+            {
+                return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (Exception gone) when (gone is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return null;
+            }
+        }
         try
         {
-            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return followLink ? Unix.Open(path, Unix.O_RDONLY | Unix.O_NONBLOCK) : Unix.OpenNoFollow(path, Unix.O_RDONLY);
         }
-        catch (Exception gone) when (gone is FileNotFoundException or DirectoryNotFoundException)
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (IOException error) when (error.HResult == Unix.ENOTDIR) // a file where a directory of the path should be
         {
             return null;
         }
@@ -291,28 +295,9 @@ internal static class NativeFile
             return new SafeFileHandle(fd, ownsHandle: true);
         }
 
-        private const int ENOTDIR = 20;
+        public const int ENOTDIR = 20;
         public static readonly int O_NONBLOCK = OperatingSystem.IsMacOS() ? 0x4 : 0x800;
-        private const uint STATX_TYPE = 0x1;
-        private const int S_IFMT = 0xF000, S_IFREG = 0x8000;
-
-        public static unsafe SafeFileHandle? OpenRegularFileForReading(string path)
-        {
-            var fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
-            if (fd < 0)
-            {
-                if (Marshal.GetLastPInvokeError() is ENOENT or ENOTDIR) return null;
-                throw Error("open", path);
-            }
-            var handle = new SafeFileHandle(fd, ownsHandle: true);
-            var buffer = stackalloc byte[256];
-            Stat(handle, STATX_TYPE, buffer);
-            // macOS struct stat: st_mode (16 bits) at 4; struct statx: stx_mode at 28.
-            var mode = OperatingSystem.IsMacOS() ? *(ushort*)(buffer + 4) : *(ushort*)(buffer + 28);
-            if ((mode & S_IFMT) == S_IFREG) return handle;
-            handle.Dispose();
-            return null;
-        }
+        private const int S_IFMT = 0xF000;
 
         [DllImport("libc", SetLastError = true)]
         private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);

@@ -20,7 +20,7 @@ internal static class SidecarFile
     /// <exception cref="IOException">It cannot be opened.</exception>
     public static FileStream? OpenForReading(string path, long limit)
     {
-        var handle = NativeFile.OpenNoFollowForReading(path);
+        var handle = NativeFile.OpenForReading(path, followLink: false);
         if (handle is null) return null;
         try
         {

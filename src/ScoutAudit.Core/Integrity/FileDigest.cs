@@ -7,7 +7,7 @@ internal static class FileDigest
 {
     public static (string Digest, long Length) Compute(string path)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1024 * 1024);
+        using var file = FileSafety.OpenRegularForReading(path, 1024 * 1024) ?? throw new FileNotFoundException($"Could not find file '{path}'.", path);
         return (Convert.ToHexString(SHA256.HashData(file)).ToLowerInvariant(), file.Length);
     }
 
@@ -24,8 +24,8 @@ internal static class FileDigest
     {
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0);
-            return ComputePrefix(file.SafeFileHandle, length);
+            using var file = FileSafety.OpenRegularForReading(path);
+            return file is null ? null : ComputePrefix(file.SafeFileHandle, length);
         }
         catch (FileNotFoundException)
         {

@@ -47,7 +47,8 @@ internal static class GzipIntegrity
     {
         try
         {
-            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var file = NativeFile.OpenRegularFileForReading(path); // never a FIFO's wait
+            if (file is null) return null;
             var length = RandomAccess.GetLength(file);
             if (length < 18) return null;
             Span<byte> trailer = stackalloc byte[4];
@@ -64,8 +65,8 @@ internal static class GzipIntegrity
     {
         try
         {
-            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return TrailerMatches(file, uncompressedLength, out _);
+            using var file = NativeFile.OpenRegularFileForReading(path); // never a FIFO's wait
+            return file is null || TrailerMatches(file, uncompressedLength, out _);
         }
         catch (IOException)
         {

@@ -110,7 +110,7 @@ internal sealed class SidecarCheck(LogFiles files, Action<IntegrityFinding> repo
     {
         try
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            return FileSafety.OpenRegularForReading(path);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {

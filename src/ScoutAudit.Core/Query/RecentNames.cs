@@ -19,7 +19,8 @@ public sealed record RecentNames(IReadOnlyList<string> EventTypes, IReadOnlyList
     {
         try
         {
-            using var file = new FileStream(activePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var file = FileSafety.OpenRegularForReading(activePath, 4096);
+            if (file is null) return None;
             var start = Math.Max(0, file.Length - tailBytes);
             file.Position = start;
             var reader = new LineReader(file, maxLineBytes: tailBytes);

@@ -45,7 +45,7 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
             string digest;
             long length;
             // No link followed: a link put in place of the active file would seal, sign and archive another file's bytes.
-            using (var handle = NativeFile.OpenNoFollowForReading(files.Active) ?? throw new FileNotFoundException($"'{files.Active}' is gone", files.Active))
+            using (var handle = NativeFile.OpenForReading(files.Active, followLink: false) ?? throw new FileNotFoundException($"'{files.Active}' is gone", files.Active))
             {
                 FileSafety.RequireWritable(handle, files.Active); // the file writers append to: theirs, one name
                 NativeFile.Sync(handle); // lines of every writer, before the name changes
