@@ -104,10 +104,12 @@ function New-ProcessStartInfo {
 }
 
 function New-ChildPwshStartInfo {
+    <# With -Umask (Unix), the child starts under that umask (000, 022, 077...) through /bin/sh. #>
     param(
         [Parameter(Mandatory)] [string[]] $ArgumentList,
         [Parameter(Mandatory)] [hashtable] $Environment,
-        [string] $WorkingDirectory = (Get-Location).ProviderPath
+        [string] $WorkingDirectory = (Get-Location).ProviderPath,
+        [ValidatePattern('^([0-7]{3,4})?$')] [string] $Umask
     )
     foreach ($required in 'HOME', 'SCOUT_AUDIT_PATH') {
         if (-not $Environment.ContainsKey($required) -or [string]::IsNullOrEmpty($Environment[$required])) {
@@ -117,8 +119,9 @@ function New-ChildPwshStartInfo {
     $pwsh = Get-PwshCommand
     $childEnvironment = @{ POWERSHELL_TELEMETRY_OPTOUT = '1'; POWERSHELL_UPDATECHECK = 'Off'; SCOUT_TEST_MODULE = Get-ScoutAuditModulePath }
     foreach ($key in $Environment.Keys) { $childEnvironment[$key] = $Environment[$key] }
-    New-ProcessStartInfo -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive') + $ArgumentList) `
-        -Environment $childEnvironment -WorkingDirectory $WorkingDirectory
+    $command = @($pwsh) + @('-NoProfile', '-NonInteractive') + $ArgumentList
+    if ($Umask) { $command = @('/bin/sh', '-c', "umask $Umask && exec `"`$@`"", 'sh') + $command }
+    New-ProcessStartInfo -FilePath $command[0] -ArgumentList @($command | Select-Object -Skip 1) -Environment $childEnvironment -WorkingDirectory $WorkingDirectory
 }
 
 function Start-ProcessCapture {
@@ -165,9 +168,10 @@ function Start-ChildPwshCapture {
     param(
         [Parameter(Mandatory)] [string[]] $ArgumentList,
         [Parameter(Mandatory)] [hashtable] $Environment,
-        [string] $WorkingDirectory = (Get-Location).ProviderPath
+        [string] $WorkingDirectory = (Get-Location).ProviderPath,
+        [string] $Umask
     )
-    Start-ProcessCapture (New-ChildPwshStartInfo -ArgumentList $ArgumentList -Environment $Environment -WorkingDirectory $WorkingDirectory)
+    Start-ProcessCapture (New-ChildPwshStartInfo -ArgumentList $ArgumentList -Environment $Environment -WorkingDirectory $WorkingDirectory -Umask $Umask)
 }
 
 function Wait-ChildPwsh {
@@ -200,9 +204,10 @@ function Invoke-ChildPwsh {
         [Parameter(Mandatory)] [string[]] $ArgumentList,
         [Parameter(Mandatory)] [hashtable] $Environment,
         [string] $WorkingDirectory = (Get-Location).ProviderPath,
-        [int] $TimeoutSeconds = 60
+        [int] $TimeoutSeconds = 60,
+        [string] $Umask
     )
-    Wait-ChildPwsh -Child (Start-ChildPwshCapture -ArgumentList $ArgumentList -Environment $Environment -WorkingDirectory $WorkingDirectory) -TimeoutSeconds $TimeoutSeconds
+    Wait-ChildPwsh -Child (Start-ChildPwshCapture -ArgumentList $ArgumentList -Environment $Environment -WorkingDirectory $WorkingDirectory -Umask $Umask) -TimeoutSeconds $TimeoutSeconds
 }
 
 Export-ModuleMember -Function Get-ScoutAuditModulePath, New-TestLogPath, ConvertTo-ScoutTimestamp, New-ScoutAuditLine, New-SigningKey, New-GzipFile,
