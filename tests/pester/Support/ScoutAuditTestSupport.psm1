@@ -50,12 +50,18 @@ function Set-ScoutAuditLogContent {
 }
 
 function New-SigningKey {
-    <# A P-256 key pair in <Folder>: signing.pem (the private key) and public.pem; returns both paths. #>
+    <#
+    A P-256 key pair in <Folder>: signing.pem (the private key, 0600 on Unix as the module requires)
+    and public.pem (as the umask makes it); returns both paths.
+    #>
     param([Parameter(Mandatory)] [string] $Folder)
     $key = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
     $private = Join-Path $Folder 'signing.pem'
     $public = Join-Path $Folder 'public.pem'
-    Set-Content -LiteralPath $private -Value $key.ExportPkcs8PrivateKeyPem()
+    $options = [System.IO.FileStreamOptions]@{ Mode = 'CreateNew'; Access = 'Write' }
+    if (-not $IsWindows) { $options.UnixCreateMode = [System.IO.UnixFileMode]'UserRead, UserWrite' }
+    $writer = [System.IO.StreamWriter]::new($private, $options)
+    try { $writer.Write($key.ExportPkcs8PrivateKeyPem()) } finally { $writer.Dispose() }
     Set-Content -LiteralPath $public -Value $key.ExportSubjectPublicKeyInfoPem()
     [pscustomobject]@{ Private = $private; Public = $public }
 }
