@@ -146,12 +146,18 @@ Describe 'Test-ScoutAuditLog' {
         Test-ScoutAuditLog -Path $log -PublicKey $key.Public -Quiet | Should -BeTrue
     }
 
-    It 'refuses a FIFO given as <Parameter> at once, without waiting for a writer' -Skip:$IsWindows -ForEach @(
-        @{ Parameter = 'SigningKey'; Command = 'Set-ScoutAuditLog' }
-        @{ Parameter = 'PublicKey'; Command = 'Test-ScoutAuditLog' }
+    It 'refuses a <Kind> given as <Parameter> at once, without waiting on it' -Skip:$IsWindows -ForEach @(
+        @{ Kind = 'FIFO'; Parameter = 'SigningKey'; Command = 'Set-ScoutAuditLog' }
+        @{ Kind = 'FIFO'; Parameter = 'PublicKey'; Command = 'Test-ScoutAuditLog' }
+        @{ Kind = 'device'; Parameter = 'SigningKey'; Command = 'Set-ScoutAuditLog' }
     ) {
-        $fifo = Join-Path $folder 'key.pem'
-        mkfifo $fifo
+        if ($Kind -eq 'FIFO') {
+            $fifo = Join-Path $folder 'key.pem'
+            mkfifo $fifo
+        }
+        else {
+            $fifo = '/dev/zero' # endless: a read to its end never ends
+        }
         $script = Join-Path $folder 'fifo.ps1'
         Set-Content -LiteralPath $script -Value @"
 Import-Module `$env:SCOUT_TEST_MODULE
@@ -159,7 +165,7 @@ try { $Command -Path '$log' -$Parameter '$fifo'; 'no error' }
 catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
 "@
 
-        # A read that waited on the FIFO would never end: the child is killed after 60 s and the test fails.
+        # A read that waited on the FIFO or read the device to its end would never end: the child is killed after 60 s and the test fails.
         $run = Invoke-ChildPwsh -ArgumentList '-File', $script -Environment @{ HOME = $folder; SCOUT_AUDIT_PATH = $log } -TimeoutSeconds 60
 
         $run.StdErr | Should -BeNullOrEmpty
