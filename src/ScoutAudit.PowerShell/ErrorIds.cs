@@ -92,4 +92,7 @@ public static class ErrorIds
 
     /// <summary>Export-ScoutAuditReport -OutFile names a read-only file; -Force replaces it (and the new report is read-only too).</summary>
     public const string ReportOutFileReadOnly = nameof(ReportOutFileReadOnly);
+
+    /// <summary>-SigningKey or -PublicKey names a private key's file that group or others may read or write (Unix); it must be 0600.</summary>
+    public const string KeyFileOpenToOthers = nameof(KeyFileOpenToOthers);
 }

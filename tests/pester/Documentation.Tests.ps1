@@ -77,6 +77,35 @@ Describe 'Every PowerShell example of README.md and docs/en-US' {
     }
 }
 
+Describe 'The documented way to make a signing key' -Skip:$IsWindows {
+    BeforeAll {
+        $keyExamples = @($examples | Where-Object { $_.Code -match 'ExportPkcs8PrivateKeyPem' })
+    }
+
+    It 'is one example, Test-ScoutAuditLog''s' {
+        $keyExamples | Should -HaveCount 1
+        $keyExamples[0].File | Should -Be 'docs/en-US/Test-ScoutAuditLog.md'
+    }
+
+    It 'creates the private key 0600 under umask <Umask>, verbatim, and the module takes it' -ForEach @(
+        @{ Umask = '000' }
+        @{ Umask = '022' }
+        @{ Umask = '077' }
+    ) {
+        $stage = New-ExampleStage
+        $script = Join-Path $stage.Root 'example.ps1'
+        Set-Content $script -Value ("Import-Module '$manifest'`n" + $keyExamples[0].Code)
+
+        $run = Invoke-ChildPwsh -Umask $Umask -ArgumentList '-File', $script -WorkingDirectory $stage.Work -Environment @{
+            HOME = $stage.Home; SCOUT_AUDIT_PATH = $stage.Log; COLUMNS = '80'
+        }
+
+        $run.StdErr | Should -BeNullOrEmpty -Because $run.StdOut
+        $run.ExitCode | Should -Be 0
+        (Get-Item (Join-Path $stage.Work 'audit-signing.pem')).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+    }
+}
+
 Describe 'The README''s command lines' {
     BeforeAll {
         $blocks = [regex]::Matches((Get-Content -Raw (Join-Path $root 'README.md')), '(?ms)^```sh\n(.*?)^```') | ForEach-Object { $_.Groups[1].Value }

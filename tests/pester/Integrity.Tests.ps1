@@ -113,6 +113,66 @@ Describe 'Test-ScoutAuditLog' {
         { Test-ScoutAuditLog -Path $log -PublicKey $notAKey } | Should -Throw -ErrorId 'InvalidKey,*' -ExpectedMessage '*holds no EC key*'
     }
 
+    It 'refuses a private key file of mode <Mode> as -SigningKey and -PublicKey, saying the mode and chmod 600' -Skip:$IsWindows -ForEach @(
+        @{ Mode = '644' }
+        @{ Mode = '640' }
+        @{ Mode = '604' }
+        @{ Mode = '620' }
+        @{ Mode = '602' }
+        @{ Mode = '666' }
+    ) {
+        $key = New-SigningKey $folder
+        chmod $Mode $key.Private
+
+        { Set-ScoutAuditLog -Path $log -SigningKey $key.Private } |
+            Should -Throw -ErrorId 'KeyFileOpenToOthers,ScoutAudit.PowerShell.Commands.SetScoutAuditLogCommand' -ExpectedMessage "*'$($key.Private)'*mode 0$Mode*must be 0600*chmod 600 '$($key.Private)'*"
+        { Test-ScoutAuditLog -Path $log -PublicKey $key.Private } |
+            Should -Throw -ErrorId 'KeyFileOpenToOthers,ScoutAudit.PowerShell.Commands.TestScoutAuditLogCommand' -ExpectedMessage "*mode 0$Mode*chmod 600*"
+        (Get-ScoutAuditLog -Path $log).SigningKey | Should -BeNullOrEmpty
+    }
+
+    It 'signs with a private key file of mode <Mode> and verifies with a public key anyone may read' -Skip:$IsWindows -ForEach @(
+        @{ Mode = '600' }
+        @{ Mode = '400' }
+    ) {
+        $key = New-SigningKey $folder
+        chmod $Mode $key.Private
+        chmod 644 $key.Public
+
+        Set-ScoutAuditLog -Path $log -SigningKey $key.Private
+        Write-ScoutAudit nav -Path $log
+        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+
+        Test-ScoutAuditLog -Path $log -PublicKey $key.Public -Quiet | Should -BeTrue
+    }
+
+    It 'refuses a <Kind> given as <Parameter> at once, without waiting on it' -Skip:$IsWindows -ForEach @(
+        @{ Kind = 'FIFO'; Parameter = 'SigningKey'; Command = 'Set-ScoutAuditLog' }
+        @{ Kind = 'FIFO'; Parameter = 'PublicKey'; Command = 'Test-ScoutAuditLog' }
+        @{ Kind = 'device'; Parameter = 'SigningKey'; Command = 'Set-ScoutAuditLog' }
+    ) {
+        if ($Kind -eq 'FIFO') {
+            $fifo = Join-Path $folder 'key.pem'
+            mkfifo $fifo
+        }
+        else {
+            $fifo = '/dev/zero' # endless: a read to its end never ends
+        }
+        $script = Join-Path $folder 'fifo.ps1'
+        Set-Content -LiteralPath $script -Value @"
+Import-Module `$env:SCOUT_TEST_MODULE
+try { $Command -Path '$log' -$Parameter '$fifo'; 'no error' }
+catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
+"@
+
+        # A read that waited on the FIFO or read the device to its end would never end: the child is killed after 60 s and the test fails.
+        $run = Invoke-ChildPwsh -ArgumentList '-File', $script -Environment @{ HOME = $folder; SCOUT_AUDIT_PATH = $log } -TimeoutSeconds 60
+
+        $run.StdErr | Should -BeNullOrEmpty
+        $run.StdOut | Should -Match "^InvalidKey,ScoutAudit\.PowerShell\.Commands\.$($Command -replace '-', '')Command"
+        $run.StdOut | Should -Match 'not a regular file'
+    }
+
     It 'reports the original''s archives as unchained, changes nothing under -Adopt -WhatIf, and chains them with -Adopt' {
         # The original's history: gzip'd segments with its naming, and no index.
         foreach ($hour in 1..3) {

@@ -196,6 +196,47 @@ Describe 'Export-ScoutAuditReport' {
             Get-Content -Raw -LiteralPath $report | Should -Match '<meta name="generator" content="ScoutAudit'
         }
 
+        It 'writes through no link put where its temporary file could go, nor makes the file a link names' -Skip:$IsWindows {
+            Write-ScoutAudit nav -Path $log
+            # Another user's links in a shared output folder, at the names a temporary could take, to a
+            # file of root's elsewhere and to a file that does not exist yet.
+            $elsewhere = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+            $null = New-Item -ItemType Directory -Path $elsewhere
+            $victim = Join-Path $elsewhere 'victim.txt'
+            [IO.File]::WriteAllText($victim, "root's own`n")
+            $absent = Join-Path $elsewhere 'created-through-a-link'
+            $links = @("$report.tmp", "$report.new", "$report~", (Join-Path $folder '.report.html.tmp'), (Join-Path $folder 'report.tmp'))
+            foreach ($link in $links) { $null = New-Item -ItemType SymbolicLink -Path $link -Target $victim }
+            $null = New-Item -ItemType SymbolicLink -Path "$report.part" -Target $absent
+
+            Export-ScoutAuditReport -Path $log -OutFile $report
+
+            [IO.File]::ReadAllText($victim) | Should -Be "root's own`n"
+            Test-Path -LiteralPath $absent | Should -BeFalse
+            foreach ($link in $links) { (Get-Item -LiteralPath $link -Force).LinkTarget | Should -Be $victim }
+            (Get-Item -LiteralPath $report).LinkType | Should -BeNullOrEmpty
+            Get-Content -Raw -LiteralPath $report | Should -Match '<meta name="generator" content="ScoutAudit'
+        }
+
+        It 'writes the report 0600, readable by its owner only, under umask <Umask>, and over a file of 0644 with -Force' -Skip:$IsWindows -ForEach @(
+            @{ Umask = '000' }
+            @{ Umask = '022' }
+        ) {
+            Write-ScoutAudit nav -Cost 0.5 -Reason 'a session''s reason' -Path $log
+            Close-ScoutAuditLog -Path $log
+            $other = Join-Path $folder 'other.html'
+            [IO.File]::WriteAllText($other, 'not a report')
+            chmod 644 $other
+            $script = Join-Path $folder 'export.ps1'
+            Set-Content -LiteralPath $script -Value "Import-Module `$env:SCOUT_TEST_MODULE; Export-ScoutAuditReport -Path '$log' -OutFile '$report'; Export-ScoutAuditReport -Path '$log' -OutFile '$other' -Force"
+
+            $run = Invoke-ChildPwsh -Umask $Umask -ArgumentList '-File', $script -Environment @{ HOME = $folder; SCOUT_AUDIT_PATH = $log }
+
+            $run.ExitCode | Should -Be 0 -Because $run.StdErr
+            (Get-Item -LiteralPath $report).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+            (Get-Item -LiteralPath $other).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+        }
+
         It 'refuses with -NoClobber to replace even its own earlier report' {
             Write-ScoutAudit nav -Path $log
             Export-ScoutAuditReport -Path $log -OutFile $report -Title 'First'

@@ -8,15 +8,21 @@ public abstract partial class AuditCommandBase
     /// <summary>
     /// The EC key in the PEM file <paramref name="path"/> (a PowerShell path), given as
     /// <paramref name="parameter"/>; with <paramref name="needPrivateKey"/> it must be a private key.
-    /// A file that cannot be read or holds no such key is a terminating error that says what was wrong.
+    /// A file that cannot be read or holds no such key is a terminating error that says what was wrong,
+    /// and so is, on Unix, a private key's file that group or others may read or write (OpenSSH's rule
+    /// for its keys): whoever can read the key can sign entries, so its signatures would vouch for
+    /// nothing. A public key may be readable by anyone. Only a regular file is read: a FIFO or a
+    /// device given as the key is refused at once, never waited on.
     /// </summary>
     private protected ChainKey ReadKey(string path, string parameter, bool needPrivateKey)
     {
         string file = path, pem;
+        KeyFileText text;
         try
         {
             file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-            pem = File.ReadAllText(file);
+            text = KeyFile.Read(file);
+            pem = text.Pem;
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or ItemNotFoundException or System.Management.Automation.DriveNotFoundException
                                           or ProviderNotFoundException or NotSupportedException or ArgumentException)
@@ -35,6 +41,14 @@ public abstract partial class AuditCommandBase
             ThrowTerminatingError(Failure(new ArgumentException($"The file '{file}' given to -{parameter} holds no EC key: {OneLine(error)} about_ScoutAuditIntegrity shows how to make one.", error),
                 ErrorIds.InvalidKey, ErrorCategory.InvalidData, path));
             throw; // not reached
+        }
+        if (key.HasPrivateKey && text.OpenToOthers)
+        {
+            key.Dispose();
+            ThrowTerminatingError(Failure(new UnauthorizedAccessException(
+                    $"The private key file '{file}' given to -{parameter} has mode {text.Octal}: group or others may read or write it, so anyone of them could sign " +
+                    $"the log's entries. A private key file must be 0600 (read and written by its owner only): run chmod 600 '{file}', and make a new key if someone else may have read it."),
+                ErrorIds.KeyFileOpenToOthers, ErrorCategory.SecurityError, path));
         }
         if (needPrivateKey && !key.HasPrivateKey)
         {

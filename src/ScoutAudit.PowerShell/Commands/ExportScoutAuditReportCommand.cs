@@ -64,6 +64,9 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
     /// <summary>How many days the report covers when -Since is not given.</summary>
     public const int DefaultDays = 30;
 
+    /// <summary>The report's permissions on Unix: 0600, read and written by its owner only.</summary>
+    private const UnixFileMode ReportMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     private (DateOnly First, DateOnly Last) _days;
     private string _output = "";
     private readonly List<(string? Given, string Path)> _logs = [];
@@ -194,8 +197,8 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
 
     /// <summary>
     /// Writes the page to a new temporary file beside its final name (created exclusively under a random
-    /// name, so no file or link put there is written through), then, after looking again at what is at
-    /// -OutFile now, moves it there: a failed write leaves no half report behind.
+    /// name, so no file or link put there is written through, and 0600 on Unix whatever the umask), then,
+    /// after looking again at what is at -OutFile now, moves it there: a failed write leaves no half report behind.
     /// </summary>
     private FileInfo Save(SpendReport report, ReportHeading heading)
     {
@@ -205,6 +208,9 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            // The page holds spend, sessions and failure reasons: readable by its owner only whatever the
+            // umask, and the rename keeps the mode (on Windows the folder's ACL decides, as for any file).
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = ReportMode;
             using (var stream = new FileStream(temporary, options))
             using (var page = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
             {

@@ -50,12 +50,18 @@ function Set-ScoutAuditLogContent {
 }
 
 function New-SigningKey {
-    <# A P-256 key pair in <Folder>: signing.pem (the private key) and public.pem; returns both paths. #>
+    <#
+    A P-256 key pair in <Folder>: signing.pem (the private key, 0600 on Unix as the module requires)
+    and public.pem (as the umask makes it); returns both paths.
+    #>
     param([Parameter(Mandatory)] [string] $Folder)
     $key = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
     $private = Join-Path $Folder 'signing.pem'
     $public = Join-Path $Folder 'public.pem'
-    Set-Content -LiteralPath $private -Value $key.ExportPkcs8PrivateKeyPem()
+    $options = [System.IO.FileStreamOptions]@{ Mode = 'CreateNew'; Access = 'Write' }
+    if (-not $IsWindows) { $options.UnixCreateMode = [System.IO.UnixFileMode]'UserRead, UserWrite' }
+    $writer = [System.IO.StreamWriter]::new($private, $options)
+    try { $writer.Write($key.ExportPkcs8PrivateKeyPem()) } finally { $writer.Dispose() }
     Set-Content -LiteralPath $public -Value $key.ExportSubjectPublicKeyInfoPem()
     [pscustomobject]@{ Private = $private; Public = $public }
 }
@@ -104,10 +110,12 @@ function New-ProcessStartInfo {
 }
 
 function New-ChildPwshStartInfo {
+    <# With -Umask (Unix), the child starts under that umask (000, 022, 077...) through /bin/sh. #>
     param(
         [Parameter(Mandatory)] [string[]] $ArgumentList,
         [Parameter(Mandatory)] [hashtable] $Environment,
-        [string] $WorkingDirectory = (Get-Location).ProviderPath
+        [string] $WorkingDirectory = (Get-Location).ProviderPath,
+        [ValidatePattern('^([0-7]{3,4})?$')] [string] $Umask
     )
     foreach ($required in 'HOME', 'SCOUT_AUDIT_PATH') {
         if (-not $Environment.ContainsKey($required) -or [string]::IsNullOrEmpty($Environment[$required])) {
@@ -117,8 +125,9 @@ function New-ChildPwshStartInfo {
     $pwsh = Get-PwshCommand
     $childEnvironment = @{ POWERSHELL_TELEMETRY_OPTOUT = '1'; POWERSHELL_UPDATECHECK = 'Off'; SCOUT_TEST_MODULE = Get-ScoutAuditModulePath }
     foreach ($key in $Environment.Keys) { $childEnvironment[$key] = $Environment[$key] }
-    New-ProcessStartInfo -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive') + $ArgumentList) `
-        -Environment $childEnvironment -WorkingDirectory $WorkingDirectory
+    $command = @($pwsh) + @('-NoProfile', '-NonInteractive') + $ArgumentList
+    if ($Umask) { $command = @('/bin/sh', '-c', "umask $Umask && exec `"`$@`"", 'sh') + $command }
+    New-ProcessStartInfo -FilePath $command[0] -ArgumentList @($command | Select-Object -Skip 1) -Environment $childEnvironment -WorkingDirectory $WorkingDirectory
 }
 
 function Start-ProcessCapture {
@@ -165,9 +174,10 @@ function Start-ChildPwshCapture {
     param(
         [Parameter(Mandatory)] [string[]] $ArgumentList,
         [Parameter(Mandatory)] [hashtable] $Environment,
-        [string] $WorkingDirectory = (Get-Location).ProviderPath
+        [string] $WorkingDirectory = (Get-Location).ProviderPath,
+        [string] $Umask
     )
-    Start-ProcessCapture (New-ChildPwshStartInfo -ArgumentList $ArgumentList -Environment $Environment -WorkingDirectory $WorkingDirectory)
+    Start-ProcessCapture (New-ChildPwshStartInfo -ArgumentList $ArgumentList -Environment $Environment -WorkingDirectory $WorkingDirectory -Umask $Umask)
 }
 
 function Wait-ChildPwsh {
@@ -200,9 +210,10 @@ function Invoke-ChildPwsh {
         [Parameter(Mandatory)] [string[]] $ArgumentList,
         [Parameter(Mandatory)] [hashtable] $Environment,
         [string] $WorkingDirectory = (Get-Location).ProviderPath,
-        [int] $TimeoutSeconds = 60
+        [int] $TimeoutSeconds = 60,
+        [string] $Umask
     )
-    Wait-ChildPwsh -Child (Start-ChildPwshCapture -ArgumentList $ArgumentList -Environment $Environment -WorkingDirectory $WorkingDirectory) -TimeoutSeconds $TimeoutSeconds
+    Wait-ChildPwsh -Child (Start-ChildPwshCapture -ArgumentList $ArgumentList -Environment $Environment -WorkingDirectory $WorkingDirectory -Umask $Umask) -TimeoutSeconds $TimeoutSeconds
 }
 
 Export-ModuleMember -Function Get-ScoutAuditModulePath, New-TestLogPath, ConvertTo-ScoutTimestamp, New-ScoutAuditLine, New-SigningKey, New-GzipFile,
