@@ -123,7 +123,28 @@ public sealed class AuditLog : IDisposable
     /// </summary>
     public LogVerificationSummary Verify(ChainKey? publicKey, Action<IntegrityFinding> report, bool record = true, CancellationToken cancellation = default,
         string? statePath = null) =>
-        new LogVerifier(_files, statePath ?? _files.Verified, publicKey, report, cancellation).Verify(record);
+        Verify(publicKey, report, VerificationStateLocation(statePath), record, cancellation);
+
+    /// <summary>
+    /// <see cref="Verify(ChainKey?, Action{IntegrityFinding}, bool, CancellationToken, string?)"/> with its state
+    /// at <paramref name="state"/> (see <see cref="VerificationStateLocation"/>).
+    /// </summary>
+    public LogVerificationSummary Verify(ChainKey? publicKey, Action<IntegrityFinding> report, StateLocation state, bool record = true,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return new LogVerifier(_files, state, publicKey, report, cancellation).Verify(record);
+    }
+
+    /// <summary>
+    /// Where a verification keeps its state: <paramref name="statePath"/> when given; else
+    /// <c>&lt;active&gt;.verified</c> beside the log in a directory the caller owns, and in the caller's
+    /// cache (<see cref="CallersCache"/>) when the directory is another user's, where a command that
+    /// reads writes nothing; nowhere when that cache may not be used (<see cref="StateLocation.Note"/> says why).
+    /// </summary>
+    public StateLocation VerificationStateLocation(string? statePath = null) =>
+        statePath is not null ? StateLocation.Given(statePath)
+            : CallersCache.Locate(Path, _files.Verified, LogFileNames.VerifiedSuffix, "the verification state (what this verification saw, for the next one to compare with)");
 
     /// <summary>
     /// Starts or extends the chain over the archives that have no chained entry (the original's, or

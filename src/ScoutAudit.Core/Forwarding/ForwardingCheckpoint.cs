@@ -11,7 +11,8 @@ namespace ScoutAudit.Core;
 /// (<see cref="EventFilter.After"/>), so a forwarder stopped at any point sends again at most the
 /// batch it had open.
 /// <para>
-/// The file (by default <see cref="DefaultPath"/>, beside the log) is one small JSON object,
+/// The file (by default <see cref="DefaultPath"/>, beside the log; in the caller's cache when the log's
+/// directory is another user's, see <see cref="DefaultLocation"/>) is one small JSON object,
 /// replaced as a whole (temporary file, sync, rename) each time the checkpoint moves:
 /// <c>{"version":1,"log":"/var/log/audit.jsonl","endpoint":"https://otel:4318/v1/logs","last_id":12345,"at":"2026-02-13T14:30:22.123Z"}</c>.
 /// A missing file means nothing was forwarded yet. A damaged file, or one that belongs to another
@@ -24,16 +25,19 @@ public sealed class ForwardingCheckpoint
 {
     private const int Version = 1;
 
-    private ForwardingCheckpoint(string path, string logPath, Uri endpoint, long? lastId)
+    private ForwardingCheckpoint(StateLocation location, string logPath, Uri endpoint, long? lastId)
     {
-        Path = path;
+        Location = location;
         LogPath = logPath;
         Endpoint = endpoint;
         LastId = lastId;
     }
 
-    /// <summary>The checkpoint file.</summary>
-    public string Path { get; }
+    /// <summary>The checkpoint file; null when it is kept in memory only (<see cref="StatePlace.NotKept"/>).</summary>
+    public string? Path => Location.Path;
+
+    /// <summary>Where the checkpoint is kept, and why there when it is not beside the log (<see cref="StateLocation.Note"/>).</summary>
+    public StateLocation Location { get; private set; }
 
     /// <summary>The log's full path.</summary>
     public string LogPath { get; }
@@ -56,9 +60,24 @@ public sealed class ForwardingCheckpoint
     }
 
     /// <summary>
+    /// Where the checkpoint lives when no file is given: <see cref="DefaultPath"/> in a directory the
+    /// caller owns; when the log's directory is another user's, in the caller's cache
+    /// (<c>$XDG_CACHE_HOME/scoutaudit</c>, else <c>~/.cache/scoutaudit</c>, as
+    /// <c>&lt;log&gt;.&lt;hash of its full path&gt;.forward-&lt;hash&gt;.json</c>): the checkpoint is the
+    /// forwarder's progress, not the log's, and a command that reads writes nothing in a directory
+    /// the caller does not own. Nowhere (in memory) when that cache is not the caller's alone.
+    /// </summary>
+    public static StateLocation DefaultLocation(string logPath, Uri endpoint)
+    {
+        var besideLog = DefaultPath(logPath, endpoint);
+        return CallersCache.Locate(logPath, besideLog, besideLog[System.IO.Path.GetFullPath(logPath).Length..],
+            "the forwarding checkpoint (the last event the collector acknowledged)");
+    }
+
+    /// <summary>
     /// Reads the checkpoint of <paramref name="logPath"/> and <paramref name="endpoint"/> from
-    /// <paramref name="path"/> (null: <see cref="DefaultPath"/>). A missing file is a checkpoint with no
-    /// <see cref="LastId"/>.
+    /// <paramref name="path"/> (null: <see cref="DefaultLocation"/>). A missing file is a checkpoint with no
+    /// <see cref="LastId"/>; so is one kept nowhere (<see cref="DefaultLocation"/>).
     /// </summary>
     /// <exception cref="AuditLogException">The file cannot be read, is damaged, or belongs to another log or endpoint.</exception>
     public static ForwardingCheckpoint Load(string logPath, Uri endpoint, string? path = null)
@@ -66,20 +85,24 @@ public sealed class ForwardingCheckpoint
         ArgumentException.ThrowIfNullOrEmpty(logPath);
         ArgumentNullException.ThrowIfNull(endpoint);
         logPath = System.IO.Path.GetFullPath(logPath);
-        path = System.IO.Path.GetFullPath(path ?? DefaultPath(logPath, endpoint));
-        byte[] content;
+        var location = path is null ? DefaultLocation(logPath, endpoint) : StateLocation.Given(path);
+        if (location.Path is null) return new ForwardingCheckpoint(location, logPath, endpoint, null);
+        path = location.Path;
+        byte[]? content;
         try
         {
-            content = File.ReadAllBytes(path);
+            // No link followed, no FIFO waited on, no device or huge file read (SidecarFile).
+            content = SidecarFile.ReadAll(path, SidecarFile.StateLimit);
         }
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
         {
-            return new ForwardingCheckpoint(path, logPath, endpoint, null);
+            content = null;
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new AuditLogException(path, $"The forwarding checkpoint '{path}' cannot be read: {error.Message}", error);
         }
+        if (content is null) return new ForwardingCheckpoint(location, logPath, endpoint, null);
         var (savedLog, savedEndpoint, lastId) = Parse(path, content);
         if (savedLog != logPath || savedEndpoint != endpoint.AbsoluteUri)
         {
@@ -87,16 +110,23 @@ public sealed class ForwardingCheckpoint
                 $"The forwarding checkpoint '{path}' belongs to the log '{savedLog}' and the endpoint '{savedEndpoint}', not to '{logPath}' and '{endpoint.AbsoluteUri}'. " +
                 "Give another checkpoint file, or delete this one to forward the whole log again.");
         }
-        return new ForwardingCheckpoint(path, logPath, endpoint, lastId);
+        return new ForwardingCheckpoint(location, logPath, endpoint, lastId);
     }
 
-    /// <summary>Moves the checkpoint to <paramref name="lastId"/> and saves it before returning.</summary>
+    /// <summary>Moves the checkpoint to <paramref name="lastId"/> and saves it before returning (unless it is kept in memory only).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="lastId"/> is not after <see cref="LastId"/>.</exception>
     /// <exception cref="AuditLogException">The file cannot be written; the checkpoint stays where it was.</exception>
     public void Advance(long lastId, DateTimeOffset at)
     {
         if (lastId < 0 || lastId <= LastId)
             throw new ArgumentOutOfRangeException(nameof(lastId), lastId, $"The checkpoint only moves forward, from {LastId?.ToString(CultureInfo.InvariantCulture) ?? "the start"}; an event id is not negative.");
+        // A log whose directory was not there when the checkpoint was loaded: by now it is, and may be another user's.
+        if (Location.Place == StatePlace.BesideLog && DefaultLocation(LogPath, Endpoint) is { Place: not StatePlace.BesideLog } moved) Location = moved;
+        if (Path is null)
+        {
+            LastId = lastId;
+            return;
+        }
         try
         {
             AtomicFile.Replace(Path, Serialize(lastId, at));

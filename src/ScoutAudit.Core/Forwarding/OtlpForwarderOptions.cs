@@ -34,7 +34,7 @@ public sealed record OtlpForwarderOptions
     /// <summary>More resource attributes (<c>deployment.environment</c>...), sent as strings.</summary>
     public IReadOnlyDictionary<string, string> ResourceAttributes { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The checkpoint file; null: <see cref="ForwardingCheckpoint.DefaultPath"/>, beside the log.</summary>
+    /// <summary>The checkpoint file; null: <see cref="ForwardingCheckpoint.DefaultLocation"/>, beside the log in a directory the caller owns, else in the caller's cache.</summary>
     public string? CheckpointPath { get; init; }
 
     /// <summary>The first wait before a retry; each further wait doubles, up to <see cref="MaxBackoff"/>.</summary>

@@ -81,6 +81,12 @@ public enum IntegrityFindingKind
     /// so answers do not depend on it; it costs only the speed it was meant to give.
     /// </summary>
     SidecarInconsistent,
+
+    /// <summary>
+    /// The record of the last verification beside the log is not the caller's alone to write (another
+    /// user owns it, or others may write it): it is not compared with, since whoever wrote it could have forged it.
+    /// </summary>
+    VerificationStateNotTrusted,
 }
 
 /// <summary>Errors mean the log is not what was written; warnings mean something cannot be vouched for, or was lost without being altered.</summary>

@@ -7,9 +7,10 @@ namespace ScoutAudit.Core;
 /// always), every archive against its entry, archives and sealed segments the chain does not
 /// explain, the active file against what the last verification saw, and every line. Each problem
 /// is reported as one <see cref="IntegrityFinding"/> as it is found; nothing is changed but the
-/// record of this verification (<see cref="VerifiedState"/>, at <paramref name="statePath"/>).
+/// record of this verification (<see cref="VerifiedState"/>, at <paramref name="state"/>: beside the
+/// log, where the auditor said, in the caller's cache, or nowhere).
 /// </summary>
-internal sealed class LogVerifier(LogFiles files, string statePath, ChainKey? publicKey, Action<IntegrityFinding> report, CancellationToken cancellation)
+internal sealed class LogVerifier(LogFiles files, StateLocation state, ChainKey? publicKey, Action<IntegrityFinding> report, CancellationToken cancellation)
 {
     /// <summary>Damaged lines reported one by one per file; the rest are counted in one finding.</summary>
     private const int LinesReportedPerFile = 20;
@@ -20,16 +21,13 @@ internal sealed class LogVerifier(LogFiles files, string statePath, ChainKey? pu
     private readonly List<RecognisedArchive> _originalArchives = [];
     private readonly List<IndexLine> _chain = [];
     private IndexLine? _head, _lastSigned;
-    private bool _originalRotated;
+    private bool _originalRotated, _stateDamaged;
     private int _archives, _signed, _signaturesChecked, _unchained, _errors, _warnings;
     private long _bytesRead;
 
     public LogVerificationSummary Verify(bool record)
     {
-        var last = VerifiedState.Read(statePath, out var stateDamaged);
-        if (stateDamaged)
-            Report(new(IntegrityFindingKind.VerificationStateDamaged, IntegritySeverity.Warning, statePath,
-                "The record of the last verification is not one this module wrote (edited or replaced): this verification cannot compare the log with it."));
+        var last = ReadLastState();
         VerifyChain(last);
         VerifyArchives(last);
         new SidecarCheck(files, Report, cancellation).Run();
@@ -50,10 +48,45 @@ internal sealed class LogVerifier(LogFiles files, string statePath, ChainKey? pu
                 SignedBy = _lastSigned?.KeyId,
                 OriginalArchives = _originalArchives,
             };
-            verified.TryWrite(statePath);
+            if (state.Path is { } path) verified.TryWrite(path);
         }
         return new LogVerificationSummary(files.Active, _archives, _chained.Count, _signed, _signaturesChecked, _unchained, _removed.Count,
             _errors, _warnings, _bytesRead);
+    }
+
+    /// <summary>
+    /// What the last verification saw, from where this one keeps its state. A state beside the log
+    /// is taken only when it is the caller's alone to write (<see cref="SidecarTrust"/>): it is not
+    /// signed, and one forged by whoever can write the log's directory would not only raise false
+    /// findings but turn an archive put outside the chain into a recognised rotation of the
+    /// original (a warning, not an error). Where the log's directory is another user's, the state
+    /// lives in the caller's cache; the one beside the log is still read when the cache holds none,
+    /// so that a state this caller kept there before (earlier versions did) is not lost, under the
+    /// same rule: the log's owner cannot hand the caller a state.
+    /// </summary>
+    private VerifiedState? ReadLastState()
+    {
+        var last = state.Path is { } path ? Read(path, callersAloneOnly: state.Place == StatePlace.BesideLog, quiet: false) : null;
+        // The owner's own state beside their log is expected there, and not the caller's: passed over without a word.
+        if (last is null && !_stateDamaged && state.Place is StatePlace.CallersCache or StatePlace.NotKept)
+            last = Read(files.Verified, callersAloneOnly: true, quiet: true);
+        return last;
+    }
+
+    private VerifiedState? Read(string path, bool callersAloneOnly, bool quiet)
+    {
+        var last = VerifiedState.Read(path, out var damaged, callersAloneOnly, out var ignored);
+        if (damaged)
+        {
+            _stateDamaged = true;
+            Report(new(IntegrityFindingKind.VerificationStateDamaged, IntegritySeverity.Warning, path,
+                "The record of the last verification is not one this module wrote (edited or replaced): this verification cannot compare the log with it."));
+        }
+        if (ignored && !quiet)
+            Report(new(IntegrityFindingKind.VerificationStateNotTrusted, IntegritySeverity.Warning, path,
+                "The record of the last verification beside the log is not yours alone to write (another user owns it, or others may write it): it is not compared with, since whoever wrote it could have forged it. " +
+                "Keep the state where only you can write (-StatePath)."));
+        return last;
     }
 
     private void Report(IntegrityFinding finding)

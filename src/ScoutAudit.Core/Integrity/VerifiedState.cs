@@ -31,14 +31,36 @@ internal sealed record VerifiedState(string? ActiveInode, string? ActiveFirstLin
     /// <summary>When it was verified, as a time (null when the text is not one: the state was edited).</summary>
     public DateTimeOffset? VerifiedAt => UtcTimestamp.TryParse(Encoding.UTF8.GetBytes(At ?? ""), out var at) ? at : null;
 
-    /// <summary>Reads the state; null when there is none. <paramref name="damaged"/>: the file is there but is no state (edited).</summary>
-    public static VerifiedState? Read(string path, out bool damaged)
+    /// <summary>
+    /// Reads the state; null when there is none. <paramref name="damaged"/>: the file is there but is
+    /// no state (edited). With <paramref name="callersAloneOnly"/>, a file that is not the caller's
+    /// alone to write (<see cref="SidecarTrust.IsCallersAlone"/>) is none; <paramref name="ignored"/> says so.
+    /// </summary>
+    public static VerifiedState? Read(string path, out bool damaged, bool callersAloneOnly, out bool ignored)
     {
-        damaged = false;
+        damaged = ignored = false;
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // Never a FIFO or a device someone put there: the open does not wait, and only a regular file is read.
+            using var file = NativeFile.OpenRegularFileForReading(path);
+            if (file is null) return null;
+            if (callersAloneOnly && !SidecarTrust.IsCallersAlone(file))
+            {
+                ignored = true;
+                return null;
+            }
+            // A state is a few hundred bytes, and a line per archive the original rotated: more is no state.
+            var length = RandomAccess.GetLength(file);
+            if (length > MaxBytes)
+            {
+                damaged = true;
+                return null;
+            }
+            bytes = new byte[length];
+            var read = 0;
+            while (read < bytes.Length && RandomAccess.Read(file, bytes.AsSpan(read), read) is var got and > 0) read += got;
+            bytes = bytes[..read];
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -55,6 +77,9 @@ internal sealed record VerifiedState(string? ActiveInode, string? ActiveFirstLin
         damaged = true;
         return null;
     }
+
+    /// <summary>The largest state read: 16 MiB, about a hundred thousand recognised archives.</summary>
+    private const long MaxBytes = 16L << 20;
 
     /// <summary>Replaces the file (<see cref="AtomicFile"/>); a directory the verifier cannot write only costs the next check.</summary>
     public void TryWrite(string path)

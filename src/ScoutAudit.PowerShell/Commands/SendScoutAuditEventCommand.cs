@@ -52,7 +52,10 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     [Parameter]
     public TimeSpan? GiveUpAfter { get; set; }
 
-    /// <summary>The file that keeps the checkpoint; by default beside the log, one per endpoint.</summary>
+    /// <summary>
+    /// The file that keeps the checkpoint; by default beside the log, one per endpoint, or in your
+    /// cache ($XDG_CACHE_HOME/scoutaudit, else ~/.cache/scoutaudit) when the log's directory is another user's.
+    /// </summary>
     [Parameter]
     [ValidateNotBlank]
     public string? CheckpointPath { get; set; }
@@ -105,6 +108,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
             ThrowTerminatingError(new ErrorRecord(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, options.Endpoint));
             return;
         }
+        TellWhereCheckpointIs(forwarder.Checkpoint.Location);
         using (forwarder)
         using (var follower = new LogFollower(log, new EventFilter { After = forwarder.Checkpoint.LastId }))
         {
@@ -184,6 +188,17 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
             "it was deleted and begun again, or cut back, since. Its events reuse ids the collector has seen, which a receiver that deduplicates by scout.id would drop. " +
             "Delete the checkpoint to send this log from its start, or give -CheckpointPath (and a new -ResourceAttribute to tell the logs apart) for a new one.");
         ThrowTerminatingError(new ErrorRecord(error, ErrorIds.ForwardingCheckpointAhead, ErrorCategory.InvalidData, forwarder.Checkpoint.Path));
+    }
+
+    /// <summary>
+    /// Says where a checkpoint that is not beside the log is kept: as a verbose message when it is in
+    /// the caller's cache, as a warning when it is kept in memory only (a later run sends the log again).
+    /// </summary>
+    private void TellWhereCheckpointIs(StateLocation location)
+    {
+        if (location.Note is not { } note) return;
+        if (location.Place == StatePlace.CallersCache) WriteVerbose(Inert(note));
+        else WriteWarning(Inert(note + " A later run sends the whole log again; give -CheckpointPath to keep it in a folder of your own."));
     }
 
     /// <summary>A retry as a warning; records the collector rejected as an error (they are not sent again).</summary>

@@ -51,13 +51,16 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
 
     /// <summary>
     /// The file that keeps what this verification saw, for the next one to compare with (default:
-    /// &lt;log&gt;.verified beside the log). Keep it where whoever can write the log's directory cannot.
+    /// &lt;log&gt;.verified beside the log in a directory you own; in your cache,
+    /// $XDG_CACHE_HOME/scoutaudit or ~/.cache/scoutaudit, when the directory is another user's).
+    /// Keep it where whoever can write the log's directory cannot.
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? StatePath { get; set; }
 
     private string? _stateFor;
+    private bool _toldWhereStateIs;
 
     protected override void BeginProcessing()
     {
@@ -92,7 +95,10 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
                 continue;
             }
             if (Adopt) AdoptUnchained(log);
-            var record = !WhatIfRequested() || ShouldProcess(Inert(statePath ?? path + ".verified"), "Record the chain's last entry and the active file's verified bytes, for the next verification to compare with");
+            var state = log.VerificationStateLocation(statePath);
+            TellWhereStateIs(state);
+            var record = state.Path is null || !WhatIfRequested()
+                || ShouldProcess(Inert(state.Path), "Record the chain's last entry and the active file's verified bytes, for the next verification to compare with");
             LogVerificationSummary summary;
             try
             {
@@ -100,7 +106,7 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
                 {
                     if (!Quiet) WriteObject(new IntegrityFinding(finding, path));
                     else WriteVerbose(Inert(finding.Message));
-                }, record, PipelineStopping, statePath);
+                }, state, record, PipelineStopping);
             }
             catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
             {
@@ -112,6 +118,24 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
                                $"{summary.BytesRead / 1e6:F1} MB in {clock.Elapsed.TotalSeconds:F2} s."));
             WriteObject(Quiet ? Passes(summary) : verification);
         }
+    }
+
+    /// <summary>
+    /// Says once per command where a state that is not beside the log is kept: as a verbose message
+    /// when it is in the caller's cache, as a warning when it is kept nowhere (the next verification
+    /// cannot compare with this one).
+    /// </summary>
+    private void TellWhereStateIs(StateLocation state)
+    {
+        if (state.Note is not { } note) return;
+        if (state.Place == StatePlace.CallersCache)
+        {
+            WriteVerbose(Inert(note));
+            return;
+        }
+        if (_toldWhereStateIs) return;
+        _toldWhereStateIs = true;
+        WriteWarning(Inert(note + " Give -StatePath to keep it in a folder of your own."));
     }
 
     private bool Passes(LogVerificationSummary summary) => summary.Status switch

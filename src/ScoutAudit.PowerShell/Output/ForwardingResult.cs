@@ -3,7 +3,7 @@ namespace ScoutAudit;
 /// <summary>What one Send-ScoutAuditEvent run delivered to a collector.</summary>
 public sealed class ForwardingResult
 {
-    internal ForwardingResult(string path, Uri endpoint, long sent, long rejected, int batches, long? lastId, string checkpointPath)
+    internal ForwardingResult(string path, Uri endpoint, long sent, long rejected, int batches, long? lastId, string? checkpointPath)
     {
         Path = path;
         Endpoint = endpoint;
@@ -32,6 +32,6 @@ public sealed class ForwardingResult
     /// <summary>The checkpoint: the Id of the last event acknowledged (in this run or before), or null when none ever was.</summary>
     public long? LastId { get; }
 
-    /// <summary>The file that keeps the checkpoint.</summary>
-    public string CheckpointPath { get; }
+    /// <summary>The file that keeps the checkpoint; null when it was kept in memory only (the log's directory is another user's, and your cache may not be used).</summary>
+    public string? CheckpointPath { get; }
 }
