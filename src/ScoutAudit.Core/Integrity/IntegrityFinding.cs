@@ -81,6 +81,13 @@ public enum IntegrityFindingKind
     /// so answers do not depend on it; it costs only the speed it was meant to give.
     /// </summary>
     SidecarInconsistent,
+
+    /// <summary>
+    /// An archive outside the chain that decompresses past <see cref="ArchiveBounds"/> (more than 768
+    /// times its size): a gzip bomb. Queries stop reading it there and return none of its events
+    /// after that point.
+    /// </summary>
+    ArchiveSuspicious,
 }
 
 /// <summary>Errors mean the log is not what was written; warnings mean something cannot be vouched for, or was lost without being altered.</summary>
