@@ -314,7 +314,7 @@ public sealed class AuditLog : IDisposable
 
         public void Report(AuditDiagnostic diagnostic)
         {
-            if (diagnostic.Kind is AuditDiagnosticKind.LineSkipped or AuditDiagnosticKind.ArchiveDamaged) SawDamage = true;
+            if (diagnostic.Kind is AuditDiagnosticKind.LineSkipped or AuditDiagnosticKind.ArchiveDamaged or AuditDiagnosticKind.ArchiveSuspicious) SawDamage = true;
             inner.Report(diagnostic);
         }
     }

@@ -76,6 +76,14 @@ public enum AuditDiagnosticKind
 
     /// <summary>The active file may be read by group or others (the original creates it so under umask 022): said once per writer.</summary>
     LogReadableByOthers,
+
+    /// <summary>
+    /// An archive decompresses past <see cref="ArchiveBounds"/> (more than 768 times its size, or more
+    /// than its index entry records): a gzip bomb, or not the archive the index describes. Its read
+    /// stopped there, and the query went on with the other files; the process remembers it, so later
+    /// reads report it without decompressing it again.
+    /// </summary>
+    ArchiveSuspicious,
 }
 
 /// <summary>A non-fatal problem, for the host to show as a warning or verbose message.</summary>

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Compression;
 
 namespace ScoutAudit.Core;
 
@@ -57,7 +56,7 @@ internal static class SegmentReader
     {
         diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, segment.Path, $"Reading {Describe(segment.Kind)} '{segment.Path}'."));
         var stream = segment.Kind == SegmentKind.Archive
-            ? OpenArchive(segment.Path, diagnostics, progress)
+            ? OpenArchive(segment, diagnostics, progress)
             : segment.Opened is { } opened && progress is not null ? new ProgressStream(opened, progress) : segment.Opened;
         if (stream is null) yield break;
 
@@ -100,7 +99,8 @@ internal static class SegmentReader
         {
             if (judgement.Damage is { } damage)
             {
-                Damaged(diagnostics, segment.Path, judgement.LineNumber, damage.Message, damage);
+                if (ArchiveBounds.SuspicionIn(damage) is { } suspicion) Suspicious(diagnostics, suspicion, judgement.LineNumber);
+                else Damaged(diagnostics, segment.Path, judgement.LineNumber, damage.Message, damage);
                 damageFound.Found = true;
                 yield break;
             }
@@ -262,18 +262,36 @@ internal static class SegmentReader
         }
     }
 
-    private static Stream? OpenArchive(string path, IAuditDiagnostics diagnostics, ReadProgress? progress)
+    /// <summary>The archive's decompressed bytes, read under <see cref="ArchiveBounds"/>; null when it is gone, unreadable or known to be suspicious (reported).</summary>
+    private static Stream? OpenArchive(Segment segment, IAuditDiagnostics diagnostics, ReadProgress? progress)
     {
+        var path = segment.Path;
+        FileStream? file;
         try
         {
-            Stream? file = LogSnapshot.TryOpen(path);
-            if (file is not null && progress is not null) file = new ProgressStream(file, progress);
-            return file is null ? null : new GZipStream(file, CompressionMode.Decompress);
+            file = LogSnapshot.TryOpen(path);
         }
         catch (AuditLogException error)
         {
             diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.ArchiveDamaged, path,
                 $"The archive '{path}' cannot be read and was skipped: {error.InnerException?.Message ?? error.Message}", Exception: error));
+            return null;
+        }
+        if (file is null) return null;
+        try
+        {
+            return ArchiveBounds.Open(path, file, segment.Index?.UncompressedBytes, progress is null ? null : compressed => new ProgressStream(compressed, progress));
+        }
+        catch (InvalidDataException error) when (ArchiveBounds.SuspicionIn(error) is { } suspicion)
+        {
+            file.Dispose();
+            Suspicious(diagnostics, suspicion, lineNumber: null);
+            return null;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            file.Dispose();
+            diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.ArchiveDamaged, path, $"The archive '{path}' cannot be read and was skipped: {error.Message}", Exception: error));
             return null;
         }
     }
@@ -312,6 +330,20 @@ internal static class SegmentReader
     private static void Skip(IAuditDiagnostics diagnostics, string path, long lineNumber, string problem) =>
         diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.LineSkipped, path,
             $"Skipped line {lineNumber} of '{path}': {problem}.", lineNumber));
+
+    /// <summary>
+    /// An archive past <see cref="ArchiveBounds"/>: stopped where it passed the bound (after
+    /// <paramref name="lineNumber"/> lines, whose events were returned), or not read at all.
+    /// </summary>
+    private static void Suspicious(IAuditDiagnostics diagnostics, SuspiciousArchiveException suspicion, long? lineNumber) =>
+        diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.ArchiveSuspicious, suspicion.Path,
+            $"The archive '{suspicion.Path}' is suspicious (a decompression bomb): {suspicion.Reason}. " +
+            $"An archive may decompress to at most {ArchiveBounds.MaxRatio} times its size ({suspicion.Limit} bytes for this one). " +
+            (suspicion.IsRecalled || lineNumber is null
+                ? $"None of its events are returned{(suspicion.IsRecalled ? ": it was found so earlier in this session and is not read again" : "")}. "
+                : $"Its read stopped there{(lineNumber > 0 ? $", after line {lineNumber}" : "")}: none of its events from there on are returned, and later queries in this session skip it whole. ") +
+            "Test-ScoutAuditLog reports it (ArchiveSuspicious).",
+            lineNumber, suspicion));
 
     private static void Damaged(IAuditDiagnostics diagnostics, string path, long lineNumber, string problem, Exception? error) =>
         diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.ArchiveDamaged, path,

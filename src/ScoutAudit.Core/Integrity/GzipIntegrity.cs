@@ -1,14 +1,14 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 
 namespace ScoutAudit.Core;
 
 /// <summary>
-/// Whether a <c>.jsonl.gz</c> file is a whole gzip stream. <see cref="GZipStream"/> checks the
+/// Whether a <c>.jsonl.gz</c> file is a whole gzip stream. <see cref="System.IO.Compression.GZipStream"/> checks the
 /// trailer's CRC-32 when the trailer is there (zlib reports a mismatch), but reads a stream cut
 /// short as if it ended there; so the length in the last 4 bytes (ISIZE, the uncompressed length
 /// modulo 2^32) is compared with what came out. Archives are single gzip members, as both this
 /// module and the original write them. Queries make the same comparison after reading an archive.
+/// Archives are read under <see cref="ArchiveBounds"/>, as queries read them.
 /// </summary>
 internal static class GzipIntegrity
 {
@@ -20,13 +20,13 @@ internal static class GzipIntegrity
     /// Reads the archive through; returns its length in bytes, and in <paramref name="prefixDigest"/>
     /// the SHA-256 of its first <paramref name="prefixLength"/> uncompressed bytes (null when it holds fewer).
     /// </summary>
-    /// <exception cref="InvalidDataException">The archive is damaged or cut short.</exception>
+    /// <exception cref="InvalidDataException">The archive is damaged or cut short, or decompresses past <see cref="ArchiveBounds"/>.</exception>
     public static long Check(string path, long? prefixLength, out string? prefixDigest, CancellationToken cancellation)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
         if (file.Length < 18) throw new InvalidDataException($"It is {file.Length} bytes long, shorter than any gzip stream (18 bytes).");
         long uncompressed = 0;
-        using (var gzip = new PrefixDigest(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true), prefixLength))
+        using (var gzip = new PrefixDigest(ArchiveBounds.Open(path, file, leaveOpen: true), prefixLength))
         {
             var buffer = new byte[64 * 1024];
             int read;

@@ -87,6 +87,13 @@ public enum IntegrityFindingKind
     /// user owns it, or others may write it): it is not compared with, since whoever wrote it could have forged it.
     /// </summary>
     VerificationStateNotTrusted,
+
+    /// <summary>
+    /// An archive outside the chain that decompresses past <see cref="ArchiveBounds"/> (more than 768
+    /// times its size): a gzip bomb. Queries stop reading it there and return none of its events
+    /// after that point.
+    /// </summary>
+    ArchiveSuspicious,
 }
 
 /// <summary>Errors mean the log is not what was written; warnings mean something cannot be vouched for, or was lost without being altered.</summary>

@@ -288,6 +288,16 @@ internal sealed class LogVerifier(LogFiles files, StateLocation state, ChainKey?
             _bytesRead += GzipIntegrity.Check(path, last?.ActivePrefix is null ? null : last.ActiveLength, out prefix, cancellation);
             (digest, _) = FileDigest.Compute(path);
         }
+        catch (InvalidDataException error) when (ArchiveBounds.SuspicionIn(error) is { } suspicion)
+        {
+            // An error whether or not the log has a chain: queries do not return what it holds past the bound.
+            Report(new(IntegrityFindingKind.ArchiveSuspicious, IntegritySeverity.Error, path,
+                $"The archive is suspicious (a decompression bomb): {suspicion.Reason}. Queries stop reading it there and return none of its events from there on, " +
+                "and this verification read no further. If you know where it comes from, check its events elsewhere and move it away from the log.",
+                Expected: $"at most {suspicion.Limit} bytes decompressed ({ArchiveBounds.MaxRatio} times its size)",
+                Actual: suspicion.Produced is { } produced ? $"more than {produced - 1} bytes" : "not read"));
+            return;
+        }
         catch (InvalidDataException error)
         {
             Report(new(IntegrityFindingKind.ArchiveDamaged, IntegritySeverity.Error, path, $"The archive is not a whole gzip stream: {error.Message}"));

@@ -76,6 +76,7 @@ internal static class ArchiveWriter
     }
 
     /// <summary>Describes an archive that exists but has no index entry (a crash came between rename and index).</summary>
+    /// <exception cref="InvalidDataException">The archive is damaged, or decompresses past <see cref="ArchiveBounds"/>.</exception>
     public static ArchiveInfo DescribeArchive(string archivePath, CancellationToken cancellation)
     {
         var (digest, length) = FileDigest.Compute(archivePath);
@@ -83,7 +84,7 @@ internal static class ArchiveWriter
         DateTimeOffset? first, last;
         long lines;
         using (var file = File.OpenRead(archivePath))
-        using (var gzip = new GZipStream(file, CompressionMode.Decompress))
+        using (var gzip = ArchiveBounds.Open(archivePath, file, leaveOpen: true))
         {
             var counting = new LineReader(gzip);
             (first, last, lines) = Describe(counting, cancellation);

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Microsoft.Win32.SafeHandles;
 
 namespace ScoutAudit.Core;
@@ -74,7 +73,8 @@ internal static class StrandedLines
 
     private static bool HoldsPrefix(string archivePath, SafeFileHandle old, long length)
     {
-        using var archive = new GZipStream(new FileStream(archivePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024), CompressionMode.Decompress);
+        using var file = new FileStream(archivePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        using var archive = ArchiveBounds.Open(archivePath, file, leaveOpen: true);
         var fromArchive = new byte[64 * 1024];
         var fromFile = new byte[64 * 1024];
         long offset = 0;
