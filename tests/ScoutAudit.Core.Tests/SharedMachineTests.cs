@@ -151,6 +151,29 @@ public sealed class SharedMachineTests : IDisposable
     }
 
     [PrivilegedFact]
+    public void AQueryTakesNoLockFileAThirdUserPutThereAndHolds()
+    {
+        using (var writer = new AuditLog(_path, Shared())) writer.Append(Events.At(Events.Start));
+        var lockPath = _path + ".lock";
+        Microsoft.Win32.SafeHandles.SafeFileHandle? theirs = null;
+        AsAttacker(() =>
+        {
+            File.Delete(lockPath); // the directory lets them: it is shared, without the sticky bit
+            theirs = File.OpenHandle(lockPath, FileMode.CreateNew, FileAccess.ReadWrite);
+        });
+        using (theirs)
+        {
+            Assert.True(NativeFile.Lock(theirs!, exclusive: true, wait: false)); // held for as long as they like
+
+            using var log = new AuditLog(_path, Shared());
+            var read = Task.Run(() => log.Query().Count());
+
+            Assert.True(read.Wait(TimeSpan.FromSeconds(20)), "the query waited on their lock");
+            Assert.Equal(1, read.Result);
+        }
+    }
+
+    [PrivilegedFact]
     public void AQueryAppendsNoHintThroughALinkedIndex()
     {
         // An archive the original made (not in the chain): a query would describe it in the index.
@@ -211,6 +234,11 @@ public sealed class SharedMachineTests : IDisposable
         Assert.True(read.Wait(TimeSpan.FromMinutes(1)), "the query waited on the FIFO");
         Assert.Equal(2, read.Result);
         Assert.Contains(diagnostics.Problems, d => d.Path == fifo && d.Message.Contains("is a FIFO (named pipe), not a regular file"));
+
+        var findings = new List<IntegrityFinding>();
+        var verified = Task.Run(() => log.Verify(null, findings.Add));
+        Assert.True(verified.Wait(TimeSpan.FromMinutes(1)), "the verifier waited on the FIFO");
+        Assert.Contains(findings, f => f.Path == fifo && f.Message.Contains("is a FIFO (named pipe), not a regular file"));
     }
 
     [PrivilegedFact]

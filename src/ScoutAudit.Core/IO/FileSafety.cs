@@ -58,6 +58,17 @@ internal static class FileSafety
     }
 
     /// <summary>
+    /// Whether the open file belongs to the caller or to the owner of <paramref name="directory"/>
+    /// (root reading another user's log takes that user's lock files); true on Windows.
+    /// </summary>
+    public static bool IsOwnedByCallerOrDirectoryOwner(SafeFileHandle handle, string directory)
+    {
+        if (OperatingSystem.IsWindows()) return true;
+        var owner = NativeFile.StatusOf(handle).UserId;
+        return owner == NativeFile.EffectiveUserId || NativeFile.StatusOf(directory) is { } found && found.UserId == owner;
+    }
+
+    /// <summary>
     /// A file of a log (the active file, a sealed segment, an archive) opened for reading, links
     /// followed, or null when there is none. A FIFO, device or socket is refused without waiting on it:
     /// a FIFO named like an archive would otherwise hang every query, and /dev/zero never ends.
@@ -79,6 +90,12 @@ internal static class FileSafety
             throw;
         }
     }
+
+    /// <summary>As <see cref="OpenRegularForReading"/>, for a file that must be there.</summary>
+    /// <exception cref="FileNotFoundException">Nothing is there.</exception>
+    /// <exception cref="UnsafeFileException">It is not a regular file.</exception>
+    public static FileStream OpenExistingRegularForReading(string path, int bufferSize = 0) =>
+        OpenRegularForReading(path, bufferSize) ?? throw new FileNotFoundException($"Could not find file '{path}'.", path);
 
     /// <summary>
     /// Why <paramref name="directory"/> is not its owner's alone to change (who else may add, rename or

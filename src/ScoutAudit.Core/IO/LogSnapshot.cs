@@ -113,11 +113,12 @@ internal sealed class LogSnapshot : IDisposable
             }
             else if (rotated.HasSealed && TryOpenReadable(files.PathOf(rotated.SealedFile), diagnostics) is { } sealedFile)
             {
-                segments.Add(new Segment(sealedFile.Name, SegmentKind.Sealed, sealedFile, null));
+                var sealedPath = files.PathOf(rotated.SealedFile); // not sealedFile.Name: a stream made from a handle has no name
+                segments.Add(new Segment(sealedPath, SegmentKind.Sealed, sealedFile, null));
                 sealRecords ??= ArchiveIndex.ReadLines(files).Where(l => l.Kind == IndexLineKind.Seal).Select(l => l.Archive!).ToHashSet(StringComparer.Ordinal);
                 if (!sealRecords.Contains(rotated.SealedFile))
-                    diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentUnexplained, sealedFile.Name,
-                        $"Read '{sealedFile.Name}', a sealed segment the log's chain holds no seal record of: it was put beside the log, or its sealer crashed. ScoutAudit never archives it; Test-ScoutAuditLog reports it (UnknownSegment)."));
+                    diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentUnexplained, sealedPath,
+                        $"Read '{sealedPath}', a sealed segment the log's chain holds no seal record of: it was put beside the log, or its sealer crashed. ScoutAudit never archives it; Test-ScoutAuditLog reports it (UnknownSegment)."));
             }
             else if (rotated.HasSealed && File.Exists(files.PathOf(rotated.ArchiveFile)))
             {

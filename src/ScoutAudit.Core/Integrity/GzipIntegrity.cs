@@ -23,7 +23,7 @@ internal static class GzipIntegrity
     /// <exception cref="InvalidDataException">The archive is damaged or cut short, or decompresses past <see cref="ArchiveBounds"/>.</exception>
     public static long Check(string path, long? prefixLength, out string? prefixDigest, CancellationToken cancellation)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        using var file = FileSafety.OpenExistingRegularForReading(path, 64 * 1024);
         if (file.Length < 18) throw new InvalidDataException($"It is {file.Length} bytes long, shorter than any gzip stream (18 bytes).");
         long uncompressed = 0;
         using (var gzip = new PrefixDigest(ArchiveBounds.Open(path, file, leaveOpen: true), prefixLength))

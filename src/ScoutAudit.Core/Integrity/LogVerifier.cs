@@ -407,7 +407,7 @@ internal sealed class LogVerifier(LogFiles files, StateLocation state, ChainKey?
         FileStream file;
         try
         {
-            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0);
+            file = FileSafety.OpenExistingRegularForReading(path);
         }
         catch (FileNotFoundException)
         {

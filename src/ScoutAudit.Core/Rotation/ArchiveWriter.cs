@@ -34,7 +34,7 @@ internal static class ArchiveWriter
         byte[] digest;
         using var sealedDigest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long uncompressed;
-        using (var source = new FileStream(sealedPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0))
+        using (var source = FileSafety.OpenExistingRegularForReading(sealedPath))
         using (var target = new FileStream(temporaryPath, CreateOwnerOnly()))
         {
             // A SHA-256 transform passes bytes through unchanged, hashing the archive as it is written.
@@ -83,7 +83,7 @@ internal static class ArchiveWriter
         long uncompressed;
         DateTimeOffset? first, last;
         long lines;
-        using (var file = File.OpenRead(archivePath))
+        using (var file = FileSafety.OpenExistingRegularForReading(archivePath, 4096))
         using (var gzip = ArchiveBounds.Open(archivePath, file, leaveOpen: true))
         {
             var counting = new LineReader(gzip);
@@ -95,7 +95,7 @@ internal static class ArchiveWriter
 
     private static (DateTimeOffset? First, DateTimeOffset? Last, long Lines) Describe(string path, CancellationToken cancellation)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0);
+        using var file = FileSafety.OpenExistingRegularForReading(path);
         return Describe(new LineReader(file), cancellation);
     }
 

@@ -31,15 +31,27 @@ internal sealed class CrossProcessLock : IDisposable
     /// <summary>Opens the lock file, creating it (0600) when missing; it must be the caller's own (<see cref="FileSafety"/>).</summary>
     public static CrossProcessLock Open(string path, TimeSpan? waitLimit = null) => new(NativeFile.OpenLockFile(path), path, waitLimit);
 
-    /// <summary>Opens the lock file if it exists and can be opened (a reader on a read-only log goes without).</summary>
+    /// <summary>
+    /// Opens the lock file if it exists and can be opened, and is the caller's or the log directory
+    /// owner's (a reader on a read-only log, or of a lock file someone else put there, goes without).
+    /// </summary>
     public static CrossProcessLock? TryOpenExisting(string path)
     {
+        SafeFileHandle? handle = null;
         try
         {
-            return new CrossProcessLock(NativeFile.OpenLockFile(path, create: false), path, null);
+            handle = NativeFile.OpenLockFile(path, create: false);
+            if (!FileSafety.IsOwnedByCallerOrDirectoryOwner(handle, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!))
+            {
+                // Made by a third user in a shared directory: a lock no writer of the log takes, which they could hold forever.
+                handle.Dispose();
+                return null;
+            }
+            return new CrossProcessLock(handle, path, null);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
+            handle?.Dispose();
             return null;
         }
     }

@@ -73,7 +73,7 @@ internal static class StrandedLines
 
     private static bool HoldsPrefix(string archivePath, SafeFileHandle old, long length)
     {
-        using var file = new FileStream(archivePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        using var file = FileSafety.OpenExistingRegularForReading(archivePath, 64 * 1024);
         using var archive = ArchiveBounds.Open(archivePath, file, leaveOpen: true);
         var fromArchive = new byte[64 * 1024];
         var fromFile = new byte[64 * 1024];
