@@ -79,7 +79,7 @@ Describe 'Safe on a shared machine' {
 
         # Links, as nobody, named <prefix><pid><suffix> for each sprayed PID, to $Target.
         function New-SprayedLink([string] $Prefix, [string] $Suffix, [int[]] $Pids, [string] $Target) {
-            Invoke-ShAsNobody -Script 'target=$0; prefix=$1; suffix=$2; shift 3; for p in "$@"; do ln -s "$target" "$prefix$p$suffix" || exit 1; done' `
+            Invoke-ShAsNobody -Script 'target=$0; prefix=$1; suffix=$2; shift 2; for p in "$@"; do ln -s "$target" "$prefix$p$suffix" || exit 1; done' `
                 -Argument (@($Target, $Prefix, $Suffix) + @($Pids | ForEach-Object { [string]$_ }))
         }
 
@@ -164,16 +164,19 @@ $Script
         $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         $shared = Join-Path $folder 'shared'
         $rootOnly = Join-Path $folder 'root'
-        $null = New-Item -ItemType Directory -Path $shared, $rootOnly
-        [System.IO.File]::SetUnixFileMode($TestDrive, [System.IO.File]::GetUnixFileMode($TestDrive) -bor [System.IO.UnixFileMode]'OtherExecute')
-        [System.IO.File]::SetUnixFileMode($folder, [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute')
-        [System.IO.File]::SetUnixFileMode($shared, [System.IO.UnixFileMode]511) # 0777
-        [System.IO.File]::SetUnixFileMode($rootOnly, [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
         $victim = Join-Path $rootOnly 'target'
-        [System.IO.File]::WriteAllText($victim, $victimContent)
-        [System.IO.File]::SetUnixFileMode($victim, [System.IO.UnixFileMode]'UserRead, UserWrite')
         $log = Join-Path $shared 'audit.jsonl'
         $receiver = $null
+        if (-not $whyNot) {
+            $null = New-Item -ItemType Directory -Path $shared, $rootOnly
+            # nobody must reach the shared folder; root's folder is root's alone.
+            [System.IO.File]::SetUnixFileMode($TestDrive, [System.IO.File]::GetUnixFileMode($TestDrive) -bor [System.IO.UnixFileMode]'OtherExecute')
+            [System.IO.File]::SetUnixFileMode($folder, [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute')
+            [System.IO.File]::SetUnixFileMode($shared, [System.IO.UnixFileMode]511) # 0777
+            [System.IO.File]::SetUnixFileMode($rootOnly, [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+            [System.IO.File]::WriteAllText($victim, $victimContent)
+            [System.IO.File]::SetUnixFileMode($victim, [System.IO.UnixFileMode]'UserRead, UserWrite')
+        }
     }
 
     AfterEach {
@@ -281,7 +284,7 @@ $Script
 
     Context 'Write-ScoutAudit in a sticky directory (1777, as /tmp)' {
         BeforeEach {
-            [System.IO.File]::SetUnixFileMode($shared, [System.IO.UnixFileMode]1023) # 1777
+            if (-not $whyNot) { [System.IO.File]::SetUnixFileMode($shared, [System.IO.UnixFileMode]1023) } # 1777
         }
 
         It 'writes there without -AllowSharedDirectory' {
