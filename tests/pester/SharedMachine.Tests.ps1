@@ -408,6 +408,54 @@ Test-ScoutAuditLog -Path $log | ForEach-Object {
         }
     }
 
+    Context 'Test-ScoutAuditLog and Send-ScoutAuditEvent with a state sidecar of another user' {
+        # The verification state (<log>.verified) and the forwarding checkpoint are sidecars too
+        # (SidecarFile: "a verification state, a forwarding checkpoint"): a FIFO or a link to /dev/zero
+        # of nobody's in their place must be neither waited on nor read whole.
+        It 'Test-ScoutAuditLog verifies, without waiting or reading it, when its state (.verified) is <Name>' -ForEach @(
+            @{ Name = 'a FIFO'; Make = 'mkfifo "$0"' }
+            @{ Name = 'a link to /dev/zero'; Make = 'ln -s /dev/zero "$0"' }
+        ) {
+            Skip-UnlessAttackable
+            Enable-SharedWrites $log
+            Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue
+            Close-ScoutAuditLog -Path $log
+            Invoke-ShAsNobody -Script $Make -Argument "$log.verified"
+
+            $ran = Invoke-InChild -Log $log -Script @'
+Test-ScoutAuditLog -Path $log | Where-Object { $_ -isnot [ScoutAudit.IntegrityFinding] } | ForEach-Object { [pscustomobject]@{ Status = [string]$_.Status } }
+'@
+
+            $ran.TimedOut | Should -BeFalse -Because 'a FIFO is never opened in a way that waits'
+            $ran.Errors | Should -BeNullOrEmpty -Because 'a state that is not read only costs the next check its saving'
+            @($ran.Output | Where-Object Status) | Should -HaveCount 1
+        }
+
+        It 'Send-ScoutAuditEvent neither waits nor reads without end when its checkpoint is <Name>' -ForEach @(
+            @{ Name = 'a FIFO'; Make = 'mkfifo "$0"' }
+            @{ Name = 'a link to /dev/zero'; Make = 'ln -s /dev/zero "$0"' }
+        ) {
+            Skip-UnlessAttackable
+            $receiver = Start-OtlpReceiver
+            Enable-SharedWrites $log
+            1..3 | ForEach-Object { Write-ScoutAudit nav -Reason "event $_" -Path $log -WarningAction SilentlyContinue }
+            Close-ScoutAuditLog -Path $log
+            $url = ([uri]"$($receiver.Endpoint)/v1/logs").AbsoluteUri
+            $hash = [Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData([System.Text.Encoding]::UTF8.GetBytes($url)), 0, 4).ToLowerInvariant()
+            $checkpoint = "$log.forward-$hash.json"
+            Invoke-ShAsNobody -Script $Make -Argument $checkpoint
+
+            $ran = Invoke-InChild -Log $log -Script ('[pscustomobject]@{{ Sent = (Send-ScoutAuditEvent -Endpoint ''{0}'' -Path $log).Sent }}' -f $receiver.Endpoint)
+
+            $ran.TimedOut | Should -BeFalse -Because 'a FIFO is never opened in a way that waits'
+            @($ran.Errors | Where-Object { $_ -match 'OutOfMemory|memory|too long' }) | Should -BeNullOrEmpty -Because '/dev/zero is not read whole'
+            # Either the checkpoint is refused, by name, or the log is sent from its start: both are safe.
+            $refused = @($ran.Errors | Where-Object { $_ -like "*'$checkpoint'*" }).Count -eq 1
+            $sentAll = @($ran.Output | Where-Object { $_.Sent -eq 3 }).Count -eq 1
+            ($refused -or $sentAll) | Should -BeTrue -Because "the checkpoint is refused by name or the whole log is sent (errors: $($ran.Errors -join '; '))"
+        }
+    }
+
     Context 'Send-ScoutAuditEvent' {
         It 'writes nothing through checkpoint temporary names sprayed with links to a file of root''s' {
             Skip-UnlessAttackable
