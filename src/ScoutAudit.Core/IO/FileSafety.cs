@@ -41,8 +41,16 @@ internal static class FileSafety
                 "ScoutAudit writes only to files of its own user (a file another user made in its place could be read or changed by them).");
         if ((status.Mode & WritableByOthers) != 0)
         {
-            NativeFile.ChangeMode(handle, status.Mode & ~WritableByOthers);
-            status = NativeFile.StatusOf(handle);
+            try
+            {
+                NativeFile.ChangeMode(handle, status.Mode & ~WritableByOthers);
+                status = NativeFile.StatusOf(handle);
+            }
+            catch (IOException)
+            {
+                // A file system without Unix modes (vfat, some network mounts) shows every file so and
+                // keeps it so: its directory is refused as shared unless allowed, which says it all.
+            }
         }
         return status;
     }
