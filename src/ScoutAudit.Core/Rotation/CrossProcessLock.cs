@@ -87,8 +87,10 @@ internal sealed class CrossProcessLock : IDisposable
     }
 
     /// <summary>
-    /// Polls for the lock, sleeping 1, 2, 4... up to 16 ms between tries, until the wait limit: a
-    /// blocking flock cannot be given a deadline (only a signal interrupts it).
+    /// Polls for the lock until the wait limit: a blocking flock cannot be given a deadline (only a
+    /// signal interrupts it). Every millisecond for the first 100 ms, which is as long as a seal or
+    /// a lease keeps it, so that a writer waits little more than the holder holds; then less and
+    /// less often, up to every 16 ms.
     /// </summary>
     private void Wait(bool exclusive)
     {
@@ -98,7 +100,7 @@ internal sealed class CrossProcessLock : IDisposable
         while (true)
         {
             Thread.Sleep(pause);
-            pause = Math.Min(pause * 2, 16);
+            if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMilliseconds(100)) pause = Math.Min(pause * 2, 16);
             if (NativeFile.Lock(_handle, exclusive, wait: false)) return;
             if (Stopwatch.GetElapsedTime(started) >= _waitLimit) throw new LockWaitException(_path, _waitLimit, Holders());
         }
