@@ -231,10 +231,17 @@ public sealed class AuditLog : IDisposable
     private void ReportSharedDirectory()
     {
         if (Interlocked.Exchange(ref _toldSharedDirectory, 1) != 0) return;
-        if (FileSafety.WhyShared(_files.Directory, forWriting: false) is { } shared)
+        if (SharedDirectory() is { } shared)
             Options.Diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SharedDirectory, Path,
                 $"The audit log '{Path}' lies in a directory others may change: '{_files.Directory}' ({shared}). Any of its files may have been put there by them; Test-ScoutAuditLog tells what the chain vouches for."));
     }
+
+    /// <summary>
+    /// Why the log's directory may be changed by another user than its owner (writable by everyone, or
+    /// by a group with other members, without the sticky bit), or null when it may not: then any of its
+    /// files may have been put there by that user (about_ScoutAuditSecurity).
+    /// </summary>
+    public string? SharedDirectory() => FileSafety.WhyShared(_files.Directory, forWriting: false);
 
     /// <summary>
     /// The events of the snapshot that pass the filter, for a follower: <paramref name="lineNumbers"/>

@@ -372,6 +372,19 @@ $spend = Get-ScoutSpend -Path $log -Since $since
     }
 
     Context 'Test-ScoutAuditLog' {
+        It 'warns that a log lies in a directory others may change, and a query says so too' {
+            Skip-UnlessAttackable
+            Enable-SharedWrites $log
+            Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue
+            Close-ScoutAuditLog -Path $log
+
+            $null = Test-ScoutAuditLog -Path $log -WarningVariable verifying -WarningAction SilentlyContinue
+            $null = Get-ScoutAuditEvent -Path $log -WarningVariable querying -WarningAction SilentlyContinue
+
+            @($verifying | Where-Object { "$_" -like "'$log' lies in a directory others may change (every user may write in it (mode 0777, without the sticky bit))*" }) | Should -HaveCount 1
+            @($querying | Where-Object { "$_" -like "The audit log '$log' lies in a directory others may change: '$shared'*" }) | Should -HaveCount 1
+        }
+
         It 'writes nothing through verification state names sprayed with links to a file of root''s' {
             Skip-UnlessAttackable
             Enable-SharedWrites $log

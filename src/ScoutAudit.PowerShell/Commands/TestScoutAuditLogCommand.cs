@@ -94,6 +94,9 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
                 if (Quiet) WriteObject(false);
                 continue;
             }
+            if (log.SharedDirectory() is { } shared)
+                WriteWarning(Inert($"'{path}' lies in a directory others may change ({shared}): any of its files may have been put there by them. " +
+                                   "The chain and a signature checked with -PublicKey are what vouch for the archives (about_ScoutAuditSecurity)."));
             if (Adopt) AdoptUnchained(log);
             var state = log.VerificationStateLocation(statePath);
             TellWhereStateIs(state);
