@@ -82,7 +82,7 @@ internal static class ArchiveBounds
         var compressed = RandomAccess.GetLength(handle);
         var limit = LimitFor(compressed);
         var announced = Trailer(handle, compressed); // named in the report; see the class summary for why it decides nothing
-        var taken = new CountingStream(file, leaveOpen);
+        var taken = new ProgressStream(file, progress: null, leaveOpen);
         return new BoundedStream(path, key, taken, counting?.Invoke(taken) ?? taken, limit, announced, indexedLength);
     }
 
@@ -120,41 +120,18 @@ internal static class ArchiveBounds
 
     private readonly record struct SuspectKey(FileIdentity Identity, long ModifiedTicks);
 
-    /// <summary>Counts the compressed bytes the decompressor has taken.</summary>
-    private sealed class CountingStream(Stream inner, bool leaveOpen) : ForwardOnlyStream(inner)
-    {
-        public long Counted { get; private set; }
-
-        public override long Length => Inner.Length;
-
-        public override long Position
-        {
-            get => Counted;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(Span<byte> buffer)
-        {
-            var read = Inner.Read(buffer);
-            Counted += read;
-            return read;
-        }
-
-        protected override void Dispose(bool disposing) => base.Dispose(disposing && !leaveOpen);
-    }
-
     /// <summary>The decompressed bytes, up to a bound; a byte past it throws.</summary>
     private sealed class BoundedStream : ForwardOnlyStream
     {
         private readonly string _path;
         private readonly SuspectKey? _key;
-        private readonly CountingStream _compressed;
+        private readonly ProgressStream _compressed;
         private readonly long _limit, _cap;
         private readonly uint? _announced;
         private readonly long? _indexed;
         private long _produced;
 
-        public BoundedStream(string path, SuspectKey? key, CountingStream compressed, Stream source, long limit, uint? announced, long? indexed)
+        public BoundedStream(string path, SuspectKey? key, ProgressStream compressed, Stream source, long limit, uint? announced, long? indexed)
             : base(new GZipStream(source, CompressionMode.Decompress))
         {
             _path = path;
