@@ -54,6 +54,28 @@ public class HostileArchiveTests
 
     private static SuspiciousArchiveException SuspicionOf(AuditDiagnostic report) => Assert.IsType<SuspiciousArchiveException>(report.Exception);
 
+    /// <summary>
+    /// The module's own archive of events each carrying 1 MB of one character compresses past 768:1
+    /// honestly (TornWriteTests writes such events): its index entry's recorded length bounds it,
+    /// not the ratio, and every event is read.
+    /// </summary>
+    [Fact]
+    public void AnArchiveOfTheModulesOwnPastTheRatioIsReadInFullByItsIndexedLength()
+    {
+        using var folder = new TempFolder();
+        using (var log = Open(folder))
+        {
+            for (var i = 0; i < 12; i++) log.Append(Numbered(i, new string('x', 1_000_000)));
+            var archive = log.Rotate()!;
+            Assert.True(archive.UncompressedBytes > ArchiveBounds.MaxRatio * archive.CompressedBytes, "the archive is past the ratio");
+        }
+
+        var (tokens, diagnostics) = Query(folder);
+
+        Assert.Equal(Enumerable.Range(0, 12).Select(n => (long)n), tokens);
+        Assert.Empty(diagnostics.Problems);
+    }
+
     [Fact]
     public void AGzipBombBesideTheLogIsReportedStoppedAtItsLimitAndTheRestOfTheLogIsRead()
     {

@@ -18,7 +18,9 @@ namespace ScoutAudit.Core;
 /// (so that every reader's handling of a damaged archive holds, and those that say more find it
 /// with <see cref="SuspicionIn"/>), and the archive is remembered (see <see cref="Suspects"/>). An
 /// archive with a current index entry also stops one byte past the length the entry records: what
-/// comes after is not the archive the index describes, and is reported as damage.
+/// comes after is not the archive the index describes, and is reported as damage; the ratio does not
+/// apply to it (its recorded length bounds it instead), since the module's own archives of very
+/// repetitive events pass the ratio honestly.
 /// </para>
 /// <para>
 /// The gzip trailer (its last 4 bytes, ISIZE, the length modulo 2^32) condemns nothing and stops
@@ -140,7 +142,10 @@ internal static class ArchiveBounds
             _limit = limit;
             _announced = announced;
             _indexed = indexed;
-            _cap = Math.Min(limit, indexed ?? long.MaxValue);
+            // An archive its current index entry describes is held to the length the entry records, not
+            // to the ratio: the module's own archive of events repeating one long run of a character
+            // (1 MB of them each) passes 768:1 honestly, and was hidden from queries by the ratio.
+            _cap = indexed ?? limit;
         }
 
         public override long Length => throw new NotSupportedException();
@@ -152,7 +157,7 @@ internal static class ArchiveBounds
         }
 
         /// <summary>What the ratio allows for the compressed bytes taken so far.</summary>
-        private long RatioAllows => Math.Min(_limit, LimitFor(_compressed.Counted));
+        private long RatioAllows => _indexed is not null ? long.MaxValue : Math.Min(_limit, LimitFor(_compressed.Counted));
 
         public override int Read(Span<byte> buffer)
         {
