@@ -23,7 +23,7 @@ public sealed class SecretRedactionTests : ModuleLogTest
         Assert.EndsWith(
             "\"config\": {\"model\": \"gpt-4o\", \"max_tokens\": 512, \"input_tokens\": 42, \"output_tokens\": 28, \"token_count\": 3, \"tokenizer\": \"o200k\", " +
             "\"passage\": \"text\", \"api_key\": \"[REDACTED]\", \"password\": \"[REDACTED]\", \"client_secret\": \"[REDACTED]\", " +
-            "\"headers\": {\"Authorization\": \"[REDACTED]\"}, \"dsn\": \"Server=db;User Id=sa;Password=[REDACTED];\"}, " +
+            "\"headers\": {\"Authorization\": \"[REDACTED]\"}, \"dsn\": \"[REDACTED]\"}, " +
             "\"apiKey\": \"[REDACTED]\", \"access_token\": \"[REDACTED]\", \"refresh_token\": \"[REDACTED]\", \"note\": \"use [REDACTED]\", \"ticket\": \"T-1\"}",
             line);
         foreach (var secret in new[] { "sk-proj", "hunter2", "cs-1", "abc.def", "k-123", "at-456", "rt-789", "ghp_" })
