@@ -210,7 +210,7 @@ public class SecurityTests
             "\"api_key\": \"[REDACTED]\", \"apiKey\": \"[REDACTED]\", \"temperature\": 0.2, \"weights\": [1.0, 2, 1e+20], " +
             "\"connection\": {\"username\": \"bob\", \"password\": \"[REDACTED]\", \"headers\": {\"Authorization\": \"[REDACTED]\"}}, " +
             "\"access_token\": \"[REDACTED]\", \"refresh_token\": \"[REDACTED]\", \"private_key\": \"[REDACTED]\", \"secrets\": \"[REDACTED]\", " +
-            "\"dsn\": \"Server=db;User Id=sa;Password=[REDACTED];\", \"callbacks\": [\"https://x/cb?token=[REDACTED]\", \"https://y/ok\"], " +
+            "\"dsn\": \"[REDACTED]\", \"callbacks\": [\"https://x/cb?token=[REDACTED]\", \"https://y/ok\"], " +
             "\"basic_auth\": \"[REDACTED]\", \"use_auth\": true, \"password_policy\": \"strong\", \"empty_password\": \"\", \"pin_password\": \"[REDACTED]\"}, " +
             "\"ticket\": \"T-1\", \"client_secret\": \"[REDACTED]\", \"output_tokens\": 28, \"note\": \"deploy key [REDACTED]\"}\n",
             line);
@@ -233,7 +233,7 @@ public class SecurityTests
         }
         var lines = File.ReadAllLines(path);
         Assert.EndsWith(verbatim.TrimEnd('\n'), lines[0]);
-        Assert.EndsWith("\"config\": {\"api_key\": \"[REDACTED]\", \"dsn\": \"Password=[REDACTED];\"}, \"token\": \"[REDACTED]\"}", lines[1]);
+        Assert.EndsWith("\"config\": {\"api_key\": \"[REDACTED]\", \"dsn\": \"[REDACTED]\"}, \"token\": \"[REDACTED]\"}", lines[1]);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class SecretRedactionTests : ModuleLogTest
         Assert.EndsWith(
             "\"config\": {\"model\": \"gpt-4o\", \"max_tokens\": 512, \"input_tokens\": 42, \"output_tokens\": 28, \"token_count\": 3, \"tokenizer\": \"o200k\", " +
             "\"passage\": \"text\", \"api_key\": \"[REDACTED]\", \"password\": \"[REDACTED]\", \"client_secret\": \"[REDACTED]\", " +
-            "\"headers\": {\"Authorization\": \"[REDACTED]\"}, \"dsn\": \"Server=db;User Id=sa;Password=[REDACTED];\"}, " +
+            "\"headers\": {\"Authorization\": \"[REDACTED]\"}, \"dsn\": \"[REDACTED]\"}, " +
             "\"apiKey\": \"[REDACTED]\", \"access_token\": \"[REDACTED]\", \"refresh_token\": \"[REDACTED]\", \"note\": \"use [REDACTED]\", \"ticket\": \"T-1\"}",
             line);
         foreach (var secret in new[] { "sk-proj", "hunter2", "cs-1", "abc.def", "k-123", "at-456", "rt-789", "ghp_" })
@@ -63,5 +63,27 @@ public sealed class SecretRedactionTests : ModuleLogTest
         Assert.Equal("[REDACTED]", Session.Invoke("$e.Config.api_key", new { e = written }).Single().ToString());
         Assert.Equal(1L, Session.Invoke("$e.Config.max_tokens", new { e = written }).Single().BaseObject);
         Assert.Equal("[REDACTED]", written.Properties["token"].Value);
+    }
+
+    [Theory]
+    [InlineData("Write-ScoutAudit nav -Config @{ api_key = $s; hook = { 1 } } -Path $p", "InvalidConfig")]
+    [InlineData("Write-ScoutAudit nav -Config @{ password = $s; n = [double]::NaN } -Path $p", "InvalidConfig")]
+    [InlineData("[pscustomobject]@{ Event = 'nav'; Config = @{ password = $s; hook = { 1 } } } | Write-ScoutAudit -Path $p", "InvalidConfig")]
+    [InlineData("Write-ScoutAudit nav -Config @{ password = $s; pad = ('x' * 1100000) } -Path $p", "EventTooLarge")]
+    [InlineData("[pscustomobject]@{ Event = 'nav'; Config = @{ token = $s }; Reason = ('x' * 1100000) } | Write-ScoutAudit -Path $p", "EventTooLarge")]
+    public void ARefusedWriteKeepsItsSecretsOutOfTheErrorRecord(string script, string errorId)
+    {
+        const string secret = "sk-proj-0123456789abcdefghijklmnop";
+
+        var error = Session.Run(script, new { p = Log, s = secret }).SingleError();
+
+        Assert.StartsWith(errorId + ",", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        // What Get-Error prints, and what $Error | Export-Clixml saves.
+        var shown = Session.Invoke("$e | Get-Error | Out-String -Width 500", new { e = error }).Single().ToString();
+        var saved = Session.Invoke("[System.Management.Automation.PSSerializer]::Serialize($e, 4)", new { e = error }).Single().ToString();
+        Assert.DoesNotContain(secret, Session.Invoke("$e.TargetObject | Format-List * -Force | Out-String -Width 500", new { e = error }).Single().ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, shown, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, saved, StringComparison.Ordinal);
+        Assert.False(File.Exists(Log) && File.ReadAllText(Log).Length > 0, "nothing was written");
     }
 }

@@ -151,15 +151,16 @@ public sealed class WriteScoutAuditTests : IDisposable
     }
 
     [Theory]
-    [InlineData("-Config 'not json'", "not json")]
-    [InlineData("-Config '[1, 2]'", "[1, 2]")]
-    public void AConfigWithoutAJsonObjectFormIsInvalidConfig(string arguments, string target)
+    [InlineData("-Config 'not json'")]
+    [InlineData("-Config '[1, 2]'")]
+    [InlineData("-Config '{\"password\": \"hunter2\"'")]
+    public void AConfigWithoutAJsonObjectFormIsInvalidConfigNamedByItsField(string arguments)
     {
         var error = _session.Run($"Write-ScoutAudit nav {arguments} -Path $p", new { p = Log }).SingleError();
 
         Assert.StartsWith("InvalidConfig,", error?.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, error!.CategoryInfo.Category);
-        Assert.Equal(target, error.TargetObject?.ToString());
+        Assert.Equal("config", error.TargetObject); // not the text: it may hold a secret (issue 25)
     }
 
     [Fact]

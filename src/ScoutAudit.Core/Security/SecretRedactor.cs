@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace ScoutAudit.Core;
 
@@ -13,10 +12,14 @@ namespace ScoutAudit.Core;
 /// <c>access_token</c>, <c>client_secret</c>, <c>Authorization</c>, <c>private_key</c>...), at any depth, is
 /// replaced whole. Names that count or describe tokens and secrets (<c>max_tokens</c>, <c>token_count</c>,
 /// <c>tokenizer</c>, <c>password_policy</c>, <c>secret_name</c>, <c>api_key_path</c>) are left alone;</item>
-/// <item>by its shape, inside any string: a bearer token, an <c>Authorization:</c> header, a password in a
-/// connection string (<c>Password=...;</c>) or in a URL (<c>user:pass@host</c>), a <c>token=</c> query
-/// parameter, a PEM private key, and keys with well-known prefixes (<c>sk-</c>, <c>ghp_</c>, <c>AKIA</c>,
-/// <c>xoxb-</c>, <c>AIza</c>, <c>hf_</c>, <c>glpat-</c>, JSON web tokens). Only the secret part is replaced.</item>
+/// <item>by its shape, inside any string (<see cref="SecretText"/>): a private key block (PEM, OpenSSH, PGP), a
+/// bearer, basic or token credential, the value after a secret's name in any text form (<c>password=</c>,
+/// <c>"api_key": "..."</c>, <c>password: x</c>, <c>DB_PASSWORD=</c>, <c>--password=</c>, <c>Pwd=...;</c>,
+/// <c>?access_token=</c>, <c>Authorization: Bearer ...</c>), the password or bare key in a URL's userinfo
+/// (<c>user:pass@host</c>, a Sentry DSN), a Slack webhook's path, and keys with well-known prefixes (<c>sk-</c>,
+/// <c>ghp_</c>, <c>AKIA</c>, <c>xoxb-</c>, <c>xapp-</c>, <c>AIza</c>, <c>SG.</c>, <c>SK</c>, <c>hf_</c>, <c>glpat-</c>,
+/// JSON web tokens...). Only the secret part is replaced. Field names are scanned too: a secret used as a
+/// name is replaced.</item>
 /// </list>
 /// Booleans, nulls and empty strings hold no secret and are kept. Other fields (the reason, the model)
 /// are not touched: they are the audit record itself.
@@ -37,7 +40,14 @@ public static partial class SecretRedactor
     /// <summary>Words that make a field a secret as the last word of its name (access_token, Proxy-Authorization).</summary>
     private static readonly HashSet<string> SecretLastWords = new(StringComparer.Ordinal)
     {
-        "token", "authorization", "auth", "cookie", "bearer", "jwt",
+        "token", "authorization", "auth", "cookie", "bearer", "jwt", "pass", "pw", "pwd", "dsn", "signature", "sig",
+    };
+
+    /// <summary>Two words that make a field a secret when they follow each other (connectionString, token_value, auth_header).</summary>
+    private static readonly HashSet<string> SecretWordPairs = new(StringComparer.Ordinal)
+    {
+        "connectionstring", "connstring", "connstr", "tokenvalue", "secretvalue", "passwordvalue", "authheader",
+        "authorizationheader", "authvalue", "sessionkey", "sessioncookie", "webhooksecret", "signingsecret",
     };
 
     /// <summary>Words before a final <c>key</c> or <c>keys</c> that make it a secret (api_key, PrivateKey, x-api-key).</summary>
@@ -80,8 +90,19 @@ public static partial class SecretRedactor
         if (auditEvent.Extras.Count > 0)
         {
             extras = new List<KeyValuePair<string, JsonElement>>(auditEvent.Extras.Count);
+            HashSet<string>? names = null;
             foreach (var (name, value) in auditEvent.Extras)
-                extras.Add(new(name, Redact(value, IsSecretName(name), ref changed)));
+            {
+                var written = RedactText(name);
+                if (!ReferenceEquals(written, name))
+                {
+                    // A secret used as a field name: the name is replaced, and kept apart from the other fields.
+                    names ??= auditEvent.Extras.Select(field => field.Key).ToHashSet(StringComparer.Ordinal);
+                    written = Unique(written, names);
+                    changed = true;
+                }
+                extras.Add(new(written, Redact(value, IsSecretName(name), ref changed)));
+            }
         }
         if (!changed) return auditEvent;
 
@@ -107,110 +128,85 @@ public static partial class SecretRedactor
         if (DescriptorWords.Contains(last) || words.Exists(QuantityWords.Contains)) return false;
         if (words.Exists(word => SecretWords.Contains(word) || word.Contains("password", StringComparison.Ordinal))) return true;
         if (SecretLastWords.Contains(last)) return true;
+        for (var i = 0; i + 1 < words.Count; i++)
+        {
+            if (SecretWordPairs.Contains(words[i] + words[i + 1])) return true;
+        }
         return last is "key" or "keys" && words.Count >= 2 && SecretKeyQualifiers.Contains(words[^2]);
     }
 
     /// <summary>The text with every secret recognised by its shape replaced by <see cref="Marker"/>; the same instance when there is none.</summary>
+    /// <remarks>
+    /// Linear in the length of the text, one pass (see <see cref="SecretText"/>). A text the scan cannot
+    /// finish in time is replaced whole: redaction fails closed.
+    /// </remarks>
     public static string RedactText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Length < 8) return text;
-        var result = PrivateKeyBlock().Replace(text, Marker);
-        result = AuthorizationHeader().Replace(result, match => match.Groups["prefix"].Value + match.Groups["scheme"].Value + Marker);
-        result = SchemeCredentials().Replace(result, RedactSchemeCredentials);
-        result = NamedValue().Replace(result, match => match.Groups["name"].Value + match.Groups["separator"].Value + Marker);
-        result = UrlPassword().Replace(result, match => match.Groups["user"].Value + ":" + Marker + "@");
-        result = KnownKeyPrefix().Replace(result, Marker);
-        return result == text ? text : result;
+        return SecretText.Redact(text, Marker);
     }
 
-    private static string RedactSchemeCredentials(Match match)
-    {
-        var scheme = match.Groups["scheme"].Value;
-        var credentials = match.Groups["credentials"].Value;
-        var isSecret = scheme.Equals("basic", StringComparison.OrdinalIgnoreCase)
-            ? IsBasicCredentials(credentials)
-            : credentials.Length >= 12 && credentials.AsSpan().IndexOfAny("0123456789-._~+/=") >= 0;
-        return isSecret ? scheme + match.Groups["space"].Value + Marker : match.Value;
-    }
-
-    /// <summary>Basic credentials are base64 of <c>user:password</c>; plain words after "basic" are not.</summary>
-    private static bool IsBasicCredentials(string credentials)
-    {
-        var buffer = new byte[credentials.Length];
-        return Convert.TryFromBase64String(credentials, buffer, out var length) && Array.IndexOf(buffer, (byte)':', 0, length) >= 0;
-    }
-
+    /// <summary>The value, rewritten when it holds a secret; the same element when it holds none. Each string is scanned once.</summary>
     private static JsonElement Redact(JsonElement value, bool secretKey, ref bool changed)
     {
-        if (!Contains(value, secretKey)) return value;
-        changed = true;
         var buffer = new ArrayBufferWriter<byte>(256);
+        bool rewritten;
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = EventFieldRules.MaxDepth + 2 }))
-            Write(writer, value, secretKey);
+            rewritten = Write(writer, value, secretKey);
+        if (!rewritten) return value;
+        changed = true;
         using var document = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = EventFieldRules.MaxDepth + 2 });
         return document.RootElement.Clone();
     }
 
-    /// <summary>True when something in the value is to be redacted.</summary>
-    private static bool Contains(JsonElement value, bool secretKey)
+    /// <summary>Writes the value with its secrets replaced; true when something was replaced.</summary>
+    private static bool Write(Utf8JsonWriter writer, JsonElement value, bool secretKey)
     {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.Object:
-                if (secretKey) return value.EnumerateObject().Any();
-                foreach (var property in value.EnumerateObject())
-                {
-                    if (Contains(property.Value, IsSecretName(property.Name))) return true;
-                }
-                return false;
-            case JsonValueKind.Array:
-                if (secretKey && value.GetArrayLength() > 0) return true;
-                foreach (var item in value.EnumerateArray())
-                {
-                    if (Contains(item, secretKey: false)) return true;
-                }
-                return false;
-            case JsonValueKind.String:
-                var text = JsonText.Read(value);
-                return secretKey ? text.Length > 0 : !ReferenceEquals(RedactText(text), text);
-            case JsonValueKind.Number:
-                return secretKey;
-            default:
-                return false;
-        }
-    }
-
-    private static void Write(Utf8JsonWriter writer, JsonElement value, bool secretKey)
-    {
-        if (!Contains(value, secretKey))
-        {
-            value.WriteTo(writer);
-            return;
-        }
-        if (secretKey)
+        if (secretKey && HoldsAnything(value))
         {
             writer.WriteStringValue(Marker);
-            return;
+            return true;
         }
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
+            {
+                var changed = false;
+                HashSet<string>? names = null;
                 writer.WriteStartObject();
                 foreach (var property in value.EnumerateObject())
                 {
-                    writer.WritePropertyName(property.Name);
-                    Write(writer, property.Value, IsSecretName(property.Name));
+                    var original = property.Name;
+                    var name = RedactText(original);
+                    if (!ReferenceEquals(name, original))
+                    {
+                        // A secret used as a field name: the name is replaced, and kept apart from its siblings.
+                        names ??= value.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+                        name = Unique(name, names);
+                        changed = true;
+                    }
+                    writer.WritePropertyName(name);
+                    changed |= Write(writer, property.Value, IsSecretName(original));
                 }
                 writer.WriteEndObject();
-                break;
+                return changed;
+            }
             case JsonValueKind.Array:
+            {
+                var changed = false;
                 writer.WriteStartArray();
-                foreach (var item in value.EnumerateArray()) Write(writer, item, secretKey: false);
+                foreach (var item in value.EnumerateArray()) changed |= Write(writer, item, secretKey: false);
                 writer.WriteEndArray();
-                break;
-            default: // a string with a secret inside
-                var redacted = RedactText(JsonText.Read(value));
+                return changed;
+            }
+            case JsonValueKind.String:
+                var text = JsonText.Read(value);
+                var redacted = RedactText(text);
+                if (ReferenceEquals(redacted, text))
+                {
+                    value.WriteTo(writer);
+                    return false;
+                }
                 try
                 {
                     writer.WriteStringValue(redacted);
@@ -219,8 +215,29 @@ public static partial class SecretRedactor
                 {
                     writer.WriteStringValue(Marker); // the rest holds an unpaired surrogate: drop it whole
                 }
-                break;
+                return true;
+            default:
+                value.WriteTo(writer);
+                return false;
         }
+    }
+
+    /// <summary>Whether a value under a secret's name holds something to hide: booleans, nulls, empty strings and empty containers do not.</summary>
+    private static bool HoldsAnything(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => value.EnumerateObject().Any(),
+        JsonValueKind.Array => value.GetArrayLength() > 0,
+        JsonValueKind.String => value.ValueEquals(ReadOnlySpan<byte>.Empty) is false,
+        JsonValueKind.Number => true,
+        _ => false,
+    };
+
+    /// <summary><paramref name="name"/>, or with a number after it when a sibling has that name already (two secrets as names).</summary>
+    private static string Unique(string name, HashSet<string> taken)
+    {
+        var candidate = name;
+        for (var n = 2; !taken.Add(candidate); n++) candidate = $"{name}-{n}";
+        return candidate;
     }
 
     /// <summary>The lowercase words of a field name: split at separators, at camelCase humps and after acronyms (XApiKey: x, api, key).</summary>
@@ -253,31 +270,4 @@ public static partial class SecretRedactor
             word.Clear();
         }
     }
-
-    [GeneratedRegex(@"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)", RegexOptions.CultureInvariant)]
-    private static partial Regex PrivateKeyBlock();
-
-    // "Authorization: Basic xyz", "proxy-authorization=abc": everything after the scheme to the end of the line.
-    [GeneratedRegex(@"(?<prefix>\b(?:proxy-)?authorization[""']?\s*[:=]\s*[""']?)(?<scheme>[A-Za-z][\w-]*\s+)?(?<credentials>[^\s""'][^\r\n""']*)",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex AuthorizationHeader();
-
-    [GeneratedRegex(@"(?<scheme>\b(?:bearer|basic|token))(?<space>\s+)(?<credentials>[A-Za-z0-9\-._~+/]+=*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex SchemeCredentials();
-
-    // Password=...; in connection strings, token=... in URLs, "password: ..." in text.
-    [GeneratedRegex(
-        @"(?<![A-Za-z0-9_])(?<name>password|passwd|pwd|client_secret|secret|api[_-]?key|access[_-]?token|refresh[_-]?token|id[_-]?token|auth[_-]?token|token|accountkey|sharedaccesskey|sig)(?<separator>\s*=\s*|(?<=password|passwd|secret|api[_-]?key)\s*:\s+)(?:""[^""]*""|'[^']*'|[^;&\s,""']+)",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex NamedValue();
-
-    [GeneratedRegex(@"(?<user>\b[a-z][a-z0-9+.\-]*://[^/\s:@]*):(?<password>[^/\s@]+)@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex UrlPassword();
-
-    [GeneratedRegex(
-        @"(?<![A-Za-z0-9])(?:sk-[A-Za-z0-9_\-]{20,}|[rs]k_(?:live|test)_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}" +
-        @"|(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Za-z0-9])|xox[abposr]-[A-Za-z0-9\-]{10,}|AIza[0-9A-Za-z_\-]{35}" +
-        @"|hf_[A-Za-z0-9]{30,}|glpat-[A-Za-z0-9_\-]{20,}|npm_[A-Za-z0-9]{36}|eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})",
-        RegexOptions.CultureInvariant)]
-    private static partial Regex KnownKeyPrefix();
 }

@@ -151,7 +151,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         catch (ArgumentException error)
         {
             Refuse(error.ParamName == StandardFields.Event
-                ? Failure(error, ErrorIds.EventTooLarge, ErrorCategory.LimitsExceeded, InputObject ?? (object)new AuditEvent(auditEvent, entry.Path))
+                ? Failure(error, ErrorIds.EventTooLarge, ErrorCategory.LimitsExceeded, RefusedEvent(auditEvent, entry.Path))
                 : InvalidField(error));
             return;
         }
@@ -184,7 +184,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         }
         catch (ArgumentException error)
         {
-            Refuse(Failure(error, ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, InputObject ?? Config));
+            Refuse(Failure(error, ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, StandardFields.Config));
             return null;
         }
         try
@@ -313,13 +313,22 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
             StandardFields.Files => Invalid(ErrorIds.InvalidEventField, Files),
             StandardFields.Confidence => Invalid(ErrorIds.InvalidEventField, Confidence),
             StandardFields.DurationMs => Invalid(ErrorIds.InvalidEventField, DurationMs),
-            StandardFields.Config => Invalid(ErrorIds.InvalidConfig, Config),
+            StandardFields.Config => Failure(error, ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, StandardFields.Config, InvalidArgument(nameof(Config), error)),
             _ => Invalid(ErrorIds.InvalidExtraField, ExtraValue(field) ?? Property),
         };
 
         ErrorRecord Invalid(string errorId, object? target) =>
             Failure(error, errorId, ErrorCategory.InvalidArgument, InputObject ?? target, Parameter(field) is { } parameter ? InvalidArgument(parameter, error) : null);
     }
+
+    /// <summary>
+    /// What an event refused for its size names as its target: the event with its secrets redacted (as
+    /// it would have been written), never the record as given, which Get-Error prints and
+    /// Export-Clixml saves. A refused config names only its field (<c>config</c>): it has no JSON form
+    /// to redact.
+    /// </summary>
+    private AuditEvent RefusedEvent(CoreEvent refused, string path) =>
+        new(NoRedaction ? refused : SecretRedactor.Redact(refused), path);
 
     /// <summary>The parameter of a standard field (<c>input_t</c> is InputTokens), or null for an extra field.</summary>
     private static string? Parameter(string? field) => field switch
