@@ -136,6 +136,10 @@ public class ManyFieldsTests
         Assert.Contains("standard fields only", report.Message);
         Assert.Empty(diagnostics.Of(AuditDiagnosticKind.LineSkipped));
         Assert.Equal(1.5m, Assert.Single(log.Spend()).Cost); // aggregates read it as any other line
+
+        var last = log.Last(2); // read backwards, as -Last reads: reported there too
+        Assert.Equal(["m", "last"], last.Select(x => x.Model)); // oldest first
+        Assert.Equal(2, diagnostics.Of(AuditDiagnosticKind.ExtraFieldsOmitted).Count);
     }
 
     [Fact]
