@@ -49,6 +49,7 @@ try
         ("follow", () => FollowWorkload.Latency(bench)),
         ("forward", () => ForwardWorkload.EventsPerSecond(bench, dataset, data)),
         ("report", () => ReportWorkload.Report(bench, dataset, data)),
+        ("fields", () => ManyFieldsWorkload.ParseAgainstFieldCount(bench)),
     };
     var unknown = only?.Except(workloads.Select(w => w.Name)).ToList();
     if (unknown is { Count: > 0 })
