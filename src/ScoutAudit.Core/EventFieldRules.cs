@@ -98,6 +98,18 @@ public static class EventFieldRules
                 $"The event has {count} extra fields; at most {MaxExtraFields} are allowed per event. Put many values in one field, as a list or an object.")
             : count;
 
+    /// <summary>
+    /// An event to write again: refused when it was read from a line with more extra fields than
+    /// allowed, as its extra fields were not read and a copy would lose them.
+    /// </summary>
+    /// <exception cref="TooManyExtraFieldsException">It was.</exception>
+    public static AuditEvent ExtraFieldsRead(AuditEvent auditEvent) =>
+        auditEvent.OmittedExtraFields > 0
+            ? throw new TooManyExtraFieldsException(auditEvent.OmittedExtraFields,
+                $"The event was read from a line with {auditEvent.OmittedExtraFields} extra fields, more than the {MaxExtraFields} an event may have, " +
+                "so its extra fields were not read; it cannot be written again without losing them.")
+            : auditEvent;
+
     private static string ShortName(string? value, string field, string what, int maxLength)
     {
         if (string.IsNullOrEmpty(value))

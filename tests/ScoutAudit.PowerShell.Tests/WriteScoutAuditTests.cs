@@ -237,6 +237,12 @@ public sealed class WriteScoutAuditTests : IDisposable
         Assert.StartsWith("TooManyExtraFields,", error.FullyQualifiedErrorId);
         Assert.Contains("read from a line with 3000 extra fields", error.Exception.Message);
         Assert.Equal([head + ", \"n\": 1}", head + ", \"n\": 3}"], Lines());
+
+        // With a field given on the command line the event is built anew: still refused, not written without its fields.
+        var copy = _temp.File("copy.jsonl");
+        var rebuilt = _session.Run("Get-ScoutAuditEvent -Path $s | Write-ScoutAudit -Reason copied -Path $c; Close-ScoutAuditLog -Path $c", new { s = source, c = copy });
+        Assert.StartsWith("TooManyExtraFields,", Assert.Single(rebuilt.Errors).FullyQualifiedErrorId);
+        Assert.Equal(2, File.ReadAllLines(copy).Length);
     }
 
     [Fact]

@@ -122,10 +122,7 @@ public static class AuditLineFormatter
     /// </summary>
     private static void CheckExtraFieldCount(AuditEvent e)
     {
-        if (e.OmittedExtraFields > 0)
-            throw new TooManyExtraFieldsException(e.OmittedExtraFields,
-                $"The event was read from a line with {e.OmittedExtraFields} extra fields, more than the {EventFieldRules.MaxExtraFields} an event may have, " +
-                "so its extra fields were not read; it cannot be written again without losing them.");
+        EventFieldRules.ExtraFieldsRead(e);
         var count = e.Extras.Count;
         foreach (var invalid in e.InvalidFields)
         {

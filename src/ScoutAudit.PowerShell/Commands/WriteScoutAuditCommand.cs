@@ -190,12 +190,14 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         try
         {
             // A piped ScoutAudit event keeps its extra fields; -Property adds to them or replaces them by name.
-            if (InputObject?.BaseObject is AuditEvent { Source: var read }) extras.AddRange(read.Extras);
+            if (InputObject?.BaseObject is AuditEvent { Source: var read }) extras.AddRange(EventFieldRules.ExtraFieldsRead(read).Extras);
             if (Property is not null) extras = Merge(extras, ExtraFields(Property));
         }
         catch (ArgumentException error)
         {
-            Refuse(Failure(error, ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, InputObject ?? ExtraValue(error.ParamName) ?? Property));
+            Refuse(error is TooManyExtraFieldsException
+                ? InvalidField(error)
+                : Failure(error, ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, InputObject ?? ExtraValue(error.ParamName) ?? Property));
             return null;
         }
         DateTimeOffset? givenTime;
