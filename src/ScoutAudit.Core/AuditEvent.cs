@@ -113,6 +113,14 @@ public sealed class AuditEvent
     /// </summary>
     public IReadOnlyList<InvalidField> InvalidFields { get; private init; } = NoInvalidFields;
 
+    /// <summary>
+    /// For an event read from a line with more extra fields than an event may have
+    /// (<see cref="EventFieldRules.MaxExtraFields"/>): how many extra-field members the line has, none of
+    /// which was read (<see cref="Extras"/> is empty; the standard fields are read as usual, and the line
+    /// on disk is unchanged). Such an event cannot be written again (it would lose them). 0 otherwise.
+    /// </summary>
+    public int OmittedExtraFields { get; private init; }
+
     /// <summary>How numbers that the original could write either as int or float were written; see <see cref="NumberForms"/>.</summary>
     internal NumberForms Forms { get; private init; }
 
@@ -143,9 +151,10 @@ public sealed class AuditEvent
             _confidence = fields.Confidence,
             _durationMs = fields.DurationMs,
             _config = fields.Config,
-            _extras = (IReadOnlyList<KeyValuePair<string, JsonElement>>?)fields.Extras ?? NoExtras,
-            InvalidFields = (IReadOnlyList<InvalidField>?)fields.Invalid ?? NoInvalidFields,
+            _extras = fields.Extras?.ToList((name, value) => new KeyValuePair<string, JsonElement>(name, value)) ?? (IReadOnlyList<KeyValuePair<string, JsonElement>>)NoExtras,
+            InvalidFields = fields.Invalid?.ToList((_, field) => field) ?? (IReadOnlyList<InvalidField>)NoInvalidFields,
             Forms = fields.Forms,
+            OmittedExtraFields = fields.OmittedExtraFields,
         };
 
     /// <summary>The same event with other JSON trees in config and extra fields (as redaction makes it); nothing is validated again.</summary>
@@ -164,12 +173,14 @@ public sealed class AuditEvent
             _extras = extras ?? NoExtras,
             InvalidFields = InvalidFields,
             Forms = Forms,
+            OmittedExtraFields = OmittedExtraFields,
         };
 
     private static IReadOnlyList<KeyValuePair<string, JsonElement>> ValidateExtras(IEnumerable<KeyValuePair<string, JsonElement>>? extras)
     {
         if (extras is null) return NoExtras;
         var list = extras.ToArray();
+        EventFieldRules.ExtraFieldCount(list.Length);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, value) in list)
         {
@@ -195,9 +206,12 @@ internal struct LineFields
     public double? Confidence;
     public double? DurationMs;
     public JsonElement? Config;
-    public List<KeyValuePair<string, JsonElement>>? Extras;
-    public List<InvalidField>? Invalid;
+    public FieldList<JsonElement>? Extras;
+    public FieldList<InvalidField>? Invalid;
     public NumberForms Forms;
+
+    /// <summary>The line's count of extra-field members when it has more than <see cref="EventFieldRules.MaxExtraFields"/> (then none is read), else 0.</summary>
+    public int OmittedExtraFields;
 }
 
 /// <summary>

@@ -439,7 +439,7 @@ public sealed class AuditLog : IDisposable
             }
             e!.Id = positionBase + offset;
             if (!filter.Matches(e)) continue;
-            if (e.InvalidFields.Count > 0) OddValues.OfEvent(e, path, numbers.At(file, offset), diagnostics);
+            if (e.InvalidFields.Count > 0 || e.OmittedExtraFields > 0) OddValues.OfEvent(e, path, numbers.At(file, offset), diagnostics);
             newestFirst.Add(e);
         }
         return lines.BytesRead;

@@ -16,6 +16,14 @@ public static class EventFieldRules
     /// <summary>Largest serialized event accepted, in bytes, newline included.</summary>
     public const int MaxLineBytes = 1024 * 1024;
 
+    /// <summary>
+    /// Most extra fields an event may have: far beyond what an event needs (the original's callers pass
+    /// a handful), and as many as journald allows in one entry (ENTRY_FIELD_COUNT_MAX). It bounds what a
+    /// line costs every reader: a line with more is read with its standard fields only and reported.
+    /// Many values belong in one field, as a list or an object.
+    /// </summary>
+    public const int MaxExtraFields = 1024;
+
     /// <summary>Deepest nesting of objects and arrays accepted in <c>config</c> and extra fields.</summary>
     public const int MaxDepth = 64;
 
@@ -82,6 +90,26 @@ public static class EventFieldRules
         return name;
     }
 
+    /// <summary>A count of extra fields for one event: at most <see cref="MaxExtraFields"/>.</summary>
+    /// <exception cref="TooManyExtraFieldsException">There are more.</exception>
+    public static int ExtraFieldCount(int count) =>
+        count > MaxExtraFields
+            ? throw new TooManyExtraFieldsException(count,
+                $"The event has {count} extra fields; at most {MaxExtraFields} are allowed per event. Put many values in one field, as a list or an object.")
+            : count;
+
+    /// <summary>
+    /// An event to write again: refused when it was read from a line with more extra fields than
+    /// allowed, as its extra fields were not read and a copy would lose them.
+    /// </summary>
+    /// <exception cref="TooManyExtraFieldsException">It was.</exception>
+    public static AuditEvent ExtraFieldsRead(AuditEvent auditEvent) =>
+        auditEvent.OmittedExtraFields > 0
+            ? throw new TooManyExtraFieldsException(auditEvent.OmittedExtraFields,
+                $"The event was read from a line with {auditEvent.OmittedExtraFields} extra fields, more than the {MaxExtraFields} an event may have, " +
+                "so its extra fields were not read; it cannot be written again without losing them.")
+            : auditEvent;
+
     private static string ShortName(string? value, string field, string what, int maxLength)
     {
         if (string.IsNullOrEmpty(value))
@@ -101,4 +129,17 @@ public static class EventFieldRules
         new(field, value, message);
 
     private static string Show(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// An event with more extra fields than <see cref="EventFieldRules.MaxExtraFields"/>: refused on write, as
+/// a line with more costs every later reader. The message says how many it has and how many are allowed.
+/// </summary>
+public sealed class TooManyExtraFieldsException(int count, string message) : ArgumentException(message, nameof(AuditEvent.Extras))
+{
+    /// <summary>How many extra fields the event has (for an event read from a line: the line's extra-field members).</summary>
+    public int Count { get; } = count;
+
+    /// <summary>How many are allowed: <see cref="EventFieldRules.MaxExtraFields"/>.</summary>
+    public int Limit => EventFieldRules.MaxExtraFields;
 }

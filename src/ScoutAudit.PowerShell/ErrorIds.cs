@@ -36,6 +36,9 @@ public static class ErrorIds
     /// <summary>The event would be longer than a line may be (1 MiB); nothing was written.</summary>
     public const string EventTooLarge = nameof(EventTooLarge);
 
+    /// <summary>The event has more extra fields than an event may have (1,024), or was read from a line with more; nothing was written.</summary>
+    public const string TooManyExtraFields = nameof(TooManyExtraFields);
+
     /// <summary>-Config cannot be written as a JSON object; nothing was written.</summary>
     public const string InvalidConfig = nameof(InvalidConfig);
 

@@ -50,6 +50,7 @@ try
         ("forward", () => ForwardWorkload.EventsPerSecond(bench, dataset, data)),
         ("report", () => ReportWorkload.Report(bench, dataset, data)),
         ("redaction", () => RedactionWorkload.Throughput(bench)),
+        ("fields", () => ManyFieldsWorkload.ParseAgainstFieldCount(bench)),
     };
     var unknown = only?.Except(workloads.Select(w => w.Name)).ToList();
     if (unknown is { Count: > 0 })

@@ -193,6 +193,60 @@ public sealed class WriteScoutAuditTests : IDisposable
     }
 
     [Fact]
+    public void APipedRecordWithTooManyExtraFieldsIsThatRecordsErrorAndTheOthersAreWritten()
+    {
+        var result = _session.Run("""
+            $many = @{}; foreach ($i in 1..2000) { $many["f$i"] = $i }
+            [pscustomobject]@{ Event = 'first' }, [pscustomobject]@{ Event = 'many'; Property = $many }, [pscustomobject]@{ Event = 'last' } |
+                Write-ScoutAudit -Path $p
+            """, new { p = Log });
+
+        Assert.Null(result.Terminating);
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("TooManyExtraFields,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.LimitsExceeded, error.CategoryInfo.Category);
+        Assert.Contains("The event has 2000 extra fields; at most 1024 are allowed per event.", error.Exception.Message);
+        Assert.Equal("many", ((PSObject)error.TargetObject).Properties["Event"].Value);
+        Assert.Equal(["first", "last"], Lines().Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("event").GetString()));
+    }
+
+    [Fact]
+    public void SixtyThousandPropertyFieldsOnTheCommandLineAreRefusedAndNothingIsWritten()
+    {
+        var error = _session.Run("""
+            $many = @{}; foreach ($i in 1..60000) { $many["f$i"] = $i }
+            Write-ScoutAudit nav -Property $many -Path $p
+            """, new { p = Log }).SingleError();
+
+        Assert.StartsWith("TooManyExtraFields,", error.FullyQualifiedErrorId);
+        Assert.Contains("60000 extra fields", error.Exception.Message);
+        Assert.False(File.Exists(Log) && new FileInfo(Log).Length > 0);
+    }
+
+    [Fact]
+    public void CopyingALogWithALineOverTheCapWarnsOnReadAndRefusesThatLineAlone()
+    {
+        var source = _temp.File("source.jsonl");
+        var head = "{\"ts\": \"2026-02-13T14:30:22.123Z\", \"event\": \"nav\", \"session_id\": \"s\"";
+        var many = string.Concat(Enumerable.Range(0, 3000).Select(i => $", \"f{i}\": {i}"));
+        File.WriteAllText(source, head + ", \"n\": 1}\n" + head + many + "}\n" + head + ", \"n\": 3}\n");
+
+        var result = _session.Run("Get-ScoutAuditEvent -Path $s | Write-ScoutAudit -Path $p; Close-ScoutAuditLog -Path $s", new { s = source, p = Log });
+
+        Assert.Contains(result.Warnings, w => w.Contains("more than 1024 extra fields") && w.Contains("standard fields only"));
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("TooManyExtraFields,", error.FullyQualifiedErrorId);
+        Assert.Contains("read from a line with 3000 extra fields", error.Exception.Message);
+        Assert.Equal([head + ", \"n\": 1}", head + ", \"n\": 3}"], Lines());
+
+        // With a field given on the command line the event is built anew: still refused, not written without its fields.
+        var copy = _temp.File("copy.jsonl");
+        var rebuilt = _session.Run("Get-ScoutAuditEvent -Path $s | Write-ScoutAudit -Reason copied -Path $c; Close-ScoutAuditLog -Path $c", new { s = source, c = copy });
+        Assert.StartsWith("TooManyExtraFields,", Assert.Single(rebuilt.Errors).FullyQualifiedErrorId);
+        Assert.Equal(2, File.ReadAllLines(copy).Length);
+    }
+
+    [Fact]
     public void ALogThatCannotBeCreatedIsAuditLogWriteFailedWithThePathAsTarget()
     {
         File.WriteAllText(_temp.File("not-a-dir"), "");

@@ -191,6 +191,22 @@ Describe 'Write-ScoutAudit' {
             $events[1].DurationMs | Should -Be 12
         }
 
+        It 'refuses a piped record with more than 1,024 extra fields as its own error and writes the others' {
+            $many = @{}
+            foreach ($i in 1..60000) { $many["f$i"] = $i }
+            @(
+                [pscustomobject]@{ Event = 'first' }
+                [pscustomobject]@{ Event = 'many'; Property = $many }
+                [pscustomobject]@{ Event = 'last' }
+            ) | Write-ScoutAudit -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
+
+            $refused | Should -HaveCount 1
+            $refused[0].FullyQualifiedErrorId | Should -Be 'TooManyExtraFields,ScoutAudit.PowerShell.Commands.WriteScoutAuditCommand'
+            $refused[0].Exception.Message | Should -BeLike 'The event has 60000 extra fields; at most 1024 are allowed per event.*'
+            $refused[0].TargetObject.Event | Should -Be 'many'
+            (Get-ScoutAuditEvent -Path $log).Event | Should -Be @('first', 'last')
+        }
+
         It 'never takes the log path from a piped Path property' {
             $elsewhere = Join-Path $TestDrive "elsewhere-$([guid]::NewGuid().ToString('N')).jsonl"
             [pscustomobject]@{ Event = 'nav'; Path = $elsewhere } | Write-ScoutAudit -Path $log

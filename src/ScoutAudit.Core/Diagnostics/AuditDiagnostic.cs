@@ -30,6 +30,14 @@ public enum AuditDiagnosticKind
     /// </summary>
     FieldsInvalid,
 
+    /// <summary>
+    /// An event was read from a line with more extra fields than an event may have
+    /// (<see cref="EventFieldRules.MaxExtraFields"/>): its standard fields were read, its extra fields were
+    /// not (<see cref="AuditEvent.OmittedExtraFields"/> says how many the line has; the line on disk is
+    /// unchanged). Reading it cost a scan of its bytes, not one property per field. One per event.
+    /// </summary>
+    ExtraFieldsOmitted,
+
     /// <summary>An event with a negative cost was read by an aggregate: summed as the original sums it. One per event.</summary>
     NegativeCost,
 

@@ -20,6 +20,7 @@ public static class AuditLineFormatter
     /// <summary>Appends the event's line, newline included, to <paramref name="output"/>.</summary>
     internal static void Write(AuditEvent e, ArrayBufferWriter<byte> output)
     {
+        CheckExtraFieldCount(e);
         var start = output.WrittenCount;
         output.Write("{\"ts\": \""u8);
         UtcTimestamp.Write(e.Timestamp, output.GetSpan(UtcTimestamp.Length));
@@ -103,7 +104,7 @@ public static class AuditLineFormatter
         {
             foreach (var field in invalid)
             {
-                if (!StandardFields.IsStandard(field.Name)) WriteInvalid(output, invalid, field.Name);
+                if (!StandardFields.IsStandard(field.Name)) WriteInvalid(output, field); // names are unique: the parser keeps the last
             }
         }
         output.Write("}\n"u8);
@@ -113,6 +114,21 @@ public static class AuditLineFormatter
             throw new ArgumentException(
                 $"The event is {length} bytes long when written; at most {EventFieldRules.MaxLineBytes} bytes (1 MiB) are allowed per event.",
                 "event");
+    }
+
+    /// <summary>
+    /// An event read from a line over the cap has lost its extra fields, and an event read with invalid
+    /// extra fields writes them too: either way, a line with more than the cap is not written.
+    /// </summary>
+    private static void CheckExtraFieldCount(AuditEvent e)
+    {
+        EventFieldRules.ExtraFieldsRead(e);
+        var count = e.Extras.Count;
+        foreach (var invalid in e.InvalidFields)
+        {
+            if (!StandardFields.IsStandard(invalid.Name)) count++;
+        }
+        EventFieldRules.ExtraFieldCount(count);
     }
 
     /// <summary>
@@ -126,7 +142,12 @@ public static class AuditLineFormatter
         {
             if (candidate.Name == name) field = candidate;
         }
-        if (field is null) return;
+        if (field is not null) WriteInvalid(output, field);
+    }
+
+    private static void WriteInvalid(ArrayBufferWriter<byte> output, InvalidField field)
+    {
+        var name = field.Name;
         output.Write(", "u8);
         PythonJsonWriter.WriteString(output, name);
         output.Write(": "u8);

@@ -44,7 +44,8 @@ public static class AuditLineParser
         summary = default;
         var fields = new LineFields();
         if (!TryRead(line, pool, materialize: false, ref fields, out var header, out problem)) return false;
-        summary = new EventSummary(header.Timestamp, header.Event, header.SessionId, fields.Model, fields.Cost, fields.InputTokens, fields.OutputTokens, fields.Invalid);
+        summary = new EventSummary(header.Timestamp, header.Event, header.SessionId, fields.Model, fields.Cost, fields.InputTokens, fields.OutputTokens,
+            fields.Invalid?.ToList((_, field) => field));
         return true;
     }
 
@@ -146,9 +147,18 @@ public static class AuditLineParser
 
         DateTimeOffset? timestamp = null;
         string? eventType = null, sessionId = null;
+        var extraMembers = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var field = FieldOf(ref reader);
+            if (field == Field.Extra && ++extraMembers > EventFieldRules.MaxExtraFields)
+            {
+                // More extra fields than an event may have: none of them is kept, and the rest are
+                // only walked over (no name, no value built), so the line costs a scan of its bytes.
+                if (extraMembers == EventFieldRules.MaxExtraFields + 1) DropExtras(ref fields);
+                reader.Skip();
+                continue;
+            }
             // An extra field's name is needed to keep it, or to keep it as invalid (only a masked line can make it so).
             var extraName = field == Field.Extra && (materialize || masks is not null) ? JsonText.Read(ref reader) : null;
             reader.Read();
@@ -234,6 +244,7 @@ public static class AuditLineParser
         if (timestamp is null) return "field 'ts' is missing";
         if (eventType is null) return "field 'event' is missing";
         if (sessionId is null) return "field 'session_id' is missing";
+        if (extraMembers > EventFieldRules.MaxExtraFields) fields.OmittedExtraFields = extraMembers;
         header = new Header(timestamp.Value, eventType, sessionId);
         return null;
     }
@@ -260,20 +271,26 @@ public static class AuditLineParser
             case Field.Confidence: fields.Confidence = null; fields.Forms &= ~NumberForms.ConfidenceAsFloat; break;
             case Field.DurationMs: fields.DurationMs = null; fields.Forms &= ~NumberForms.DurationAsFloat; break;
             case Field.Config: fields.Config = null; break;
-            default: fields.Extras?.RemoveAll(pair => pair.Key == name); break;
+            default: fields.Extras?.Remove(name); break;
         }
         // A line holds no line break; a lone CR inside a value's whitespace is made a space so the text stays one line.
         var text = System.Text.Encoding.UTF8.GetString(json).Replace('\r', ' ');
-        fields.Invalid ??= [];
-        var earlier = fields.Invalid.FindIndex(f => f.Name == name);
-        if (earlier >= 0) fields.Invalid[earlier] = new InvalidField(name, text);
-        else fields.Invalid.Add(new InvalidField(name, text));
+        (fields.Invalid ??= new()).Set(name, new InvalidField(name, text));
     }
 
     private static void ForgetInvalid(ref LineFields fields, string? name)
     {
-        if (name is not null) fields.Invalid!.RemoveAll(f => f.Name == name);
+        if (name is not null) fields.Invalid!.Remove(name);
         if (fields.Invalid!.Count == 0) fields.Invalid = null;
+    }
+
+    /// <summary>Forgets every extra field read so far, valid or not: the line has more than an event may have.</summary>
+    private static void DropExtras(ref LineFields fields)
+    {
+        fields.Extras = null;
+        if (fields.Invalid is null) return;
+        fields.Invalid.RemoveWhere(name => !StandardFields.IsStandard(name));
+        if (fields.Invalid.Count == 0) fields.Invalid = null;
     }
 
     private static string NameOf(Field field) => field switch
@@ -428,13 +445,8 @@ public static class AuditLineParser
         return more is not null ? more : first is not null ? [first] : [];
     }
 
-    private static void SetExtra(ref List<KeyValuePair<string, JsonElement>>? extras, string name, JsonElement value)
-    {
-        extras ??= [];
-        var earlier = extras.FindIndex(pair => pair.Key == name);
-        if (earlier >= 0) extras[earlier] = new(name, value); // Python: first position, last value
-        else extras.Add(new(name, value));
-    }
+    // Python: a repeated name keeps its first position and takes the last value.
+    private static void SetExtra(ref FieldList<JsonElement>? extras, string name, JsonElement value) => (extras ??= new()).Set(name, value);
 
     private static NumberForms Flag(NumberForms forms, NumberForms flag, bool set) => set ? forms | flag : forms & ~flag;
 

@@ -34,7 +34,10 @@ namespace ScoutAudit.Core;
 /// bits as intValue, another number as doubleValue (a whole number beyond 64 bits as its digits, stringValue,
 /// so that none is lost), true and false as boolValue, null as an empty value, an object or array as its JSON text;</item>
 /// <item>each of <see cref="AuditEvent.InvalidFields"/> as <c>scout.invalid.&lt;name&gt;</c>: its JSON text as on
-/// disk (<c>"0.5"</c> with its quotes, <c>NaN</c>), so nothing the line holds is dropped.</item>
+/// disk (<c>"0.5"</c> with its quotes, <c>NaN</c>), so nothing the line holds is dropped;</item>
+/// <item><c>scout.extra_fields_omitted</c> (intValue): for a line with more extra fields than an event may have
+/// (<see cref="EventFieldRules.MaxExtraFields"/>), how many it has; none of them is sent (<see cref="AuditEvent.OmittedExtraFields"/>),
+/// so a record costs the collector and the forwarder no more than any other.</item>
 /// </list>
 /// Absent fields are not sent.
 /// </summary>
@@ -143,6 +146,7 @@ internal sealed class OtlpLogEncoding
         if (e.Config is { } config) StringAttribute(json, "scout.config", config.GetRawText());
         foreach (var (name, value) in e.Extras) JsonAttribute(json, "scout.extra." + name, value);
         foreach (var invalid in e.InvalidFields) StringAttribute(json, "scout.invalid." + invalid.Name, invalid.Json);
+        if (e.OmittedExtraFields > 0) IntAttribute(json, "scout.extra_fields_omitted", e.OmittedExtraFields);
         json.WriteEndArray();
 
         json.WriteEndObject();

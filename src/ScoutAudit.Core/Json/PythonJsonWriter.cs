@@ -128,13 +128,10 @@ internal static class PythonJsonWriter
     private static void WriteObject(IBufferWriter<byte> output, JsonElement element, string field, int depth)
     {
         // Python's json.loads keeps a repeated key at its first position with its last value.
-        var properties = new List<JsonProperty>();
-        foreach (var property in element.EnumerateObject())
-        {
-            var earlier = properties.FindIndex(p => p.NameEquals(property.Name));
-            if (earlier >= 0) properties[earlier] = property;
-            else properties.Add(property);
-        }
+        // Names are looked up in a dictionary once an object has more than a few: linear in its size.
+        var unique = new FieldList<JsonElement>();
+        foreach (var property in element.EnumerateObject()) unique.Set(property.Name, property.Value);
+        var properties = unique.ToList((name, value) => (Name: name, Value: value));
         output.Write("{"u8);
         for (var i = 0; i < properties.Count; i++)
         {

@@ -4,7 +4,8 @@ namespace ScoutAudit.Core;
 
 /// <summary>
 /// Reports, per event a query yields, what the original reads without complaint but a person should
-/// know: fields kept as invalid (<see cref="AuditDiagnosticKind.FieldsInvalid"/>) and, for aggregates,
+/// know: fields kept as invalid (<see cref="AuditDiagnosticKind.FieldsInvalid"/>), extra fields over the cap
+/// left unread (<see cref="AuditDiagnosticKind.ExtraFieldsOmitted"/>, for events only: aggregates read no extra field) and, for aggregates,
 /// a negative cost (<see cref="AuditDiagnosticKind.NegativeCost"/>). Hosts count them into one summary.
 /// </summary>
 internal static class OddValues
@@ -14,6 +15,13 @@ internal static class OddValues
     public static void OfEvent(AuditEvent e, string path, long lineNumber, IAuditDiagnostics diagnostics)
     {
         if (e.InvalidFields.Count > 0) ReportInvalid(e.InvalidFields, path, lineNumber, diagnostics);
+        if (e.OmittedExtraFields > 0)
+        {
+            diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.ExtraFieldsOmitted, path,
+                $"Line {lineNumber} of '{path}' has {e.OmittedExtraFields} extra fields, more than the {EventFieldRules.MaxExtraFields} an event may have: " +
+                "the event is read with its standard fields only; its extra fields stay in the line, unread.",
+                lineNumber));
+        }
     }
 
     public static void OfSummary(EventSummary e, string path, long lineNumber, IAuditDiagnostics diagnostics)

@@ -1,3 +1,4 @@
+using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Session;
 
 namespace ScoutAudit.PowerShell.Commands;
@@ -17,6 +18,13 @@ public abstract partial class AuditCommandBase
             WriteWarning(Inert(
                 $"{invalid} event{(invalid == 1 ? "" : "s")} of '{path}' {(invalid == 1 ? "has" : "have")} fields of the wrong type ({fields}), " +
                 "kept as raw values in InvalidFields and left out of sums; run the command with -Verbose to see each one."));
+        }
+        var omitted = diagnostics.EventsWithOmittedFields;
+        if (omitted > 0)
+        {
+            WriteWarning(Inert(
+                $"{omitted} event{(omitted == 1 ? "" : "s")} of '{path}' {(omitted == 1 ? "has" : "have")} more than {EventFieldRules.MaxExtraFields} extra fields, " +
+                "the most an event may have: read with the standard fields only, the extra fields left unread in the line; run the command with -Verbose to see each one."));
         }
         var negative = diagnostics.NegativeCosts;
         if (negative > 0)

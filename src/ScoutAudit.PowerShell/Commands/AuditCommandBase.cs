@@ -259,7 +259,7 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
             if (skippedLinesAsWarnings && diagnostic.Kind is AuditDiagnosticKind.LineSkipped)
                 WriteWarning(Inert(diagnostic.Message));
             else if (diagnostic.Kind is AuditDiagnosticKind.LineSkipped or AuditDiagnosticKind.SegmentRead or AuditDiagnosticKind.ArchiveSkipped
-                or AuditDiagnosticKind.FieldsInvalid or AuditDiagnosticKind.NegativeCost)
+                or AuditDiagnosticKind.FieldsInvalid or AuditDiagnosticKind.NegativeCost or AuditDiagnosticKind.ExtraFieldsOmitted)
                 WriteVerbose(Inert(diagnostic.Message));
             else
                 WriteWarning(Inert(diagnostic.Message));

@@ -190,19 +190,14 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         try
         {
             // A piped ScoutAudit event keeps its extra fields; -Property adds to them or replaces them by name.
-            if (InputObject?.BaseObject is AuditEvent { Source: var read }) extras.AddRange(read.Extras);
-            if (Property is not null)
-            {
-                foreach (var field in ExtraFields(Property))
-                {
-                    extras.RemoveAll(existing => existing.Key == field.Key);
-                    extras.Add(field);
-                }
-            }
+            if (InputObject?.BaseObject is AuditEvent { Source: var read }) extras.AddRange(EventFieldRules.ExtraFieldsRead(read).Extras);
+            if (Property is not null) extras = Merge(extras, ExtraFields(Property));
         }
         catch (ArgumentException error)
         {
-            Refuse(Failure(error, ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, InputObject ?? ExtraValue(error.ParamName) ?? Property));
+            Refuse(error is TooManyExtraFieldsException
+                ? InvalidField(error)
+                : Failure(error, ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, InputObject ?? ExtraValue(error.ParamName) ?? Property));
             return null;
         }
         DateTimeOffset? givenTime;
@@ -280,6 +275,26 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         return fields;
     }
 
+    /// <summary>
+    /// <paramref name="fields"/> then <paramref name="given"/>, a given field replacing an earlier one of
+    /// its name, and going last: the name is looked up in a set, so the merge is linear in the fields.
+    /// </summary>
+    private static List<KeyValuePair<string, JsonElement>> Merge(List<KeyValuePair<string, JsonElement>> fields, List<KeyValuePair<string, JsonElement>> given)
+    {
+        if (fields.Count == 0 && given.Count == 0) return given;
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        var all = new List<KeyValuePair<string, JsonElement>>(fields.Count + given.Count);
+        all.AddRange(fields);
+        all.AddRange(given);
+        for (var i = 0; i < all.Count; i++) last[all[i].Key] = i;
+        var merged = new List<KeyValuePair<string, JsonElement>>(last.Count);
+        for (var i = 0; i < all.Count; i++)
+        {
+            if (last[all[i].Key] == i) merged.Add(all[i]);
+        }
+        return merged;
+    }
+
     /// <summary>The fields of a JSON object text, as a CSV cell of ExtraFields holds them.</summary>
     private static List<KeyValuePair<string, JsonElement>> JsonObjectFields(string json)
     {
@@ -301,6 +316,8 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
     /// <summary>An invalid field: Core names it in ParamName (<c>cost</c>, <c>input_t</c>, <c>config</c>, or an extra field's name).</summary>
     private ErrorRecord InvalidField(ArgumentException error)
     {
+        if (error is TooManyExtraFieldsException)
+            return Failure(error, ErrorIds.TooManyExtraFields, ErrorCategory.LimitsExceeded, InputObject ?? Property);
         var field = error.ParamName;
         return field switch
         {

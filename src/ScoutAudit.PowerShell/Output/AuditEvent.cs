@@ -64,6 +64,14 @@ public sealed partial class AuditEvent
     [Hidden]
     public IReadOnlyList<string> ExtraFieldNames => _event.Extras.Select(pair => pair.Key).ToArray();
 
+    /// <summary>
+    /// For an event read from a line with more extra fields than an event may have (1,024): how many the
+    /// line has, none of which was read (ExtraFields is empty; the line on disk is unchanged). 0 for
+    /// every other event. Hidden, as it is no field of the line: Export-Csv and Select-Object * leave it out.
+    /// </summary>
+    [Hidden]
+    public int OmittedExtraFields => _event.OmittedExtraFields;
+
     /// <summary>An extra field's value (as ConvertFrom-Json would give it), or null when the event has none of that name.</summary>
     public object? GetExtra(string name) => _event.GetExtra(name) is { } value ? PSJson.ToPSValue(value) : null;
 
@@ -83,11 +91,26 @@ public sealed partial class AuditEvent
     internal PSObject ToPSObject()
     {
         var wrapped = PSObject.AsPSObject(this);
+        if (_event.Extras.Count == 0) return wrapped;
+        // Names are checked in sets, not by asking the object (a member lookup per field): linear in the fields.
+        var taken = new HashSet<string>(ClassProperties, StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in _event.Extras)
         {
             // A property needs a name: an extra field named "" (valid JSON) is reachable through GetExtra only.
-            if (name.Length > 0 && wrapped.Properties[name] is null) wrapped.Properties.Add(new PSNoteProperty(name, PSJson.ToPSValue(value)));
+            if (name.Length == 0 || !taken.Add(name)) continue;
+            try
+            {
+                wrapped.Properties.Add(new PSNoteProperty(name, PSJson.ToPSValue(value)));
+            }
+            catch (ExtendedTypeSystemException)
+            {
+                // A member the session's own type data gives every event: the field stays in ExtraFields.
+            }
         }
         return wrapped;
     }
+
+    /// <summary>The names of this class's properties, which an extra field's note property cannot take (PowerShell ignores case).</summary>
+    private static readonly string[] ClassProperties =
+        typeof(AuditEvent).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Select(p => p.Name).ToArray();
 }

@@ -27,11 +27,20 @@ internal static class PSJson
     {
         var result = new PSObject();
         result.TypeNames.Insert(0, JsonObjectText.TypeName);
+        // Duplicate keys (PowerShell compares names ignoring case): the last wins and goes last, as
+        // the reader (and Python) treats them. Settled first in a dictionary, so the object costs
+        // linear work in its members, then added once each.
+        var members = new List<JsonProperty?>();
+        var positions = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in value.EnumerateObject())
         {
-            // Duplicate keys: the last wins, as the reader (and Python) treats them.
-            if (result.Properties[property.Name] is not null) result.Properties.Remove(property.Name);
-            result.Properties.Add(new PSNoteProperty(property.Name, ToPSValue(property.Value)));
+            if (positions.TryGetValue(property.Name, out var earlier)) members[earlier] = null;
+            positions[property.Name] = members.Count;
+            members.Add(property);
+        }
+        foreach (var member in members)
+        {
+            if (member is { } property) result.Properties.Add(new PSNoteProperty(property.Name, ToPSValue(property.Value)));
         }
         return result;
     }

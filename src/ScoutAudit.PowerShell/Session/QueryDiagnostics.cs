@@ -14,6 +14,7 @@ internal sealed class QueryDiagnostics : IAuditDiagnostics
     private long _skippedLines;
     private long _eventsWithInvalidFields;
     private long _negativeCosts;
+    private long _eventsWithOmittedFields;
 
     /// <summary>Lines skipped so far.</summary>
     public long SkippedLines => Interlocked.Read(ref _skippedLines);
@@ -24,6 +25,9 @@ internal sealed class QueryDiagnostics : IAuditDiagnostics
     /// <summary>How many of those events had each field invalid, most frequent first, then by name.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> InvalidFieldCounts =>
         _invalidByField.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal).ToList();
+
+    /// <summary>Events read so far from lines with more extra fields than an event may have (read without them).</summary>
+    public long EventsWithOmittedFields => Interlocked.Read(ref _eventsWithOmittedFields);
 
     /// <summary>Events with a negative cost that an aggregate summed so far.</summary>
     public long NegativeCosts => Interlocked.Read(ref _negativeCosts);
@@ -41,6 +45,9 @@ internal sealed class QueryDiagnostics : IAuditDiagnostics
                 break;
             case AuditDiagnosticKind.NegativeCost:
                 Interlocked.Increment(ref _negativeCosts);
+                break;
+            case AuditDiagnosticKind.ExtraFieldsOmitted:
+                Interlocked.Increment(ref _eventsWithOmittedFields);
                 break;
         }
         _queue.Enqueue(diagnostic);
