@@ -59,6 +59,18 @@ Describe 'Safe on a shared machine' {
             }
         }
 
+        # Three events in the log, closed; returns where its checkpoint for the receiver lies:
+        # <log>.forward-<first 8 hex digits of the SHA-256 of the endpoint's absolute URL>.json (a URL
+        # without a path posts to /v1/logs).
+        function New-ForwardedLog([string] $Log, $Receiver) {
+            Enable-SharedWrites $Log
+            1..3 | ForEach-Object { Write-ScoutAudit nav -Reason "event $_" -Path $Log -WarningAction SilentlyContinue }
+            Close-ScoutAuditLog -Path $Log
+            $url = ([uri]"$($Receiver.Endpoint)/v1/logs").AbsoluteUri
+            $hash = [Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData([System.Text.Encoding]::UTF8.GetBytes($url)), 0, 4).ToLowerInvariant()
+            "$Log.forward-$hash.json"
+        }
+
         # The error a command throws or writes (as -ErrorAction Stop makes it), or $null.
         function Get-CommandError([scriptblock] $Command) {
             try {
@@ -454,12 +466,7 @@ Test-ScoutAuditLog -Path $log | Where-Object { $_ -isnot [ScoutAudit.IntegrityFi
         ) {
             Skip-UnlessAttackable
             $receiver = Start-OtlpReceiver
-            Enable-SharedWrites $log
-            1..3 | ForEach-Object { Write-ScoutAudit nav -Reason "event $_" -Path $log -WarningAction SilentlyContinue }
-            Close-ScoutAuditLog -Path $log
-            $url = ([uri]"$($receiver.Endpoint)/v1/logs").AbsoluteUri
-            $hash = [Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData([System.Text.Encoding]::UTF8.GetBytes($url)), 0, 4).ToLowerInvariant()
-            $checkpoint = "$log.forward-$hash.json"
+            $checkpoint = New-ForwardedLog $log $receiver
             Invoke-ShAsNobody -Script $Make -Argument $checkpoint
 
             $ran = Invoke-InChild -Log $log -Script ('[pscustomobject]@{{ Sent = (Send-ScoutAuditEvent -Endpoint ''{0}'' -Path $log).Sent }}' -f $receiver.Endpoint)
@@ -477,14 +484,7 @@ Test-ScoutAuditLog -Path $log | Where-Object { $_ -isnot [ScoutAudit.IntegrityFi
         It 'writes nothing through checkpoint temporary names sprayed with links to a file of root''s' {
             Skip-UnlessAttackable
             $receiver = Start-OtlpReceiver
-            Enable-SharedWrites $log
-            1..3 | ForEach-Object { Write-ScoutAudit nav -Reason "event $_" -Path $log -WarningAction SilentlyContinue }
-            Close-ScoutAuditLog -Path $log
-            # <log>.forward-<first 8 hex digits of the SHA-256 of the endpoint's absolute URL>.json (a URL
-            # without a path posts to /v1/logs), and its old temporary names.
-            $url = ([uri]"$($receiver.Endpoint)/v1/logs").AbsoluteUri
-            $hash = [Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData([System.Text.Encoding]::UTF8.GetBytes($url)), 0, 4).ToLowerInvariant()
-            $checkpoint = "$log.forward-$hash.json"
+            $checkpoint = New-ForwardedLog $log $receiver # and its old temporary names are sprayed
             New-SprayedLink -Prefix "$checkpoint." -Suffix '.tmp' -Pids (Get-SprayedPid $PID) -Target $victim
 
             $sent = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -WarningAction SilentlyContinue
