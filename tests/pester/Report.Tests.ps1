@@ -46,6 +46,19 @@ Describe 'Export-ScoutAuditReport' {
         ([regex]::Matches($html, '<svg ')).Count | Should -Be 5
     }
 
+    It 'shows control and bidirectional characters of a log as U+FFFD, as the console views do' {
+        # A reason and a model carrying a right-to-left override, an escape sequence (a window title), a bell and a line separator.
+        $hostile = "pay `u{202E}gnp.exe `e]0;owned`a done`u{2028}x"
+        Write-ScoutAudit validation_fail -Reason $hostile -Model "m`u{2066}odel`e[2J" -Timestamp $today.AddHours(1) -Path $log
+
+        Export-ScoutAuditReport -Path $log -OutFile $report
+
+        $html = [System.IO.File]::ReadAllText($report)
+        $html | Should -Not -Match '[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069\u2028\u2029]' -Because 'no control or bidi character of the log reaches the page'
+        $html | Should -Match ([regex]::Escape("pay `u{FFFD}gnp.exe `u{FFFD}]0;owned`u{FFFD} done`u{FFFD}x"))
+        $html | Should -Match ([regex]::Escape("m`u{FFFD}odel`u{FFFD}[2J"))
+    }
+
     It 'adds up several logs, in the window given as whole UTC days' {
         $other = Join-Path $folder 'other.jsonl'
         Write-ScoutAudit nav -Cost 1.5 -Timestamp $today.AddDays(-3).AddHours(5) -Path $log

@@ -177,7 +177,12 @@ internal static class HtmlReport
         return table.Append("</tbody>\n</table>\n</details>\n").ToString();
     }
 
-    private static string Text(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>
+    /// Text of a log (or of the user) as HTML: control and bidirectional characters shown as U+FFFD by
+    /// the one rule of the console views (<see cref="InertText"/>), since a browser would otherwise let a
+    /// right-to-left override turn "exe.gnp" into "png.exe" in a table, then encoded.
+    /// </summary>
+    private static string Text(string text) => WebUtility.HtmlEncode(InertText.Of(text));
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
