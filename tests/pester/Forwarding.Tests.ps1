@@ -133,6 +133,19 @@ Describe 'Send-ScoutAuditEvent' {
         (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log).Sent | Should -Be 0
     }
 
+    It 'shows a collector''s error message with its control characters made visible' {
+        # A hostile collector's reason: a window title, a clear screen and a right-to-left override.
+        $body = '{"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"\u001b]0;owned\u0007 \u001b[2J \u202Eeulav"}}'
+        $receiver = Start-OtlpReceiver -Script @{ Status = 200; Body = $body }
+        Write-ScoutAudit nav -Path $log
+
+        $null = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -ErrorVariable rejected -ErrorAction SilentlyContinue
+
+        $shown = "$($rejected[0])" # what the host prints: the record's ErrorDetails, else its exception's message
+        $shown | Should -Not -Match '[\u0000-\u001F\u007F\u202A-\u202E]'
+        $shown | Should -Match ([regex]::Escape("records: `u{FFFD}]0;owned`u{FFFD} `u{FFFD}[2J `u{FFFD}eulav"))
+    }
+
     It 'follows the log with -Follow until stopped, sending each new event' {
         $receiver = Start-OtlpReceiver
         Write-ScoutAudit nav -Reason 'before' -Path $log

@@ -205,7 +205,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     private void WriteNotice(ForwardingNotice notice)
     {
         if (notice.Kind == ForwardingNoticeKind.PartialSuccess)
-            WriteError(new ErrorRecord(new InvalidOperationException(notice.Message), ErrorIds.RecordsRejected, ErrorCategory.InvalidData, notice.RejectedRecords));
+            WriteError(Failure(new InvalidOperationException(notice.Message), ErrorIds.RecordsRejected, ErrorCategory.InvalidData, notice.RejectedRecords)); // the collector's words, shown inert
         else
             WriteWarning(Inert(notice.Message));
     }
