@@ -77,7 +77,7 @@ public sealed class ReadOnlyCommandTests : IDisposable
     {
         var directory = new DirectoryInfo(_folder.File("log"));
         return [.. new FileSystemInfo[] { directory }.Concat(directory.EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))
-            .Select(e => $"{e.Name} {(e as FileInfo)?.Length} {e.LastWriteTimeUtc.Ticks} {e.UnixFileMode} {NativeFile.OwnershipOf(e.FullName)?.UserId}")];
+            .Select(e => $"{e.Name} {(e as FileInfo)?.Length} {e.LastWriteTimeUtc.Ticks} {e.UnixFileMode} {NativeFile.StatusOf(e.FullName)?.UserId}")];
     }
 
     private (List<IntegrityFinding> Findings, LogVerificationSummary Summary) Verify()

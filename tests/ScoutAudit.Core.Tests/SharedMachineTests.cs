@@ -241,6 +241,21 @@ public sealed class SharedMachineTests : IDisposable
         Assert.Contains(findings, f => f.Path == fifo && f.Message.Contains("is a FIFO (named pipe), not a regular file"));
     }
 
+    [LinuxFact]
+    public void AnIndexLongerThanAnIndexMayBeIsNotRead()
+    {
+        WriteOriginalArchive();
+        var index = Path.Combine(_logs, "audit.index.jsonl");
+        using (var sparse = File.Create(index)) sparse.SetLength(SidecarFile.IndexLimit + 1); // a hole: no disk, and no byte worth reading
+        var diagnostics = new RecordingDiagnostics();
+
+        using var log = new AuditLog(_path, Shared(diagnostics));
+        Assert.Equal(2, log.Query().Count());
+
+        var refused = Assert.Single(diagnostics.Of(AuditDiagnosticKind.SidecarRefused));
+        Assert.Contains($"is {SidecarFile.IndexLimit + 1} bytes long, more than the {SidecarFile.IndexLimit} bytes a file of its kind may have", refused.Message);
+    }
+
     [PrivilegedFact]
     public void TheVerifierWritesNothingThroughSprayedTemporaryNames()
     {

@@ -18,7 +18,6 @@ namespace ScoutAudit.Core;
 /// </summary>
 internal static class CallersCache
 {
-    private const UnixFileMode WritableByOthers = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
 
     /// <summary>
     /// Where the state of the log at <paramref name="logPath"/> lives by default: <paramref name="besideLog"/>
@@ -104,7 +103,7 @@ internal static class CallersCache
         if (OperatingSystem.IsWindows()) return false;
         try
         {
-            return NativeFile.OwnershipOf(directory) is { } ownership && ownership.UserId != NativeFile.EffectiveUserId;
+            return NativeFile.StatusOf(directory) is { } ownership && ownership.UserId != NativeFile.EffectiveUserId;
         }
         catch (IOException)
         {
@@ -114,8 +113,8 @@ internal static class CallersCache
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static bool IsCallers(string directory, bool alone) =>
-        NativeFile.OwnershipOf(directory) is { } ownership && ownership.UserId == NativeFile.EffectiveUserId
-        && (!alone || (ownership.Mode & WritableByOthers) == 0);
+        NativeFile.StatusOf(directory) is { } ownership && ownership.UserId == NativeFile.EffectiveUserId
+        && (!alone || (ownership.Mode & FileSafety.WritableByOthers) == 0);
 
     private static string? NearestExisting(string path)
     {

@@ -10,9 +10,6 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode, long Siz
     public bool SameFileAs(FileIdentity other) => Device == other.Device && Inode == other.Inode;
 }
 
-/// <summary>Who owns a file, and its permission bits (Unix).</summary>
-internal readonly record struct FileOwnership(uint UserId, UnixFileMode Mode);
-
 /// <summary>What kind of file a path or handle is (Unix file types).</summary>
 internal enum FileKind { Regular, Directory, SymbolicLink, Fifo, CharacterDevice, BlockDevice, Socket, Unknown }
 
@@ -227,21 +224,13 @@ internal static class NativeFile
     }
 
     /// <summary>How many names the open file has: 0 once it was deleted while open (Windows: 1, its deletes wait for handles).</summary>
-    public static uint LinkCountOf(SafeFileHandle handle) => OperatingSystem.IsWindows() ? 1 : Unix.LinkCountOf(handle);
+    public static uint LinkCountOf(SafeFileHandle handle) => OperatingSystem.IsWindows() ? 1 : Unix.StatusOf(handle).Links;
 
     public static FileIdentity IdentityOf(SafeFileHandle handle)
     {
         if (OperatingSystem.IsWindows()) return Windows.IdentityOf(handle);
         return Unix.IdentityOf(handle);
     }
-
-    /// <summary>The owner and permission bits of the open file (Unix only: Windows has ACLs instead).</summary>
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public static FileOwnership OwnershipOf(SafeFileHandle handle) => Unix.OwnershipOf(handle);
-
-    /// <summary>The owner and permission bits of the file or directory at <paramref name="path"/> (symbolic links followed), or null when there is none.</summary>
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public static FileOwnership? OwnershipOf(string path) => Unix.OwnershipOf(path);
 
     /// <summary>The process's effective user id, which owns the files it creates.</summary>
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -347,8 +336,6 @@ internal static class NativeFile
         [DllImport("libc", EntryPoint = "fstat", SetLastError = true)]
         private static extern unsafe int fstat_arm64(SafeFileHandle fd, byte* buffer);
 
-        private const uint STATX_MODE_UID = 0x2 | 0x8;
-
         [DllImport("libc", SetLastError = true)]
         public static extern uint geteuid();
 
@@ -363,16 +350,6 @@ internal static class NativeFile
             var buffer = stackalloc byte[256];
             Stat(handle, STATX_INO_SIZE, buffer);
             return Decode(buffer);
-        }
-
-        private const uint STATX_NLINK = 0x4;
-
-        public static unsafe uint LinkCountOf(SafeFileHandle handle)
-        {
-            // macOS struct stat: st_nlink (16 bits) at 6. struct statx: stx_nlink at 16.
-            var buffer = stackalloc byte[256];
-            Stat(handle, STATX_NLINK, buffer);
-            return OperatingSystem.IsMacOS() ? *(ushort*)(buffer + 6) : *(uint*)(buffer + 16);
         }
 
         private const uint STATX_STATUS = 0x1 | 0x2 | 0x4 | 0x8 | 0x10; // type, mode, nlink, uid, gid
@@ -424,19 +401,6 @@ internal static class NativeFile
             return new FileStatus(kind, links, uid, gid, (UnixFileMode)(mode & 0xFFF));
         }
 
-        public static unsafe FileOwnership? OwnershipOf(string path)
-        {
-            var buffer = stackalloc byte[256];
-            return Stat(path, STATX_MODE_UID, buffer) ? DecodeOwnership(buffer) : null;
-        }
-
-        public static unsafe FileOwnership OwnershipOf(SafeFileHandle handle)
-        {
-            var buffer = stackalloc byte[256];
-            Stat(handle, STATX_MODE_UID, buffer);
-            return DecodeOwnership(buffer);
-        }
-
         /// <summary>Fills <paramref name="buffer"/> (statx on Linux, struct stat on macOS); false when there is no such file.</summary>
         private static unsafe bool Stat(string path, uint mask, byte* buffer)
         {
@@ -471,15 +435,6 @@ internal static class NativeFile
                 }
             }
             if (result != 0) throw Error("fstat", null);
-        }
-
-        private static unsafe FileOwnership DecodeOwnership(byte* buffer)
-        {
-            // macOS struct stat: st_mode (16 bits) at 4, st_uid at 16. struct statx: stx_uid at 20, stx_mode (16 bits) at 28.
-            const int permissionBits = 0xFFF;
-            if (OperatingSystem.IsMacOS())
-                return new FileOwnership(*(uint*)(buffer + 16), (UnixFileMode)(*(ushort*)(buffer + 4) & permissionBits));
-            return new FileOwnership(*(uint*)(buffer + 20), (UnixFileMode)(*(ushort*)(buffer + 28) & permissionBits));
         }
 
         private static unsafe FileIdentity Decode(byte* buffer)

@@ -17,16 +17,14 @@ namespace ScoutAudit.Core;
 /// </summary>
 internal static class SidecarTrust
 {
-    private const UnixFileMode WritableByOthers = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
-
     /// <summary>Whether the open file is the caller's alone to write; false when that cannot be found out.</summary>
     public static bool IsCallersAlone(SafeFileHandle file)
     {
         if (OperatingSystem.IsWindows()) return true;
         try
         {
-            var ownership = NativeFile.OwnershipOf(file);
-            return ownership.UserId == NativeFile.EffectiveUserId && (ownership.Mode & WritableByOthers) == 0;
+            var status = NativeFile.StatusOf(file);
+            return status.UserId == NativeFile.EffectiveUserId && (status.Mode & FileSafety.WritableByOthers) == 0;
         }
         catch (IOException)
         {
@@ -40,7 +38,7 @@ internal static class SidecarTrust
         if (OperatingSystem.IsWindows()) return true;
         try
         {
-            return NativeFile.OwnershipOf(directory) is { } ownership && ownership.UserId == NativeFile.EffectiveUserId;
+            return NativeFile.StatusOf(directory) is { } status && status.UserId == NativeFile.EffectiveUserId;
         }
         catch (IOException)
         {
