@@ -109,11 +109,13 @@ Describe 'Export-ScoutAuditReport' {
         $warnings.Message | Should -Match "The report was written to '.*report\.html', but no browser could open it"
     }
 
-    It 'warns, naming -Path, when no log is there, and writes a report of nothing' {
-        Export-ScoutAuditReport -Path $log -OutFile $report -WarningVariable warnings -WarningAction SilentlyContinue
+    It 'is an ObjectNotFound error naming -Path when no log is there, and writes no report' {
+        Export-ScoutAuditReport -Path $log -OutFile $report -ErrorVariable failed -ErrorAction SilentlyContinue
 
-        $warnings.Message | Should -Match "No audit log at '.*audit\.jsonl'.*Check -Path '"
-        Get-Content -Raw -LiteralPath $report | Should -Match '<dd>100\.00 % <small>\(no nav events\)</small></dd>'
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'AuditLogNotFound,*'
+        "$($failed[0])" | Should -Match "No audit log at '.*audit\.jsonl'.*Check -Path '"
+        Test-Path -LiteralPath $report | Should -BeFalse -Because 'a page of zeros would read as a quiet day'
     }
 
     It 'refuses a window that ends before it starts' {

@@ -98,7 +98,7 @@ public abstract partial class AuditCommandBase
     }
 
     /// <summary>Whether <paramref name="target"/> is there to read; when not, an ObjectNotFound error unless <paramref name="waiting"/>.</summary>
-    private bool Exists(ReadTarget target, bool waiting)
+    private protected bool Exists(ReadTarget target, bool waiting = false)
     {
         if (waiting) return true;
         var there = target.IsArchive ? File.Exists(target.Path) : new AuditLog(target.LogPath).HasFiles;

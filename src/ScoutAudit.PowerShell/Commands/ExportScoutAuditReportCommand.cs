@@ -97,7 +97,9 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
             return;
         }
         var (firstDay, lastDay) = _days;
-        var logs = _logs.DistinctBy(log => log.Path).ToList();
+        // A log given that is not there is an error and adds nothing; with none left there is no page to write.
+        var logs = _logs.DistinctBy(log => log.Path).Where(log => log.Given is null || Exists(new ReadTarget(log.Path, log.Path) { Given = log.Given })).ToList();
+        if (logs.Count == 0) return;
         if (!ShouldProcess(_output, $"Write the report of {string.Join(", ", logs.Select(l => l.Path))} for {firstDay:yyyy-MM-dd} to {lastDay:yyyy-MM-dd} (UTC)")) return;
 
         var builder = new SpendReportBuilder(firstDay, lastDay);
