@@ -43,6 +43,7 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? SessionId { get; set; }
 
     [Parameter]
@@ -84,7 +85,7 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
 
     protected override void ProcessRecord()
     {
-        var filter = TimeWindow(Since, Until) with { EventTypeTest = AnyOf(Event), SessionIds = SessionId, ModelTest = AnyOf(Model), After = After };
+        var filter = TimeWindow(Since, Until) with { EventTypeTest = AnyOf(Event), SessionIdTest = AnyOf(SessionId), ModelTest = AnyOf(Model), After = After };
         var targets = ReadTargets(Path, LiteralPath, waiting: Wait);
         if (Wait && (targets = targets.ToList()) is List<ReadTarget> { Count: > 1 } several)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Wait follows one log; got {several.Count} logs. Run one Get-ScoutAuditEvent -Wait for each log."),
