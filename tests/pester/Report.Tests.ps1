@@ -33,6 +33,9 @@ Describe 'Export-ScoutAuditReport' {
 
         $file | Should -BeOfType System.IO.FileInfo
         $file.FullName | Should -Be $report
+        $file.PSProvider.Name | Should -Be 'FileSystem' -Because 'as Get-Item gives it, so it prints with its mode, owner and size'
+        ($file | Format-Table | Out-String) | Should -Match '\d+ [\w.-]+\.html'
+
         $html = Get-Content -Raw -LiteralPath $report
         $spend = Get-ScoutSpend -Path $log -Since $today.AddDays(-29) -Until $today.AddDays(1)
         $spend.Cost | Should -Be 0.25

@@ -114,7 +114,9 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
         var report = builder.Build();
         var file = Save(report, new ReportHeading(Title, Budget, [.. logs.Select(l => l.Path)], DateTimeOffset.UtcNow));
         if (Show) Open(file);
-        if (PassThru) WriteObject(file);
+        // Through the provider, as Get-Item gives it: a bare FileInfo lacks the provider's properties
+        // (UnixMode, User, Size...) and prints as a row of empty columns.
+        if (PassThru) WriteObject(InvokeProvider.Item.Get([file.FullName], force: true, literalPath: true), enumerateCollection: true);
     }
 
     /// <summary>The whole UTC days that cover -Since to -Until: by default the last 30, today included.</summary>
