@@ -42,11 +42,23 @@ public static class OtlpDecoder
 
     /// <summary>
     /// An answer given as the proto3 JSON of a <paramref name="message"/> type (null: <c>ExportLogsServiceResponse</c>),
-    /// in the encoding of the request: protobuf bytes, or the JSON as it is.
+    /// in the encoding of the request: protobuf bytes, or the JSON as it is; with its Content-Type. Text that is no
+    /// such JSON (a proxy's error page) goes as it is, as text/plain.
     /// </summary>
-    public static byte[] Answer(string json, bool protobuf, MessageDescriptor? message = null) =>
-        protobuf ? JsonParser.Default.Parse(json, message ?? ExportLogsServiceResponse.Descriptor).ToByteArray() : Encoding.UTF8.GetBytes(json);
-
-    /// <summary><see cref="Answer(string, bool, MessageDescriptor)"/> of a <c>google.rpc.Status</c> (a refusal's body).</summary>
-    public static byte[] StatusAnswer(string json, bool protobuf) => Answer(json, protobuf, Status.Descriptor);
+    public static (byte[] Body, string ContentType) Answer(string json, bool protobuf, MessageDescriptor? message = null)
+    {
+        if (!protobuf) return (Encoding.UTF8.GetBytes(json), "application/json");
+        try
+        {
+            return (JsonParser.Default.Parse(json, message ?? ExportLogsServiceResponse.Descriptor).ToByteArray(), ProtobufMediaType);
+        }
+        catch (InvalidJsonException)
+        {
+            return (Encoding.UTF8.GetBytes(json), "text/plain; charset=utf-8");
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return (Encoding.UTF8.GetBytes(json), "text/plain; charset=utf-8");
+        }
+    }
 }

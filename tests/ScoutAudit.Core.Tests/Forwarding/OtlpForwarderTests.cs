@@ -203,6 +203,21 @@ public sealed class OtlpForwarderTests : IDisposable
         Assert.Equal(ids, AcceptedIds);
     }
 
+    [Theory]
+    [MemberData(nameof(ForwardingTestLog.Protocols), MemberType = typeof(ForwardingTestLog))]
+    public void ARefusalInPlainTextIsReadAsTextWhateverTheRequestsEncoding(OtlpProtocol protocol)
+    {
+        _log.Protocol = protocol;
+        _log.Write(0, 3);
+        // A proxy in front of the collector answers for it, in text/plain (or, for http/json, its text labelled JSON).
+        _log.Receiver.Script(new ReceiverAnswer(403, "blocked by the egress policy"));
+
+        var error = Assert.Throws<ForwardingException>(() => _log.ForwardAll(10));
+
+        Assert.Equal((403, "blocked by the egress policy"), (error.StatusCode, error.CollectorMessage));
+        Assert.Null(_log.SavedCheckpoint());
+    }
+
     [Fact]
     public void RetryingLongerThanAllowedFailsWithTheLastAnswerAndLeavesTheCheckpoint()
     {

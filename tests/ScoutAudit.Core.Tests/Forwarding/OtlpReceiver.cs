@@ -11,7 +11,7 @@ namespace ScoutAudit.Core.Tests.Forwarding;
 
 /// <summary>How the receiver answers one request.</summary>
 /// <param name="Status">The HTTP status.</param>
-/// <param name="Body">The answer as the proto3 JSON of <paramref name="Message"/>, sent in the request's encoding (protobuf or JSON); null: the empty message.</param>
+/// <param name="Body">The answer as the proto3 JSON of <paramref name="Message"/>, sent in the request's encoding (protobuf or JSON); null: the empty message; other text is sent as it is.</param>
 /// <param name="RetryAfter">A Retry-After header (seconds or an HTTP date), when given.</param>
 /// <param name="Delay">How long the receiver waits before it answers.</param>
 /// <param name="Drop">Closes the connection in the middle of the answer.</param>
@@ -233,9 +233,9 @@ public sealed class OtlpReceiver : IDisposable
             }
             context.Response.StatusCode = answer.Status;
             // OTLP/HTTP: the answer in the request's encoding.
-            context.Response.ContentType = protobuf ? "application/x-protobuf" : "application/json";
+            var (bytes, contentType) = OtlpDecoder.Answer(answer.Body ?? "{}", protobuf, answer.Message);
+            context.Response.ContentType = contentType;
             if (answer.RetryAfter is not null) context.Response.Headers["Retry-After"] = answer.RetryAfter;
-            var bytes = OtlpDecoder.Answer(answer.Body ?? "{}", protobuf, answer.Message);
             context.Response.ContentLength64 = bytes.Length;
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();
