@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
@@ -26,13 +27,15 @@ internal readonly record struct OtlpExportResponse(long RejectedLogRecords, stri
     public static OtlpExportResponse ParseSuccess(byte[] body, bool protobuf) => protobuf ? ParseProtobufSuccess(body) : ParseJsonSuccess(body);
 
     /// <summary>A failure's message: the status's <c>message</c> when the body is such a message, else its text; null when there is none.</summary>
-    public static string? FailureMessage(byte[] body, bool protobuf)
+    public static string? FailureMessage(byte[] body, bool protobuf) => protobuf ? ProtobufFailureMessage(body) : JsonFailureMessage(body);
+
+    /// <summary>A Status's message; one without (an empty body) says nothing beyond its HTTP status, and bytes that are no Status are not shown.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // JSON's path never loads Google.Protobuf (see ParseProtobufSuccess)
+    private static string? ProtobufFailureMessage(byte[] body) =>
+        Field(body, OtlpSchema.Status.Message, WireType.LengthDelimited, static input => input.ReadString(), null) is { Length: > 0 } said ? Shorten(said) : null;
+
+    private static string? JsonFailureMessage(byte[] body)
     {
-        if (protobuf)
-        {
-            // A Status without a message (an empty body) says nothing beyond its HTTP status; bytes that are not one are not shown.
-            return Field(body, OtlpSchema.Status.Message, WireType.LengthDelimited, static input => input.ReadString(), null) is { Length: > 0 } said ? Shorten(said) : null;
-        }
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -71,6 +74,11 @@ internal readonly record struct OtlpExportResponse(long RejectedLogRecords, stri
         }
     }
 
+    /// <remarks>
+    /// Not inlined, nor is <see cref="ProtobufFailureMessage"/>, so that only protobuf's path loads Google.Protobuf:
+    /// where another module has loaded an older one into the session, http/json still works.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static OtlpExportResponse ParseProtobufSuccess(byte[] body)
     {
         if (Field(body, OtlpSchema.ExportLogsServiceResponse.PartialSuccess, WireType.LengthDelimited, static input => input.ReadBytes().ToByteArray(), null) is not { } partial)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using static Google.Protobuf.WireFormat;
 
@@ -12,6 +13,7 @@ namespace ScoutAudit.Core;
 /// </summary>
 internal static class OtlpProtobufBody
 {
+    [MethodImpl(MethodImplOptions.NoInlining)] // only this encoding loads Google.Protobuf (see OtlpExportResponse)
     public static byte[] Encode(OtlpBatch batch)
     {
         var attributes = batch.Attributes;
