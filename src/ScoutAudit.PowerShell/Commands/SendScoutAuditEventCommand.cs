@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Binding;
+using ScoutAudit.PowerShell.Completion;
 using ScoutAudit.PowerShell.Session;
 using CoreEvent = ScoutAudit.Core.AuditEvent;
 
@@ -30,6 +31,15 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     [Parameter]
     [ValidateRange(1, 10_000)]
     public int BatchSize { get; set; } = 512;
+
+    /// <summary>
+    /// The encoding: http/protobuf or http/json; by default $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, else
+    /// $env:OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf, as the OpenTelemetry specification says. grpc is refused.
+    /// </summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(OtlpProtocolCompleter))]
+    [ValidateNotBlank]
+    public string? Protocol { get; set; }
 
     /// <summary>Gzip or None; by default $env:OTEL_EXPORTER_OTLP_LOGS_COMPRESSION, else $env:OTEL_EXPORTER_OTLP_COMPRESSION, else None.</summary>
     [Parameter]
@@ -221,6 +231,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
                 Endpoint = endpoint,
                 Headers = Header is null ? HeadersFromEnvironment() : Strings(Header, nameof(Header)),
                 ServiceName = ServiceName,
+                Protocol = Protocol is null ? ProtocolFromEnvironment() : OtlpProtocols.Parse(Protocol, "-Protocol"),
                 Compression = Compression ?? CompressionFromEnvironment(),
                 ResourceAttributes = ResourceAttribute is null ? new Dictionary<string, string>() : Strings(ResourceAttribute, nameof(ResourceAttribute)),
                 GiveUpAfter = GiveUpAfter,
@@ -260,6 +271,10 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, value));
         throw new InvalidOperationException(); // not reached
     }
+
+    /// <summary>The protocol of the environment; http/protobuf, the specification's default, when none is set.</summary>
+    private static OtlpProtocol ProtocolFromEnvironment() =>
+        OtelSetting("PROTOCOL") is { } setting ? OtlpProtocols.Parse(setting.Value, "$" + setting.Name) : OtlpProtocol.HttpProtobuf;
 
     /// <summary>The compression of the environment: gzip or none.</summary>
     private static OtlpCompression CompressionFromEnvironment() => OtelSetting("COMPRESSION") switch
