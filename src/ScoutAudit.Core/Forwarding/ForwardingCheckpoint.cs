@@ -22,8 +22,8 @@ namespace ScoutAudit.Core;
 /// <para>
 /// The endpoint is written as it may be shown (<see cref="OtlpEndpoint.Redacted"/>: the query's values
 /// masked), so a secret in the URL does not rest in the file; the file's name still tells endpoints apart
-/// by their whole URL. One forwarder per log and endpoint at a time: a second one sends duplicates, and
-/// the file holds whichever saved last.
+/// by their whole URL. One forwarder per log and endpoint at a time (<see cref="ForwarderLock"/>, a lock
+/// file beside this one): two would send duplicates, and the file would hold whichever saved last.
 /// </para>
 /// </summary>
 public sealed class ForwardingCheckpoint

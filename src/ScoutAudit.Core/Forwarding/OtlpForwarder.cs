@@ -20,7 +20,8 @@ namespace ScoutAudit.Core;
 /// <para>
 /// A redirect (3xx) is not followed: it is a refusal naming where it pointed. Headers are checked before the
 /// first request (<see cref="OtlpHeaders"/>); the endpoint appears in messages without its secrets
-/// (<see cref="ShownEndpoint"/>), and what a collector says is shown without the headers' values.
+/// (<see cref="ShownEndpoint"/>), and what a collector says is shown without the headers' values. One
+/// forwarder per log and endpoint at a time: a second is refused (<see cref="ForwarderRunningException"/>).
 /// </para>
 /// <para>Typical use: <c>forwarder.ForwardAll(log.Query(new EventFilter { After = forwarder.Checkpoint.LastId }), 512, token)</c>.
 /// One call at a time; the callbacks run on the calling thread.</para>
@@ -31,10 +32,13 @@ public sealed class OtlpForwarder : IDisposable
     private readonly OtlpLogEncoding _encoding;
     private readonly HttpClient _client;
     private readonly string[] _secrets;
+    private readonly bool _locks;
+    private ForwarderLock? _lock;
 
-    /// <summary>A forwarder of the log at <paramref name="logPath"/>, its checkpoint read now.</summary>
+    /// <summary>A forwarder of the log at <paramref name="logPath"/>, its checkpoint read now and its lock taken.</summary>
     /// <exception cref="ArgumentException">An option is not valid (the endpoint, a header, a backoff).</exception>
     /// <exception cref="AuditLogException">The checkpoint file is damaged or cannot be read.</exception>
+    /// <exception cref="ForwarderRunningException">Another forwarder of the log and endpoint is running.</exception>
     public OtlpForwarder(string logPath, OtlpForwarderOptions options)
         : this(logPath, options, keepsCheckpoint: true)
     {
@@ -59,12 +63,22 @@ public sealed class OtlpForwarder : IDisposable
             : new HttpClient(options.Handler, disposeHandler: false);
         _client.Timeout = options.RequestTimeout;
         _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue(OtlpLogEncoding.ScopeName, typeof(OtlpForwarder).Assembly.GetName().Version?.ToString(3)));
+        _locks = keepsCheckpoint;
+        try
+        {
+            TakeLock();
+        }
+        catch
+        {
+            _client.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
     /// A forwarder that sends events as given (<see cref="Send"/>): it neither reads nor moves the log's
-    /// checkpoint (its <see cref="Checkpoint"/> is kept in memory and starts empty), since what it
-    /// sends is a selection, not the log's history in order.
+    /// checkpoint (its <see cref="Checkpoint"/> is kept in memory and starts empty) and takes no lock,
+    /// since what it sends is a selection, not the log's history in order.
     /// </summary>
     /// <exception cref="ArgumentException">An option is not valid (the endpoint, a header, a backoff).</exception>
     public static OtlpForwarder WithoutCheckpoint(string logPath, OtlpForwarderOptions options) => new(logPath, options, keepsCheckpoint: false);
@@ -120,6 +134,7 @@ public sealed class OtlpForwarder : IDisposable
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0) return new ForwardingSummary(0, 0, 0, Checkpoint.LastId);
         CheckOrder(batch);
+        TakeLock();
         var answer = Post(batch, Range(batch), cancellation);
         Report(batch, Range(batch), answer);
         Checkpoint.Advance(batch[^1].Id!.Value, _options.TimeProvider.GetUtcNow());
@@ -169,7 +184,18 @@ public sealed class OtlpForwarder : IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _lock?.Dispose();
+        _lock = null;
+    }
+
+    /// <summary>Takes the forwarder's lock if it has none yet and its checkpoint's directory now exists.</summary>
+    private void TakeLock()
+    {
+        if (_locks && _lock is null) _lock = ForwarderLock.TryTake(Checkpoint, ShownEndpoint);
+    }
 
     /// <summary>The body as it goes on the wire: compressed once per batch, not once per attempt.</summary>
     private byte[] Compressed(byte[] body)
