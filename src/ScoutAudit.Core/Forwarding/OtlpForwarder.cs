@@ -33,6 +33,7 @@ public sealed class OtlpForwarder : IDisposable
     private readonly HttpClient _client;
     private readonly string[] _secrets;
     private readonly bool _locks;
+    private readonly SocketsHttpHandler? _handler;
     private ForwarderLock? _lock;
 
     /// <summary>A forwarder of the log at <paramref name="logPath"/>, its checkpoint read now and its lock taken.</summary>
@@ -56,13 +57,17 @@ public sealed class OtlpForwarder : IDisposable
         CheckHeaders(options.Headers);
         CheckHandler(options.Handler);
         _secrets = Secrets(options.Headers, Endpoint);
-        Checkpoint = keepsCheckpoint ? ForwardingCheckpoint.Load(LogPath, Endpoint, options.CheckpointPath) : ForwardingCheckpoint.InMemory(LogPath, Endpoint);
+        // A handler of the forwarder's own follows no redirect (HttpClient's default one follows them).
+        options = options with { Handler = options.Handler ?? (_handler = new SocketsHttpHandler { AllowAutoRedirect = false, Proxy = options.Proxy, UseProxy = true }) };
+
+        Checkpoint = ForwardingCheckpoint.Load(LogPath, Endpoint, options.CheckpointPath);
         _encoding = new OtlpLogEncoding(LogPath, options.ServiceName, options.ResourceAttributes);
-        _client = options.Handler is null
-            ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, Proxy = options.Proxy, UseProxy = true })
-            : new HttpClient(options.Handler, disposeHandler: false);
+        _client = options.Handler is null ? new HttpClient() : new HttpClient(options.Handler, disposeHandler: false);
         _client.Timeout = options.RequestTimeout;
         _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue(OtlpLogEncoding.ScopeName, typeof(OtlpForwarder).Assembly.GetName().Version?.ToString(3)));
+
+        // Chosen events leave the checkpoint alone: it was read (a damaged one is still an error), never moved or written.
+        if (!keepsCheckpoint) Checkpoint = ForwardingCheckpoint.InMemory(LogPath, Endpoint);
         _locks = keepsCheckpoint;
         try
         {
@@ -70,13 +75,13 @@ public sealed class OtlpForwarder : IDisposable
         }
         catch
         {
-            _client.Dispose();
+            Dispose();
             throw;
         }
     }
 
     /// <summary>
-    /// A forwarder that sends events as given (<see cref="Send"/>): it neither reads nor moves the log's
+    /// A forwarder that sends events as given (<see cref="Send"/>): it never moves or writes the log's
     /// checkpoint (its <see cref="Checkpoint"/> is kept in memory and starts empty) and takes no lock,
     /// since what it sends is a selection, not the log's history in order.
     /// </summary>
@@ -93,7 +98,7 @@ public sealed class OtlpForwarder : IDisposable
     public string LogPath { get; }
 
     /// <summary>The last event acknowledged; forwarding resumes after <see cref="ForwardingCheckpoint.LastId"/>.</summary>
-    public ForwardingCheckpoint Checkpoint { get; }
+    public ForwardingCheckpoint Checkpoint { get; private set; }
 
     /// <summary>
     /// Sends <paramref name="events"/> in batches of <paramref name="batchSize"/>, each delivered
@@ -187,6 +192,7 @@ public sealed class OtlpForwarder : IDisposable
     public void Dispose()
     {
         _client.Dispose();
+        _handler?.Dispose();
         _lock?.Dispose();
         _lock = null;
     }
@@ -248,9 +254,10 @@ public sealed class OtlpForwarder : IDisposable
                 acknowledgement = OtlpExportResponse.ParseSuccess(answer);
                 return null;
             }
-            if (status is >= 300 and < 400) throw Redirected(range, status, response);
-            var message = Scrub(OtlpExportResponse.FailureMessage(answer));
+            var message = OtlpExportResponse.FailureMessage(answer);
             var said = $"{status} {response.ReasonPhrase}{(message is null ? "" : ": " + message)}";
+            if (status is >= 300 and < 400) throw Redirected(range, status, response);
+            (message, said) = (Scrub(message), Scrub(said)!);
             if (status is 429 or 502 or 503 or 504) return new Failure(status, RetryAfter(response), message, said, null);
             throw new ForwardingException(OtlpEndpoint.RedactedUri(Endpoint), status, message,
                 $"The collector at '{ShownEndpoint}' refused events {range} with {said}. The checkpoint is unchanged; the next run sends them again.");

@@ -9,7 +9,7 @@ namespace ScoutAudit.Core.Tests.Forwarding;
 public sealed class ForwardingRedirectTests : IDisposable
 {
     private readonly ForwardingTestLog _log = new(new TempFolder());
-    private readonly OtlpReceiver _otherOrigin = new();
+    private readonly LoopbackPeer _otherOrigin = new();
 
     public void Dispose()
     {
@@ -25,18 +25,20 @@ public sealed class ForwardingRedirectTests : IDisposable
     public void ARedirectIsARefusalNamingItsLocationAndNothingReachesTheOtherOrigin(int status)
     {
         _log.Write(0, 5);
-        _log.Receiver.Script(ReceiverAnswer.Redirect(status, new Uri(_otherOrigin.BaseUrl, "v1/logs?token=redirect-secret")));
+        using var collector = new LoopbackPeer(status, new Uri(_otherOrigin.BaseUrl, "v1/logs?token=redirect-secret").AbsoluteUri);
+        var endpoint = new Uri(collector.BaseUrl, "v1/logs");
 
         var error = Assert.Throws<ForwardingException>(() =>
-            _log.ForwardAll(10, o => o with { Headers = new Dictionary<string, string> { ["X-Api-Key"] = "key-that-must-stay-home" } }));
+            _log.ForwardAll(10, o => o with { Endpoint = endpoint, Headers = new Dictionary<string, string> { ["X-Api-Key"] = "key-that-must-stay-home" } }));
 
         Assert.Equal(status, error.StatusCode);
         Assert.Contains($"a redirect to 'http://127.0.0.1:{_otherOrigin.Port}/v1/logs?token=***', which is not followed", error.Message);
         Assert.DoesNotContain("redirect-secret", error.Message);
         Assert.Contains("the checkpoint is unchanged", error.Message);
         Assert.Empty(_otherOrigin.Requests);
-        Assert.Single(_log.Receiver.Requests);
-        Assert.Null(_log.SavedCheckpoint());
+        var request = Assert.Single(collector.Requests);
+        Assert.Equal("POST", request.Method);
+        Assert.Null(ForwardingCheckpoint.Load(_log.Path, endpoint).LastId);
         Assert.Empty(_log.Notices); // refused once, not retried
     }
 
@@ -44,12 +46,12 @@ public sealed class ForwardingRedirectTests : IDisposable
     public void ARedirectWithARelativeLocationIsNamedAgainstTheEndpoint()
     {
         _log.Write(0, 1);
-        _log.Receiver.Script(new ReceiverAnswer(308, Location: "/elsewhere/v1/logs"));
+        using var collector = new LoopbackPeer(308, "/elsewhere/v1/logs");
 
-        var error = Assert.Throws<ForwardingException>(() => _log.ForwardAll(10));
+        var error = Assert.Throws<ForwardingException>(() => _log.ForwardAll(10, o => o with { Endpoint = collector.BaseUrl }));
 
-        Assert.Contains($"a redirect to 'http://127.0.0.1:{_log.Receiver.Port}/elsewhere/v1/logs'", error.Message);
-        Assert.Single(_log.Receiver.Requests);
+        Assert.Contains($"a redirect to 'http://127.0.0.1:{collector.Port}/elsewhere/v1/logs'", error.Message);
+        Assert.Single(collector.Requests);
     }
 
     [Fact]

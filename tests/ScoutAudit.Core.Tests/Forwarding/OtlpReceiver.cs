@@ -12,8 +12,7 @@ namespace ScoutAudit.Core.Tests.Forwarding;
 /// <param name="RetryAfter">A Retry-After header (seconds or an HTTP date), when given.</param>
 /// <param name="Delay">How long the receiver waits before it answers.</param>
 /// <param name="Drop">Closes the connection in the middle of the answer.</param>
-/// <param name="Location">A Location header (a redirect's target), when given.</param>
-public sealed record ReceiverAnswer(int Status = 200, string? Body = null, string? RetryAfter = null, TimeSpan Delay = default, bool Drop = false, string? Location = null)
+public sealed record ReceiverAnswer(int Status = 200, string? Body = null, string? RetryAfter = null, TimeSpan Delay = default, bool Drop = false)
 {
     public static readonly ReceiverAnswer Ok = new();
 
@@ -31,8 +30,6 @@ public sealed record ReceiverAnswer(int Status = 200, string? Body = null, strin
         new(200, JsonSerializer.Serialize(new { partialSuccess = new { rejectedLogRecords = rejected.ToString(CultureInfo.InvariantCulture), errorMessage = message } }));
 
     public static ReceiverAnswer Delayed(TimeSpan delay) => new(Delay: delay);
-
-    public static ReceiverAnswer Redirect(int status, Uri location) => new(status, Location: location.AbsoluteUri);
 }
 
 /// <summary>One log record as the receiver decoded it.</summary>
@@ -173,16 +170,14 @@ public sealed class OtlpReceiver : IDisposable
             await gzip.CopyToAsync(plain);
             json = plain.ToArray();
         }
-        // A request without a body (a POST turned into a GET by a followed redirect) is kept too, with no records.
-        var body = json.Length == 0 ? default : JsonDocument.Parse(json).RootElement.Clone();
+        var body = JsonDocument.Parse(json).RootElement.Clone();
         ReceiverAnswer answer;
         lock (_script) answer = _script.TryDequeue(out var next) ? next : ReceiverAnswer.Ok;
         lock (_requests)
         {
             var headers = request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
             _requests.Add(new ReceivedRequest(_requests.Count, request.HttpMethod, request.Url!.AbsolutePath, request.ContentType, headers,
-                body, json.Length == 0 ? new Dictionary<string, JsonElement>() : Attributes(body.GetProperty("resourceLogs")[0].GetProperty("resource")),
-                json.Length == 0 ? [] : Records(body), answer) { WireBytes = wireBytes, JsonBytes = json.Length });
+                body, Attributes(body.GetProperty("resourceLogs")[0].GetProperty("resource")), Records(body), answer) { WireBytes = wireBytes, JsonBytes = json.Length });
             Monitor.PulseAll(_requests);
         }
         try
@@ -200,7 +195,6 @@ public sealed class OtlpReceiver : IDisposable
             context.Response.StatusCode = answer.Status;
             context.Response.ContentType = "application/json";
             if (answer.RetryAfter is not null) context.Response.Headers["Retry-After"] = answer.RetryAfter;
-            if (answer.Location is not null) context.Response.Headers["Location"] = answer.Location;
             var bytes = Encoding.UTF8.GetBytes(answer.Body ?? "{}");
             context.Response.ContentLength64 = bytes.Length;
             await context.Response.OutputStream.WriteAsync(bytes);

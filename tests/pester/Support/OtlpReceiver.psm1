@@ -1,7 +1,6 @@
 # An OTLP/HTTP logs receiver on a loopback port for the Pester tests of Send-ScoutAuditEvent: it
-# keeps each request's decoded records and answers by a script (status, Retry-After, Location, body,
-# a delay in seconds), then 200 {} once the script is used up. It runs in a runspace of its own in
-# the test's process, one request at a time.
+# keeps each request's decoded records and answers by a script (status, Retry-After, body), then
+# 200 {} once the script is used up. It runs in a runspace of its own in the test's process.
 
 function Start-OtlpReceiver {
     param([hashtable[]] $Script = @())
@@ -29,12 +28,8 @@ function Start-OtlpReceiver {
                 $body = [System.IO.StreamReader]::new($stream).ReadToEnd()
                 $answer = $null
                 if (-not $state.Script.TryDequeue([ref] $answer)) { $answer = @{ Status = 200 } }
-                $headers = @{}
-                foreach ($name in $context.Request.Headers.AllKeys) { $headers[$name] = $context.Request.Headers[$name] }
                 $state.Requests.Enqueue([pscustomobject]@{
-                        Method        = $context.Request.HttpMethod
                         Path          = $context.Request.Url.AbsolutePath
-                        Headers       = $headers
                         ContentType   = $context.Request.ContentType
                         Authorization = $context.Request.Headers['Authorization']
                         Encoding      = $context.Request.Headers['Content-Encoding']
@@ -42,21 +37,13 @@ function Start-OtlpReceiver {
                         Status        = $answer.Status
                         At            = [datetime]::UtcNow
                     })
-                if ($answer.Delay) { Start-Sleep -Seconds $answer.Delay }
                 $response = $context.Response
                 $response.StatusCode = $answer.Status
                 if ($answer.RetryAfter) { $response.Headers.Add('Retry-After', [string] $answer.RetryAfter) }
-                if ($answer.Location) { $response.RedirectLocation = $answer.Location }
                 $response.ContentType = 'application/json'
                 $bytes = [System.Text.Encoding]::UTF8.GetBytes($(if ($answer.Body) { $answer.Body } else { '{}' }))
-                try {
-                    $response.OutputStream.Write($bytes, 0, $bytes.Length)
-                    $response.Close()
-                }
-                catch {
-                    # The sender gave up waiting (a delayed answer): serve the next request.
-                    $null = $_
-                }
+                $response.OutputStream.Write($bytes, 0, $bytes.Length)
+                $response.Close()
             }
         }).AddArgument($listener).AddArgument($state)
     $null = $shell.BeginInvoke()
@@ -98,58 +85,4 @@ function Get-OtlpRecord {
     }
 }
 
-function Start-TestProxy {
-    <#
-    An HTTP proxy on a loopback port that forwards nothing: it keeps each request's line and
-    Proxy-Authorization header and answers 200 {} itself. With -RequireAuthentication, a request
-    without Proxy-Authorization gets 407 with a Basic challenge, as a real proxy answers.
-    #>
-    param([switch] $RequireAuthentication)
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start()
-    $state = [hashtable]::Synchronized(@{ Requests = [System.Collections.Concurrent.ConcurrentQueue[object]]::new() })
-    $shell = [powershell]::Create()
-    $null = $shell.AddScript({
-            param($listener, $state, $requireAuthentication)
-            while ($true) {
-                try { $client = $listener.AcceptTcpClient() } catch { break }
-                try {
-                    $stream = $client.GetStream()
-                    $reader = [System.IO.StreamReader]::new($stream, [System.Text.Encoding]::ASCII)
-                    $line = $reader.ReadLine()
-                    $headers = @{}
-                    while (($header = $reader.ReadLine())) {
-                        $colon = $header.IndexOf(':')
-                        $headers[$header.Substring(0, $colon).Trim()] = $header.Substring($colon + 1).Trim()
-                    }
-                    if ($headers['Content-Length']) {
-                        $body = [char[]]::new([int] $headers['Content-Length'])
-                        $read = 0
-                        while ($read -lt $body.Length) { $read += $reader.Read($body, $read, $body.Length - $read) }
-                    }
-                    $state.Requests.Enqueue([pscustomobject]@{ Line = $line; ProxyAuthorization = $headers['Proxy-Authorization'] })
-                    $answer = if ($requireAuthentication -and -not $headers['Proxy-Authorization']) {
-                        "HTTP/1.1 407 Proxy Authentication Required`r`nProxy-Authenticate: Basic realm=`"test`"`r`nContent-Length: 0`r`nConnection: close`r`n`r`n"
-                    }
-                    else {
-                        "HTTP/1.1 200 OK`r`nContent-Type: application/json`r`nContent-Length: 2`r`nConnection: close`r`n`r`n{}"
-                    }
-                    $bytes = [System.Text.Encoding]::ASCII.GetBytes($answer)
-                    $stream.Write($bytes, 0, $bytes.Length)
-                    $stream.Flush()
-                }
-                catch { $null = $_ }
-                finally { $client.Dispose() }
-            }
-        }).AddArgument($listener).AddArgument($state).AddArgument([bool] $RequireAuthentication)
-    $null = $shell.BeginInvoke()
-    [pscustomobject]@{ Uri = "http://127.0.0.1:$($listener.LocalEndpoint.Port)"; State = $state; Listener = $listener; Shell = $shell }
-}
-
-function Stop-TestProxy {
-    param([Parameter(Mandatory)] $Proxy)
-    $Proxy.Listener.Stop()
-    $Proxy.Shell.Dispose()
-}
-
-Export-ModuleMember -Function Start-OtlpReceiver, Stop-OtlpReceiver, Get-OtlpRequest, Get-OtlpRecord, Start-TestProxy, Stop-TestProxy
+Export-ModuleMember -Function Start-OtlpReceiver, Stop-OtlpReceiver, Get-OtlpRequest, Get-OtlpRecord
