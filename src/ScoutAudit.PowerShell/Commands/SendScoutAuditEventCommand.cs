@@ -185,7 +185,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         if (chosen.Pending.Count >= BatchSize) SendChosen(auditEvent.Path, chosen);
     }
 
-    /// <summary>One batch of a log's piped events, sent as it is until acknowledged; the checkpoint is not read or moved.</summary>
+    /// <summary>One batch of a log's piped events, sent as it is until acknowledged; the checkpoint is never moved or written.</summary>
     private void SendChosen(string path, ChosenEvents chosen)
     {
         var batch = chosen.Pending;
