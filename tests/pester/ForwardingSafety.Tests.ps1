@@ -216,6 +216,18 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
             Close-ScoutAuditLog -Path $other
         }
 
+        It 'stops on a damaged checkpoint of the log, naming it, though it would not move it' {
+            $receiver = Start-OtlpReceiver
+            Write-ScoutAudit nav -Path $log
+            $endpoint = "$($receiver.Endpoint)/v1/logs"
+            $checkpoint = "$log.forward-$(([System.Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($endpoint)) | Select-Object -First 4 | ForEach-Object { $_.ToString('x2') }) -join '').json"
+            Set-Content -LiteralPath $checkpoint -Value 'not json'
+
+            { Get-ScoutAuditEvent -Path $log | Send-ScoutAuditEvent -Endpoint $endpoint -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ForwardingCheckpointUnreadable,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage "*$checkpoint*damaged*"
+            @(Get-OtlpRequest $receiver).Count | Should -Be 0
+        }
+
         It 'sends a log named twice by the pipeline once' {
             $receiver = Start-OtlpReceiver
             1..2 | ForEach-Object { Write-ScoutAudit nav -Path $log }

@@ -201,6 +201,11 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         {
             chosen.Forwarder ??= OtlpForwarder.WithoutCheckpoint(path, _options with { Notify = WriteNotice });
         }
+        catch (AuditLogException error)
+        {
+            ThrowTerminatingError(Failure(error, ErrorIds.ForwardingCheckpointUnreadable, ErrorCategory.ReadError, error.Path));
+            return;
+        }
         catch (ArgumentException error)
         {
             ThrowTerminatingError(Failure(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, shown));
