@@ -349,6 +349,12 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
             ThrowTerminatingError(Failure(error, ErrorIds.ForwardingCheckpointUnwritable, ErrorCategory.WriteError, error.Path));
             throw; // not reached
         }
+        catch (ForwarderRunningException error)
+        {
+            // A log whose directory was made after this forwarder started: its lock was taken at the first delivery.
+            ThrowTerminatingError(Failure(error, ErrorIds.ForwarderRunning, ErrorCategory.ResourceBusy, forwarder.LogPath));
+            throw; // not reached
+        }
     }
 
     /// <summary>

@@ -27,6 +27,27 @@ public sealed class ForwarderLockTests : IDisposable
     }
 
     [Fact]
+    public void AForwarderStartedBeforeItsLogsFolderExistedTakesTheLockAtItsFirstDelivery()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("later", "audit.jsonl");
+        var options = _log.Options();
+        using var early = new OtlpForwarder(path, options); // nothing to lock yet: the folder is not there
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var log = new AuditLog(path)) log.Append(ForwardingTestLog.Numbered(1));
+        using var log2 = new AuditLog(path);
+        var events = log2.Query(new EventFilter()).ToList();
+
+        using (var running = new OtlpForwarder(path, options))
+        {
+            Assert.Throws<ForwarderRunningException>(() => early.Deliver(events));
+            Assert.Empty(_log.Receiver.Requests);
+        }
+
+        Assert.Equal(1, early.Deliver(events).Sent);
+    }
+
+    [Fact]
     public void WhenTheFirstForwarderEndsTheNextOneRuns()
     {
         _log.Write(0, 3);
