@@ -126,6 +126,32 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
             "$($failed[0].TargetObject)" | Should -Be $shown
         }
 
+        It 'shows the query masked in progress records and every other stream of the runspace' {
+            $receiver = Start-OtlpReceiver -Script @{ Status = 503; RetryAfter = 1 }
+            1..3 | ForEach-Object { Write-ScoutAudit nav -Path $log }
+            $shell = [powershell]::Create()
+            try {
+                $null = $shell.AddScript({
+                        param($module, $endpoint, $log)
+                        Import-Module $module
+                        $VerbosePreference = 'Continue'
+                        $DebugPreference = 'Continue'
+                        Send-ScoutAuditEvent -Endpoint $endpoint -Path $log -BatchSize 1
+                        Get-ScoutAuditEvent -Path $log | Send-ScoutAuditEvent -Endpoint $endpoint
+                    }).AddArgument((Get-ScoutAuditModulePath)).AddArgument("$($receiver.Endpoint)/v1/logs?api_key=p-s3cret").AddArgument($log)
+                $output = $shell.Invoke()
+                $streams = $shell.Streams
+                $text = (@($output) + @($streams.Progress) + @($streams.Verbose) + @($streams.Warning) + @($streams.Debug) + @($streams.Information) + @($streams.Error) |
+                        ForEach-Object { $_ | Format-List * -Force | Out-String -Width 500 }) -join "`n"
+
+                @($streams.Progress).Count | Should -BeGreaterThan 0
+                @($streams.Progress | Where-Object StatusDescription -Match ([regex]::Escape("$($receiver.Endpoint)/v1/logs?api_key=***"))).Count | Should -BeGreaterThan 0
+                @($streams.Warning).Count | Should -Be 1
+                $text | Should -Not -Match 'p-s3cret'
+            }
+            finally { $shell.Dispose() }
+        }
+
         It 'puts the masked endpoint in the output object' {
             $receiver = Start-OtlpReceiver
             Write-ScoutAudit nav -Path $log
