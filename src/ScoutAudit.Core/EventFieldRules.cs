@@ -18,7 +18,8 @@ public static class EventFieldRules
 
     /// <summary>
     /// Most extra fields an event may have: far beyond what an event needs (the original's callers pass
-    /// a handful), and as many as journald allows in one entry (ENTRY_FIELD_COUNT_MAX). It bounds what a
+    /// a handful), and as many as journald allows in one entry (systemd's ENTRY_FIELD_COUNT_MAX, 1024,
+    /// set in 2018 against CVE-2018-16865, where many small fields cost memory and time). It bounds what a
     /// line costs every reader: a line with more is read with its standard fields only and reported.
     /// Many values belong in one field, as a list or an object.
     /// </summary>

@@ -53,7 +53,7 @@ public sealed class HostileTextTests : ModuleLogTest
     }
 
     [Fact]
-    public void HostileTextIsStoredEscapedOneLinePerEventAndReadBackUnchanged()
+    public void HostileTextIsStoredEscapedOneLinePerEventShownInertAndExactInLine()
     {
         WriteHostileEvents();
 
@@ -62,11 +62,16 @@ public sealed class HostileTextTests : ModuleLogTest
         Assert.Equal(Hostile.Length, File.ReadAllLines(Log).Length);
         Assert.DoesNotContain(File.ReadAllLines(Log), l => l.Contains("\"event\": \"forged\"", StringComparison.Ordinal) && l.StartsWith("{\"ts\": \"2026-02-13T14:30:22.123Z\"", StringComparison.Ordinal));
 
+        // The properties are inert (a user's own Format-Table prints them as they are); Line keeps the exact text.
         var read = Session.Invoke("Get-ScoutAuditEvent -Path $p", new { p = Log });
-        Assert.Equal(Hostile, read.Select(e => (string)e.Properties["Reason"].Value));
-        Assert.Equal(Hostile, read.Select(e => (string)e.Properties["Model"].Value));
-        Assert.Equal(Hostile, read.Select(e => (string)e.Properties["extra"].Value));
-        Assert.Equal(Hostile, Session.Invoke("Get-ScoutAuditEvent -Path $p | ForEach-Object { $_.Config.note }", new { p = Log }).Select(o => o.ToString()));
+        var shown = Hostile.Select(text => System.Text.RegularExpressions.Regex.Replace(text, @"[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]", "\uFFFD")).ToArray();
+        Assert.Equal(shown, read.Select(e => (string)e.Properties["Reason"].Value));
+        Assert.Equal(shown, read.Select(e => (string)e.Properties["Model"].Value));
+        Assert.Equal(shown, read.Select(e => (string)e.Properties["extra"].Value));
+        Assert.Equal(shown, Session.Invoke("Get-ScoutAuditEvent -Path $p | ForEach-Object { $_.Config.note }", new { p = Log }).Select(o => o.ToString()));
+        var exact = Session.Invoke("Get-ScoutAuditEvent -Path $p | ForEach-Object { $_.Line | ConvertFrom-Json }", new { p = Log });
+        Assert.Equal(Hostile, exact.Select(e => (string)e.Properties["reason"].Value));
+        Assert.Equal(Hostile, exact.Select(e => (string)e.Properties["extra"].Value));
     }
 
     [Fact]

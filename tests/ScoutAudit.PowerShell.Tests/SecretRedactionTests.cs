@@ -71,6 +71,13 @@ public sealed class SecretRedactionTests : ModuleLogTest
     [InlineData("[pscustomobject]@{ Event = 'nav'; Config = @{ password = $s; hook = { 1 } } } | Write-ScoutAudit -Path $p", "InvalidConfig")]
     [InlineData("Write-ScoutAudit nav -Config @{ password = $s; pad = ('x' * 1100000) } -Path $p", "EventTooLarge")]
     [InlineData("[pscustomobject]@{ Event = 'nav'; Config = @{ token = $s }; Reason = ('x' * 1100000) } | Write-ScoutAudit -Path $p", "EventTooLarge")]
+    [InlineData("[pscustomobject]@{ Event = 'nav'; Cost = -1; Config = @{ password = $s } } | Write-ScoutAudit -Path $p", "InvalidEventField")]
+    [InlineData("[pscustomobject]@{ Event = 'nav'; Timestamp = 'soon'; token = $s; Note = \"key=$s\" } | Write-ScoutAudit -Path $p", "InvalidEventField")]
+    [InlineData("[pscustomobject]@{ Event = 'nav'; Property = @{ api_key = $s; cost = 1 } } | Write-ScoutAudit -Path $p", "InvalidExtraField")]
+    [InlineData("Write-ScoutAudit nav -Property @{ api_key = $s; 5 = 'x' } -Path $p", "InvalidExtraField")]
+    [InlineData("Write-ScoutAudit nav -Property @{ note = \"Bearer $s\"; cost = 1 } -Path $p", "InvalidExtraField")]
+    [InlineData("Write-ScoutAudit nav -Config @{ $s = { 1 } } -Path $p", "InvalidConfig")]
+    [InlineData("Write-ScoutAudit nav -Property @{ $s = { 1 } } -Path $p", "InvalidExtraField")]
     public void ARefusedWriteKeepsItsSecretsOutOfTheErrorRecord(string script, string errorId)
     {
         const string secret = "sk-proj-0123456789abcdefghijklmnop";
@@ -85,5 +92,22 @@ public sealed class SecretRedactionTests : ModuleLogTest
         Assert.DoesNotContain(secret, shown, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, saved, StringComparison.Ordinal);
         Assert.False(File.Exists(Log) && File.ReadAllText(Log).Length > 0, "nothing was written");
+    }
+
+    [Theory]
+    [InlineData("Reason")]
+    [InlineData("Model")]
+    public void AReasonOrModelThatLooksLikeACredentialIsWrittenAsGivenWithAWarningThatDoesNotRepeatIt(string field)
+    {
+        const string secret = "sk-proj-0123456789abcdefghijklmnop";
+
+        var result = Session.Run($"Write-ScoutAudit nav -{field} \"used $s\" -Path $p", new { p = Log, s = secret });
+
+        Assert.Empty(result.Errors);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains($"-{field} looks like it holds a credential", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, warning, StringComparison.Ordinal);
+        Assert.Contains(secret, File.ReadAllText(Log), StringComparison.Ordinal); // the record as given
+        Assert.Empty(Session.Run("Write-ScoutAudit nav -Reason 'used 4096 tokens of gpt-4o' -Model gpt-4o -Path $p", new { p = Log }).Warnings);
     }
 }

@@ -81,7 +81,8 @@ Describe 'Write-ScoutAudit with piped records' {
         $refused | Should -HaveCount 1
         $refused[0].FullyQualifiedErrorId | Should -Be 'InvalidEventField,ScoutAudit.PowerShell.Commands.WriteScoutAuditCommand'
         $refused[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
-        $refused[0].TargetObject | Should -Be $second
+        $refused[0].TargetObject.Event | Should -Be 'b' -Because 'the target is the record (a copy, its secrets redacted)'
+        $refused[0].TargetObject.Cost | Should -Be -1
     }
 
     It 'stops at the bad record under -ErrorAction Stop, keeping the records before it' {

@@ -33,6 +33,9 @@ Describe 'Export-ScoutAuditReport' {
 
         $file | Should -BeOfType System.IO.FileInfo
         $file.FullName | Should -Be $report
+        $file.PSProvider.Name | Should -Be 'FileSystem' -Because 'as Get-Item gives it, so it prints with its mode, owner and size'
+        ($file | Format-Table | Out-String) | Should -Match '\d+ [\w.-]+\.html'
+
         $html = Get-Content -Raw -LiteralPath $report
         $spend = Get-ScoutSpend -Path $log -Since $today.AddDays(-29) -Until $today.AddDays(1)
         $spend.Cost | Should -Be 0.25
@@ -109,11 +112,13 @@ Describe 'Export-ScoutAuditReport' {
         $warnings.Message | Should -Match "The report was written to '.*report\.html', but no browser could open it"
     }
 
-    It 'warns, naming -Path, when no log is there, and writes a report of nothing' {
-        Export-ScoutAuditReport -Path $log -OutFile $report -WarningVariable warnings -WarningAction SilentlyContinue
+    It 'is an ObjectNotFound error naming -Path when no log is there, and writes no report' {
+        Export-ScoutAuditReport -Path $log -OutFile $report -ErrorVariable failed -ErrorAction SilentlyContinue
 
-        $warnings.Message | Should -Match "No audit log at '.*audit\.jsonl'.*Check -Path '"
-        Get-Content -Raw -LiteralPath $report | Should -Match '<dd>100\.00 % <small>\(no nav events\)</small></dd>'
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'AuditLogNotFound,*'
+        "$($failed[0])" | Should -Match "No audit log at '.*audit\.jsonl'.*Check -Path '"
+        Test-Path -LiteralPath $report | Should -BeFalse -Because 'a page of zeros would read as a quiet day'
     }
 
     It 'refuses a window that ends before it starts' {

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 namespace ScoutAudit.Core;
 
 /// <summary>
-/// Sends a log's events to an OpenTelemetry collector over OTLP/HTTP (JSON encoding,
+/// Sends a log's events to an OpenTelemetry collector over OTLP/HTTP (protobuf or JSON, <see cref="OtlpForwarderOptions.Protocol"/>;
 /// <see cref="OtlpLogEncoding"/>), at least once: a batch is sent until the collector acknowledges it
 /// (a 2xx answer), and only then does the <see cref="Checkpoint"/> move to its last event and get saved.
 /// Stopped at any point, by a crash or a kill, the next forwarder resends at most the batch that was open.
@@ -61,7 +61,7 @@ public sealed class OtlpForwarder : IDisposable
         options = options with { Handler = options.Handler ?? (_handler = new SocketsHttpHandler { AllowAutoRedirect = false, Proxy = options.Proxy, UseProxy = true }) };
 
         Checkpoint = ForwardingCheckpoint.Load(LogPath, Endpoint, options.CheckpointPath);
-        _encoding = new OtlpLogEncoding(LogPath, options.ServiceName, options.ResourceAttributes);
+        _encoding = new OtlpLogEncoding(LogPath, options.Protocol, options.ServiceName, options.ResourceAttributes);
         _client = options.Handler is null ? new HttpClient() : new HttpClient(options.Handler, disposeHandler: false);
         _client.Timeout = options.RequestTimeout;
         _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue(OtlpLogEncoding.ScopeName, typeof(OtlpForwarder).Assembly.GetName().Version?.ToString(3)));
@@ -228,7 +228,7 @@ public sealed class OtlpForwarder : IDisposable
     {
         acknowledgement = default;
         using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(_encoding.Protocol.ContentType());
         if (_options.Compression == OtlpCompression.Gzip) request.Content.Headers.ContentEncoding.Add("gzip");
         foreach (var (name, value) in _options.Headers) request.Headers.TryAddWithoutValidation(name, value);
         HttpResponseMessage response;
@@ -249,12 +249,13 @@ public sealed class OtlpForwarder : IDisposable
         using (response)
         {
             var status = (int)response.StatusCode;
+            var protobuf = OtlpExportResponse.IsProtobuf(response.Content.Headers.ContentType?.MediaType, _encoding.Protocol);
             if (response.IsSuccessStatusCode)
             {
-                acknowledgement = OtlpExportResponse.ParseSuccess(answer);
+                acknowledgement = OtlpExportResponse.ParseSuccess(answer, protobuf);
                 return null;
             }
-            var message = OtlpExportResponse.FailureMessage(answer);
+            var message = OtlpExportResponse.FailureMessage(answer, protobuf);
             var said = $"{status} {response.ReasonPhrase}{(message is null ? "" : ": " + message)}";
             if (status is >= 300 and < 400) throw Redirected(range, status, response);
             (message, said) = (Scrub(message), Scrub(said)!);

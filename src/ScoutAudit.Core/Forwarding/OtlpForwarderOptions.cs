@@ -23,7 +23,13 @@ public sealed record OtlpForwarderOptions
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
-    /// Whether request bodies are gzip-compressed: the repetitive OTLP/JSON shrinks to a small part of its size, which a collector
+    /// The encoding of request bodies: protobuf (<c>http/protobuf</c>), the OTLP specification's default, which every
+    /// OTLP/HTTP receiver accepts, or JSON (<c>http/json</c>), which some do.
+    /// </summary>
+    public OtlpProtocol Protocol { get; init; } = OtlpProtocol.HttpProtobuf;
+
+    /// <summary>
+    /// Whether request bodies are gzip-compressed: the repetitive bodies (JSON or protobuf) shrink to a small part of their size, which a collector
     /// across a slow or metered link wants; on loopback or a fast network it only costs CPU.
     /// </summary>
     public OtlpCompression Compression { get; init; } = OtlpCompression.None;

@@ -109,6 +109,17 @@ public static partial class SecretRedactor
         return auditEvent.WithTrees(config, extras);
     }
 
+    /// <summary>
+    /// A value of a field named <paramref name="name"/> with its secrets replaced, as the field would be
+    /// written (the whole value when the name is a secret's); the same element when it holds none.
+    /// </summary>
+    public static JsonElement RedactValue(string name, JsonElement value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var changed = false;
+        return Redact(value, IsSecretName(name), ref changed);
+    }
+
     /// <summary>True when a field of this name holds a secret as a whole (api_key, apiKey, password, access_token...).</summary>
     public static bool IsSecretName(string name)
     {

@@ -97,7 +97,9 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
             return;
         }
         var (firstDay, lastDay) = _days;
-        var logs = _logs.DistinctBy(log => log.Path).ToList();
+        // A log given that is not there is an error and adds nothing; with none left there is no page to write.
+        var logs = _logs.DistinctBy(log => log.Path).Where(log => log.Given is null || Exists(new ReadTarget(log.Path, log.Path) { Given = log.Given })).ToList();
+        if (logs.Count == 0) return;
         if (!ShouldProcess(_output, $"Write the report of {string.Join(", ", logs.Select(l => l.Path))} for {firstDay:yyyy-MM-dd} to {lastDay:yyyy-MM-dd} (UTC)")) return;
 
         var builder = new SpendReportBuilder(firstDay, lastDay);
@@ -112,7 +114,9 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
         var report = builder.Build();
         var file = Save(report, new ReportHeading(Title, Budget, [.. logs.Select(l => l.Path)], DateTimeOffset.UtcNow));
         if (Show) Open(file);
-        if (PassThru) WriteObject(file);
+        // Through the provider, as Get-Item gives it: a bare FileInfo lacks the provider's properties
+        // (UnixMode, User, Size...) and prints as a row of empty columns.
+        if (PassThru) WriteObject(InvokeProvider.Item.Get([file.FullName], force: true, literalPath: true), enumerateCollection: true);
     }
 
     /// <summary>The whole UTC days that cover -Since to -Until: by default the last 30, today included.</summary>

@@ -5,6 +5,7 @@ using System.Security;
 using System.Text;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Binding;
+using ScoutAudit.PowerShell.Completion;
 using ScoutAudit.PowerShell.Session;
 using CoreEvent = ScoutAudit.Core.AuditEvent;
 
@@ -65,6 +66,15 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     [Parameter]
     [ValidateRange(1, 10_000)]
     public int BatchSize { get; set; } = 512;
+
+    /// <summary>
+    /// The encoding: http/protobuf or http/json; by default $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, else
+    /// $env:OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf, as the OpenTelemetry specification says. grpc is refused.
+    /// </summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(OtlpProtocolCompleter))]
+    [ValidateNotBlank]
+    public string? Protocol { get; set; }
 
     /// <summary>Gzip or None; by default $env:OTEL_EXPORTER_OTLP_LOGS_COMPRESSION, else $env:OTEL_EXPORTER_OTLP_COMPRESSION, else None.</summary>
     [Parameter]
@@ -403,6 +413,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
                 Endpoint = endpoint,
                 Headers = Headers(),
                 ServiceName = ServiceName,
+                Protocol = Protocol is null ? ProtocolFromEnvironment() : OtlpProtocols.Parse(Protocol, "-Protocol"),
                 Compression = Compression ?? CompressionFromEnvironment(),
                 ResourceAttributes = ResourceAttribute is null ? new Dictionary<string, string>() : Strings(ResourceAttribute, nameof(ResourceAttribute)),
                 GiveUpAfter = GiveUpAfter,
@@ -500,6 +511,10 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, name));
         throw new InvalidOperationException(); // not reached
     }
+
+    /// <summary>The protocol of the environment; http/protobuf, the specification's default, when none is set.</summary>
+    private static OtlpProtocol ProtocolFromEnvironment() =>
+        OtelSetting("PROTOCOL") is { } setting ? OtlpProtocols.Parse(setting.Value, "$" + setting.Name) : OtlpProtocol.HttpProtobuf;
 
     /// <summary>The compression of the environment: gzip or none.</summary>
     private static OtlpCompression CompressionFromEnvironment() => OtelSetting("COMPRESSION") switch

@@ -184,7 +184,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         }
         catch (ArgumentException error)
         {
-            Refuse(Failure(error, ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, StandardFields.Config));
+            Refuse(Failure(WithoutSecrets(error), ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, StandardFields.Config));
             return null;
         }
         try
@@ -197,7 +197,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         {
             Refuse(error is TooManyExtraFieldsException
                 ? InvalidField(error)
-                : Failure(error, ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, InputObject ?? ExtraValue(error.ParamName) ?? Property));
+                : Failure(WithoutSecrets(error), ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, RecordShown ?? ExtraValueShown(error.ParamName)));
             return null;
         }
         DateTimeOffset? givenTime;
@@ -207,9 +207,11 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         }
         catch (ArgumentTransformationMetadataException error)
         {
-            Refuse(Failure(error, ErrorIds.InvalidEventField, ErrorCategory.InvalidArgument, InputObject, InvalidArgument(nameof(Timestamp), error)));
+            Refuse(Failure(error, ErrorIds.InvalidEventField, ErrorCategory.InvalidArgument, RecordShown, InvalidArgument(nameof(Timestamp), error)));
             return null;
         }
+        WarnOfCredential(nameof(Reason), Reason);
+        WarnOfCredential(nameof(Model), Model);
         try
         {
             var now = DateTimeOffset.UtcNow;
@@ -233,6 +235,18 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
             Refuse(InvalidField(error));
             return null;
         }
+    }
+
+    /// <summary>
+    /// Warns when a standard text field holds what redaction would take out of -Config (a key of a known
+    /// shape, <c>password=...</c>, a bearer token): Reason and Model are the record itself and are
+    /// written as given, so the user hears of it while the credential can still be rotated. The
+    /// warning names the field, never the text.
+    /// </summary>
+    private void WarnOfCredential(string parameter, string? text)
+    {
+        if (text is null || NoRedaction || ReferenceEquals(SecretRedactor.RedactText(text), text)) return;
+        WriteWarning($"-{parameter} looks like it holds a credential (text that -Config and -Property would have written as [REDACTED]); {parameter} is the audit record and is written as given. Keep credentials out of it, and rotate this one if it is real.");
     }
 
     /// <summary>
@@ -317,7 +331,7 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
     private ErrorRecord InvalidField(ArgumentException error)
     {
         if (error is TooManyExtraFieldsException)
-            return Failure(error, ErrorIds.TooManyExtraFields, ErrorCategory.LimitsExceeded, InputObject ?? Property);
+            return Failure(error, ErrorIds.TooManyExtraFields, ErrorCategory.LimitsExceeded, RecordShown ?? RefusedRecord.Value(nameof(Property), Property));
         var field = error.ParamName;
         return field switch
         {
@@ -330,12 +344,12 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
             StandardFields.Files => Invalid(ErrorIds.InvalidEventField, Files),
             StandardFields.Confidence => Invalid(ErrorIds.InvalidEventField, Confidence),
             StandardFields.DurationMs => Invalid(ErrorIds.InvalidEventField, DurationMs),
-            StandardFields.Config => Failure(error, ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, StandardFields.Config, InvalidArgument(nameof(Config), error)),
-            _ => Invalid(ErrorIds.InvalidExtraField, ExtraValue(field) ?? Property),
+            StandardFields.Config => Failure(WithoutSecrets(error), ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, StandardFields.Config, InvalidArgument(nameof(Config), WithoutSecrets(error))),
+            _ => Failure(WithoutSecrets(error), ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, RecordShown ?? ExtraValueShown(field)),
         };
 
         ErrorRecord Invalid(string errorId, object? target) =>
-            Failure(error, errorId, ErrorCategory.InvalidArgument, InputObject ?? target, Parameter(field) is { } parameter ? InvalidArgument(parameter, error) : null);
+            Failure(error, errorId, ErrorCategory.InvalidArgument, RecordShown ?? target, Parameter(field) is { } parameter ? InvalidArgument(parameter, error) : null);
     }
 
     /// <summary>
@@ -362,6 +376,31 @@ public sealed class WriteScoutAuditCommand : AuditCommandBase
         StandardFields.Config => nameof(Config),
         _ => null,
     };
+
+    /// <summary>
+    /// The piped record a refused record's error names as its target, with its secrets redacted
+    /// (<see cref="RefusedRecord"/>); null for an event given by parameters alone.
+    /// </summary>
+    private PSObject? RecordShown => InputObject is null ? null : RefusedRecord.Of(InputObject);
+
+    /// <summary>The value of the extra field a refusal names, redacted, or failing that the whole -Property redacted.</summary>
+    private object? ExtraValueShown(string? name) =>
+        name is not null && ExtraValue(name) is { } value ? RefusedRecord.Value(name, value) : RefusedRecord.Value(nameof(Property), Property);
+
+    /// <summary>
+    /// The refusal of a config or extra field with the secrets of its message redacted: the message may
+    /// quote a key, and a secret used as a key (an API key as a field name) would reach Get-Error.
+    /// </summary>
+    private static ArgumentException WithoutSecrets(ArgumentException error)
+    {
+        // .NET ends the message with " (Parameter 'name')": the name is redacted on its own.
+        var message = error.ParamName is { } name ? error.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : error.Message;
+        var redacted = SecretRedactor.RedactText(message);
+        var redactedName = error.ParamName is { } field ? SecretRedactor.RedactText(field) : null;
+        return ReferenceEquals(redacted, message) && ReferenceEquals(redactedName, error.ParamName)
+            ? error
+            : new ArgumentException(redacted, redactedName);
+    }
 
     private object? ExtraValue(string? name)
     {

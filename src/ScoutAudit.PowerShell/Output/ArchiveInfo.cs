@@ -11,7 +11,7 @@ public sealed class ArchiveInfo
         LastTimestamp = archive.LastTimestamp?.LocalDateTime;
         Lines = archive.Lines;
         UncompressedBytes = archive.UncompressedBytes;
-        Sha256 = archive.Sha256;
+        Sha256 = InertText.Of(archive.Sha256);
     }
 
     /// <summary>The <c>.jsonl.gz</c> file.</summary>

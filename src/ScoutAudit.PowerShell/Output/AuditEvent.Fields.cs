@@ -28,7 +28,7 @@ public sealed partial class AuditEvent
             if (_invalidFields is null)
             {
                 var table = new InvalidFieldTable();
-                foreach (var invalid in _event.InvalidFields) table[invalid.Name] = invalid.Json;
+                foreach (var invalid in _event.InvalidFields) table[InertText.Of(invalid.Name)] = InertText.Of(invalid.Json);
                 _invalidFields = table;
             }
             return _invalidFields;
@@ -50,7 +50,7 @@ public sealed partial class AuditEvent
             if (_extraFields is null)
             {
                 var table = new ExtraFieldTable(_event.Extras);
-                foreach (var (name, value) in _event.Extras) table[name] = PSJson.ToPSValue(value);
+                foreach (var (name, value) in _event.Extras) table[InertText.Of(name)] = PSJson.ToPSValue(value);
                 _extraFields = table;
             }
             return _extraFields;

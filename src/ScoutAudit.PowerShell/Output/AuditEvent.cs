@@ -10,6 +10,15 @@ namespace ScoutAudit;
 /// original names are alias properties from the module's type data), extra fields as note
 /// properties on the emitted object.
 /// </summary>
+/// <remarks>
+/// Every text the line gives (Event, SessionId, Model, Reason, the files, the names and the text
+/// values of extra fields and of Config) is inert (<see cref="InertText"/>): a line is written by
+/// any process, and a user's own formatting (<c>Format-Table Timestamp,Reason</c>,
+/// <c>Select-Object Reason</c>, <c>Format-List *</c>) prints a property as it is, so an escape
+/// sequence in it would act on the terminal. Text without a control or bidi character, nearly all,
+/// is unchanged. The exact text is <see cref="Line"/>, the line as the log holds it (JSON, every
+/// such character escaped); piping the event to Write-ScoutAudit copies the line itself.
+/// </remarks>
 public sealed partial class AuditEvent
 {
     private readonly CoreEvent _event;
@@ -36,22 +45,22 @@ public sealed partial class AuditEvent
     /// </summary>
     public long? Id => _event.Id;
 
-    public string Event => _event.Event;
+    public string Event => InertText.Of(_event.Event);
 
-    public string SessionId => _event.SessionId;
+    public string SessionId => InertText.Of(_event.SessionId);
 
     public double? Cost => _event.Cost;
 
-    public string? Model => _event.Model;
+    public string? Model => InertText.Of(_event.Model);
 
     public long? InputTokens => _event.InputTokens;
 
     public long? OutputTokens => _event.OutputTokens;
 
     /// <summary>The files, as a list that prints as the line's JSON array (see <see cref="FileList"/>).</summary>
-    public IReadOnlyList<string>? Files => _event.Files is { } files ? _files ??= new FileList(files as IList<string> ?? [.. files]) : null;
+    public IReadOnlyList<string>? Files => _event.Files is { } files ? _files ??= new FileList(files.Select(InertText.Of).ToArray()!) : null;
 
-    public string? Reason => _event.Reason;
+    public string? Reason => InertText.Of(_event.Reason);
 
     public double? Confidence => _event.Confidence;
 
@@ -62,7 +71,7 @@ public sealed partial class AuditEvent
 
     /// <summary>The names of the event's extra fields, in line order. Hidden: ExtraFields shows them.</summary>
     [Hidden]
-    public IReadOnlyList<string> ExtraFieldNames => _event.Extras.Select(pair => pair.Key).ToArray();
+    public IReadOnlyList<string> ExtraFieldNames => _event.Extras.Select(pair => InertText.Of(pair.Key)).ToArray();
 
     /// <summary>
     /// For an event read from a line with more extra fields than an event may have (1,024): how many the
@@ -72,7 +81,15 @@ public sealed partial class AuditEvent
     [Hidden]
     public int OmittedExtraFields => _event.OmittedExtraFields;
 
-    /// <summary>An extra field's value (as ConvertFrom-Json would give it), or null when the event has none of that name.</summary>
+    /// <summary>
+    /// The line as the log holds it, without its newline: the event's exact text, every control and
+    /// bidi character escaped as JSON escapes it (<c>$e.Line | ConvertFrom-Json</c> gives the exact
+    /// values). Hidden, as it repeats every field: Export-Csv and Select-Object * leave it out.
+    /// </summary>
+    [Hidden]
+    public string Line => System.Text.Encoding.UTF8.GetString(AuditLineFormatter.Format(_event)).TrimEnd('\n');
+
+    /// <summary>An extra field's value (as ConvertFrom-Json would give it, its text inert), or null when the event has none of that exact name.</summary>
     public object? GetExtra(string name) => _event.GetExtra(name) is { } value ? PSJson.ToPSValue(value) : null;
 
     /// <summary>The log the event was read from or written to (its active file's full path).</summary>
@@ -81,7 +98,7 @@ public sealed partial class AuditEvent
     internal CoreEvent Source => _event;
 
     /// <summary>The event's line time (UTC, as in the log) and type.</summary>
-    public override string ToString() => $"{UtcTimestamp.Format(_event.Timestamp)} {Event}";
+    public override string ToString() => $"{ts} {Event}";
 
     /// <summary>
     /// The object to write to the pipeline: extra fields become note properties. An extra field
@@ -97,10 +114,12 @@ public sealed partial class AuditEvent
         foreach (var (name, value) in _event.Extras)
         {
             // A property needs a name: an extra field named "" (valid JSON) is reachable through GetExtra only.
-            if (name.Length == 0 || !taken.Add(name)) continue;
+            // A name with a control character is shown inert, as Format-List * prints names too.
+            var shown = InertText.Of(name);
+            if (shown.Length == 0 || !taken.Add(shown)) continue;
             try
             {
-                wrapped.Properties.Add(new PSNoteProperty(name, PSJson.ToPSValue(value)));
+                wrapped.Properties.Add(new PSNoteProperty(shown, PSJson.ToPSValue(value)));
             }
             catch (ExtendedTypeSystemException)
             {

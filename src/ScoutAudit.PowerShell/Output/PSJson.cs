@@ -5,14 +5,17 @@ using System.Text.Json;
 
 namespace ScoutAudit.PowerShell;
 
-/// <summary>JSON values of a line as PowerShell shows them: what ConvertFrom-Json would give.</summary>
+/// <summary>
+/// JSON values of a line as PowerShell shows them: what ConvertFrom-Json would give, every text (a
+/// string, a member's name) inert (<see cref="InertText"/>), as it may reach a terminal as it is.
+/// </summary>
 internal static class PSJson
 {
     public static object? ToPSValue(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Object => ToPSObject(value),
         JsonValueKind.Array => value.EnumerateArray().Select(ToPSValue).ToArray(),
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.String => InertText.Of(value.GetString()),
         JsonValueKind.Number when value.TryGetInt64(out var integer) => integer,
         // An integer beyond long, as ConvertFrom-Json gives it: exact, not rounded to a double.
         JsonValueKind.Number when value.GetRawText() is var digits && digits.AsSpan().IndexOfAny('.', 'e', 'E') < 0 => BigInteger.Parse(digits, CultureInfo.InvariantCulture),
@@ -34,13 +37,14 @@ internal static class PSJson
         var positions = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in value.EnumerateObject())
         {
-            if (positions.TryGetValue(property.Name, out var earlier)) members[earlier] = null;
-            positions[property.Name] = members.Count;
+            var name = InertText.Of(property.Name);
+            if (positions.TryGetValue(name, out var earlier)) members[earlier] = null;
+            positions[name] = members.Count;
             members.Add(property);
         }
         foreach (var member in members)
         {
-            if (member is { } property) result.Properties.Add(new PSNoteProperty(property.Name, ToPSValue(property.Value)));
+            if (member is { } property) result.Properties.Add(new PSNoteProperty(InertText.Of(property.Name), ToPSValue(property.Value)));
         }
         return result;
     }

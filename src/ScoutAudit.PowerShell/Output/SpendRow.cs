@@ -6,7 +6,7 @@ public sealed class SpendRow
     internal SpendRow(Core.SpendRow row, string path)
     {
         Path = path;
-        Group = row.Group;
+        Group = InertText.Of(row.Group);
         Cost = row.Cost;
         Events = row.Events;
         InputTokens = row.InputTokens;
