@@ -112,6 +112,25 @@ Describe 'Export-ScoutAuditReport' {
         $warnings.Message | Should -Match "The report was written to '.*report\.html', but no browser could open it"
     }
 
+    It 'reports the logs a wildcard matches, archives left out, and a name with [ given as -LiteralPath' {
+        $bracketed = Join-Path $folder 'team[1].jsonl'
+        Write-ScoutAudit nav -Cost 0.25 -Timestamp $today.AddHours(1) -Path $log
+        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+        Write-ScoutAudit nav -Cost 0.5 -Timestamp $today.AddHours(1) -Path $bracketed
+        Close-ScoutAuditLog -Path $log; Close-ScoutAuditLog -LiteralPath $bracketed
+
+        Export-ScoutAuditReport -Path (Join-Path $folder '*.jsonl*') -OutFile $report -Verbose 4>&1 | Out-Null
+        (Get-Content -Raw -LiteralPath $report) | Should -Match ([regex]::Escape('<dd>$0.75</dd>')) -Because 'both logs: the archive stands for its log, whose active file is gone after the rotation'
+
+        Export-ScoutAuditReport -LiteralPath $bracketed -OutFile $report
+        (Get-Content -Raw -LiteralPath $report) | Should -Match ([regex]::Escape('<dd>$0.5</dd>'))
+
+        Remove-Item -LiteralPath $report
+        Export-ScoutAuditReport -Path (Join-Path $folder 'nothing*.jsonl') -OutFile $report -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'AuditLogNotFound,*'
+        Test-Path -LiteralPath $report | Should -BeFalse -Because 'a pattern that matches no log is not the default log'
+    }
+
     It 'is an ObjectNotFound error naming -Path when no log is there, and writes no report' {
         Export-ScoutAuditReport -Path $log -OutFile $report -ErrorVariable failed -ErrorAction SilentlyContinue
 

@@ -70,6 +70,43 @@ public abstract partial class AuditCommandBase
         }
     }
 
+    /// <summary>
+    /// The whole logs a command acts on: each -Path with its wildcards expanded, each -LiteralPath as it
+    /// is (an archive there is an error that names its log, as for every command on a whole log). A
+    /// pattern's matches stand for their logs: an archive for its log (whose active file may not be
+    /// there between a rotation and the next write), each log once; the other files of a log, a
+    /// compressed file, are left out in a verbose message, as a listing holds them. A pattern that
+    /// matches no log is an AuditLogNotFound error. Whether a log named exactly exists is the caller's to judge.
+    /// </summary>
+    private protected IEnumerable<(string Given, string Log)> LogTargets(string[]? paths, string[]? literalPaths)
+    {
+        foreach (var given in literalPaths ?? []) yield return (given, ResolveLogPath(given));
+        foreach (var given in paths ?? [])
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(given))
+            {
+                yield return (given, ResolveLogPath(given));
+                continue;
+            }
+            var logs = new List<string>();
+            foreach (var match in Expand(given))
+            {
+                var role = LogFileRole.Of(match);
+                if (role.Kind is LogFileRoleKind.Log or LogFileRoleKind.Archive)
+                {
+                    if (!logs.Contains(role.LogPath, PathComparer)) logs.Add(role.LogPath);
+                    continue;
+                }
+                var what = role.Kind == LogFileRoleKind.Compressed ? "a compressed file" : $"{role.What} of the log '{role.LogPath}'";
+                WriteVerbose(Inert($"Skipped '{match}', matched by -Path '{given}': it is {what}, not a log."));
+            }
+            if (logs.Count == 0)
+                WriteError(Failure(new ItemNotFoundException($"No log matches -Path '{given}', so nothing is done for it. Check the pattern, or give a name with [ or ] as -LiteralPath."),
+                    ErrorIds.AuditLogNotFound, ErrorCategory.ObjectNotFound, given));
+            foreach (var log in logs) yield return (given, log);
+        }
+    }
+
     /// <summary>The files a wildcard -Path matches, full paths; directories left out.</summary>
     private List<string> Expand(string pattern)
     {
