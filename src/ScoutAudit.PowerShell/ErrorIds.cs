@@ -87,6 +87,9 @@ public static class ErrorIds
     /// <summary>A batch was delivered but the checkpoint could not be saved: the next run sends it again.</summary>
     public const string ForwardingCheckpointUnwritable = nameof(ForwardingCheckpointUnwritable);
 
+    /// <summary>Another forwarder of the same log and endpoint is running (it holds the lock beside the checkpoint); nothing was sent.</summary>
+    public const string ForwarderRunning = nameof(ForwarderRunning);
+
     /// <summary>Export-ScoutAuditReport could not write the report's file (or -OutFile is a directory or not a file-system path); no half-written report is left.</summary>
     public const string ReportWriteFailed = nameof(ReportWriteFailed);
 

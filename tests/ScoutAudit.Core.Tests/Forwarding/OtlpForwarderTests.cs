@@ -149,7 +149,7 @@ public sealed class OtlpForwarderTests : IDisposable
         _log.Write(0, 30);
         _log.Receiver.Script(ReceiverAnswer.Ok, ReceiverAnswer.Delayed(TimeSpan.FromSeconds(10)));
 
-        _log.ForwardAll(10, o => o with { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        _log.ForwardAll(10, o => o with { RequestTimeout = TimeSpan.FromSeconds(2) });
 
         var requests = _log.Receiver.Requests;
         Assert.Equal(4, requests.Count);
