@@ -97,6 +97,27 @@ Describe 'What people see' {
             $table.Rows[0] | Should -Match ('^ +3 +1 +66\.67 {0} {1}\s*$' -f $since.ToString('yyyy-MM-dd HH:mm'), $since.AddDays(2).ToString('yyyy-MM-dd HH:mm'))
         }
 
+        It 'shows what Send-ScoutAuditEvent delivered as a table uncut' {
+            Import-Module ([System.IO.Path]::GetFullPath("$PSScriptRoot/Support/OtlpReceiver.psm1")) -Force
+            $receiver = Start-OtlpReceiver
+            try {
+                1..3 | ForEach-Object { Write-ScoutAudit nav -Path $log }
+                Close-ScoutAuditLog -Path $log
+                $endpoint = "$($receiver.Endpoint)?api_key=hunter2"
+
+                $table = Get-TableRow (Send-ScoutAuditEvent -Endpoint $endpoint -Path $log -BatchSize 2 | Out-String -Width 80)
+
+                $table.HeaderLines | Should -Be 1
+                $table.Header | Should -Match '^Log +Sent +Rejected +Batches +LastId +Endpoint$'
+                $table.Rows[0] | Should -Match ('^{0}… +3 +0 +2 +\d+ http://127\.0\.0\.1:' -f [regex]::Escape([IO.Path]::GetFileName($log).Substring(0, 19)))
+                $table.Rows[0] | Should -Not -Match 'hunter2'
+                $table.All | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+            }
+            finally {
+                Stop-OtlpReceiver $receiver
+            }
+        }
+
         It 'shows every setting of Get-ScoutAuditLog, UnsyncedLines included, with a long path' {
             $deep = Join-Path $TestDrive ('a-rather-long-directory-name-{0}' -f [guid]::NewGuid())
             $null = New-Item -ItemType Directory $deep
