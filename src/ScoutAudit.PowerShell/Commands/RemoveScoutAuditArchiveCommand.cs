@@ -41,10 +41,14 @@ public sealed class RemoveScoutAuditArchiveCommand : LogPathsCommandBase
                 ErrorIds.InvalidLogSetting, ErrorCategory.InvalidArgument, null));
     }
 
-    protected override void ProcessRecord()
+    // Collected while the input lasts, removed at its end: once per log however many objects name it,
+    // and never under a reader upstream (Get-ScoutAuditEvent) still reading those archives.
+    protected override void ProcessRecord() => Collect(Path);
+
+    protected override void EndProcessing()
     {
         var reason = Reason ?? DefaultReason();
-        foreach (var path in GivenLogs())
+        foreach (var path in CollectedLogs)
         {
             var entry = LogRegistry.Instance.Get(path); // its signing key signs the removals
             IReadOnlyList<Core.ArchiveInfo> removed;

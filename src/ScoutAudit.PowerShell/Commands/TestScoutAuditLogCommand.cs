@@ -69,7 +69,7 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
 
     protected override void ProcessRecord()
     {
-        foreach (var path in GivenLogs())
+        foreach (var path in NewLogs())
         {
             var clock = Stopwatch.StartNew();
             // Adopting writes entries, signed with the session's key when one is set; verifying only reads.
