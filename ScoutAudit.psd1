@@ -23,6 +23,7 @@
         'Set-ScoutAuditLog'
         'Close-ScoutAuditLog'
         'Test-ScoutAuditLog'
+        'Get-ScoutAuditArchive'
         'Remove-ScoutAuditArchive'
         'Export-ScoutAuditReport'
         'Send-ScoutAuditEvent'

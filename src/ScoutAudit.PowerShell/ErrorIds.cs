@@ -63,6 +63,12 @@ public static class ErrorIds
     /// <summary>Test-ScoutAuditLog -Adopt could not add an archive to the chain.</summary>
     public const string AuditLogAdoptFailed = nameof(AuditLogAdoptFailed);
 
+    /// <summary>Remove-ScoutAuditArchive was given an archive that is no longer there (removed or renamed since it was listed).</summary>
+    public const string ArchiveNotFound = nameof(ArchiveNotFound);
+
+    /// <summary>Remove-ScoutAuditArchive was given an archive whose size or digest changed since it was listed; it stays.</summary>
+    public const string ArchiveChanged = nameof(ArchiveChanged);
+
     /// <summary>Send-ScoutAuditEvent has no endpoint, or an endpoint, header or resource attribute it cannot use.</summary>
     public const string InvalidForwarding = nameof(InvalidForwarding);
 

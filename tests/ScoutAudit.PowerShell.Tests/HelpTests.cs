@@ -15,7 +15,7 @@ public sealed class HelpTests : IDisposable
     [
         "Write-ScoutAudit", "Get-ScoutAuditEvent", "Get-ScoutSpend", "Get-ScoutAccuracy",
         "Invoke-ScoutAuditRotate", "Get-ScoutAuditLog", "Set-ScoutAuditLog", "Close-ScoutAuditLog",
-        "Export-ScoutAuditReport", "Send-ScoutAuditEvent",
+        "Export-ScoutAuditReport", "Send-ScoutAuditEvent", "Get-ScoutAuditArchive", "Remove-ScoutAuditArchive",
     ];
 
     [Theory]

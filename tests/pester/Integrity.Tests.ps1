@@ -251,14 +251,6 @@ catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
             $findings.Path | Should -Be $archives[1]
         }
 
-        It 'refuses to run without -Before or -Keep, removing nothing' {
-            $null = New-History $log 2
-            $before = Get-FolderState $folder
-
-            { Remove-ScoutAuditArchive -Path $log -Confirm:$false } | Should -Throw -ErrorId 'InvalidLogSetting,*' -ExpectedMessage '*Give -Before, -Keep or both*'
-            Get-FolderState $folder | Should -BeExactly $before
-        }
-
         It 'applies Set-ScoutAuditLog -KeepArchives after each rotation' {
             Set-ScoutAuditLog -Path $log -KeepArchives 2
             $archives = New-History $log 4

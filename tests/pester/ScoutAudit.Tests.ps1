@@ -34,9 +34,9 @@ Describe 'The ScoutAudit module' {
     }
 
     Context 'Importing and removing' {
-        It 'exports exactly its twelve cmdlets' {
+        It 'exports exactly its thirteen cmdlets' {
             (Get-Module ScoutAudit).ExportedCommands.Keys | Sort-Object | Should -Be @(
-                'Close-ScoutAuditLog', 'Export-ScoutAuditReport', 'Get-ScoutAccuracy', 'Get-ScoutAuditEvent', 'Get-ScoutAuditLog',
+                'Close-ScoutAuditLog', 'Export-ScoutAuditReport', 'Get-ScoutAccuracy', 'Get-ScoutAuditArchive', 'Get-ScoutAuditEvent', 'Get-ScoutAuditLog',
                 'Get-ScoutSpend', 'Invoke-ScoutAuditRotate', 'Remove-ScoutAuditArchive', 'Send-ScoutAuditEvent',
                 'Set-ScoutAuditLog', 'Test-ScoutAuditLog', 'Write-ScoutAudit')
             Get-Command -Module ScoutAudit | ForEach-Object CommandType | Select-Object -Unique | Should -Be 'Cmdlet'

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Management.Automation;
+
 namespace ScoutAudit.PowerShell.Commands;
 
 /// <summary>
@@ -37,6 +40,20 @@ public abstract class LogCommandBase : AuditCommandBase
 
     /// <summary>Every distinct log collected or met, in the order first given.</summary>
     private protected IReadOnlyList<string> CollectedLogs => _logs;
+
+    /// <summary>An archive as a question or a What if names it: its path and, where the index describes it, its time range.</summary>
+    private protected static string DescribeArchive(Core.ArchiveInfo archive) =>
+        Inert(archive.FirstTimestamp is { } first && archive.LastTimestamp is { } last
+            ? string.Create(CultureInfo.CurrentCulture, $"{archive.Path} (events {first.LocalDateTime:g} to {last.LocalDateTime:g})")
+            : archive.Path);
+
+    /// <summary>
+    /// Whether -WhatIf is in effect (given, or $WhatIfPreference): a step that is not taken because an
+    /// earlier one was only described may still be described.
+    /// </summary>
+    private protected bool WhatIfRequested() =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) ? ((SwitchParameter)given).IsPresent
+            : SessionState.PSVariable.GetValue("WhatIfPreference") is { } preference && LanguagePrimitives.IsTrue(preference);
 
     private bool Remember(string log)
     {

@@ -149,10 +149,6 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
         _ => false,
     };
 
-    private bool WhatIfRequested() =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) ? ((SwitchParameter)given).IsPresent
-            : SessionState.PSVariable.GetValue("WhatIfPreference") is { } preference && LanguagePrimitives.IsTrue(preference);
-
     private void AdoptUnchained(AuditLog log)
     {
         try
