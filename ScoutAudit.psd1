@@ -24,6 +24,7 @@
         'Close-ScoutAuditLog'
         'Test-ScoutAuditLog'
         'Get-ScoutAuditArchive'
+        'Register-ScoutAuditArchive'
         'Remove-ScoutAuditArchive'
         'Export-ScoutAuditReport'
         'Send-ScoutAuditEvent'

@@ -60,8 +60,11 @@ public static class ErrorIds
     /// <summary>-SigningKey or -PublicKey names a file that cannot be read or holds no EC key of the kind needed.</summary>
     public const string InvalidKey = nameof(InvalidKey);
 
-    /// <summary>Test-ScoutAuditLog -Adopt could not add an archive to the chain.</summary>
+    /// <summary>Register-ScoutAuditArchive could not add an archive to the chain.</summary>
     public const string AuditLogAdoptFailed = nameof(AuditLogAdoptFailed);
+
+    /// <summary>A parameter that moved to another cmdlet was given (Test-ScoutAuditLog -Adopt: Register-ScoutAuditArchive); the message names it.</summary>
+    public const string ParameterMoved = nameof(ParameterMoved);
 
     /// <summary>Remove-ScoutAuditArchive was given an archive that is no longer there (removed or renamed since it was listed).</summary>
     public const string ArchiveNotFound = nameof(ArchiveNotFound);

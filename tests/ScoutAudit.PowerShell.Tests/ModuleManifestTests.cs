@@ -9,7 +9,7 @@ public sealed class ModuleManifestTests : IDisposable
     private static readonly string[] Cmdlets =
     [
         "Close-ScoutAuditLog", "Export-ScoutAuditReport", "Get-ScoutAccuracy", "Get-ScoutAuditArchive", "Get-ScoutAuditEvent", "Get-ScoutAuditLog",
-        "Get-ScoutSpend", "Invoke-ScoutAuditRotate", "Remove-ScoutAuditArchive", "Send-ScoutAuditEvent", "Set-ScoutAuditLog", "Test-ScoutAuditLog", "Write-ScoutAudit",
+        "Get-ScoutSpend", "Invoke-ScoutAuditRotate", "Register-ScoutAuditArchive", "Remove-ScoutAuditArchive", "Send-ScoutAuditEvent", "Set-ScoutAuditLog", "Test-ScoutAuditLog", "Write-ScoutAudit",
     ];
 
     private readonly ModuleSession _session = new();

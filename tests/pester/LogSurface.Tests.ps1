@@ -1,7 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # The log-level commands as a user pipes into them: each acts once per log however many objects
-# name it, archives flow from Get-ScoutAuditArchive into Remove-ScoutAuditArchive, and retention
-# says what it removes.
+# name it, archives flow from Get-ScoutAuditArchive into Remove-ScoutAuditArchive, retention says
+# what it removes, and Test-ScoutAuditLog writes nothing but its verification state.
 
 BeforeAll {
     Import-Module ([System.IO.Path]::GetFullPath("$PSScriptRoot/Support/ScoutAuditTestSupport.psm1")) -Force
@@ -278,8 +278,85 @@ Describe 'Invoke-ScoutAuditRotate and the log''s retention' {
     }
 }
 
+Describe 'Test-ScoutAuditLog writes nothing but its verification state; Register-ScoutAuditArchive chains' {
+    BeforeEach {
+        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $folder
+        $log = Join-Path $folder 'audit.jsonl'
+        $env:SCOUT_AUDIT_PATH = Join-Path $folder 'default.jsonl'
+        # The original's history: an archive with its naming and no index, and an active file.
+        $original = Join-Path $folder 'audit_20260301_010000.jsonl.gz'
+        New-GzipFile $original (New-ScoutAuditLine -Utc ([datetime]::new(2026, 3, 1, 1, 0, 0, [DateTimeKind]::Utc)) -Event nav)
+        Set-ScoutAuditLogContent -Path $log -Line (New-ScoutAuditLine -Utc ([datetime]::new(2026, 3, 1, 2, 0, 0, [DateTimeKind]::Utc)) -Event nav)
+        function Get-FolderState { @(Get-ChildItem -LiteralPath $folder | Sort-Object Name | ForEach-Object { "$($_.Name) $($_.Length) $($_.LastWriteTimeUtc.Ticks)" }) }
+    }
+
+    AfterEach {
+        Close-ScoutAuditLog -Path $log
+    }
+
+    It 'Test-ScoutAuditLog has no -WhatIf or -Confirm: it asks nothing, even under $ConfirmPreference Low' {
+        (Get-Command Test-ScoutAuditLog).Parameters.Keys | Should -Not -Contain 'WhatIf'
+        (Get-Command Test-ScoutAuditLog).Parameters.Keys | Should -Not -Contain 'Confirm'
+
+        $run = Invoke-Script $folder "`$ConfirmPreference = 'Low'; Test-ScoutAuditLog -Path '$log' -Quiet -AllowUnchained"
+
+        $run.StdErr | Should -BeNullOrEmpty
+        $run.StdOut.Trim() | Should -Be 'True'
+        "$log.verified" | Should -Exist
+    }
+
+    It 'Test-ScoutAuditLog leaves every file of the log as it was and writes only the verification state' {
+        $before = Get-FolderState
+
+        $null = Test-ScoutAuditLog -Path $log
+
+        $after = Get-FolderState
+        @($after | Where-Object { $_ -notin $before }).ForEach({ ($_ -split ' ')[0] }) | Should -Be @('audit.jsonl.verified')
+        @($before | Where-Object { $_ -notin $after }) | Should -BeNullOrEmpty
+    }
+
+    It 'Test-ScoutAuditLog -Adopt is refused, naming Register-ScoutAuditArchive, and writes nothing' {
+        $before = Get-FolderState
+
+        { Test-ScoutAuditLog -Path $log -Adopt } | Should -Throw -ErrorId 'ParameterMoved,*' -ExpectedMessage '*Register-ScoutAuditArchive -Path*'
+
+        Get-FolderState | Should -Be $before
+    }
+
+    It 'Register-ScoutAuditArchive adds the archives outside the chain and returns them; the log then verifies' {
+        $registered = @(Register-ScoutAuditArchive -Path $log -Confirm:$false)
+
+        $registered.Path | Should -Be @($original)
+        $registered.LogPath | Should -Be @($log)
+        $registered.Lines | Should -Be @(1)
+        (Test-ScoutAuditLog -Path $log).Status | Should -Be 'Verified'
+        @(Register-ScoutAuditArchive -Path $log -Confirm:$false) | Should -HaveCount 0 -Because 'an archive is chained once'
+    }
+
+    It 'Register-ScoutAuditArchive asks at ConfirmImpact High and changes nothing under -WhatIf' {
+        $before = Get-FolderState
+
+        $null = Register-ScoutAuditArchive -Path $log -WhatIf
+
+        Get-FolderState | Should -Be $before
+        (Get-Command Register-ScoutAuditArchive).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'High'
+    }
+
+    It 'Register-ScoutAuditArchive of a log that is not there is an ObjectNotFound error' {
+        $missing = Join-Path $folder 'typo.jsonl'
+
+        $registered = @(Register-ScoutAuditArchive -Path $missing -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue)
+
+        $registered | Should -HaveCount 0
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $missing | Should -Not -Exist
+    }
+}
+
 BeforeDiscovery {
-    $pages = 'Get-ScoutAuditArchive', 'Remove-ScoutAuditArchive', 'Invoke-ScoutAuditRotate', 'Close-ScoutAuditLog', 'Get-ScoutAuditLog'
+    $pages = 'Get-ScoutAuditArchive', 'Register-ScoutAuditArchive', 'Remove-ScoutAuditArchive', 'Invoke-ScoutAuditRotate',
+        'Test-ScoutAuditLog', 'Close-ScoutAuditLog', 'Get-ScoutAuditLog'
 }
 
 Describe 'What the log-level cmdlets show' {
