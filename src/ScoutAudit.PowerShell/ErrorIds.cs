@@ -66,6 +66,9 @@ public static class ErrorIds
     /// <summary>A parameter that moved to another cmdlet was given (Test-ScoutAuditLog -Adopt: Register-ScoutAuditArchive); the message names it.</summary>
     public const string ParameterMoved = nameof(ParameterMoved);
 
+    /// <summary>Remove-ScoutAuditArchive could not record a removal in the chain or delete the archive; the chain records each removal made before.</summary>
+    public const string ArchiveRemoveFailed = nameof(ArchiveRemoveFailed);
+
     /// <summary>Remove-ScoutAuditArchive was given an archive that is no longer there (removed or renamed since it was listed).</summary>
     public const string ArchiveNotFound = nameof(ArchiveNotFound);
 

@@ -210,6 +210,23 @@ Describe 'Archives as objects of their own' {
         $archives | ForEach-Object { $_ | Should -Exist }
     }
 
+    It 'Remove-ScoutAuditArchive that cannot record a removal is ArchiveRemoveFailed, of its own, and keeps the archive' {
+        Close-ScoutAuditLog -Path $log
+        $key = New-SigningKey $folder
+        Set-ScoutAuditLog -Path $log -SigningKey $key.Private
+        Write-ScoutAudit nav -Path $log
+        $signed = (Invoke-ScoutAuditRotate -Path $log -Confirm:$false).Path
+        Set-ScoutAuditLog -Path $log -SigningKey ''
+
+        $removed = @(Remove-ScoutAuditArchive -Path $log -Keep 0 -Confirm:$false -PassThru -ErrorVariable failures -ErrorAction SilentlyContinue)
+
+        $removed | Should -HaveCount 0
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ArchiveRemoveFailed,*'
+        "$failures" | Should -BeLike '*signed*signing key*'
+        $archives + $signed | ForEach-Object { $_ | Should -Exist }
+    }
+
     It 'Get-ScoutAuditLog refuses an archive piped to it, naming its log, and describes nothing' {
         $archive = Get-ScoutAuditArchive -Path $log | Select-Object -First 1
 

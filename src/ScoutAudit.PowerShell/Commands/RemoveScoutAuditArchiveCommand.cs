@@ -128,7 +128,7 @@ public sealed class RemoveScoutAuditArchiveCommand : LogCommandBase
         }
         catch (AuditLogException error)
         {
-            WriteError(Failure(error, ErrorIds.AuditLogRotateFailed, ErrorCategory.WriteError, entry.Path));
+            WriteError(Failure(error, ErrorIds.ArchiveRemoveFailed, ErrorCategory.WriteError, entry.Path));
             return;
         }
         foreach (var archive in removed)
