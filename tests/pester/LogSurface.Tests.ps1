@@ -270,6 +270,15 @@ Describe 'Invoke-ScoutAuditRotate and the log''s retention' {
         @(Get-ChildItem -LiteralPath $folder | ForEach-Object { "$($_.Name) $($_.Length)" }) | Should -Be $before
     }
 
+    It '-WhatIf leaves a log the session does not know unknown to it' {
+        $other = Join-Path $folder 'other.jsonl'
+        Set-ScoutAuditLogContent -Path $other -Line (New-ScoutAuditLine -Utc ([datetime]::UtcNow) -Event nav)
+
+        Invoke-ScoutAuditRotate -Path $other -WhatIf
+
+        (Get-ScoutAuditLog).Path | Should -Not -Contain $other
+    }
+
     It 'says each removal in verbose and lists the removed archives in RemovedByRetention of the new archive' {
         Set-ScoutAuditLog -Path $log -KeepArchives 1
 

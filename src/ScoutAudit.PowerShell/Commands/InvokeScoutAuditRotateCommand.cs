@@ -27,17 +27,19 @@ public sealed class InvokeScoutAuditRotateCommand : LogPathsCommandBase
     {
         foreach (var path in CollectedLogs)
         {
-            var entry = LogRegistry.Instance.Get(path);
-            var removal = entry.Settings.Retention is { } retention
+            // A retention is a setting of this session's, so only a log the session knows has one.
+            var known = LogRegistry.Instance.Find(path);
+            var removal = known?.Settings.Retention is { } retention
                 ? $"Remove the archive under the log's retention setting (remove {retention}), recording its removal in the archive index's chain"
                 : null;
             if (!ShouldProcess(path, "Seal the active file and archive it (gzip) beside it"))
             {
                 // The rotation is only described: so are the removals it would bring.
                 if (removal is not null && WhatIfRequested())
-                    foreach (var archive in entry.Log.ArchivesRetentionWouldRemove()) ShouldProcess(DescribeArchive(archive), removal);
+                    foreach (var archive in known!.Log.ArchivesRetentionWouldRemove()) ShouldProcess(DescribeArchive(archive), removal);
                 continue;
             }
+            var entry = known ?? LogRegistry.Instance.Get(path);
             RotationResult result;
             try
             {
