@@ -39,5 +39,6 @@
             LicenseUri = 'https://github.com/scoutaudit/ScoutAudit/blob/main/LICENSE'
         }
     }
-    HelpInfoURI            = 'https://github.com/scoutaudit/ScoutAudit/tree/main/docs/en-US'
+    # No HelpInfoURI: the help ships inside the module, and a URI without an updatable-help cab
+    # would make Update-Help fail for every user who runs it.
 }

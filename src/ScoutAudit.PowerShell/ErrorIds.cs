@@ -21,6 +21,12 @@ public static class ErrorIds
     /// <summary>The log cannot be opened or written; the event was not written.</summary>
     public const string AuditLogWriteFailed = nameof(AuditLogWriteFailed);
 
+    /// <summary>-Path or -LiteralPath names no log (neither the file nor an archive of it), or a wildcard matches no file: nothing is answered for it.</summary>
+    public const string AuditLogNotFound = nameof(AuditLogNotFound);
+
+    /// <summary>Get-ScoutAuditEvent's -Event (its first position) names a log file (<c>*.jsonl</c>, <c>*.jsonl.gz</c>), not an event type.</summary>
+    public const string EventTypeIsPath = nameof(EventTypeIsPath);
+
     /// <summary>The log cannot be read.</summary>
     public const string AuditLogReadFailed = nameof(AuditLogReadFailed);
 
@@ -92,6 +98,9 @@ public static class ErrorIds
 
     /// <summary>A batch was delivered but the checkpoint could not be saved: the next run sends it again.</summary>
     public const string ForwardingCheckpointUnwritable = nameof(ForwardingCheckpointUnwritable);
+
+    /// <summary>Another forwarder of the same log and endpoint is running (it holds the lock beside the checkpoint); nothing was sent.</summary>
+    public const string ForwarderRunning = nameof(ForwarderRunning);
 
     /// <summary>Export-ScoutAuditReport could not write the report's file (or -OutFile is a directory or not a file-system path); no half-written report is left.</summary>
     public const string ReportWriteFailed = nameof(ReportWriteFailed);

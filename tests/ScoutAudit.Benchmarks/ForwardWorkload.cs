@@ -8,8 +8,9 @@ namespace ScoutAudit.Benchmarks;
 /// <summary>
 /// OtlpForwarder sending the dataset's events in batches of 512 to an OTLP/HTTP receiver on
 /// loopback in this process (it reads each body whole and acknowledges it), each round from an
-/// empty checkpoint, beside the engine reading the same events without sending them: what
-/// encoding, HTTP and the checkpoint cost on top of the read.
+/// empty checkpoint, in each encoding (http/protobuf, the default, and http/json), beside the
+/// engine reading the same events without sending them: what encoding, HTTP and the checkpoint
+/// cost on top of the read, and the bytes an event takes on the wire.
 /// </summary>
 internal static class ForwardWorkload
 {
@@ -17,37 +18,52 @@ internal static class ForwardWorkload
 
     public static void EventsPerSecond(Bench bench, string dataset, Dataset data)
     {
-        var workload = $"Send-ScoutAuditEvent's forwarder: {data.Count:N0} events to a loopback OTLP/HTTP receiver, batches of 512";
-        using var receiver = new LoopbackReceiver();
-        var checkpoint = Path.Combine(bench.NewDirectory("forward"), "checkpoint.json");
-        long sent = 0;
-        var samples = Sample.Interleaved(bench.Sizes.SlowRounds,
-            () =>
+        OtlpProtocol[] protocols = [OtlpProtocol.HttpProtobuf, OtlpProtocol.HttpJson];
+        // One receiver per protocol, so that each counts the bytes of its own encoding.
+        var receivers = protocols.Select(_ => new LoopbackReceiver()).ToArray();
+        try
+        {
+            var checkpoint = Path.Combine(bench.NewDirectory("forward"), "checkpoint.json");
+            var sent = new long[protocols.Length];
+            Func<double> Forward(int i) => () =>
             {
                 File.Delete(checkpoint);
                 var clock = Stopwatch.StartNew();
                 using var log = new AuditLog(dataset);
-                using var forwarder = new OtlpForwarder(dataset, new OtlpForwarderOptions { Endpoint = receiver.Endpoint, CheckpointPath = checkpoint });
-                sent = forwarder.ForwardAll(log.Query(new EventFilter { After = forwarder.Checkpoint.LastId }), 512).Sent;
+                using var forwarder = new OtlpForwarder(dataset, new OtlpForwarderOptions { Endpoint = receivers[i].Endpoint, CheckpointPath = checkpoint, Protocol = protocols[i] });
+                sent[i] = forwarder.ForwardAll(log.Query(new EventFilter { After = forwarder.Checkpoint.LastId }), 512).Sent;
                 return clock.Elapsed.TotalSeconds;
-            },
-            () =>
+            };
+            var samples = Sample.Interleaved(bench.Sizes.SlowRounds,
+                Forward(0),
+                Forward(1),
+                () =>
+                {
+                    var clock = Stopwatch.StartNew();
+                    using var log = new AuditLog(dataset);
+                    var read = log.Query().Count();
+                    if (read != data.Count) throw new InvalidOperationException($"read {read} of {data.Count} events");
+                    return clock.Elapsed.TotalSeconds;
+                });
+            var floor = samples[^1];
+            for (var i = 0; i < protocols.Length; i++)
             {
-                var clock = Stopwatch.StartNew();
-                using var log = new AuditLog(dataset);
-                var read = log.Query().Count();
-                if (read != data.Count) throw new InvalidOperationException($"read {read} of {data.Count} events");
-                return clock.Elapsed.TotalSeconds;
-            });
-        if (sent != data.Count) throw new InvalidOperationException($"the forwarder sent {sent} of {data.Count} events");
-        var (ours, floor) = (samples[0], samples[1]);
-        bench.Report.Add(new Row(
-            workload,
-            $"{data.Count / ours.Median:N0} events/s ({ours.Format("s")}; {receiver.Bytes / (double)bench.Sizes.SlowRounds / 1e6:F0} MB of OTLP/JSON a round)",
-            $"the engine reading the same events, no sending: {data.Count / floor.Median:N0} events/s ({floor.Format("s")})",
-            $"{floor.Median / ours.Median:P0} of the read rate",
-            Target,
-            null));
+                if (sent[i] != data.Count) throw new InvalidOperationException($"the forwarder sent {sent[i]} of {data.Count} events in {protocols[i].Name()}");
+                var ours = samples[i];
+                var bytesPerEvent = receivers[i].Bytes / (double)bench.Sizes.SlowRounds / data.Count;
+                bench.Report.Add(new Row(
+                    $"Send-ScoutAuditEvent's forwarder, {protocols[i].Name()}: {data.Count:N0} events to a loopback OTLP/HTTP receiver, batches of 512",
+                    $"{data.Count / ours.Median:N0} events/s ({ours.Format("s")}; {bytesPerEvent:N0} bytes an event on the wire)",
+                    $"the engine reading the same events, no sending: {data.Count / floor.Median:N0} events/s ({floor.Format("s")})",
+                    $"{floor.Median / ours.Median:P0} of the read rate",
+                    Target,
+                    null));
+            }
+        }
+        finally
+        {
+            foreach (var receiver in receivers) receiver.Dispose();
+        }
     }
 
     /// <summary>An OTLP/HTTP receiver that reads every request whole and answers <c>{}</c> (full success).</summary>

@@ -147,7 +147,7 @@ public class ManyFieldsTests
     {
         Assert.True(AuditLineParser.TryParse(LineWithFields(200_000), out var e, out _));
 
-        var body = new OtlpLogEncoding("/logs/audit.jsonl").Encode([e!], At);
+        var body = new OtlpLogEncoding("/logs/audit.jsonl", OtlpProtocol.HttpJson).Encode([e!], At);
 
         Assert.True(body.Length < 4096, $"the record is {body.Length} bytes");
         var text = Encoding.UTF8.GetString(body);

@@ -2,7 +2,7 @@ using System.Globalization;
 using ScoutAudit.Core;
 
 /// <summary>
-/// <c>ScoutAudit.LoadWriter forward &lt;log path&gt; &lt;endpoint&gt; &lt;batch size&gt;</c>: forwards the log's events
+/// <c>ScoutAudit.LoadWriter forward &lt;log path&gt; &lt;endpoint&gt; &lt;batch size&gt; [http/protobuf|http/json]</c>: forwards the log's events
 /// after its checkpoint to an OTLP/HTTP endpoint, with short backoffs, printing "batch &lt;last id&gt;" after each
 /// acknowledged batch and "done &lt;sent&gt;" at the end; a parent kills it mid-batch to test at-least-once delivery.
 /// </summary>
@@ -16,6 +16,7 @@ internal static class ForwardMode
             Endpoint = new Uri(args[1]),
             InitialBackoff = TimeSpan.FromMilliseconds(50),
             MaxBackoff = TimeSpan.FromMilliseconds(500),
+            Protocol = args.Length > 3 ? OtlpProtocols.Parse(args[3], "the protocol argument") : OtlpProtocol.HttpProtobuf,
         };
         var batchSize = int.Parse(args[2], CultureInfo.InvariantCulture);
         using var log = new AuditLog(path);

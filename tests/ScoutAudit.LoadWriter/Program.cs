@@ -7,7 +7,7 @@ using ScoutAudit.Core;
 // prints "ack <n>" on stdout, so a parent that kills this process knows what it acknowledged.
 // When the log cannot be written (a full disk, a file size limit) it prints "failed <n> <message>"
 // for the event that was refused and exits with 3.
-// Usage: ScoutAudit.LoadWriter forward <log path> <endpoint> <batch size>: see ForwardMode.
+// Usage: ScoutAudit.LoadWriter forward <log path> <endpoint> <batch size> [protocol]: see ForwardMode.
 if (args.Length > 0 && args[0] == "forward") return ForwardMode.Run(args[1..]);
 
 var path = args[0];

@@ -136,12 +136,14 @@ public sealed class GetScoutAuditEventTests : ModuleLogTest
     }
 
     [Fact]
-    public void AMissingLogHasNoEvents()
+    public void AMissingLogHasNoEventsAndIsANonTerminatingObjectNotFoundError()
     {
         var result = Session.Run("Get-ScoutAuditEvent -Path $p", new { p = Temp.File("missing.jsonl") });
 
         Assert.Empty(result.Output);
-        Assert.Empty(result.Errors);
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("AuditLogNotFound,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
         Assert.Null(result.Terminating);
     }
 

@@ -78,7 +78,7 @@ public sealed class LogPathTrapsTests : ModuleLogTest
     }
 
     [Fact]
-    public void AnArchiveThatIsNotThereWarnsNamingIt()
+    public void AnArchiveThatIsNotThereIsAnObjectNotFoundErrorNamingIt()
     {
         LogWithAnArchive();
         var missing = Temp.File("audit_20200101_000000.jsonl.gz");
@@ -86,7 +86,10 @@ public sealed class LogPathTrapsTests : ModuleLogTest
         var result = Session.Run("Get-ScoutAuditEvent -Path $a", new { a = missing });
 
         Assert.Empty(result.Output);
-        Assert.Equal($"No archive at '{missing}', so there is nothing to read. Check -Path '{missing}'.", Assert.Single(result.Warnings));
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("AuditLogNotFound,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal($"No archive at '{missing}', so nothing is read for it. Check -Path '{missing}'.", error.ToString());
     }
 
     [Theory]

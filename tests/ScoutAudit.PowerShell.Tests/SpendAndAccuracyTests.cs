@@ -100,6 +100,7 @@ public sealed class SpendAndAccuracyTests : IDisposable
     [Fact]
     public void AccuracyWithoutNavEventsIs100()
     {
+        _session.Invoke("Write-ScoutAudit deep -Path $p; Close-ScoutAuditLog -Path $p", new { p = Log });
         var report = Assert.Single(_session.Invoke("Get-ScoutAccuracy -Path $p", new { p = Log }));
 
         Assert.Equal(100.0, report.Properties["AccuracyPct"].Value);

@@ -1,5 +1,5 @@
-# How Get-ScoutAuditEvent's filters compare, as a PowerShell user expects: -Event and -Model as
-# -like does (any case, wildcards), -SessionId exactly.
+# How Get-ScoutAuditEvent's filters compare, as a PowerShell user expects: -Event, -Model and
+# -SessionId as -like does (any case, wildcards).
 
 BeforeAll {
     Import-Module ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../module/ScoutAudit.psd1'))) -Force
@@ -31,9 +31,17 @@ Describe 'Get-ScoutAuditEvent filters as PowerShell compares' {
         (Get-ScoutAuditEvent -Event nav, val* -Model *8b, gpt-4o-mini -Path $log).Event | Should -Be 'nav', 'validation_fail'
     }
 
-    It 'matches -SessionId exactly' {
+    It 'matches -SessionId as -like does: in any case, with wildcards' {
+        $other = Join-Path $TestDrive 'sessions.jsonl'
+        Write-ScoutAudit nav -SessionId 'run-2026-a' -Path $other
+        Write-ScoutAudit nav -SessionId 'run-2026-b' -Path $other
+        Write-ScoutAudit nav -SessionId 'deploy-1' -Path $other
+        Close-ScoutAuditLog -Path $other
         $session = (Get-ScoutAuditEvent -Path $log -Last 1).SessionId
+
         @(Get-ScoutAuditEvent -SessionId $session -Path $log) | Should -HaveCount 4
-        @(Get-ScoutAuditEvent -SessionId $session.ToUpperInvariant() -Path $log) | Should -HaveCount 0
+        @(Get-ScoutAuditEvent -SessionId $session.ToUpperInvariant() -Path $log) | Should -HaveCount 4 -Because 'as Where-Object SessionId -like compares'
+        (Get-ScoutAuditEvent -SessionId 'run-*' -Path $other).SessionId | Should -Be 'run-2026-a', 'run-2026-b'
+        (Get-ScoutAuditEvent -SessionId 'deploy-1', '*-b' -Path $other).SessionId | Should -Be 'run-2026-b', 'deploy-1'
     }
 }

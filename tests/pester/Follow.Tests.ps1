@@ -110,6 +110,6 @@ foreach ($n in 1..$Count) {
         { Get-ScoutAuditEvent -Path $log -Wait -Until (Get-Date) -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidWait,ScoutAudit.PowerShell.Commands.GetScoutAuditEventCommand' -ExpectedMessage '*-Wait follows the log without end*-Until*'
         { Get-ScoutAuditEvent -Path $log, "$log.2" -Wait -ErrorAction Stop } |
-            Should -Throw -ErrorId 'InvalidWait,ScoutAudit.PowerShell.Commands.GetScoutAuditEventCommand' -ExpectedMessage '*follows one log; got 2 paths*'
+            Should -Throw -ErrorId 'InvalidWait,ScoutAudit.PowerShell.Commands.GetScoutAuditEventCommand' -ExpectedMessage '*follows one log; got 2 logs*'
     }
 }

@@ -229,4 +229,57 @@ Describe 'Send-ScoutAuditEvent' {
             Should -Throw -ErrorId 'ForwardingCheckpointUnreadable,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage "*$checkpoint*"
         @(Get-OtlpRequest $receiver).Count | Should -Be 0
     }
+
+    It 'sends http/protobuf by default, as the OpenTelemetry specification says, and http/json with -Protocol' {
+        $receiver = Start-OtlpReceiver
+        Write-ScoutAudit nav -Reason 'protobuf' -Path $log
+        (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log).Sent | Should -Be 1
+        Write-ScoutAudit nav -Reason 'json' -Path $log
+        (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -Protocol http/json -Compression Gzip).Sent | Should -Be 1
+
+        (Get-OtlpRequest $receiver).ContentType | Should -Be 'application/x-protobuf', 'application/json'
+        (Get-OtlpRecord $receiver).ForEach({ $_.Attributes['scout.reason'] }) | Should -Be 'protobuf', 'json'
+    }
+
+    It 'takes the protocol from OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, and -Protocol over both' {
+        $receiver = Start-OtlpReceiver
+        $saved = $env:OTEL_EXPORTER_OTLP_PROTOCOL, $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL
+        try {
+            $env:OTEL_EXPORTER_OTLP_PROTOCOL = 'http/json'
+            $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL = $null
+            Write-ScoutAudit nav -Path $log
+            $null = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log
+            $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL = 'http/protobuf'
+            Write-ScoutAudit nav -Path $log
+            $null = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log
+            Write-ScoutAudit nav -Path $log
+            $null = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -Protocol http/json
+        }
+        finally {
+            $env:OTEL_EXPORTER_OTLP_PROTOCOL, $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL = $saved
+        }
+
+        (Get-OtlpRequest $receiver).ContentType | Should -Be 'application/json', 'application/x-protobuf', 'application/json'
+        @(Get-OtlpRecord $receiver).Count | Should -Be 3
+    }
+
+    It 'refuses grpc and any other protocol, from -Protocol or the environment, before sending anything' {
+        $receiver = Start-OtlpReceiver
+        Write-ScoutAudit nav -Path $log
+        $saved = $env:OTEL_EXPORTER_OTLP_PROTOCOL, $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL
+        try {
+            $env:OTEL_EXPORTER_OTLP_PROTOCOL, $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL = $null, $null
+            { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -Protocol grpc -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage "*-Protocol is 'grpc', which this forwarder does not speak*Use http/protobuf*4318*"
+            { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -Protocol http/xml -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage "*-Protocol is 'http/xml'; OTLP/HTTP allows http/protobuf (the default) or http/json*"
+            $env:OTEL_EXPORTER_OTLP_PROTOCOL = 'grpc'
+            { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage "*`$OTEL_EXPORTER_OTLP_PROTOCOL is 'grpc'*"
+        }
+        finally {
+            $env:OTEL_EXPORTER_OTLP_PROTOCOL, $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL = $saved
+        }
+        @(Get-OtlpRequest $receiver).Count | Should -Be 0
+    }
 }

@@ -40,6 +40,8 @@ $ErrorActionPreference = 'Stop'
     Synopsis     = (Get-Help Write-ScoutAudit).Synopsis
     # The report draws with OxyPlot.dll, which the package must carry.
     ReportSvgs   = ([regex]::Matches((Get-Content -Raw (Export-ScoutAuditReport -OutFile (Join-Path $HOME 'report.html') -PassThru)), '<svg ')).Count
+    # Send-ScoutAuditEvent encodes with Google.Protobuf.dll, which the package must carry: with no collector, the failure is the connection's.
+    Forwarded    = try { $null = Send-ScoutAuditEvent -Endpoint http://127.0.0.1:9 -GiveUpAfter 00:00:01 -WarningAction SilentlyContinue; 'sent' } catch { $_.FullyQualifiedErrorId }
 } | ConvertTo-Json -Compress
 '@
     $used = Invoke-ChildPwsh -ArgumentList '-File', $use -Environment $cleanEnvironment
@@ -71,5 +73,6 @@ Describe 'The packaged module' {
         $result.Synopsis | Should -Match '\w+ \w+'
         $result.Synopsis | Should -Not -Match '^Write-ScoutAudit'
         $result.ReportSvgs | Should -Be 5
+        $result.Forwarded | Should -Be 'ForwardingFailed,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand'
     }
 }

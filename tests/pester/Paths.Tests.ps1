@@ -21,21 +21,45 @@ Describe 'A -Path that names no log' {
         $typo = Join-Path $directory 'runbok.jsonl'
     }
 
-    It 'warns, naming the path, when a budget guard reads a log that does not exist' {
-        $spend = Get-ScoutSpend -Hours 1 -Path $typo -WarningVariable warned -WarningAction SilentlyContinue
+    It 'answers nothing, with an ObjectNotFound error naming the path, when a budget guard reads a log that does not exist' {
+        $spend = Get-ScoutSpend -Hours 1 -Path $typo -ErrorVariable failed -ErrorAction SilentlyContinue
 
-        $spend.Cost | Should -Be 0
-        $warned | Should -HaveCount 1
-        "$warned" | Should -BeLike "*No audit log at '$typo'*"
+        $spend | Should -BeNullOrEmpty -Because 'a row of Cost 0 would pass the budget check'
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -Be 'AuditLogNotFound,ScoutAudit.PowerShell.Commands.GetScoutSpendCommand'
+        $failed[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        "$($failed[0])" | Should -BeLike "*No audit log at '$typo'*"
+        { Get-ScoutSpend -Hours 1 -Path $typo -ErrorAction Stop } | Should -Throw -ErrorId 'AuditLogNotFound,*'
     }
 
-    It 'warns for events and accuracy too, and creates no file there' {
-        Get-ScoutAuditEvent -Path $typo -WarningVariable eventsWarned -WarningAction SilentlyContinue | Should -BeNullOrEmpty
-        $null = Get-ScoutAccuracy -Path $typo -WarningVariable accuracyWarned -WarningAction SilentlyContinue
+    It 'answers nothing for events and accuracy too, reads the logs that exist, and creates no file there' {
+        Get-ScoutAuditEvent -Path $typo -ErrorVariable eventsFailed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $accuracy = Get-ScoutAccuracy -Path $typo, $log -ErrorVariable accuracyFailed -ErrorAction SilentlyContinue
 
-        $eventsWarned | Should -HaveCount 1
-        $accuracyWarned | Should -HaveCount 1
+        $eventsFailed | Should -HaveCount 1
+        $accuracyFailed | Should -HaveCount 1
+        $accuracy.Path | Should -Be $log -Because 'the log that exists is still answered'
         @(Get-ChildItem $directory -Name) | Should -Be 'runbook.jsonl', 'runbook.jsonl.lock', 'runbook.jsonl.seal-intent'
+    }
+
+    It 'expands wildcards in -Path and takes -LiteralPath as it is, [ and ] included' {
+        $bracketed = Join-Path $directory 'team[1].jsonl'
+        Write-ScoutAudit nav -Cost 0.5 -Path $bracketed
+        Close-ScoutAuditLog -LiteralPath $bracketed
+
+        (Get-ScoutSpend -Path (Join-Path $directory '*.jsonl')).Path | Should -Be $log, $bracketed
+        (Get-ScoutSpend -LiteralPath $bracketed).Cost | Should -Be 0.5
+        (Get-ScoutAuditEvent -LiteralPath $bracketed).Cost | Should -Be 0.5
+        (Get-ScoutAccuracy -LiteralPath $bracketed).Path | Should -Be $bracketed
+        (Get-ChildItem -LiteralPath $directory -Filter '*.jsonl' | Get-ScoutSpend).Path | Should -Be $log, $bracketed -Because "a file's PSPath binds -LiteralPath"
+        Get-ScoutSpend -Path $bracketed -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty -Because '[1] is a wildcard matching team1.jsonl'
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'AuditLogNotFound,*'
+        "$($failed[0])" | Should -Match ([regex]::Escape('give a name with [ or ] as -LiteralPath'))
+    }
+
+    It 'refuses a log file given where the event type goes, rather than find no event of that type' {
+        { Get-ScoutAuditEvent $log } | Should -Throw -ErrorId 'EventTypeIsPath,*'
+        { Get-ScoutAuditEvent './runbook.jsonl.gz' } | Should -Throw -ErrorId 'EventTypeIsPath,*'
     }
 
     It 'does not warn for a log whose events are all in archives' {

@@ -33,6 +33,9 @@ Describe 'Export-ScoutAuditReport' {
 
         $file | Should -BeOfType System.IO.FileInfo
         $file.FullName | Should -Be $report
+        $file.PSProvider.Name | Should -Be 'FileSystem' -Because 'as Get-Item gives it, so it prints with its mode, owner and size'
+        ($file | Format-Table | Out-String) | Should -Match '\d+ [\w.-]+\.html'
+
         $html = Get-Content -Raw -LiteralPath $report
         $spend = Get-ScoutSpend -Path $log -Since $today.AddDays(-29) -Until $today.AddDays(1)
         $spend.Cost | Should -Be 0.25
@@ -109,11 +112,32 @@ Describe 'Export-ScoutAuditReport' {
         $warnings.Message | Should -Match "The report was written to '.*report\.html', but no browser could open it"
     }
 
-    It 'warns, naming -Path, when no log is there, and writes a report of nothing' {
-        Export-ScoutAuditReport -Path $log -OutFile $report -WarningVariable warnings -WarningAction SilentlyContinue
+    It 'reports the logs a wildcard matches, archives left out, and a name with [ given as -LiteralPath' {
+        $bracketed = Join-Path $folder 'team[1].jsonl'
+        Write-ScoutAudit nav -Cost 0.25 -Timestamp $today.AddHours(1) -Path $log
+        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+        Write-ScoutAudit nav -Cost 0.5 -Timestamp $today.AddHours(1) -Path $bracketed
+        Close-ScoutAuditLog -Path $log; Close-ScoutAuditLog -LiteralPath $bracketed
 
-        $warnings.Message | Should -Match "No audit log at '.*audit\.jsonl'.*Check -Path '"
-        Get-Content -Raw -LiteralPath $report | Should -Match '<dd>100\.00 % <small>\(no nav events\)</small></dd>'
+        Export-ScoutAuditReport -Path (Join-Path $folder '*.jsonl*') -OutFile $report -Verbose 4>&1 | Out-Null
+        (Get-Content -Raw -LiteralPath $report) | Should -Match ([regex]::Escape('<dd>$0.75</dd>')) -Because 'both logs: the archive stands for its log, whose active file is gone after the rotation'
+
+        Export-ScoutAuditReport -LiteralPath $bracketed -OutFile $report
+        (Get-Content -Raw -LiteralPath $report) | Should -Match ([regex]::Escape('<dd>$0.5</dd>'))
+
+        Remove-Item -LiteralPath $report
+        Export-ScoutAuditReport -Path (Join-Path $folder 'nothing*.jsonl') -OutFile $report -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'AuditLogNotFound,*'
+        Test-Path -LiteralPath $report | Should -BeFalse -Because 'a pattern that matches no log is not the default log'
+    }
+
+    It 'is an ObjectNotFound error naming -Path when no log is there, and writes no report' {
+        Export-ScoutAuditReport -Path $log -OutFile $report -ErrorVariable failed -ErrorAction SilentlyContinue
+
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'AuditLogNotFound,*'
+        "$($failed[0])" | Should -Match "No audit log at '.*audit\.jsonl'.*Check -Path '"
+        Test-Path -LiteralPath $report | Should -BeFalse -Because 'a page of zeros would read as a quiet day'
     }
 
     It 'refuses a window that ends before it starts' {

@@ -19,7 +19,12 @@ namespace ScoutAudit.Core;
 /// log or endpoint, is an error rather than a fresh start, which would send the whole log again;
 /// deleting the file is how to start over.
 /// </para>
-/// <para>One forwarder per log and endpoint at a time: a second one sends duplicates, and the file holds whichever saved last.</para>
+/// <para>
+/// The endpoint is written as it may be shown (<see cref="OtlpEndpoint.Redacted"/>: the query's values
+/// masked), so a secret in the URL does not rest in the file; the file's name still tells endpoints apart
+/// by their whole URL. One forwarder per log and endpoint at a time (<see cref="ForwarderLock"/>, a lock
+/// file beside this one): two would send duplicates, and the file would hold whichever saved last.
+/// </para>
 /// </summary>
 public sealed class ForwardingCheckpoint
 {
@@ -47,6 +52,10 @@ public sealed class ForwardingCheckpoint
 
     /// <summary>The id of the last event acknowledged by the endpoint; null when none was (forwarding starts at the beginning of the log).</summary>
     public long? LastId { get; private set; }
+
+    /// <summary>A checkpoint kept in memory only, starting with nothing acknowledged: for a forwarder that sends a selection of events.</summary>
+    internal static ForwardingCheckpoint InMemory(string logPath, Uri endpoint) =>
+        new(new StateLocation(null, StatePlace.NotKept, null), System.IO.Path.GetFullPath(logPath), endpoint, null);
 
     /// <summary>
     /// <c>&lt;log&gt;.forward-&lt;hash&gt;.json</c> beside the log, the hash being the first 8 hex digits of the
@@ -104,10 +113,12 @@ public sealed class ForwardingCheckpoint
         }
         if (content is null) return new ForwardingCheckpoint(location, logPath, endpoint, null);
         var (savedLog, savedEndpoint, lastId) = Parse(path, content);
-        if (savedLog != logPath || savedEndpoint != endpoint.AbsoluteUri)
+        // A file written before endpoints were stored redacted holds the whole URL: it is still this endpoint's, and the next save masks it.
+        if (savedLog != logPath || (savedEndpoint != OtlpEndpoint.Redacted(endpoint) && savedEndpoint != endpoint.AbsoluteUri))
         {
+            var shownSaved = Uri.TryCreate(savedEndpoint, UriKind.Absolute, out var saved) ? OtlpEndpoint.Redacted(saved) : OtlpEndpoint.Mask;
             throw new AuditLogException(path,
-                $"The forwarding checkpoint '{path}' belongs to the log '{savedLog}' and the endpoint '{savedEndpoint}', not to '{logPath}' and '{endpoint.AbsoluteUri}'. " +
+                $"The forwarding checkpoint '{path}' belongs to the log '{savedLog}' and the endpoint '{shownSaved}', not to '{logPath}' and '{OtlpEndpoint.Redacted(endpoint)}'. " +
                 "Give another checkpoint file, or delete this one to forward the whole log again.");
         }
         return new ForwardingCheckpoint(location, logPath, endpoint, lastId);
@@ -146,7 +157,7 @@ public sealed class ForwardingCheckpoint
             json.WriteStartObject();
             json.WriteNumber("version", Version);
             json.WriteString("log", LogPath);
-            json.WriteString("endpoint", Endpoint.AbsoluteUri);
+            json.WriteString("endpoint", OtlpEndpoint.Redacted(Endpoint));
             json.WriteNumber("last_id", lastId);
             json.WriteString("at", UtcTimestamp.Format(at));
             json.WriteEndObject();

@@ -1,7 +1,7 @@
 namespace ScoutAudit.Core;
 
 /// <summary>
-/// A batch could not be delivered: the collector refused it (400 and other 4xx but 429), or retries
+/// A batch could not be delivered: the collector refused it (400 and other 4xx but 429) or redirected it (3xx, not followed), or retries
 /// went on longer than <see cref="OtlpForwarderOptions.GiveUpAfter"/>. The checkpoint is where it was,
 /// so the next run sends the batch again.
 /// </summary>
@@ -15,6 +15,7 @@ public sealed class ForwardingException : Exception
         CollectorMessage = collectorMessage;
     }
 
+    /// <summary>The endpoint as it may be shown: its query's values masked (<see cref="OtlpEndpoint.Redacted"/>).</summary>
     public Uri Endpoint { get; }
 
     /// <summary>The HTTP status of the last answer; null when the last attempt got none (network error, timeout).</summary>

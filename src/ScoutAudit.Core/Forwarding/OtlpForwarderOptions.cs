@@ -23,7 +23,13 @@ public sealed record OtlpForwarderOptions
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
-    /// Whether request bodies are gzip-compressed: the repetitive OTLP/JSON shrinks to a small part of its size, which a collector
+    /// The encoding of request bodies: protobuf (<c>http/protobuf</c>), the OTLP specification's default, which every
+    /// OTLP/HTTP receiver accepts, or JSON (<c>http/json</c>), which some do.
+    /// </summary>
+    public OtlpProtocol Protocol { get; init; } = OtlpProtocol.HttpProtobuf;
+
+    /// <summary>
+    /// Whether request bodies are gzip-compressed: the repetitive bodies (JSON or protobuf) shrink to a small part of their size, which a collector
     /// across a slow or metered link wants; on loopback or a fast network it only costs CPU.
     /// </summary>
     public OtlpCompression Compression { get; init; } = OtlpCompression.None;
@@ -55,8 +61,15 @@ public sealed record OtlpForwarderOptions
     /// </summary>
     public Action<ForwardingNotice>? Notify { get; init; }
 
-    /// <summary>The HTTP handler to send with (a proxy, client certificates, tests); null: a new one. It is not disposed.</summary>
+    /// <summary>
+    /// The HTTP handler to send with (client certificates, tests); null: a new one that follows no
+    /// redirect and uses <see cref="Proxy"/>. It is not disposed. A handler of .NET's own that would
+    /// follow redirects is refused: a redirect is answered as a refusal, never followed.
+    /// </summary>
     public HttpMessageHandler? Handler { get; init; }
+
+    /// <summary>The proxy to send through (with its credentials); null: the system's (<c>HTTPS_PROXY</c>...). Not used with <see cref="Handler"/>.</summary>
+    public System.Net.IWebProxy? Proxy { get; init; }
 
     /// <summary>The clock for the waits between retries, Retry-After dates, <see cref="GiveUpAfter"/> and observed times.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
@@ -65,7 +78,10 @@ public sealed record OtlpForwarderOptions
     public Uri ResolveEndpoint()
     {
         if (Endpoint is not { IsAbsoluteUri: true } || (Endpoint.Scheme != Uri.UriSchemeHttp && Endpoint.Scheme != Uri.UriSchemeHttps))
-            throw new ArgumentException($"The endpoint must be an absolute http or https URL; got '{Endpoint}'.", nameof(Endpoint));
+            throw new ArgumentException($"The endpoint must be an absolute http or https URL; got '{(Endpoint is null ? "" : OtlpEndpoint.Redacted(Endpoint))}'.", nameof(Endpoint));
+        // A user name and password in the URL would be shown and stored wherever the endpoint is, and HttpClient does not send them.
+        if (Endpoint.UserInfo.Length > 0)
+            throw new ArgumentException($"The endpoint '{OtlpEndpoint.Redacted(Endpoint)}' has a user name or password in it (shown left out); give credentials as a request header instead (Send-ScoutAuditEvent -Header, -Token or -Credential).", nameof(Endpoint));
         return Endpoint.AbsolutePath is "" or "/" ? new UriBuilder(Endpoint) { Path = LogsPath }.Uri : Endpoint;
     }
 

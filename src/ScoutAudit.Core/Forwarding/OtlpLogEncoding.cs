@@ -1,20 +1,18 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace ScoutAudit.Core;
 
 /// <summary>
-/// Encodes a batch of events as one OTLP <c>ExportLogsServiceRequest</c> in the OTLP/JSON encoding
-/// (posted to <c>/v1/logs</c> with <c>Content-Type: application/json</c>): lowerCamelCase names, enums
-/// as integers, 64-bit integers and nanosecond times as decimal strings.
+/// Maps a batch of events to one OTLP <c>ExportLogsServiceRequest</c> and encodes it in the protocol's
+/// encoding: protobuf (<see cref="OtlpProtobufBody"/>, <c>application/x-protobuf</c>) or OTLP/JSON
+/// (<see cref="OtlpJsonBody"/>, <c>application/json</c>). Both write the one mapping below, so a record
+/// carries the same fields, with the same types, whichever encoding carries it.
 /// <para>
-/// Hand-written on <see cref="Utf8JsonWriter"/> because the OpenTelemetry .NET SDK's log pipeline
-/// exports through a batch processor that drops records when its queue is full and reports only
-/// success or failure: it cannot acknowledge a batch, surface a partial success or a Retry-After,
-/// which the at-least-once checkpoint needs; and its Microsoft.Extensions.* dependencies, loaded into
-/// a pwsh host, risk version conflicts. So only the protocol's encoding is written here.
+/// Written on Google.Protobuf's <c>CodedOutputStream</c> and on <see cref="Utf8JsonWriter"/> rather than through
+/// the OpenTelemetry .NET SDK, because the SDK's log pipeline exports through a batch processor that drops
+/// records when its queue is full and reports only success or failure: it cannot acknowledge a batch, surface
+/// a partial success or a Retry-After, which the at-least-once checkpoint needs; and its Microsoft.Extensions.*
+/// dependencies, loaded into a pwsh host, risk version conflicts. So only the protocol's encoding is written here.
 /// </para>
 /// <para>The mapping, one log record per event:</para>
 /// <list type="bullet">
@@ -23,7 +21,7 @@ namespace ScoutAudit.Core;
 /// <item><c>scopeLogs[0].scope.name</c>: <c>ScoutAudit</c>, with the assembly's version;</item>
 /// <item><c>timeUnixNano</c>: <see cref="AuditEvent.Timestamp"/> (left out for a time before 1970, which the
 /// field cannot hold); <c>observedTimeUnixNano</c>: when the batch was encoded; <c>severityNumber</c> 9
-/// (<c>INFO</c>); <c>eventName</c> (OTLP 1.5), the attribute <c>event.name</c> and the string body: the event type;</item>
+/// (<c>INFO</c>) and <c>severityText</c> <c>INFO</c>; <c>eventName</c> (OTLP 1.5), the attribute <c>event.name</c> and the string body: the event type;</item>
 /// <item><c>session.id</c>; <c>gen_ai.request.model</c> (Model); <c>gen_ai.usage.input_tokens</c> and
 /// <c>gen_ai.usage.output_tokens</c> (intValue);</item>
 /// <item><c>scout.log</c> (the log's full path) and <c>scout.id</c> (intValue, <see cref="AuditEvent.Id"/>): together
@@ -45,183 +43,102 @@ internal sealed class OtlpLogEncoding
 {
     public const string DefaultServiceName = "scout-audit";
     public const string ScopeName = "ScoutAudit";
-    private const int SeverityInfo = 9;
+    public const int SeverityInfo = 9;
+    public const string SeverityInfoText = "INFO";
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly string ScopeVersion = typeof(OtlpLogEncoding).Assembly.GetName().Version?.ToString(3) ?? "";
+    public static readonly string ScopeVersion = typeof(OtlpLogEncoding).Assembly.GetName().Version?.ToString(3) ?? "";
 
     private readonly string _logPath;
-    private readonly KeyValuePair<string, string>[] _resource;
+    private readonly OtlpAttribute[] _resource;
+    private readonly List<OtlpAttribute> _attributes = new(4096);
 
     /// <param name="logPath">The log's full path, sent as <c>scout.log</c>.</param>
+    /// <param name="protocol">The encoding of the request bodies.</param>
     /// <param name="serviceName">The resource's <c>service.name</c>.</param>
     /// <param name="resourceAttributes">More resource attributes, sent as strings after <c>service.name</c> and <c>host.name</c> (which they may replace).</param>
-    public OtlpLogEncoding(string logPath, string serviceName = DefaultServiceName, IEnumerable<KeyValuePair<string, string>>? resourceAttributes = null)
+    public OtlpLogEncoding(string logPath, OtlpProtocol protocol, string serviceName = DefaultServiceName, IEnumerable<KeyValuePair<string, string>>? resourceAttributes = null)
     {
         _logPath = logPath;
+        Protocol = protocol;
         var resource = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["service.name"] = serviceName,
             ["host.name"] = Environment.MachineName,
         };
         foreach (var (name, value) in resourceAttributes ?? []) resource[name] = value;
-        _resource = [.. resource];
+        _resource = [.. resource.Select(pair => OtlpAttribute.String(pair.Key, pair.Value))];
     }
 
-    /// <summary>The request body for <paramref name="batch"/>, observed at <paramref name="observed"/>.</summary>
+    public OtlpProtocol Protocol { get; }
+
+    /// <summary>The request body for <paramref name="batch"/>, observed at <paramref name="observed"/>, in <see cref="Protocol"/>'s encoding. One call at a time.</summary>
     public byte[] Encode(IReadOnlyList<AuditEvent> batch, DateTimeOffset observed)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024 + batch.Count * 768);
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        _attributes.Clear();
+        var records = new OtlpRecord[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
         {
-            json.WriteStartObject();
-            json.WriteStartArray("resourceLogs");
-            json.WriteStartObject();
-
-            json.WriteStartObject("resource");
-            json.WriteStartArray("attributes");
-            foreach (var (name, value) in _resource) StringAttribute(json, name, value);
-            json.WriteEndArray();
-            json.WriteEndObject();
-
-            json.WriteStartArray("scopeLogs");
-            json.WriteStartObject();
-            json.WriteStartObject("scope");
-            json.WriteString("name", ScopeName);
-            json.WriteString("version", ScopeVersion);
-            json.WriteEndObject();
-            json.WriteStartArray("logRecords");
-            var observedNanos = UnixNanos(observed);
-            foreach (var auditEvent in batch) WriteRecord(json, auditEvent, observedNanos);
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.WriteEndArray();
-
-            json.WriteEndObject();
-            json.WriteEndArray();
-            json.WriteEndObject();
+            var e = batch[i];
+            var first = _attributes.Count;
+            AddAttributes(e, _attributes);
+            records[i] = new OtlpRecord(UnixNanos(e.Timestamp), e.Event, first, _attributes.Count - first);
         }
-        return buffer.WrittenSpan.ToArray();
+        var mapped = new OtlpBatch(_resource, UnixNanos(observed), records, _attributes);
+        return Protocol == OtlpProtocol.HttpJson ? OtlpJsonBody.Encode(mapped) : OtlpProtobufBody.Encode(mapped);
     }
 
-    private void WriteRecord(Utf8JsonWriter json, AuditEvent e, string? observedNanos)
+    /// <summary>An event's attributes, in the order they are sent.</summary>
+    private void AddAttributes(AuditEvent e, List<OtlpAttribute> into)
     {
-        json.WriteStartObject();
-        if (UnixNanos(e.Timestamp) is { } time) json.WriteString("timeUnixNano", time);
-        if (observedNanos is not null) json.WriteString("observedTimeUnixNano", observedNanos);
-        json.WriteNumber("severityNumber", SeverityInfo);
-        json.WriteString("severityText", "INFO");
-        json.WriteString("eventName", e.Event);
-        json.WriteStartObject("body");
-        json.WriteString("stringValue", e.Event);
-        json.WriteEndObject();
-
-        json.WriteStartArray("attributes");
-        StringAttribute(json, "event.name", e.Event);
-        StringAttribute(json, "session.id", e.SessionId);
-        if (e.Model is not null) StringAttribute(json, "gen_ai.request.model", e.Model);
-        if (e.InputTokens is { } input) IntAttribute(json, "gen_ai.usage.input_tokens", input);
-        if (e.OutputTokens is { } output) IntAttribute(json, "gen_ai.usage.output_tokens", output);
-        StringAttribute(json, "scout.log", _logPath);
-        if (e.Id is { } id) IntAttribute(json, "scout.id", id);
-        if (e.Cost is { } cost) DoubleAttribute(json, "scout.cost", cost);
-        if (e.Files is { } files)
-        {
-            Key(json, "scout.files");
-            json.WriteStartObject("arrayValue");
-            json.WriteStartArray("values");
-            foreach (var file in files)
-            {
-                json.WriteStartObject();
-                json.WriteString("stringValue", file);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            json.WriteEndObject();
-            EndAttribute(json);
-        }
-        if (e.Reason is not null) StringAttribute(json, "scout.reason", e.Reason);
-        if (e.Confidence is { } confidence) DoubleAttribute(json, "scout.confidence", confidence);
-        if (e.DurationMs is { } duration) DoubleAttribute(json, "scout.duration_ms", duration);
-        if (e.Config is { } config) StringAttribute(json, "scout.config", config.GetRawText());
-        foreach (var (name, value) in e.Extras) JsonAttribute(json, "scout.extra." + name, value);
-        foreach (var invalid in e.InvalidFields) StringAttribute(json, "scout.invalid." + invalid.Name, invalid.Json);
-        if (e.OmittedExtraFields > 0) IntAttribute(json, "scout.extra_fields_omitted", e.OmittedExtraFields);
-        json.WriteEndArray();
-
-        json.WriteEndObject();
+        into.Add(OtlpAttribute.String("event.name", e.Event));
+        into.Add(OtlpAttribute.String("session.id", e.SessionId));
+        if (e.Model is not null) into.Add(OtlpAttribute.String("gen_ai.request.model", e.Model));
+        if (e.InputTokens is { } input) into.Add(OtlpAttribute.Integer("gen_ai.usage.input_tokens", input));
+        if (e.OutputTokens is { } output) into.Add(OtlpAttribute.Integer("gen_ai.usage.output_tokens", output));
+        into.Add(OtlpAttribute.String("scout.log", _logPath));
+        if (e.Id is { } id) into.Add(OtlpAttribute.Integer("scout.id", id));
+        if (e.Cost is { } cost) into.Add(OtlpAttribute.Number("scout.cost", cost));
+        if (e.Files is { } files) into.Add(OtlpAttribute.StringArray("scout.files", files));
+        if (e.Reason is not null) into.Add(OtlpAttribute.String("scout.reason", e.Reason));
+        if (e.Confidence is { } confidence) into.Add(OtlpAttribute.Number("scout.confidence", confidence));
+        if (e.DurationMs is { } duration) into.Add(OtlpAttribute.Number("scout.duration_ms", duration));
+        if (e.Config is { } config) into.Add(OtlpAttribute.String("scout.config", config.GetRawText()));
+        foreach (var (name, value) in e.Extras) into.Add(FromJson("scout.extra." + name, value));
+        foreach (var invalid in e.InvalidFields) into.Add(OtlpAttribute.String("scout.invalid." + invalid.Name, invalid.Json));
+        if (e.OmittedExtraFields > 0) into.Add(OtlpAttribute.Integer("scout.extra_fields_omitted", e.OmittedExtraFields));
     }
 
-    /// <summary>Nanoseconds since 1970 as the decimal string OTLP/JSON gives a fixed64; null before 1970.</summary>
-    private static string? UnixNanos(DateTimeOffset time)
-    {
-        var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-        return ticks < 0 ? null : (ticks * 100).ToString(CultureInfo.InvariantCulture);
-    }
-
-    private static void JsonAttribute(Utf8JsonWriter json, string key, JsonElement value)
+    private static OtlpAttribute FromJson(string key, JsonElement value)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                StringAttribute(json, key, value.GetString()!);
-                break;
+                return OtlpAttribute.String(key, value.GetString()!);
             case JsonValueKind.True or JsonValueKind.False:
-                Key(json, key);
-                json.WriteBoolean("boolValue", value.GetBoolean());
-                EndAttribute(json);
-                break;
+                return OtlpAttribute.Boolean(key, value.GetBoolean());
             case JsonValueKind.Number when value.TryGetInt64(out var whole):
-                IntAttribute(json, key, whole);
-                break;
+                return OtlpAttribute.Integer(key, whole);
             case JsonValueKind.Number:
                 var text = value.GetRawText();
                 // A whole number beyond 64 bits would lose digits as a double.
-                if (text.AsSpan().IndexOfAny('.', 'e', 'E') < 0) StringAttribute(json, key, text);
-                else DoubleAttribute(json, key, value.GetDouble());
-                break;
+                return text.AsSpan().IndexOfAny('.', 'e', 'E') < 0 ? OtlpAttribute.String(key, text) : OtlpAttribute.Number(key, value.GetDouble());
             case JsonValueKind.Null:
-                Key(json, key);
-                EndAttribute(json);
-                break;
+                return OtlpAttribute.Empty(key);
             default:
-                StringAttribute(json, key, value.GetRawText());
-                break;
+                return OtlpAttribute.String(key, value.GetRawText());
         }
     }
 
-    private static void StringAttribute(Utf8JsonWriter json, string key, string value)
+    /// <summary>Nanoseconds since 1970, as OTLP's fixed64 times hold them; null before 1970 (or after 2554), which they cannot hold.</summary>
+    private static ulong? UnixNanos(DateTimeOffset time)
     {
-        Key(json, key);
-        json.WriteString("stringValue", value);
-        EndAttribute(json);
-    }
-
-    private static void IntAttribute(Utf8JsonWriter json, string key, long value)
-    {
-        Key(json, key);
-        json.WriteString("intValue", value.ToString(CultureInfo.InvariantCulture));
-        EndAttribute(json);
-    }
-
-    private static void DoubleAttribute(Utf8JsonWriter json, string key, double value)
-    {
-        Key(json, key);
-        json.WriteNumber("doubleValue", value);
-        EndAttribute(json);
-    }
-
-    /// <summary>Opens a KeyValue and its AnyValue; <see cref="EndAttribute"/> closes both.</summary>
-    private static void Key(Utf8JsonWriter json, string key)
-    {
-        json.WriteStartObject();
-        json.WriteString("key", key);
-        json.WriteStartObject("value");
-    }
-
-    private static void EndAttribute(Utf8JsonWriter json)
-    {
-        json.WriteEndObject();
-        json.WriteEndObject();
+        var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return ticks < 0 || (ulong)ticks > ulong.MaxValue / 100 ? null : (ulong)ticks * 100;
     }
 }
+
+/// <summary>One event's log record: its time, its event type and its attributes, <see cref="OtlpBatch.Attributes"/>[First..First+Count].</summary>
+internal readonly record struct OtlpRecord(ulong? TimeUnixNano, string EventName, int First, int Count);
+
+/// <summary>A batch as the mapping made it, for an encoding to write.</summary>
+internal sealed record OtlpBatch(IReadOnlyList<OtlpAttribute> Resource, ulong? ObservedUnixNano, IReadOnlyList<OtlpRecord> Records, List<OtlpAttribute> Attributes);

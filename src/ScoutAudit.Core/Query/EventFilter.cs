@@ -60,6 +60,9 @@ public sealed record EventFilter
     /// <summary>Keeps the events that have a model and whose model passes this test, when given.</summary>
     public Func<string, bool>? ModelTest { get; init; }
 
+    /// <summary>Keeps the events whose session id passes this test, when given (as -SessionId's wildcards test it).</summary>
+    public Func<string, bool>? SessionIdTest { get; init; }
+
     private readonly Func<string, bool>? _eventTypeTest;
 
     /// <summary>
@@ -134,6 +137,7 @@ public sealed record EventFilter
         (EventTypes is null || EventTypes.Contains(eventType)) &&
         (_eventTypeTest is null || _eventTypeTest(eventType)) &&
         (SessionIds is null || SessionIds.Contains(sessionId)) &&
+        (SessionIdTest is null || SessionIdTest(sessionId)) &&
         (Models is null || (model is not null && Models.Contains(model))) &&
         (ModelTest is null || (model is not null && ModelTest(model)));
 

@@ -107,7 +107,11 @@ internal sealed class CrossProcessLock : IDisposable
     }
 
     /// <summary>The processes that hold a lock on this file, as /proc/locks lists them (Linux); empty elsewhere or when it cannot be read.</summary>
-    private IReadOnlyList<string> Holders()
+    private IReadOnlyList<string> Holders() =>
+        HolderIds().Select(pid => $"process {pid} ({ForeignWriters.CommandLineOf(pid)})").ToList();
+
+    /// <summary>The ids of the processes that hold a lock on this file, as /proc/locks lists them (Linux); empty elsewhere or when it cannot be read.</summary>
+    public IReadOnlyList<int> HolderIds()
     {
         if (!OperatingSystem.IsLinux()) return [];
         try
@@ -116,13 +120,12 @@ internal sealed class CrossProcessLock : IDisposable
             // "1: FLOCK  ADVISORY  WRITE 1234 fe:00:11660085 0 EOF": major and minor in hex, the inode in decimal;
             // "1: -> FLOCK ..." lines are waiters, not holders.
             var file = $"{identity.Device >> 32:x2}:{identity.Device & 0xFFFFFFFF:x2}:{identity.Inode}";
-            var holders = new List<string>();
+            var holders = new List<int>();
             foreach (var line in File.ReadLines("/proc/locks"))
             {
                 var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (fields.Length < 6 || fields[1] == "->" || fields[5] != file) continue;
-                var pid = fields[4];
-                holders.Add($"process {pid} ({ForeignWriters.CommandLineOf(int.Parse(pid, CultureInfo.InvariantCulture))})");
+                holders.Add(int.Parse(fields[4], CultureInfo.InvariantCulture));
             }
             return holders.Distinct().ToList();
         }

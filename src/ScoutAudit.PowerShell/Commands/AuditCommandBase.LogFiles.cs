@@ -23,6 +23,130 @@ public abstract partial class AuditCommandBase
     private protected sealed record ReadTarget(string Path, string LogPath)
     {
         public bool IsArchive => Path != LogPath;
+
+        /// <summary>The -Path or -LiteralPath it came from (a wildcard's pattern), or null for the default log.</summary>
+        public string? Given { get; init; }
+    }
+
+    /// <summary>
+    /// What a read reads: each -Path with its wildcards expanded as PowerShell expands them (in the
+    /// provider's order; a file matched twice is read once), each -LiteralPath as it is, or the default
+    /// log. A log or archive that is not there (a mistyped path) is a non-terminating ObjectNotFound
+    /// error and nothing is answered for it, as Get-Content answers: a zero spend would pass a budget
+    /// check; a pattern that matches no file likewise. Only a read that waits for a log to be written
+    /// (<paramref name="waiting"/>) takes a missing one, with a warning. The default log that was never
+    /// written is empty, not missing.
+    /// </summary>
+    private protected IEnumerable<ReadTarget> ReadTargets(string[]? paths, string[]? literalPaths, bool waiting = false)
+    {
+        if (paths is null && literalPaths is null)
+        {
+            if (ResolveReadTarget(null) is { } defaultLog) yield return defaultLog;
+            yield break;
+        }
+        foreach (var given in literalPaths ?? [])
+        {
+            if (ResolveReadTarget(given) is { } target && Exists(target, waiting)) yield return target;
+        }
+        foreach (var given in paths ?? [])
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(given))
+            {
+                if (ResolveReadTarget(given) is { } target && Exists(target, waiting)) yield return target;
+                continue;
+            }
+            var matches = Expand(given);
+            if (matches.Count == 0)
+            {
+                WriteError(Failure(new ItemNotFoundException($"No file matches -Path '{given}', so nothing is read for it. Check the pattern, or give a name with [ or ] as -LiteralPath."),
+                    ErrorIds.AuditLogNotFound, ErrorCategory.ObjectNotFound, given));
+                continue;
+            }
+            foreach (var match in matches)
+            {
+                // A listing holds a log's other files (index, locks, sidecars) as a matter of course: skipped in a verbose message.
+                if (ResolveReadTarget(match, listed: true) is { } target) yield return target with { Given = given };
+            }
+        }
+    }
+
+    /// <summary>
+    /// The whole logs a command acts on: each -Path with its wildcards expanded, each -LiteralPath as it
+    /// is (an archive there is an error that names its log, as for every command on a whole log). A
+    /// pattern's matches stand for their logs: an archive for its log (whose active file may not be
+    /// there between a rotation and the next write), each log once; the other files of a log, a
+    /// compressed file, are left out in a verbose message, as a listing holds them. A pattern that
+    /// matches no log is an AuditLogNotFound error. Whether a log named exactly exists is the caller's to judge.
+    /// </summary>
+    private protected IEnumerable<(string Given, string Log)> LogTargets(string[]? paths, string[]? literalPaths)
+    {
+        foreach (var given in literalPaths ?? []) yield return (given, ResolveLogPath(given));
+        foreach (var given in paths ?? [])
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(given))
+            {
+                yield return (given, ResolveLogPath(given));
+                continue;
+            }
+            var logs = new List<string>();
+            foreach (var match in Expand(given))
+            {
+                var role = LogFileRole.Of(match);
+                if (role.Kind is LogFileRoleKind.Log or LogFileRoleKind.Archive)
+                {
+                    if (!logs.Contains(role.LogPath, PathComparer)) logs.Add(role.LogPath);
+                    continue;
+                }
+                var what = role.Kind == LogFileRoleKind.Compressed ? "a compressed file" : $"{role.What} of the log '{role.LogPath}'";
+                WriteVerbose(Inert($"Skipped '{match}', matched by -Path '{given}': it is {what}, not a log."));
+            }
+            if (logs.Count == 0)
+                WriteError(Failure(new ItemNotFoundException($"No log matches -Path '{given}', so nothing is done for it. Check the pattern, or give a name with [ or ] as -LiteralPath."),
+                    ErrorIds.AuditLogNotFound, ErrorCategory.ObjectNotFound, given));
+            foreach (var log in logs) yield return (given, log);
+        }
+    }
+
+    /// <summary>The files a wildcard -Path matches, full paths; directories left out.</summary>
+    private List<string> Expand(string pattern)
+    {
+        System.Collections.ObjectModel.Collection<string> found;
+        ProviderInfo provider;
+        try
+        {
+            found = SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out provider);
+        }
+        catch (ItemNotFoundException)
+        {
+            return [];
+        }
+        catch (Exception error) when (error is SessionStateException or ProviderInvocationException or ArgumentException or NotSupportedException or IOException)
+        {
+            ThrowTerminatingError(Failure(new ArgumentException($"The audit log path '{pattern}' cannot be resolved: {error.Message}", "Path", error),
+                ErrorIds.AuditLogPathInvalid, ErrorCategory.InvalidArgument, pattern));
+            throw; // not reached: ThrowTerminatingError always throws
+        }
+        if (provider.Name != "FileSystem")
+        {
+            ThrowTerminatingError(Failure(new ArgumentException($"The audit log path '{pattern}' is in the {provider.Name} provider; an audit log is a file, so give a file-system path.", "Path"),
+                ErrorIds.AuditLogPathNotFileSystem, ErrorCategory.InvalidArgument, pattern));
+        }
+        return found.Select(System.IO.Path.GetFullPath).Where(File.Exists).Distinct(PathComparer).ToList();
+    }
+
+    /// <summary>Whether <paramref name="target"/> is there to read; when not, an ObjectNotFound error unless <paramref name="waiting"/>.</summary>
+    private protected bool Exists(ReadTarget target, bool waiting = false)
+    {
+        if (waiting) return true;
+        var there = target.IsArchive ? File.Exists(target.Path) : new AuditLog(target.LogPath).HasFiles;
+        if (!there)
+        {
+            var message = target.IsArchive
+                ? $"No archive at '{target.Path}', so nothing is read for it. Check -Path '{target.Given}'."
+                : $"No audit log at '{target.Path}': neither the file nor an archive of it exists, so nothing is read for it. Check -Path '{target.Given}'.";
+            WriteError(Failure(new ItemNotFoundException(message), ErrorIds.AuditLogNotFound, ErrorCategory.ObjectNotFound, target.Given, Inert(message)));
+        }
+        return there;
     }
 
     /// <summary>
@@ -32,21 +156,21 @@ public abstract partial class AuditCommandBase
     /// files as a matter of course). A path that cannot be a log's is a terminating error, as for
     /// every command.
     /// </summary>
-    private protected ReadTarget? ResolveReadTarget(string? given)
+    private protected ReadTarget? ResolveReadTarget(string? given, bool listed = false)
     {
         var path = string.IsNullOrEmpty(given) ? DefaultLogs.GetOrAdd(AuditLog.DefaultPath, Resolve) : Resolve(given);
         var role = LogFileRole.Of(path);
         switch (role.Kind)
         {
             case LogFileRoleKind.Log:
-                return new ReadTarget(path, path);
+                return new ReadTarget(path, path) { Given = given };
             case LogFileRoleKind.Archive:
-                return new ReadTarget(path, role.LogPath);
+                return new ReadTarget(path, role.LogPath) { Given = given };
             default:
                 var skipped = role.Kind == LogFileRoleKind.Compressed
                     ? $"Skipped '{path}': it is compressed, and not named as an archive of a log (<log>_YYYYMMDD_HHMMSS.jsonl.gz), so it is not read as a log. Decompress it to read it."
                     : $"Skipped '{path}': it is {role.What} of the log '{role.LogPath}', not a log.";
-                if (MyInvocation.ExpectingInput) WriteVerbose(Inert(skipped));
+                if (listed || MyInvocation.ExpectingInput) WriteVerbose(Inert(skipped));
                 else WriteWarning(Inert(role.Kind == LogFileRoleKind.Compressed ? skipped : $"{skipped} Give the log itself: -Path '{role.LogPath}'."));
                 return null;
         }

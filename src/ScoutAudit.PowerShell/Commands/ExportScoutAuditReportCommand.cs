@@ -15,7 +15,7 @@ namespace ScoutAudit.PowerShell.Commands;
 /// -Path names the logs, as in every cmdlet of the module; -OutFile the page, which replaces only a
 /// report of its own unless -Force is given, and never a log's file.
 /// </summary>
-[Cmdlet(VerbsData.Export, "ScoutAuditReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsData.Export, "ScoutAuditReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = "Path")]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportScoutAuditReportCommand : AuditCommandBase
 {
@@ -24,11 +24,17 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
     [ValidateNotBlank]
     public string OutFile { get; set; } = "";
 
-    /// <summary>The logs to report on, together; by default the default log.</summary>
-    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LiteralPath")]
+    /// <summary>The logs to report on, together, wildcards expanded; by default the default log.</summary>
+    [Parameter(ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotBlank]
+    [SupportsWildcards]
     public string[]? Path { get; set; }
+
+    /// <summary>The logs to report on, each exactly as given (for names with [ or ]); bound from a file's PSPath.</summary>
+    [Parameter(ParameterSetName = "LiteralPath", Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotBlank]
+    public string[]? LiteralPath { get; set; }
 
     [Parameter, Instant]
     public DateTimeOffset? Since { get; set; }
@@ -76,28 +82,30 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
     {
         _days = Days();
         _output = ResolveOutFile();
-        if (Path is not null) _logs.AddRange(Path.Select(given => ((string?)given, ResolveLogPath(given))));
+        if (!MyInvocation.ExpectingInput) _logs.AddRange(LogTargets(Path, LiteralPath).Select(log => ((string?)log.Given, log.Log)));
         Refuse(ReportTarget.Inspect(_output, KnownLogs()));
     }
 
     /// <summary>The logs come from -Path, or one by one from the pipeline (Get-ChildItem, Get-ScoutAuditLog); one page adds them all up.</summary>
     protected override void ProcessRecord()
     {
-        if (MyInvocation.ExpectingInput && Path is not null)
-            _logs.AddRange(Path.Select(given => ((string?)given, ResolveLogPath(given))));
-        else if (!MyInvocation.ExpectingInput && _logs.Count == 0)
+        if (MyInvocation.ExpectingInput)
+            _logs.AddRange(LogTargets(Path, LiteralPath).Select(log => ((string?)log.Given, log.Log)));
+        else if (!MyInvocation.ExpectingInput && Path is null && LiteralPath is null)
             _logs.Add((null, ResolveLogPath(null)));
     }
 
     protected override void EndProcessing()
     {
-        if (_logs.Count == 0)
+        if (_logs.Count == 0 && MyInvocation.ExpectingInput)
         {
             WriteWarning($"No log came through the pipeline, so no report was written to '{_output}'.");
             return;
         }
         var (firstDay, lastDay) = _days;
-        var logs = _logs.DistinctBy(log => log.Path).ToList();
+        // A log given that is not there is an error and adds nothing; with none left there is no page to write.
+        var logs = _logs.DistinctBy(log => log.Path).Where(log => log.Given is null || Exists(new ReadTarget(log.Path, log.Path) { Given = log.Given })).ToList();
+        if (logs.Count == 0) return;
         if (!ShouldProcess(_output, $"Write the report of {string.Join(", ", logs.Select(l => l.Path))} for {firstDay:yyyy-MM-dd} to {lastDay:yyyy-MM-dd} (UTC)")) return;
 
         var builder = new SpendReportBuilder(firstDay, lastDay);
@@ -112,7 +120,9 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
         var report = builder.Build();
         var file = Save(report, new ReportHeading(Title, Budget, [.. logs.Select(l => l.Path)], DateTimeOffset.UtcNow));
         if (Show) Open(file);
-        if (PassThru) WriteObject(file);
+        // Through the provider, as Get-Item gives it: a bare FileInfo lacks the provider's properties
+        // (UnixMode, User, Size...) and prints as a row of empty columns.
+        if (PassThru) WriteObject(InvokeProvider.Item.Get([file.FullName], force: true, literalPath: true), enumerateCollection: true);
     }
 
     /// <summary>The whole UTC days that cover -Since to -Until: by default the last 30, today included.</summary>

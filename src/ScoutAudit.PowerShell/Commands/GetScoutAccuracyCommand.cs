@@ -4,10 +4,13 @@ using ScoutAudit.PowerShell.Binding;
 namespace ScoutAudit.PowerShell.Commands;
 
 /// <summary>Navigation accuracy in a window (the original's <c>accuracy_metrics</c>), computed while streaming.</summary>
-[Cmdlet(VerbsCommon.Get, "ScoutAccuracy")]
+[Cmdlet(VerbsCommon.Get, "ScoutAccuracy", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(AccuracyReport))]
 public sealed class GetScoutAccuracyCommand : AuditCommandBase
 {
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
     [Parameter]
     [Instant]
     public DateTimeOffset? Since { get; set; }
@@ -16,18 +19,24 @@ public sealed class GetScoutAccuracyCommand : AuditCommandBase
     [Instant]
     public DateTimeOffset? Until { get; set; }
 
-    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LiteralPath")]
+    /// <summary>The logs (or archives) to read; wildcards are expanded, several logs are read one after the other.</summary>
+    [Parameter(ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotBlank]
+    [SupportsWildcards]
     public string[]? Path { get; set; }
+
+    /// <summary>The logs (or archives) to read, each exactly as given: for a name with <c>[</c>, <c>]</c>, <c>*</c> or <c>?</c>. Bound from a file's PSPath (Get-ChildItem).</summary>
+    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotBlank]
+    public string[]? LiteralPath { get; set; }
 
     protected override void ProcessRecord()
     {
         var filter = TimeWindow(Since, Until);
-        foreach (var given in GivenPaths(Path))
+        foreach (var target in ReadTargets(Path, LiteralPath))
         {
-            if (ResolveReadTarget(given) is not { } target) continue;
-            WriteObject(new AccuracyReport(Read(target, given, log => log.Accuracy(filter, PipelineStopping)), target.Path));
+            WriteObject(new AccuracyReport(Read(target, target.Given, log => log.Accuracy(filter, PipelineStopping)), target.Path));
         }
     }
 }

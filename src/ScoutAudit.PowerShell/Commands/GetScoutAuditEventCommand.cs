@@ -11,10 +11,13 @@ namespace ScoutAudit.PowerShell.Commands;
 /// Streams the events of a log that pass the filters (the original's <c>query()</c> and
 /// <c>last_events()</c>), oldest first. Stops reading as soon as the pipeline stops.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ScoutAuditEvent")]
+[Cmdlet(VerbsCommon.Get, "ScoutAuditEvent", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(AuditEvent))]
 public sealed class GetScoutAuditEventCommand : AuditCommandBase
 {
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
     [Parameter(Position = 0)]
     [ArgumentCompleter(typeof(EventTypeCompleter))]
     [ValidateNotNullOrEmpty]
@@ -40,6 +43,7 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? SessionId { get; set; }
 
     [Parameter]
@@ -52,27 +56,43 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LiteralPath")]
+    /// <summary>The logs (or archives) to read; wildcards are expanded, several logs are read one after the other.</summary>
+    [Parameter(ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotBlank]
+    [SupportsWildcards]
     public string[]? Path { get; set; }
+
+    /// <summary>The logs (or archives) to read, each exactly as given: for a name with <c>[</c>, <c>]</c>, <c>*</c> or <c>?</c>. Bound from a file's PSPath (Get-ChildItem).</summary>
+    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotBlank]
+    public string[]? LiteralPath { get; set; }
 
     protected override void BeginProcessing()
     {
+        // -Event is the first position, so `Get-ScoutAuditEvent ./a.jsonl` would look for events of type
+        // "./a.jsonl" and find none, in silence: a log's name is never taken for an event type.
+        if (Event?.FirstOrDefault(LooksLikeALog) is { } path)
+            ThrowTerminatingError(Failure(new ArgumentException($"-Event '{path}' is the name of a log file, not an event type; give the log as -Path '{path}' (-Event is the first position)."),
+                ErrorIds.EventTypeIsPath, ErrorCategory.InvalidArgument, path));
         if (Wait && Until is not null)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Wait follows the log without end, and -Until ends the events at a time: use one or the other."),
                 ErrorIds.InvalidWait, ErrorCategory.InvalidArgument, Until));
     }
 
+    private static bool LooksLikeALog(string type) =>
+        type.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || type.EndsWith(".jsonl.gz", StringComparison.OrdinalIgnoreCase);
+
     protected override void ProcessRecord()
     {
-        var filter = TimeWindow(Since, Until) with { EventTypeTest = AnyOf(Event), SessionIds = SessionId, ModelTest = AnyOf(Model), After = After };
-        if (Wait && Path is { Length: > 1 })
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Wait follows one log; got {Path.Length} paths. Run one Get-ScoutAuditEvent -Wait for each log."),
-                ErrorIds.InvalidWait, ErrorCategory.InvalidArgument, Path));
-        foreach (var given in GivenPaths(Path))
+        var filter = TimeWindow(Since, Until) with { EventTypeTest = AnyOf(Event), SessionIdTest = AnyOf(SessionId), ModelTest = AnyOf(Model), After = After };
+        var targets = ReadTargets(Path, LiteralPath, waiting: Wait);
+        if (Wait && (targets = targets.ToList()) is List<ReadTarget> { Count: > 1 } several)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Wait follows one log; got {several.Count} logs. Run one Get-ScoutAuditEvent -Wait for each log."),
+                ErrorIds.InvalidWait, ErrorCategory.InvalidArgument, Path ?? LiteralPath));
+        foreach (var target in targets)
         {
-            if (ResolveReadTarget(given) is not { } target) continue;
+            var given = target.Given;
             if (Wait && target.IsArchive)
                 ThrowTerminatingError(Failure(new ArgumentException($"-Wait follows a log as it is written, and '{target.Path}' is an archive, which never changes; follow its log: -Path '{target.LogPath}'."),
                     ErrorIds.InvalidWait, ErrorCategory.InvalidArgument, given));

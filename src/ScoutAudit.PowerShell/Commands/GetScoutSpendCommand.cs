@@ -14,18 +14,24 @@ namespace ScoutAudit.PowerShell.Commands;
 [OutputType(typeof(SpendRow))]
 public sealed class GetScoutSpendCommand : AuditCommandBase
 {
+    // A window by hours or by times, each with its logs by -Path (wildcards) or by -LiteralPath.
     public const string WindowSet = "Window";
     public const string HoursSet = "Hours";
+    public const string WindowLiteralSet = "WindowLiteralPath";
+    public const string HoursLiteralSet = "HoursLiteralPath";
 
     [Parameter(Mandatory = true, ParameterSetName = HoursSet, Position = 0)]
+    [Parameter(Mandatory = true, ParameterSetName = HoursLiteralSet, Position = 0)]
     [ValidateRange(1, int.MaxValue)]
     public int Hours { get; set; }
 
     [Parameter(ParameterSetName = WindowSet)]
+    [Parameter(ParameterSetName = WindowLiteralSet)]
     [Instant]
     public DateTimeOffset? Since { get; set; }
 
     [Parameter(ParameterSetName = WindowSet)]
+    [Parameter(ParameterSetName = WindowLiteralSet)]
     [Instant]
     public DateTimeOffset? Until { get; set; }
 
@@ -33,20 +39,29 @@ public sealed class GetScoutSpendCommand : AuditCommandBase
     [ArgumentCompleter(typeof(SpendGroupByCompleter))]
     public SpendGroupBy? By { get; set; }
 
-    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LiteralPath")]
+    /// <summary>The logs (or archives) to sum; wildcards are expanded, each log is a row (or rows) of its own.</summary>
+    [Parameter(ParameterSetName = WindowSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = HoursSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotBlank]
+    [SupportsWildcards]
     public string[]? Path { get; set; }
+
+    /// <summary>The logs (or archives) to sum, each exactly as given: for a name with <c>[</c>, <c>]</c>, <c>*</c> or <c>?</c>. Bound from a file's PSPath (Get-ChildItem).</summary>
+    [Parameter(ParameterSetName = WindowLiteralSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = HoursLiteralSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotBlank]
+    public string[]? LiteralPath { get; set; }
 
     protected override void ProcessRecord()
     {
-        foreach (var given in GivenPaths(Path)) Spend(given);
+        // The window is checked before any path: a wrong argument is told before a missing log.
+        var filter = ParameterSetName is HoursSet or HoursLiteralSet ? EventFilter.LastHours(Hours, TimeProvider.System) : TimeWindow(Since, Until);
+        foreach (var target in ReadTargets(Path, LiteralPath)) Spend(target, filter);
     }
 
-    private void Spend(string? given)
+    private void Spend(ReadTarget target, EventFilter filter)
     {
-        if (ResolveReadTarget(given) is not { } target) return;
-        var filter = ParameterSetName == HoursSet ? EventFilter.LastHours(Hours, TimeProvider.System) : TimeWindow(Since, Until);
         var grouping = By switch
         {
             SpendGroupBy.Model => SpendGrouping.Model,
@@ -56,6 +71,6 @@ public sealed class GetScoutSpendCommand : AuditCommandBase
             SpendGroupBy.Day => SpendGrouping.Day,
             _ => SpendGrouping.None,
         };
-        foreach (var row in Read(target, given, log => log.Spend(filter, grouping, PipelineStopping))) WriteObject(new SpendRow(row, target.Path));
+        foreach (var row in Read(target, target.Given, log => log.Spend(filter, grouping, PipelineStopping))) WriteObject(new SpendRow(row, target.Path));
     }
 }

@@ -1,7 +1,11 @@
 using System.Collections;
 using System.Management.Automation;
+using System.Net;
+using System.Security;
+using System.Text;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Binding;
+using ScoutAudit.PowerShell.Completion;
 using ScoutAudit.PowerShell.Session;
 using CoreEvent = ScoutAudit.Core.AuditEvent;
 
@@ -12,31 +16,72 @@ namespace ScoutAudit.PowerShell.Commands;
 /// event after the checkpoint (the last one the collector acknowledged), in batches, each sent until
 /// acknowledged before the checkpoint moves; with -Follow, then each new event as it is written.
 /// Several logs are sent one after the other, each from its own checkpoint (per log and endpoint).
+/// Events piped from Get-ScoutAuditEvent are sent as they are, in batches, and the checkpoint is left
+/// alone: they are a selection, not the log's history up to a point.
 /// </summary>
-[Cmdlet(VerbsCommunications.Send, "ScoutAuditEvent")]
+[Cmdlet(VerbsCommunications.Send, "ScoutAuditEvent", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = LogSet)]
 [OutputType(typeof(ForwardingResult))]
 public sealed class SendScoutAuditEventCommand : AuditCommandBase
 {
+    private const string LogSet = "Path";
+    private const string EventSet = "InputObject";
+
     /// <summary>The collector's OTLP/HTTP endpoint; by default $env:OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, else $env:OTEL_EXPORTER_OTLP_ENDPOINT.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNull]
     public Uri? Endpoint { get; set; }
 
-    /// <summary>Request headers, such as @{ Authorization = 'Bearer ...' }; by default those of $env:OTEL_EXPORTER_OTLP_HEADERS.</summary>
+    /// <summary>Request headers, such as @{ 'X-Api-Key' = ... }; by default those of $env:OTEL_EXPORTER_OTLP_HEADERS.</summary>
     [Parameter]
     [ValidateNotNull]
     public IDictionary? Header { get; set; }
 
+    /// <summary>A bearer token, sent as Authorization: Bearer, as Invoke-RestMethod -Token.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public SecureString? Token { get; set; }
+
+    /// <summary>A user name and password, sent as Authorization: Basic.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>A proxy to send through; by default the system's (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? Proxy { get; set; }
+
+    /// <summary>The proxy's user name and password.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>How long one request may take before it is abandoned and retried, in seconds.</summary>
+    [Parameter]
+    [ValidateRange(1, 86_400)]
+    public int TimeoutSec { get; set; } = 10;
+
     [Parameter]
     [ValidateRange(1, 10_000)]
     public int BatchSize { get; set; } = 512;
+
+    /// <summary>
+    /// The encoding: http/protobuf or http/json; by default $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, else
+    /// $env:OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf, as the OpenTelemetry specification says. grpc is refused.
+    /// </summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(OtlpProtocolCompleter))]
+    [ValidateNotBlank]
+    public string? Protocol { get; set; }
 
     /// <summary>Gzip or None; by default $env:OTEL_EXPORTER_OTLP_LOGS_COMPRESSION, else $env:OTEL_EXPORTER_OTLP_COMPRESSION, else None.</summary>
     [Parameter]
     public OtlpCompression? Compression { get; set; }
 
     /// <summary>After the events there are, goes on with each new one as it is written, until stopped.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = LogSet)]
     public SwitchParameter Follow { get; set; }
 
     [Parameter]
@@ -56,7 +101,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     /// The file that keeps the checkpoint; by default beside the log, one per endpoint, or in your
     /// cache ($XDG_CACHE_HOME/scoutaudit, else ~/.cache/scoutaudit) when the log's directory is another user's.
     /// </summary>
-    [Parameter]
+    [Parameter(ParameterSetName = LogSet)]
     [ValidateNotBlank]
     public string? CheckpointPath { get; set; }
 
@@ -64,13 +109,37 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     /// The logs to forward, one after the other, each from its own checkpoint; by default the default log.
     /// -Follow and -CheckpointPath take one log.
     /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = LogSet, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LiteralPath")]
     [ValidateNotBlank]
     public string[]? Path { get; set; }
 
+    /// <summary>Events to send as they are (from Get-ScoutAuditEvent), without the checkpoint.</summary>
+    [Parameter(ParameterSetName = EventSet, Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public AuditEvent[]? InputObject { get; set; }
+
+    private OtlpForwarderOptions? _options;
+
+    /// <summary>The logs this command sent already: a log named again by the pipeline is not sent again.</summary>
+    private readonly HashSet<string> _sentLogs = new(StringComparer.Ordinal);
+
+    /// <summary>The piped events not sent yet, per log in the order the logs first came, with what was sent of each.</summary>
+    private readonly Dictionary<string, ChosenEvents> _chosen = new(StringComparer.Ordinal);
+
+    protected override void BeginProcessing()
+    {
+        _options = Options();
+        WarnWhenCleartext(_options);
+    }
+
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == EventSet)
+        {
+            foreach (var auditEvent in InputObject!) Choose(auditEvent);
+            return;
+        }
         if (Path is { Length: > 1 } several)
         {
             // A follower never ends, so the logs after the first would never be sent; a checkpoint file belongs to one log.
@@ -81,9 +150,115 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-CheckpointPath keeps the checkpoint of one log; got {several.Length} paths. Leave it out to keep each log's checkpoint beside it, or send each log with a -CheckpointPath of its own."),
                     ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, several));
         }
-        var options = Options();
-        foreach (var given in GivenPaths(Path)) Send(given, ResolveLogPath(given), options);
+        foreach (var given in GivenPaths(Path))
+        {
+            var path = ResolveLogPath(given);
+            // Records that name a log (Get-ScoutAuditLog output, files) each send it; one named twice is sent once.
+            if (_sentLogs.Add(path) && ShouldProcess(path, WhatIsSent(path, _options!))) Send(given, path, _options!);
+        }
     }
+
+    protected override void EndProcessing()
+    {
+        foreach (var (path, chosen) in _chosen)
+        {
+            if (chosen.Pending.Count > 0) SendChosen(path, chosen);
+            if (chosen.Approved) WriteObject(new ForwardingResult(path, OtlpEndpoint.RedactedUri(chosen.Forwarder?.Endpoint ?? _options!.Endpoint), chosen.Sent, chosen.Rejected, chosen.Batches, null, null));
+        }
+        DisposeChosen();
+    }
+
+    /// <summary>-WhatIf's words for one log: what would be sent where (the endpoint without its secrets), and the file it would move.</summary>
+    private string WhatIsSent(string path, OtlpForwarderOptions options)
+    {
+        var endpoint = options.ResolveEndpoint();
+        var shown = OtlpEndpoint.Redacted(endpoint);
+        string from, then;
+        try
+        {
+            var checkpoint = ForwardingCheckpoint.Load(path, endpoint, options.CheckpointPath);
+            from = checkpoint.LastId is { } last ? $"the events after Id {last}" : "every event (none was acknowledged yet)";
+            then = checkpoint.Path is null ? "" : $", moving the checkpoint in '{checkpoint.Path}' as they are acknowledged";
+        }
+        catch (AuditLogException)
+        {
+            (from, then) = ("the events after the checkpoint", " (the checkpoint cannot be read now)");
+        }
+        return $"Send {from}{(Follow ? ", then each new one as it is written," : "")} to '{shown}'{then}";
+    }
+
+    /// <summary>A piped event, added to its log's next batch; a full batch is sent at once.</summary>
+    private void Choose(AuditEvent auditEvent)
+    {
+        if (!_chosen.TryGetValue(auditEvent.Path, out var chosen)) _chosen[auditEvent.Path] = chosen = new ChosenEvents(BatchSize);
+        chosen.Pending.Add(auditEvent.Source);
+        if (chosen.Pending.Count >= BatchSize) SendChosen(auditEvent.Path, chosen);
+    }
+
+    /// <summary>One batch of a log's piped events, sent as it is until acknowledged; the checkpoint is never moved or written.</summary>
+    private void SendChosen(string path, ChosenEvents chosen)
+    {
+        var batch = chosen.Pending;
+        var ids = Ids(batch);
+        var shown = OtlpEndpoint.Redacted(_options!.ResolveEndpoint());
+        if (!ShouldProcess($"{batch.Count} events of '{path}' ({ids})", $"Send to '{shown}', leaving the checkpoint as it is"))
+        {
+            batch.Clear();
+            return;
+        }
+        chosen.Approved = true;
+        try
+        {
+            chosen.Forwarder ??= OtlpForwarder.WithoutCheckpoint(path, _options with { Notify = WriteNotice });
+        }
+        catch (AuditLogException error)
+        {
+            ThrowTerminatingError(Failure(error, ErrorIds.ForwardingCheckpointUnreadable, ErrorCategory.ReadError, error.Path));
+            return;
+        }
+        catch (ArgumentException error)
+        {
+            ThrowTerminatingError(Failure(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, shown));
+            return;
+        }
+        var forwarder = chosen.Forwarder;
+        var delivered = Delivered(() => forwarder.Send(batch, PipelineStopping), forwarder);
+        (chosen.Sent, chosen.Rejected, chosen.Batches) = (chosen.Sent + delivered.Sent, chosen.Rejected + delivered.Rejected, chosen.Batches + delivered.Batches);
+        WriteVerbose($"Delivered {batch.Count} chosen events ({ids}) of '{path}' to '{forwarder.ShownEndpoint}'; the checkpoint is left as it is.");
+        WriteProgress(new ProgressRecord(ProgressActivityId, $"Sending chosen events of {path}", $"{chosen.Sent} events delivered to {forwarder.ShownEndpoint}"));
+        batch.Clear();
+    }
+
+    private void DisposeChosen()
+    {
+        foreach (var chosen in _chosen.Values) chosen.Forwarder?.Dispose();
+        _chosen.Clear();
+    }
+
+    /// <summary>A log's piped events: the batch being filled, its forwarder, and what was delivered.</summary>
+    private sealed class ChosenEvents(int batchSize)
+    {
+        public List<CoreEvent> Pending { get; } = new(Math.Min(batchSize, 4096));
+
+        public OtlpForwarder? Forwarder { get; set; }
+
+        public long Sent { get; set; }
+
+        public long Rejected { get; set; }
+
+        public int Batches { get; set; }
+
+        /// <summary>Whether a batch was let go (not declined under -WhatIf or -Confirm): only then is there a result.</summary>
+        public bool Approved { get; set; }
+    }
+
+    /// <summary>Chosen events' ids, not as a range: they need not follow one another.</summary>
+    private static string Ids(List<CoreEvent> batch) => batch.Count switch
+    {
+        1 => $"Id {batch[0].Id}",
+        <= 4 => "Ids " + string.Join(", ", batch.Select(e => e.Id)),
+        _ => $"Ids {batch[0].Id}, {batch[1].Id}, ..., {batch[^1].Id}",
+    };
 
     /// <summary>One log's events after its checkpoint, in batches; with -Follow, then each new one until stopped.</summary>
     private void Send(string? given, string path, OtlpForwarderOptions options)
@@ -102,10 +277,21 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
             ThrowTerminatingError(Failure(error, ErrorIds.ForwardingCheckpointUnreadable, ErrorCategory.ReadError, error.Path));
             return;
         }
+        catch (ForwarderRunningException error)
+        {
+            ThrowTerminatingError(Failure(error, ErrorIds.ForwarderRunning, ErrorCategory.ResourceBusy, path));
+            return;
+        }
         catch (ArgumentException error)
         {
             // A header the forwarder cannot send as given (Content-Type, which it sets itself).
-            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, options.Endpoint));
+            ThrowTerminatingError(Failure(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, OtlpEndpoint.Redacted(options.Endpoint)));
+            return;
+        }
+        catch (IOException error)
+        {
+            // The lock file beside the checkpoint cannot be made, or is not the caller's own.
+            ThrowTerminatingError(Failure(error, ErrorIds.ForwardingCheckpointUnwritable, ErrorCategory.WriteError, path));
             return;
         }
         TellWhereCheckpointIs(forwarder.Checkpoint.Location);
@@ -119,8 +305,8 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
             {
                 var delivered = Delivered(() => forwarder.Deliver(batch, PipelineStopping), forwarder);
                 (sent, rejected, batches) = (sent + delivered.Sent, rejected + delivered.Rejected, batches + delivered.Batches);
-                WriteVerbose($"Delivered events {batch[0].Id}..{batch[^1].Id} ({batch.Count}) to '{forwarder.Endpoint}'; the checkpoint is {delivered.LastId}.");
-                WriteProgress(new ProgressRecord(ProgressActivityId, $"Sending the events of {path}", $"{sent} events delivered to {forwarder.Endpoint}"));
+                WriteVerbose($"Delivered events {batch[0].Id}..{batch[^1].Id} ({batch.Count}) to '{forwarder.ShownEndpoint}'; the checkpoint is {delivered.LastId}.");
+                WriteProgress(new ProgressRecord(ProgressActivityId, $"Sending the events of {path}", $"{sent} events delivered to {forwarder.ShownEndpoint}"));
                 batch.Clear();
             }
             while (true)
@@ -146,7 +332,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
             }
             WriteProgress(new ProgressRecord(ProgressActivityId, $"Sending the events of {path}", "Done") { RecordType = ProgressRecordType.Completed });
             WriteSkippedLinesSummary(diagnostics, path);
-            WriteObject(new ForwardingResult(path, forwarder.Endpoint, sent, rejected, batches, forwarder.Checkpoint.LastId, forwarder.Checkpoint.Path));
+            WriteObject(new ForwardingResult(path, OtlpEndpoint.RedactedUri(forwarder.Endpoint), sent, rejected, batches, forwarder.Checkpoint.LastId, forwarder.Checkpoint.Path));
         }
     }
 
@@ -165,12 +351,18 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         }
         catch (ForwardingException error)
         {
-            ThrowTerminatingError(Failure(error, ErrorIds.ForwardingFailed, error.StatusCode is null ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult, forwarder.Endpoint));
+            ThrowTerminatingError(Failure(error, ErrorIds.ForwardingFailed, error.StatusCode is null ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult, error.Endpoint));
             throw; // not reached
         }
         catch (AuditLogException error)
         {
             ThrowTerminatingError(Failure(error, ErrorIds.ForwardingCheckpointUnwritable, ErrorCategory.WriteError, error.Path));
+            throw; // not reached
+        }
+        catch (ForwarderRunningException error)
+        {
+            // A log whose directory was made after this forwarder started: its lock was taken at the first delivery.
+            ThrowTerminatingError(Failure(error, ErrorIds.ForwarderRunning, ErrorCategory.ResourceBusy, forwarder.LogPath));
             throw; // not reached
         }
     }
@@ -219,11 +411,14 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
             var options = new OtlpForwarderOptions
             {
                 Endpoint = endpoint,
-                Headers = Header is null ? HeadersFromEnvironment() : Strings(Header, nameof(Header)),
+                Headers = Headers(),
                 ServiceName = ServiceName,
+                Protocol = Protocol is null ? ProtocolFromEnvironment() : OtlpProtocols.Parse(Protocol, "-Protocol"),
                 Compression = Compression ?? CompressionFromEnvironment(),
                 ResourceAttributes = ResourceAttribute is null ? new Dictionary<string, string>() : Strings(ResourceAttribute, nameof(ResourceAttribute)),
                 GiveUpAfter = GiveUpAfter,
+                RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
+                Proxy = WebProxy(),
                 CheckpointPath = CheckpointPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CheckpointPath),
             };
             options.ResolveEndpoint();
@@ -231,9 +426,64 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         }
         catch (ArgumentException error)
         {
-            ThrowTerminatingError(new ErrorRecord(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, endpoint));
+            // The endpoint without its secrets: the target reaches $Error, logs and transcripts.
+            ThrowTerminatingError(Failure(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, endpoint.IsAbsoluteUri ? OtlpEndpoint.Redacted(endpoint) : null));
             throw; // not reached
         }
+    }
+
+    /// <summary>
+    /// The request's headers: -Header, else OpenTelemetry's variable; then Authorization from -Token or
+    /// -Credential, which a header of -Header may not also give (which would win is not for the command to
+    /// guess), but replaces one from the variable (a default). Each checked, naming where it came from.
+    /// </summary>
+    private Dictionary<string, string> Headers()
+    {
+        if (Token is not null && Credential is not null)
+            throw new ArgumentException("Give -Token (Authorization: Bearer) or -Credential (Authorization: Basic), not both: a request has one Authorization header.", nameof(Token));
+        var headers = Header is null ? HeadersFromEnvironment() : Strings(Header, nameof(Header), checkHeaders: true);
+        var (authorization, source) = Token is not null
+            ? ("Bearer " + new NetworkCredential(string.Empty, Token).Password, "-Token")
+            : Credential is not null ? (Basic(Credential), "-Credential") : (null, null);
+        if (authorization is null) return headers;
+        if (Header is not null && headers.ContainsKey("Authorization"))
+            throw new ArgumentException($"-Header has an Authorization header and {source} gives one too: give one of them.", nameof(Header));
+        OtlpHeaders.Check("Authorization", authorization, source!);
+        headers["Authorization"] = authorization;
+        return headers;
+    }
+
+    /// <summary>Basic authentication's credentials (RFC 7617): user:password in UTF-8, Base64.</summary>
+    private static string Basic(PSCredential credential)
+    {
+        if (credential.UserName.Contains(':'))
+            throw new ArgumentException("The user name of -Credential has a ':', which Basic authentication cannot carry (it separates the user name from the password).", nameof(Credential));
+        return "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credential.UserName}:{credential.GetNetworkCredential().Password}"));
+    }
+
+    /// <summary>The proxy of -Proxy with -ProxyCredential; null: the system's.</summary>
+    private WebProxy? WebProxy()
+    {
+        if (Proxy is null)
+        {
+            if (ProxyCredential is not null) throw new ArgumentException("-ProxyCredential is for the proxy of -Proxy; give -Proxy too.", nameof(ProxyCredential));
+            return null;
+        }
+        if (!Proxy.IsAbsoluteUri || Proxy.UserInfo.Length > 0)
+            throw new ArgumentException($"-Proxy must be an absolute URL without a user name or password (give -ProxyCredential); got '{(Proxy.IsAbsoluteUri ? OtlpEndpoint.Redacted(Proxy) : OtlpEndpoint.Mask)}'.", nameof(Proxy));
+        return new WebProxy(Proxy) { Credentials = ProxyCredential?.GetNetworkCredential() };
+    }
+
+    /// <summary>
+    /// Headers (credentials, as a rule) sent in clear text across a network: a warning, once, naming the
+    /// headers but not their values. Loopback (a collector agent on this machine) is not warned of.
+    /// </summary>
+    private void WarnWhenCleartext(OtlpForwarderOptions options)
+    {
+        var endpoint = options.ResolveEndpoint();
+        if (options.Headers.Count == 0 || !OtlpEndpoint.IsCleartextRemote(endpoint)) return;
+        WriteWarning(Inert($"The headers {string.Join(", ", options.Headers.Keys.Select(name => $"'{name}'"))} go to '{OtlpEndpoint.Redacted(endpoint)}' over plain http, " +
+            "where anyone on the network between can read them: use an https:// endpoint."));
     }
 
     /// <summary>
@@ -254,12 +504,17 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     {
         var (name, value) = OtelSetting("ENDPOINT") ?? (null!, null!);
         if (value is not null && Uri.TryCreate(value, UriKind.Absolute, out var uri)) return uri;
+        // A value that is no URL is not shown: it may hold a secret, where a query would have been masked.
         var problem = value is null
-            ? "No endpoint: give -Endpoint (such as http://collector:4318), or set $env:OTEL_EXPORTER_OTLP_ENDPOINT or $env:OTEL_EXPORTER_OTLP_LOGS_ENDPOINT."
-            : $"${name} is '{value}', which is not an absolute URL.";
-        ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, value));
+            ? "No endpoint: give -Endpoint (such as https://collector.example.com:4318), or set $env:OTEL_EXPORTER_OTLP_ENDPOINT or $env:OTEL_EXPORTER_OTLP_LOGS_ENDPOINT."
+            : $"${name} is not an absolute URL (its value is not shown); give one such as https://collector.example.com:4318.";
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, name));
         throw new InvalidOperationException(); // not reached
     }
+
+    /// <summary>The protocol of the environment; http/protobuf, the specification's default, when none is set.</summary>
+    private static OtlpProtocol ProtocolFromEnvironment() =>
+        OtelSetting("PROTOCOL") is { } setting ? OtlpProtocols.Parse(setting.Value, "$" + setting.Name) : OtlpProtocol.HttpProtobuf;
 
     /// <summary>The compression of the environment: gzip or none.</summary>
     private static OtlpCompression CompressionFromEnvironment() => OtelSetting("COMPRESSION") switch
@@ -270,31 +525,31 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         { } other => throw new ArgumentException($"${other.Name} is '{other.Value}'; OTLP allows gzip or none."),
     };
 
-    /// <summary>The headers of the environment: <c>name=value,name2=value2</c>, values URL-encoded.</summary>
-    private static Dictionary<string, string> HeadersFromEnvironment()
-    {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (OtelSetting("HEADERS") is not { } setting) return headers;
-        foreach (var pair in setting.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var equals = pair.IndexOf('=');
-            if (equals <= 0) throw new ArgumentException($"${setting.Name} holds '{pair}', which is not name=value.");
-            headers[Uri.UnescapeDataString(pair[..equals].Trim())] = Uri.UnescapeDataString(pair[(equals + 1)..].Trim());
-        }
-        return headers;
-    }
+    /// <summary>The headers of the environment: <c>name=value,name2=value2</c>, values URL-encoded (<see cref="OtlpHeaders.Parse"/>).</summary>
+    private static Dictionary<string, string> HeadersFromEnvironment() =>
+        OtelSetting("HEADERS") is { } setting ? OtlpHeaders.Parse(setting.Value, "$env:" + setting.Name) : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>A hashtable's entries as text; a value that is not a plain value is refused (a header is text).</summary>
-    private static Dictionary<string, string> Strings(IDictionary table, string parameter)
+    /// <summary>
+    /// A hashtable's entries as text; a value that is not a plain value is refused (a header is text). A
+    /// header's value may be a SecureString. With <paramref name="checkHeaders"/>, each is checked as a header.
+    /// </summary>
+    private static Dictionary<string, string> Strings(IDictionary table, string parameter, bool checkHeaders = false)
     {
         var strings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (DictionaryEntry entry in table)
         {
             var value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
+            var name = Convert.ToString(entry.Key is PSObject key ? key.BaseObject : entry.Key, System.Globalization.CultureInfo.InvariantCulture)!;
+            if (checkHeaders && value is SecureString secure) value = new NetworkCredential(string.Empty, secure).Password;
             if (value is null or IDictionary or (IEnumerable and not string))
-                throw new ArgumentException($"-{parameter} '{entry.Key}' must be text; got {(value is null ? "null" : value.GetType().Name)}.", parameter);
-            strings[Convert.ToString(entry.Key is PSObject key ? key.BaseObject : entry.Key, System.Globalization.CultureInfo.InvariantCulture)!] =
-                Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
+            {
+                // Named by its valid beginning only: a header's "name" may be a whole "Authorization: Bearer ..." line.
+                if (checkHeaders) OtlpHeaders.Check(name, string.Empty, "-" + parameter);
+                throw new ArgumentException($"-{parameter} '{name}' must be text; got {(value is null ? "null" : value.GetType().Name)}.", parameter);
+            }
+            var text = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
+            if (checkHeaders) OtlpHeaders.Check(name, text, "-" + parameter);
+            strings[name] = text;
         }
         return strings;
     }

@@ -16,7 +16,7 @@ public sealed class ForwarderKillTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => _log.Dispose();
 
     /// <summary>tests/ScoutAudit.LoadWriter in its forward mode, as a separate OS process.</summary>
-    private Process StartForwarder()
+    private Process StartForwarder(OtlpProtocol protocol)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -27,27 +27,28 @@ public sealed class ForwarderKillTests(ITestOutputHelper output) : IDisposable
         foreach (var argument in new[]
                  {
                      Path.Combine(AppContext.BaseDirectory, "ScoutAudit.LoadWriter.dll"), "forward", _log.Path,
-                     _log.Receiver.BaseUrl.ToString(), BatchSize.ToString(CultureInfo.InvariantCulture),
+                     _log.Receiver.BaseUrl.ToString(), BatchSize.ToString(CultureInfo.InvariantCulture), protocol.Name(),
                  })
             start.ArgumentList.Add(argument);
         return Process.Start(start)!;
     }
 
-    [Fact]
-    public void AForwarderKilledMidBatchLosesNothingAndRepeatsOnlyTheOpenBatch()
+    [Theory]
+    [MemberData(nameof(ForwardingTestLog.Protocols), MemberType = typeof(ForwardingTestLog))]
+    public void AForwarderKilledMidBatchLosesNothingAndRepeatsOnlyTheOpenBatch(OtlpProtocol protocol)
     {
         _log.Write(0, 200, rotationSize: 4096);
         var ids = _log.Events().Select(e => e.Id!.Value).ToList();
         _log.Receiver.Script(ReceiverAnswer.Ok, ReceiverAnswer.Ok, ReceiverAnswer.Ok, ReceiverAnswer.Delayed(TimeSpan.FromSeconds(30)));
 
-        using (var first = StartForwarder())
+        using (var first = StartForwarder(protocol))
         {
             _log.Receiver.WaitForRequests(4, TimeSpan.FromSeconds(30));
             first.Kill(); // SIGKILL: no chance to save anything
             first.WaitForExit();
         }
         Assert.Equal(ids[3 * BatchSize - 1], _log.SavedCheckpoint());
-        using (var second = StartForwarder())
+        using (var second = StartForwarder(protocol))
         {
             Assert.True(second.WaitForExit(TimeSpan.FromSeconds(30)), "the restarted forwarder did not finish");
             Assert.True(second.ExitCode == 0, second.StandardError.ReadToEnd());
@@ -58,7 +59,8 @@ public sealed class ForwarderKillTests(ITestOutputHelper output) : IDisposable
         var duplicated = delivered.Where(d => d.Value > 1).Select(d => d.Key).Order().ToList();
         var lost = ids.Where(id => !delivered.ContainsKey(id)).ToList();
         var openBatch = _log.Receiver.Requests[3].Records.Select(r => r.Id).ToList();
-        output.WriteLine($"events {ids.Count}, delivered {delivered.Count} ({delivered.Values.Sum()} records), duplicated {duplicated.Count}, lost {lost.Count}; batch size {BatchSize}");
+        Assert.All(_log.Receiver.Requests, r => Assert.Equal(protocol.ContentType(), r.ContentType));
+        output.WriteLine($"{protocol.Name()}: events {ids.Count}, delivered {delivered.Count} ({delivered.Values.Sum()} records), duplicated {duplicated.Count}, lost {lost.Count}; batch size {BatchSize}");
 
         Assert.Empty(lost);
         Assert.Equal(ids, delivered.Keys.Order());

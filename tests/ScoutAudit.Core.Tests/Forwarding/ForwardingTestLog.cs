@@ -21,6 +21,12 @@ public sealed class ForwardingTestLog : IDisposable
 
     public InstantWaits Clock { get; } = new();
 
+    /// <summary>The encoding the forwarders send in; a test over both sets it first.</summary>
+    public OtlpProtocol Protocol { get; set; } = OtlpProtocol.HttpProtobuf;
+
+    /// <summary>Both encodings, for a theory's MemberData.</summary>
+    public static TheoryData<OtlpProtocol> Protocols => new(OtlpProtocol.HttpProtobuf, OtlpProtocol.HttpJson);
+
     public List<ForwardingNotice> Notices { get; } = [];
 
     public static AuditEvent Numbered(int n) => new("nav", Start.AddSeconds(n), "s") { InputTokens = n, Reason = "padding to make lines of a realistic length" };
@@ -45,6 +51,7 @@ public sealed class ForwardingTestLog : IDisposable
         var options = new OtlpForwarderOptions
         {
             Endpoint = Receiver.BaseUrl,
+            Protocol = Protocol,
             InitialBackoff = TimeSpan.FromMilliseconds(100),
             MaxBackoff = TimeSpan.FromSeconds(1),
             RequestTimeout = TimeSpan.FromSeconds(5),

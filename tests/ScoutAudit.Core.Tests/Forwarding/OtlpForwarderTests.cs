@@ -20,9 +20,11 @@ public sealed class OtlpForwarderTests : IDisposable
 
     private List<ForwardingNotice> Retries => [.. _log.Notices.Where(n => n.Kind == ForwardingNoticeKind.Retry)];
 
-    [Fact]
-    public void EveryEventOfARotatedLogIsDeliveredOnceInOrderAndTheCheckpointIsTheLastId()
+    [Theory]
+    [MemberData(nameof(ForwardingTestLog.Protocols), MemberType = typeof(ForwardingTestLog))]
+    public void EveryEventOfARotatedLogIsDeliveredOnceInOrderAndTheCheckpointIsTheLastId(OtlpProtocol protocol)
     {
+        _log.Protocol = protocol;
         _log.Write(0, 300, rotationSize: 4096);
         Assert.True(Directory.GetFiles(Path.GetDirectoryName(_log.Path)!, "*.jsonl.gz").Length >= 3);
 
@@ -42,9 +44,11 @@ public sealed class OtlpForwarderTests : IDisposable
         Assert.Equal(LogIds(), AcceptedIds);
     }
 
-    [Fact]
-    public void WithGzipTheSameRecordsArriveInAFractionOfTheBytesAndARetrySendsTheSameBody()
+    [Theory]
+    [MemberData(nameof(ForwardingTestLog.Protocols), MemberType = typeof(ForwardingTestLog))]
+    public void WithGzipTheSameRecordsArriveInAFractionOfTheBytesAndARetrySendsTheSameBody(OtlpProtocol protocol)
     {
+        _log.Protocol = protocol;
         _log.Write(0, 200);
         _log.Receiver.Script(ReceiverAnswer.Unavailable());
 
@@ -55,13 +59,15 @@ public sealed class OtlpForwarderTests : IDisposable
         var requests = _log.Receiver.Requests;
         Assert.Equal(3, requests.Count); // the first batch refused once, then both delivered
         Assert.All(requests, r => Assert.Equal("gzip", r.Headers["Content-Encoding"]));
-        Assert.All(requests, r => Assert.True(r.WireBytes * 4 < r.JsonBytes, $"{r.WireBytes} bytes on the wire for {r.JsonBytes} of JSON"));
-        Assert.Equal(requests[0].Body.ToString(), requests[1].Body.ToString());
+        Assert.All(requests, r => Assert.True(r.WireBytes * 4 < r.BodyBytes, $"{r.WireBytes} bytes on the wire for a body of {r.BodyBytes}"));
+        Assert.Equal(requests[0].RawBody, requests[1].RawBody);
     }
 
-    [Fact]
-    public void ACollectorThatIsUnavailableIsRetriedWithGrowingBackoffAndItsRetryAfterExactly()
+    [Theory]
+    [MemberData(nameof(ForwardingTestLog.Protocols), MemberType = typeof(ForwardingTestLog))]
+    public void ACollectorThatIsUnavailableIsRetriedWithGrowingBackoffAndItsRetryAfterExactly(OtlpProtocol protocol)
     {
+        _log.Protocol = protocol;
         _log.Write(0, 20);
         _log.Receiver.Script(ReceiverAnswer.Unavailable(), ReceiverAnswer.Unavailable(), ReceiverAnswer.TooManyRequests(), ReceiverAnswer.Unavailable(),
             ReceiverAnswer.TooManyRequests(retryAfter: "7"), ReceiverAnswer.Unavailable(), ReceiverAnswer.Unavailable());
@@ -84,9 +90,11 @@ public sealed class OtlpForwarderTests : IDisposable
         Assert.Equal(LogIds()[^1], _log.SavedCheckpoint());
     }
 
-    [Fact]
-    public void ARetryAfterDateIsWaitedForUntilThatTime()
+    [Theory]
+    [MemberData(nameof(ForwardingTestLog.Protocols), MemberType = typeof(ForwardingTestLog))]
+    public void ARetryAfterDateIsWaitedForUntilThatTime(OtlpProtocol protocol)
     {
+        _log.Protocol = protocol;
         _log.Write(0, 3);
         _log.Receiver.Script(ReceiverAnswer.Unavailable(retryAfter: _log.Clock.GetUtcNow().AddSeconds(90).ToString("R", CultureInfo.InvariantCulture)));
 
@@ -141,7 +149,7 @@ public sealed class OtlpForwarderTests : IDisposable
         _log.Write(0, 30);
         _log.Receiver.Script(ReceiverAnswer.Ok, ReceiverAnswer.Delayed(TimeSpan.FromSeconds(10)));
 
-        _log.ForwardAll(10, o => o with { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        _log.ForwardAll(10, o => o with { RequestTimeout = TimeSpan.FromSeconds(2) });
 
         var requests = _log.Receiver.Requests;
         Assert.Equal(4, requests.Count);
@@ -150,9 +158,11 @@ public sealed class OtlpForwarderTests : IDisposable
         Assert.Contains("no answer within", Assert.Single(Retries).Message);
     }
 
-    [Fact]
-    public void APartialSuccessIsReportedNotRetriedAndTheCheckpointMoves()
+    [Theory]
+    [MemberData(nameof(ForwardingTestLog.Protocols), MemberType = typeof(ForwardingTestLog))]
+    public void APartialSuccessIsReportedNotRetriedAndTheCheckpointMoves(OtlpProtocol protocol)
     {
+        _log.Protocol = protocol;
         _log.Write(0, 10);
         _log.Receiver.Script(ReceiverAnswer.PartialSuccess(3, "3 records had an attribute value too long"));
 
@@ -166,9 +176,11 @@ public sealed class OtlpForwarderTests : IDisposable
         Assert.Equal(LogIds()[^1], _log.SavedCheckpoint());
     }
 
-    [Fact]
-    public void ABadRequestStopsWithTheCollectorsMessageAndALaterRunSendsThatBatchAgain()
+    [Theory]
+    [MemberData(nameof(ForwardingTestLog.Protocols), MemberType = typeof(ForwardingTestLog))]
+    public void ABadRequestStopsWithTheCollectorsMessageAndALaterRunSendsThatBatchAgain(OtlpProtocol protocol)
     {
+        _log.Protocol = protocol;
         _log.Write(0, 30);
         _log.Receiver.Script(ReceiverAnswer.Ok, ReceiverAnswer.BadRequest("logRecords[3]: unknown field"));
         var ids = LogIds();
@@ -189,6 +201,21 @@ public sealed class OtlpForwarderTests : IDisposable
         Assert.Equal(new ForwardingSummary(20, 0, 2, ids[^1]), summary);
         Assert.Equal(ids[10..20], _log.Receiver.Requests[2].Records.Select(r => r.Id));
         Assert.Equal(ids, AcceptedIds);
+    }
+
+    [Theory]
+    [MemberData(nameof(ForwardingTestLog.Protocols), MemberType = typeof(ForwardingTestLog))]
+    public void ARefusalInPlainTextIsReadAsTextWhateverTheRequestsEncoding(OtlpProtocol protocol)
+    {
+        _log.Protocol = protocol;
+        _log.Write(0, 3);
+        // A proxy in front of the collector answers for it, in text/plain (or, for http/json, its text labelled JSON).
+        _log.Receiver.Script(new ReceiverAnswer(403, "blocked by the egress policy"));
+
+        var error = Assert.Throws<ForwardingException>(() => _log.ForwardAll(10));
+
+        Assert.Equal((403, "blocked by the egress policy"), (error.StatusCode, error.CollectorMessage));
+        Assert.Null(_log.SavedCheckpoint());
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace ScoutAudit.Core.Tests.Forwarding;
 
 /// <summary>
 /// Each event becomes one OTLP log record whose every field lands under its documented attribute with
-/// the documented OTLP/JSON type, as a real receiver decodes it; nothing on disk is dropped.
+/// the documented OTLP type, in both encodings, as a decoder generated from the OTLP schema reads it
+/// (<see cref="OtlpReceiver"/>); nothing on disk is dropped.
 /// </summary>
 public sealed class OtlpMappingTests : IDisposable
 {
@@ -33,9 +34,11 @@ public sealed class OtlpMappingTests : IDisposable
         return Assert.Single(_log.Receiver.Requests);
     }
 
-    [Fact]
-    public void EveryFieldOfAFullEventLandsUnderItsAttributeWithItsType()
+    [Theory]
+    [MemberData(nameof(ForwardingTestLog.Protocols), MemberType = typeof(ForwardingTestLog))]
+    public void EveryFieldOfAFullEventLandsUnderItsAttributeWithItsType(OtlpProtocol protocol)
     {
+        _log.Protocol = protocol;
         using (var log = new AuditLog(_log.Path))
         {
             log.Append(new AuditEvent("validation_fail", When, "sess-7")
@@ -58,6 +61,7 @@ public sealed class OtlpMappingTests : IDisposable
                     new("nested", ForwardingTestLog.Json("""{"k": [1, 2]}""")),
                     new("list", ForwardingTestLog.Json("""[1, "x"]""")),
                     new("huge", ForwardingTestLog.Json("123456789012345678901234567890")),
+                    new("negative", ForwardingTestLog.Json("-7")),
                 ],
             });
         }
@@ -65,18 +69,21 @@ public sealed class OtlpMappingTests : IDisposable
 
         var request = ForwardOnly();
 
-        Assert.Equal(("POST", "/v1/logs", "application/json", "Bearer t0ken"), (request.Method, request.Path, request.ContentType, request.Headers["Authorization"]));
+        var contentType = protocol == OtlpProtocol.HttpJson ? "application/json" : "application/x-protobuf";
+        Assert.Equal(("POST", "/v1/logs", contentType, "Bearer t0ken"), (request.Method, request.Path, request.ContentType, request.Headers["Authorization"]));
         Assert.Equal("scout-audit", Text(request.Resource["service.name"]));
         Assert.Equal(Environment.MachineName, Text(request.Resource["host.name"]));
         Assert.Equal("test", Text(request.Resource["deployment.environment"]));
         var scope = request.Body.GetProperty("resourceLogs")[0].GetProperty("scopeLogs")[0].GetProperty("scope");
         Assert.Equal("ScoutAudit", scope.GetProperty("name").GetString());
+        Assert.Equal(typeof(OtlpForwarder).Assembly.GetName().Version!.ToString(3), scope.GetProperty("version").GetString());
 
         var record = Assert.Single(request.Records);
         var a = record.Attributes;
         Assert.Equal(Nanos(When), record.Record.GetProperty("timeUnixNano").GetString());
         Assert.Equal(Nanos(_log.Clock.GetUtcNow()), record.Record.GetProperty("observedTimeUnixNano").GetString());
         Assert.Equal(9, record.Record.GetProperty("severityNumber").GetInt32());
+        Assert.Equal("INFO", record.Record.GetProperty("severityText").GetString());
         Assert.Equal("validation_fail", record.EventName);
         Assert.Equal("validation_fail", Text(record.Record.GetProperty("body")));
         Assert.Equal("validation_fail", Text(a["event.name"]));
@@ -99,12 +106,15 @@ public sealed class OtlpMappingTests : IDisposable
         Assert.Equal("""{"k": [1, 2]}""", Text(a["scout.extra.nested"]));
         Assert.Equal("""[1, "x"]""", Text(a["scout.extra.list"]));
         Assert.Equal("123456789012345678901234567890", Text(a["scout.extra.huge"]));
-        Assert.Equal(20, a.Count);
+        Assert.Equal("-7", Int(a["scout.extra.negative"]));
+        Assert.Equal(21, a.Count);
     }
 
-    [Fact]
-    public void AbsentFieldsAreNotSent()
+    [Theory]
+    [MemberData(nameof(ForwardingTestLog.Protocols), MemberType = typeof(ForwardingTestLog))]
+    public void AbsentFieldsAreNotSent(OtlpProtocol protocol)
     {
+        _log.Protocol = protocol;
         using (var log = new AuditLog(_log.Path)) log.Append(new AuditEvent("nav", When, "s"));
 
         var record = Assert.Single(ForwardOnly().Records);
@@ -112,9 +122,11 @@ public sealed class OtlpMappingTests : IDisposable
         Assert.Equal(["event.name", "scout.id", "scout.log", "session.id"], record.Attributes.Keys.Order(StringComparer.Ordinal));
     }
 
-    [Fact]
-    public void TheRawTextOfInvalidFieldsIsForwardedBesideTheValidOnes()
+    [Theory]
+    [MemberData(nameof(ForwardingTestLog.Protocols), MemberType = typeof(ForwardingTestLog))]
+    public void TheRawTextOfInvalidFieldsIsForwardedBesideTheValidOnes(OtlpProtocol protocol)
     {
+        _log.Protocol = protocol;
         File.WriteAllText(_log.Path,
             """{"ts": "2026-02-13T14:30:22.123Z", "event": "nav", "session_id": "s", "cost": "0.5", "model": "m", "input_t": NaN, "files": "a.py", "ratio": [1, NaN ], "ok": 3}""" + "\n");
 

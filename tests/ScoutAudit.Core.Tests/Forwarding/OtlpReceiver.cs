@@ -3,16 +3,20 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using ScoutAudit.Core.Tests.Otlp;
 
 namespace ScoutAudit.Core.Tests.Forwarding;
 
 /// <summary>How the receiver answers one request.</summary>
 /// <param name="Status">The HTTP status.</param>
-/// <param name="Body">The JSON body; null: <c>{}</c>.</param>
+/// <param name="Body">The answer as the proto3 JSON of <paramref name="Message"/>, sent in the request's encoding (protobuf or JSON); null: the empty message; other text is sent as it is.</param>
 /// <param name="RetryAfter">A Retry-After header (seconds or an HTTP date), when given.</param>
 /// <param name="Delay">How long the receiver waits before it answers.</param>
 /// <param name="Drop">Closes the connection in the middle of the answer.</param>
-public sealed record ReceiverAnswer(int Status = 200, string? Body = null, string? RetryAfter = null, TimeSpan Delay = default, bool Drop = false)
+/// <param name="Message">The message type of the body: an <c>ExportLogsServiceResponse</c> unless said otherwise.</param>
+public sealed record ReceiverAnswer(int Status = 200, string? Body = null, string? RetryAfter = null, TimeSpan Delay = default, bool Drop = false, MessageDescriptor? Message = null)
 {
     public static readonly ReceiverAnswer Ok = new();
 
@@ -24,7 +28,8 @@ public sealed record ReceiverAnswer(int Status = 200, string? Body = null, strin
 
     public static ReceiverAnswer TooManyRequests(string? retryAfter = null) => new(429, RetryAfter: retryAfter);
 
-    public static ReceiverAnswer BadRequest(string message) => new(400, JsonSerializer.Serialize(new { code = 3, message }));
+    /// <summary>A 400 with a <c>google.rpc.Status</c>, as OTLP/HTTP refuses a request.</summary>
+    public static ReceiverAnswer BadRequest(string message) => new(400, JsonSerializer.Serialize(new { code = 3, message }), Message: Otlp.Status.Descriptor);
 
     public static ReceiverAnswer PartialSuccess(long rejected, string message) =>
         new(200, JsonSerializer.Serialize(new { partialSuccess = new { rejectedLogRecords = rejected.ToString(CultureInfo.InvariantCulture), errorMessage = message } }));
@@ -35,24 +40,35 @@ public sealed record ReceiverAnswer(int Status = 200, string? Body = null, strin
 /// <summary>One log record as the receiver decoded it.</summary>
 /// <param name="Id">The <c>scout.id</c> attribute.</param>
 /// <param name="EventName">The record's <c>eventName</c>.</param>
-/// <param name="Record">The whole record.</param>
+/// <param name="Record">The whole record, as the proto3 JSON of the decoded message.</param>
 /// <param name="Attributes">The record's attributes: name to AnyValue object (<c>{"intValue":"42"}</c>).</param>
 public sealed record ReceivedRecord(long Id, string EventName, JsonElement Record, IReadOnlyDictionary<string, JsonElement> Attributes);
 
 /// <summary>One request as it arrived, with the answer it was given.</summary>
+/// <param name="Body">The request as the independent decoder read it (<see cref="Message"/>), in proto3 JSON, whatever its encoding on the wire.</param>
 public sealed record ReceivedRequest(int Index, string Method, string Path, string? ContentType, IReadOnlyDictionary<string, string> Headers,
     JsonElement Body, IReadOnlyDictionary<string, JsonElement> Resource, IReadOnlyList<ReceivedRecord> Records, ReceiverAnswer Answer)
 {
     /// <summary>The body's length as it came over the wire (compressed or not).</summary>
     public long WireBytes { get; init; }
 
-    /// <summary>The body's JSON length (after any decompression).</summary>
-    public long JsonBytes { get; init; }
+    /// <summary>The body's length after any decompression.</summary>
+    public long BodyBytes { get; init; }
+
+    /// <summary>The body after any decompression, as sent.</summary>
+    public byte[] RawBody { get; init; } = [];
+
+    /// <summary>The request as the generated decoder read it; null when it could not (<see cref="DecodeError"/>).</summary>
+    public ExportLogsServiceRequest? Message { get; init; }
+
+    /// <summary>Why the body could not be decoded (it was answered 400); null when it was.</summary>
+    public string? DecodeError { get; init; }
 }
 
 /// <summary>
 /// An OTLP/HTTP logs receiver on a loopback port (<see cref="HttpListener"/>): it decodes every request's
-/// OTLP/JSON body into records, keeps every request, and answers each by the script given to it
+/// body, protobuf or JSON as its Content-Type says, with <see cref="OtlpDecoder"/> (code protoc generated from
+/// the OTLP schema, never the forwarder's); a body it cannot decode is answered 400 with the reason. It keeps every request, and answers each by the script given to it
 /// (<see cref="Script"/>; 200 <c>{}</c> once the script is used up). Requests are served concurrently, so a
 /// delayed answer holds only its own.
 /// </summary>
@@ -162,22 +178,45 @@ public sealed class OtlpReceiver : IDisposable
         using var content = new MemoryStream();
         await request.InputStream.CopyToAsync(content);
         var wireBytes = content.Length;
-        var json = content.ToArray();
+        var raw = content.ToArray();
         if (string.Equals(request.Headers["Content-Encoding"], "gzip", StringComparison.OrdinalIgnoreCase))
         {
-            using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(json), System.IO.Compression.CompressionMode.Decompress);
+            using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(raw), System.IO.Compression.CompressionMode.Decompress);
             using var plain = new MemoryStream();
             await gzip.CopyToAsync(plain);
-            json = plain.ToArray();
+            raw = plain.ToArray();
         }
-        var body = JsonDocument.Parse(json).RootElement.Clone();
+        var protobuf = OtlpDecoder.IsProtobuf(request.ContentType);
         ReceiverAnswer answer;
         lock (_script) answer = _script.TryDequeue(out var next) ? next : ReceiverAnswer.Ok;
+        ExportLogsServiceRequest? message = null;
+        string? problem = null;
+        JsonElement body = default;
+        Dictionary<string, JsonElement> resource = [];
+        List<ReceivedRecord> records = [];
+        try
+        {
+            message = OtlpDecoder.Decode(raw, protobuf);
+            body = JsonDocument.Parse(OtlpDecoder.ToJson(message)).RootElement.Clone();
+            resource = Attributes(body.GetProperty("resourceLogs")[0].GetProperty("resource"));
+            records = Records(body);
+        }
+        catch (Exception error) when (error is InvalidProtocolBufferException or InvalidJsonException or FormatException or InvalidOperationException or KeyNotFoundException or JsonException)
+        {
+            problem = error.Message;
+            answer = ReceiverAnswer.BadRequest("the receiver could not decode the request: " + problem);
+        }
         lock (_requests)
         {
             var headers = request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
-            _requests.Add(new ReceivedRequest(_requests.Count, request.HttpMethod, request.Url!.AbsolutePath, request.ContentType, headers,
-                body, Attributes(body.GetProperty("resourceLogs")[0].GetProperty("resource")), Records(body), answer) { WireBytes = wireBytes, JsonBytes = json.Length });
+            _requests.Add(new ReceivedRequest(_requests.Count, request.HttpMethod, request.Url!.AbsolutePath, request.ContentType, headers, body, resource, records, answer)
+            {
+                WireBytes = wireBytes,
+                BodyBytes = raw.Length,
+                RawBody = raw,
+                Message = message,
+                DecodeError = problem,
+            });
             Monitor.PulseAll(_requests);
         }
         try
@@ -193,9 +232,10 @@ public sealed class OtlpReceiver : IDisposable
                 return;
             }
             context.Response.StatusCode = answer.Status;
-            context.Response.ContentType = "application/json";
+            // OTLP/HTTP: the answer in the request's encoding.
+            var (bytes, contentType) = OtlpDecoder.Answer(answer.Body ?? "{}", protobuf, answer.Message);
+            context.Response.ContentType = contentType;
             if (answer.RetryAfter is not null) context.Response.Headers["Retry-After"] = answer.RetryAfter;
-            var bytes = Encoding.UTF8.GetBytes(answer.Body ?? "{}");
             context.Response.ContentLength64 = bytes.Length;
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();

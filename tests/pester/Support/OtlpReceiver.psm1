@@ -1,6 +1,32 @@
 # An OTLP/HTTP logs receiver on a loopback port for the Pester tests of Send-ScoutAuditEvent: it
 # keeps each request's decoded records and answers by a script (status, Retry-After, body), then
 # 200 {} once the script is used up. It runs in a runspace of its own in the test's process.
+# Protobuf bodies (http/protobuf, the forwarder's default) are read with the tests' OTLP decoder,
+# tests/ScoutAudit.OtlpDecoder (code protoc generated from the schema), which the build leaves in
+# its bin folder; JSON bodies as they are. Answers are JSON, which the forwarder reads by their
+# Content-Type whatever it sent.
+
+function Get-OtlpDecoderPath {
+    <# The newest build of the tests' OTLP decoder. #>
+    $built = Get-ChildItem ([System.IO.Path]::GetFullPath("$PSScriptRoot/../../ScoutAudit.OtlpDecoder/bin")) -Recurse -Filter ScoutAudit.OtlpDecoder.dll -ErrorAction SilentlyContinue |
+        Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1
+    if (-not $built) { throw 'tests/ScoutAudit.OtlpDecoder is not built: build the solution first.' }
+    $built.FullName
+}
+
+function ConvertFrom-OtlpBody {
+    <# A request's body in either encoding as OTLP/JSON text, read by the tests' decoder. #>
+    param([Parameter(Mandatory)] [byte[]] $Bytes, [string] $ContentType)
+    if (-not ('ScoutAudit.Core.Tests.Otlp.OtlpDecoder' -as [type])) {
+        $decoder = Get-OtlpDecoderPath
+        # Google.Protobuf once: the module may have loaded it already (the same version, beside ScoutAudit.Core.dll).
+        if (-not ([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Google.Protobuf' })) {
+            Add-Type -Path (Join-Path (Split-Path $decoder) 'Google.Protobuf.dll')
+        }
+        Add-Type -Path $decoder
+    }
+    [ScoutAudit.Core.Tests.Otlp.OtlpDecoder]::DecodeToJson($Bytes, $ContentType)
+}
 
 function Start-OtlpReceiver {
     param([hashtable[]] $Script = @())
@@ -25,7 +51,8 @@ function Start-OtlpReceiver {
                 if ($context.Request.Headers['Content-Encoding'] -eq 'gzip') {
                     $stream = [System.IO.Compression.GZipStream]::new($stream, [System.IO.Compression.CompressionMode]::Decompress)
                 }
-                $body = [System.IO.StreamReader]::new($stream).ReadToEnd()
+                $content = [System.IO.MemoryStream]::new()
+                $stream.CopyTo($content)
                 $answer = $null
                 if (-not $state.Script.TryDequeue([ref] $answer)) { $answer = @{ Status = 200 } }
                 $state.Requests.Enqueue([pscustomobject]@{
@@ -33,7 +60,7 @@ function Start-OtlpReceiver {
                         ContentType   = $context.Request.ContentType
                         Authorization = $context.Request.Headers['Authorization']
                         Encoding      = $context.Request.Headers['Content-Encoding']
-                        Body          = $body
+                        Bytes         = $content.ToArray()
                         Status        = $answer.Status
                         At            = [datetime]::UtcNow
                     })
@@ -70,7 +97,7 @@ function Get-OtlpRecord {
     #>
     param([Parameter(Mandatory)] $Receiver)
     foreach ($request in @(Get-OtlpRequest $Receiver | Where-Object { $_.Status -ge 200 -and $_.Status -lt 300 })) {
-        $export = $request.Body | ConvertFrom-Json -AsHashtable
+        $export = ConvertFrom-OtlpBody -Bytes $request.Bytes -ContentType $request.ContentType | ConvertFrom-Json -AsHashtable
         foreach ($record in $export.resourceLogs[0].scopeLogs[0].logRecords) {
             $attributes = @{}
             foreach ($attribute in $record.attributes) {

@@ -1,0 +1,72 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# The rules of the module's surface (docs/surface.md), checked over every command it exports, so
+# that a new cmdlet or parameter that breaks one fails here rather than in a user's script.
+
+BeforeDiscovery {
+    Import-Module ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../module/ScoutAudit.psd1'))) -Force
+    $cmdlets = @(Get-Command -Module ScoutAudit -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } })
+    $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+    $parameters = @(foreach ($command in Get-Command -Module ScoutAudit -CommandType Cmdlet) {
+            foreach ($name in $command.Parameters.Keys) { if ($name -notin $common) { @{ Command = $command.Name; Parameter = $name } } }
+        })
+}
+
+BeforeAll {
+    Import-Module ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../module/ScoutAudit.psd1'))) -Force
+    # The cmdlets that read logs that exist: wildcards in -Path, and -LiteralPath in a set of its own.
+    $readers = 'Get-ScoutAuditEvent', 'Get-ScoutSpend', 'Get-ScoutAccuracy', 'Export-ScoutAuditReport'
+    # The cmdlets that create a log: one literal -Path, as the file may not exist yet.
+    $creators = 'Write-ScoutAudit', 'Set-ScoutAuditLog'
+    # The cmdlets that delete, send off the machine or write beyond the log.
+    $consequential = 'Remove-ScoutAuditArchive', 'Invoke-ScoutAuditRotate', 'Export-ScoutAuditReport'
+}
+
+AfterAll {
+    Remove-Module ScoutAudit -ErrorAction SilentlyContinue
+}
+
+Describe 'The surface of <Name>' -ForEach $cmdlets {
+    BeforeAll {
+        $command = Get-Command $Name
+    }
+
+    It 'uses an approved verb' {
+        (Get-Verb).Verb | Should -Contain $command.Verb
+    }
+
+    It 'declares what it outputs' {
+        $command.OutputType | Should -Not -BeNullOrEmpty
+    }
+
+    It 'takes -Path as the rule for its kind says' {
+        if (-not $command.Parameters.ContainsKey('Path')) { return }
+        $path = $command.Parameters['Path']
+        if ($Name -in $creators) {
+            $path.ParameterType | Should -Be ([string]) -Because 'a command that creates a log takes one, literally'
+            return
+        }
+        $path.ParameterType | Should -Be ([string[]]) -Because 'a command on existing logs takes several'
+        if ($Name -in $readers) {
+            @($path.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Position -ge 0 }) |
+                Should -BeNullOrEmpty -Because 'a reader''s first position is its question (event type, hours, page)'
+            $path.Attributes.TypeId.Name | Should -Contain 'SupportsWildcardsAttribute'
+            $command.Parameters.Keys | Should -Contain 'LiteralPath'
+            $literal = $command.Parameters['LiteralPath']
+            $literal.Aliases | Should -Contain 'PSPath'
+            @($literal.ParameterSets.Keys | Where-Object { $_ -in $path.ParameterSets.Keys }) | Should -BeNullOrEmpty -Because '-LiteralPath is a parameter set of its own'
+        }
+    }
+
+    It 'asks before it deletes, sends or writes beyond the log' {
+        if ($Name -notin $consequential) { return }
+        $command.Parameters.Keys | Should -Contain 'WhatIf'
+        $command.Parameters.Keys | Should -Contain 'Confirm'
+    }
+}
+
+Describe '<Command> -<Parameter>' -ForEach $parameters {
+    It 'is described in the help' {
+        $help = Get-Help $Command -Parameter $Parameter
+        ($help.description.Text -join ' ').Trim() | Should -Not -BeNullOrEmpty
+    }
+}
