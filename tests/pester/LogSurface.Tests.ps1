@@ -137,6 +137,7 @@ Describe 'Archives as objects of their own' {
 
         $listed | Should -HaveCount 0
         $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'AuditLogNotFound,*'
         $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $failures[0].TargetObject | Should -Be $missing
     }
@@ -375,6 +376,7 @@ Describe 'Test-ScoutAuditLog writes nothing but its verification state; Register
         $registered = @(Register-ScoutAuditArchive -Path $missing -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue)
 
         $registered | Should -HaveCount 0
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'AuditLogNotFound,*'
         $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $missing | Should -Not -Exist
     }

@@ -24,7 +24,7 @@ public sealed class RegisterScoutAuditArchiveCommand : LogPathsCommandBase
             if (!entry.Log.HasFiles)
             {
                 WriteError(Failure(new FileNotFoundException($"No audit log at '{path}': neither the file nor an archive of it exists.", path),
-                    ErrorIds.AuditLogReadFailed, ErrorCategory.ObjectNotFound, path));
+                    ErrorIds.AuditLogNotFound, ErrorCategory.ObjectNotFound, path));
                 continue;
             }
             IReadOnlyList<Core.ArchiveInfo> adopted;
