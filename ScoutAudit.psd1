@@ -23,6 +23,8 @@
         'Set-ScoutAuditLog'
         'Close-ScoutAuditLog'
         'Test-ScoutAuditLog'
+        'Get-ScoutAuditArchive'
+        'Register-ScoutAuditArchive'
         'Remove-ScoutAuditArchive'
         'Export-ScoutAuditReport'
         'Send-ScoutAuditEvent'

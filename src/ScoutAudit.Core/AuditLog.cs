@@ -93,9 +93,21 @@ public sealed class AuditLog : IDisposable
     /// Returns the new archive, or null when the active file was empty.
     /// </summary>
     /// <exception cref="AuditLogException">Sealing or archiving failed (a full disk, a read-only directory); no event was lost.</exception>
-    public ArchiveInfo? Rotate(CancellationToken cancellation = default)
+    public ArchiveInfo? Rotate(CancellationToken cancellation = default) => Rotate(_ => true, cancellation).Archive;
+
+    /// <summary>
+    /// Rotates now, as <see cref="Rotate(CancellationToken)"/> does, and then removes the archives the
+    /// log's retention (<see cref="AuditLogOptions.Retention"/>) no longer keeps as far as
+    /// <paramref name="shouldRemove"/> agrees, each removal recorded in the chain. An archive declined
+    /// stays until the next rotation asks again. Returns the new archive (null when the active file
+    /// was empty) and the archives removed.
+    /// </summary>
+    /// <exception cref="AuditLogException">Sealing, archiving or a removal failed (a full disk, a read-only directory); no event was lost.</exception>
+    public RotationResult Rotate(Func<ArchiveInfo, bool> shouldRemove, CancellationToken cancellation = default)
     {
-        if (!HasFiles) return null; // no log yet: nothing to rotate, and no lock file to create for it
+        ArgumentNullException.ThrowIfNull(shouldRemove);
+        if (!HasFiles) return new(null, []); // no log yet: nothing to rotate, and no lock file to create for it
+        IReadOnlyList<ArchiveInfo> removed;
         string? sealedName;
         try
         {
@@ -104,14 +116,31 @@ public sealed class AuditLog : IDisposable
             sealedName = _rotation.Seal(minimumSize: null);
             if (sealedName is not null) writer?.CoveredBySeal(writtenBefore);
             _rotation.ArchiveSealed(ReportUnexplainedSegment, cancellation);
-            ApplyRetention(cancellation);
+            removed = ApplyRetention(shouldRemove, cancellation);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not AuditLogException)
         {
             throw new AuditLogException(Path,
                 $"Rotating '{Path}' failed; no event was lost, and what was sealed stays readable and is archived by the next rotation or open: {error.Message}", error);
         }
-        return sealedName is null ? null : Archives().FirstOrDefault(a => System.IO.Path.GetFileName(a.Path) == sealedName + ArchiveName.ArchiveSuffix);
+        var archive = sealedName is null ? null : Archives().FirstOrDefault(a => System.IO.Path.GetFileName(a.Path) == sealedName + ArchiveName.ArchiveSuffix);
+        return new(archive, removed);
+    }
+
+    /// <summary>
+    /// The archives the log's retention would remove if the log were rotated now (oldest first), counting
+    /// the archive the rotation would make when the active file holds anything: what
+    /// <see cref="Rotate(Func{ArchiveInfo, bool}, CancellationToken)"/> would ask about, for a
+    /// rotation that is only described (-WhatIf). Reads only.
+    /// </summary>
+    public IReadOnlyList<ArchiveInfo> ArchivesRetentionWouldRemove()
+    {
+        if (Options.Retention is not { } retention) return [];
+        var now = Options.Time.GetUtcNow();
+        var archives = Archives().ToList();
+        ArchiveInfo? next = null;
+        if (ActiveFileSize > 0) archives.Add(next = new ArchiveInfo(Path, 0, now, now));
+        return [.. ArchiveRetention.Select(archives, now - retention.MaxAge, retention.Keep, _files.Stem).Where(a => !ReferenceEquals(a, next))];
     }
 
     /// <summary>
@@ -178,6 +207,26 @@ public sealed class AuditLog : IDisposable
         try
         {
             return _rotation.Remove(before, keep, reason, shouldRemove, cancellation);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not AuditLogException)
+        {
+            throw new AuditLogException(Path, $"Removing archives of '{Path}' failed; the chain records each removal made before the failure: {error.Message}", error);
+        }
+    }
+
+    /// <summary>
+    /// Removes the archives named by <paramref name="archivePaths"/> (full paths; a path that is not one
+    /// of the log's archives now is passed over), as far as <paramref name="shouldRemove"/> agrees, oldest
+    /// first, each removal recorded in the chain as <see cref="RemoveArchives(DateTimeOffset?, int?, string, Func{ArchiveInfo, bool}, CancellationToken)"/>
+    /// records it. Returns the archives removed.
+    /// </summary>
+    /// <exception cref="AuditLogException">An archive could not be removed or its removal recorded.</exception>
+    public IReadOnlyList<ArchiveInfo> RemoveArchives(IReadOnlySet<string> archivePaths, string reason, Func<ArchiveInfo, bool> shouldRemove, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(archivePaths);
+        try
+        {
+            return _rotation.Remove(Archives().Where(a => archivePaths.Contains(a.Path)), reason, shouldRemove, cancellation);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not AuditLogException)
         {
@@ -544,11 +593,16 @@ public sealed class AuditLog : IDisposable
             $"The sealed segment '{segment}' is not archived: {why}. It stays as it is and queries read it; Test-ScoutAuditLog reports it."));
 
     /// <summary>After a rotation: removes the archives <see cref="AuditLogOptions.Retention"/> no longer keeps, recording each in the chain.</summary>
-    private void ApplyRetention(CancellationToken cancellation)
-    {
-        if (Options.Retention is { } retention)
-            _rotation.Remove(Options.Time.GetUtcNow() - retention.MaxAge, retention.Keep, $"the log's retention setting: remove {retention}", _ => true, cancellation);
-    }
+    private void ApplyRetention(CancellationToken cancellation) => ApplyRetention(_ => true, cancellation);
+
+    /// <summary>
+    /// <see cref="ApplyRetention(CancellationToken)"/> of the archives <paramref name="shouldRemove"/> agrees to;
+    /// returns the archives removed.
+    /// </summary>
+    private IReadOnlyList<ArchiveInfo> ApplyRetention(Func<ArchiveInfo, bool> shouldRemove, CancellationToken cancellation) =>
+        Options.Retention is { } retention
+            ? _rotation.Remove(Options.Time.GetUtcNow() - retention.MaxAge, retention.Keep, $"the log's retention setting: remove {retention}", shouldRemove, cancellation)
+            : [];
 
     private void WaitForArchiving()
     {

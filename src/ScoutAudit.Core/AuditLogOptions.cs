@@ -12,7 +12,7 @@ public sealed record AuditLogOptions
 
     /// <summary>
     /// The active file is sealed and archived once it holds this many bytes (at least 1);
-    /// null never rotates by size (<see cref="AuditLog.Rotate"/> still does).
+    /// null never rotates by size (<see cref="AuditLog.Rotate(CancellationToken)"/> still does).
     /// </summary>
     public long? RotationSize
     {

@@ -74,7 +74,9 @@ internal static class CommandPageReader
                     help.Description.AddRange(MarkdownText.Paragraphs(block));
                     break;
                 case "EXAMPLES" when example is not null:
-                    if (block is FencedCodeBlock code) example.Code.Add(MarkdownText.Lines(code));
+                    // The commands are the powershell blocks; a block of another kind (```output) shows what
+                    // they print, and is part of the remarks, as in PlatyPS.
+                    if (block is FencedCodeBlock { Info: "powershell" or "pwsh" or "ps1" } code) example.Code.Add(MarkdownText.Lines(code));
                     else example.Remarks.AddRange(MarkdownText.Paragraphs(block));
                     break;
                 case "PARAMETERS" when parameter is not null:

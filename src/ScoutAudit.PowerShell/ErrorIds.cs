@@ -66,8 +66,20 @@ public static class ErrorIds
     /// <summary>-SigningKey or -PublicKey names a file that cannot be read or holds no EC key of the kind needed.</summary>
     public const string InvalidKey = nameof(InvalidKey);
 
-    /// <summary>Test-ScoutAuditLog -Adopt could not add an archive to the chain.</summary>
+    /// <summary>Register-ScoutAuditArchive could not add an archive to the chain.</summary>
     public const string AuditLogAdoptFailed = nameof(AuditLogAdoptFailed);
+
+    /// <summary>A parameter that moved to another cmdlet was given (Test-ScoutAuditLog -Adopt: Register-ScoutAuditArchive); the message names it.</summary>
+    public const string ParameterMoved = nameof(ParameterMoved);
+
+    /// <summary>Remove-ScoutAuditArchive could not record a removal in the chain or delete the archive; the chain records each removal made before.</summary>
+    public const string ArchiveRemoveFailed = nameof(ArchiveRemoveFailed);
+
+    /// <summary>Remove-ScoutAuditArchive was given an archive that is no longer there (removed or renamed since it was listed).</summary>
+    public const string ArchiveNotFound = nameof(ArchiveNotFound);
+
+    /// <summary>Remove-ScoutAuditArchive was given an archive whose size or digest changed since it was listed; it stays.</summary>
+    public const string ArchiveChanged = nameof(ArchiveChanged);
 
     /// <summary>Send-ScoutAuditEvent has no endpoint, or an endpoint, header or resource attribute it cannot use.</summary>
     public const string InvalidForwarding = nameof(InvalidForwarding);

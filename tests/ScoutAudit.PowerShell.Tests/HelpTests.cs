@@ -15,7 +15,8 @@ public sealed class HelpTests : IDisposable
     [
         "Write-ScoutAudit", "Get-ScoutAuditEvent", "Get-ScoutSpend", "Get-ScoutAccuracy",
         "Invoke-ScoutAuditRotate", "Get-ScoutAuditLog", "Set-ScoutAuditLog", "Close-ScoutAuditLog",
-        "Export-ScoutAuditReport", "Send-ScoutAuditEvent",
+        "Export-ScoutAuditReport", "Send-ScoutAuditEvent", "Test-ScoutAuditLog", "Get-ScoutAuditArchive",
+        "Remove-ScoutAuditArchive", "Register-ScoutAuditArchive",
     ];
 
     [Theory]

@@ -240,8 +240,8 @@ public sealed class InertFindingTests : ModuleLogTest
             Session.Invoke("Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -Path $p -Confirm:$false; Close-ScoutAuditLog -Path $p", new { p = log });
             File.Delete(Path.Combine(Path.GetDirectoryName(log)!, "audit.index.jsonl")); // an unchained archive, to adopt
 
-            var whatIf = Session.Run("Test-ScoutAuditLog -Path $p -Adopt -WhatIf", new { p = log });
-            var verbose = Session.Run("Test-ScoutAuditLog -Path $p -Adopt -Confirm:$false -Verbose | Out-Default; Test-ScoutAuditLog -Path $p | Format-List | Out-Default", new { p = log });
+            var whatIf = Session.Run("Register-ScoutAuditArchive -Path $p -WhatIf", new { p = log });
+            var verbose = Session.Run("Register-ScoutAuditArchive -Path $p -Confirm:$false -Verbose | Out-Default; Test-ScoutAuditLog -Path $p | Format-List | Out-Default", new { p = log });
 
             Assert.Empty(whatIf.Errors);
             Assert.Empty(verbose.Errors);

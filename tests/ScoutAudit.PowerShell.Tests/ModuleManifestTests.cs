@@ -8,8 +8,8 @@ public sealed class ModuleManifestTests : IDisposable
 {
     private static readonly string[] Cmdlets =
     [
-        "Close-ScoutAuditLog", "Export-ScoutAuditReport", "Get-ScoutAccuracy", "Get-ScoutAuditEvent", "Get-ScoutAuditLog",
-        "Get-ScoutSpend", "Invoke-ScoutAuditRotate", "Remove-ScoutAuditArchive", "Send-ScoutAuditEvent", "Set-ScoutAuditLog", "Test-ScoutAuditLog", "Write-ScoutAudit",
+        "Close-ScoutAuditLog", "Export-ScoutAuditReport", "Get-ScoutAccuracy", "Get-ScoutAuditArchive", "Get-ScoutAuditEvent", "Get-ScoutAuditLog",
+        "Get-ScoutSpend", "Invoke-ScoutAuditRotate", "Register-ScoutAuditArchive", "Remove-ScoutAuditArchive", "Send-ScoutAuditEvent", "Set-ScoutAuditLog", "Test-ScoutAuditLog", "Write-ScoutAudit",
     ];
 
     private readonly ModuleSession _session = new();
@@ -62,6 +62,7 @@ public sealed class ModuleManifestTests : IDisposable
         Assert.Contains("Get-ScoutAuditLog=ScoutAudit.AuditLogInfo", outputs);
         Assert.Contains("Set-ScoutAuditLog=ScoutAudit.AuditLogInfo", outputs);
         Assert.Contains("Invoke-ScoutAuditRotate=ScoutAudit.ArchiveInfo", outputs);
+        Assert.Contains("Get-ScoutAuditArchive=ScoutAudit.ArchiveInfo", outputs);
     }
 
     [Fact]

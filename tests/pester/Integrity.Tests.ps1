@@ -173,7 +173,7 @@ catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
         $run.StdOut | Should -Match 'not a regular file'
     }
 
-    It 'reports the original''s archives as unchained, changes nothing under -Adopt -WhatIf, and chains them with -Adopt' {
+    It 'reports the original''s archives as unchained, changes nothing under Register-ScoutAuditArchive -WhatIf, and chains them with it' {
         # The original's history: gzip'd segments with its naming, and no index.
         foreach ($hour in 1..3) {
             $name = 'audit_20260301_{0:D2}0000.jsonl.gz' -f $hour
@@ -187,13 +187,15 @@ catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
 
         $before = @(Test-ScoutAuditLog -Path $log)
         $state = Get-FolderState $folder
-        $null = Test-ScoutAuditLog -Path $log -Adopt -WhatIf
+        $null = Register-ScoutAuditArchive -Path $log -WhatIf
         $afterWhatIf = Get-FolderState $folder
-        $adopted = @(Test-ScoutAuditLog -Path $log -Adopt -Confirm:$false)
+        $registered = @(Register-ScoutAuditArchive -Path $log -Confirm:$false)
+        $adopted = @(Test-ScoutAuditLog -Path $log)
 
         @($before | Where-Object Kind -eq 'ArchiveUnchained').Count | Should -Be 3
         $before[-1].Status | Should -Be 'Unchained'
         $afterWhatIf | Should -BeExactly $state
+        $registered.Lines | Should -Be @(1, 1, 1)
         $adopted.Count | Should -Be 1
         $adopted[0].Status | Should -Be 'Verified'
         $adopted[0].Chained | Should -Be 3
@@ -249,14 +251,6 @@ catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
 
             $findings.Kind | Should -Be 'ArchiveMissing'
             $findings.Path | Should -Be $archives[1]
-        }
-
-        It 'refuses to run without -Before or -Keep, removing nothing' {
-            $null = New-History $log 2
-            $before = Get-FolderState $folder
-
-            { Remove-ScoutAuditArchive -Path $log -Confirm:$false } | Should -Throw -ErrorId 'InvalidLogSetting,*' -ExpectedMessage '*Give -Before, -Keep or both*'
-            Get-FolderState $folder | Should -BeExactly $before
         }
 
         It 'applies Set-ScoutAuditLog -KeepArchives after each rotation' {

@@ -34,10 +34,10 @@ Describe 'The ScoutAudit module' {
     }
 
     Context 'Importing and removing' {
-        It 'exports exactly its twelve cmdlets' {
+        It 'exports exactly its fourteen cmdlets' {
             (Get-Module ScoutAudit).ExportedCommands.Keys | Sort-Object | Should -Be @(
-                'Close-ScoutAuditLog', 'Export-ScoutAuditReport', 'Get-ScoutAccuracy', 'Get-ScoutAuditEvent', 'Get-ScoutAuditLog',
-                'Get-ScoutSpend', 'Invoke-ScoutAuditRotate', 'Remove-ScoutAuditArchive', 'Send-ScoutAuditEvent',
+                'Close-ScoutAuditLog', 'Export-ScoutAuditReport', 'Get-ScoutAccuracy', 'Get-ScoutAuditArchive', 'Get-ScoutAuditEvent', 'Get-ScoutAuditLog',
+                'Get-ScoutSpend', 'Invoke-ScoutAuditRotate', 'Register-ScoutAuditArchive', 'Remove-ScoutAuditArchive', 'Send-ScoutAuditEvent',
                 'Set-ScoutAuditLog', 'Test-ScoutAuditLog', 'Write-ScoutAudit')
             Get-Command -Module ScoutAudit | ForEach-Object CommandType | Select-Object -Unique | Should -Be 'Cmdlet'
         }

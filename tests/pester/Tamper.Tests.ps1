@@ -1,6 +1,6 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # A tamperer with write access to the log's directory but not the signing key, and an auditor's
-# runbook: what Test-ScoutAuditLog says, what -Quiet answers, and what -Adopt asks.
+# runbook: what Test-ScoutAuditLog says, what -Quiet answers, and what Register-ScoutAuditArchive asks.
 
 Describe 'Test-ScoutAuditLog against a tamperer' {
     BeforeAll {
@@ -44,12 +44,12 @@ Describe 'Test-ScoutAuditLog against a tamperer' {
         Test-ScoutAuditLog -Path $log -Quiet | Should -BeFalse
     }
 
-    It 'asks before -Adopt vouches for an archive, naming its lines and time range (ConfirmImpact High)' {
+    It 'asks before Register-ScoutAuditArchive vouches for an archive, naming its lines and time range (ConfirmImpact High)' {
         $null = New-History $log 1
         $backdated = Join-Path $folder 'audit_20200101_000000.jsonl.gz'
         New-GzipFile $backdated (New-ScoutAuditLine -Utc ([datetime]::new(2020, 1, 1, 0, 0, 0, [DateTimeKind]::Utc)) -Event nav -Field @{ cost = 1000 })
         $script = Join-Path $folder 'adopt.ps1'
-        Set-Content -LiteralPath $script -Value "Import-Module '$(Get-ScoutAuditModulePath)'; Test-ScoutAuditLog -Path '$log' -Adopt -WhatIf | Out-Null; Test-ScoutAuditLog -Path '$log' -Adopt | Out-Null"
+        Set-Content -LiteralPath $script -Value "Import-Module '$(Get-ScoutAuditModulePath)'; Register-ScoutAuditArchive -Path '$log' -WhatIf | Out-Null; Register-ScoutAuditArchive -Path '$log' | Out-Null"
 
         $run = Invoke-ChildPwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $script -Environment @{ HOME = $folder; SCOUT_AUDIT_PATH = $log }
 
@@ -226,7 +226,7 @@ Describe 'Test-ScoutAuditLog against a tamperer' {
         Test-ScoutAuditLog -Path $log -Quiet | Should -BeFalse
     }
 
-    It 'takes the original rotating a shared log after a verification for what it is: a warning, no error, and -Adopt chains it' {
+    It 'takes the original rotating a shared log after a verification for what it is: a warning, no error, and Register-ScoutAuditArchive chains it' {
         $null = New-History $log 2
         Test-ScoutAuditLog -Path $log -Quiet | Should -BeTrue
         # As the original rotates: the whole active file (and a line of its own) gzipped under its naming, the file deleted, a new one begun.
@@ -237,7 +237,8 @@ Describe 'Test-ScoutAuditLog against a tamperer' {
 
         $output = @(Test-ScoutAuditLog -Path $log)
         $again = @(Test-ScoutAuditLog -Path $log)
-        $adopted = @(Test-ScoutAuditLog -Path $log -Adopt -Confirm:$false)
+        $null = Register-ScoutAuditArchive -Path $log -Confirm:$false
+        $adopted = @(Test-ScoutAuditLog -Path $log)
 
         @($output | Where-Object Severity -eq Error) | Should -BeNullOrEmpty
         $output[0].Kind | Should -Be 'ArchiveUnchained'

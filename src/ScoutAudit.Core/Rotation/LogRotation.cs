@@ -247,10 +247,17 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
     /// appended to the chain, then the file deleted. A crash between the two leaves a recorded
     /// removal whose archive is still there, which verification reports (RemovedArchivePresent).
     /// </summary>
-    public IReadOnlyList<ArchiveInfo> Remove(DateTimeOffset? before, int? keep, string reason, Func<ArchiveInfo, bool> shouldRemove, CancellationToken cancellation)
+    public IReadOnlyList<ArchiveInfo> Remove(DateTimeOffset? before, int? keep, string reason, Func<ArchiveInfo, bool> shouldRemove, CancellationToken cancellation) =>
+        Remove(ArchiveRetention.Select(Archives(), before, keep, files.Stem), reason, shouldRemove, cancellation);
+
+    /// <summary>
+    /// Removes the archives of <paramref name="candidates"/> (oldest first) that <paramref name="shouldRemove"/>
+    /// agrees to, as <see cref="Remove(DateTimeOffset?, int?, string, Func{ArchiveInfo, bool}, CancellationToken)"/> does.
+    /// </summary>
+    public IReadOnlyList<ArchiveInfo> Remove(IEnumerable<ArchiveInfo> candidates, string reason, Func<ArchiveInfo, bool> shouldRemove, CancellationToken cancellation)
     {
         // Asked before the lock is taken, so that declining every archive (-WhatIf) leaves no file touched.
-        var chosen = ArchiveRetention.Select(Archives(), before, keep, files.Stem).Where(shouldRemove).ToList();
+        var chosen = candidates.Where(shouldRemove).ToList();
         var removed = new List<ArchiveInfo>();
         if (chosen.Count == 0) return removed;
         ArchiveIndex.RequireKeyFor(files, options.SigningKey);

@@ -6,7 +6,8 @@ namespace ScoutAudit.PowerShell.Commands;
 
 /// <summary>
 /// Flushes, syncs and releases the module's handle on a log (the original's <c>flush()</c> and
-/// <c>close()</c>). The log's settings stay for the session; the next write reopens it.
+/// <c>close()</c>). The log's settings stay for the session; the next write reopens it. Each log is
+/// closed as it comes down the pipeline, once however many objects name it.
 /// </summary>
 [Cmdlet(VerbsCommon.Close, "ScoutAuditLog")]
 [OutputType(typeof(void))]
@@ -14,7 +15,7 @@ public sealed class CloseScoutAuditLogCommand : LogPathsCommandBase
 {
     protected override void ProcessRecord()
     {
-        foreach (var path in GivenLogs())
+        foreach (var path in NewLogs())
         {
             if (LogRegistry.Instance.Find(path) is not { } entry)
             {

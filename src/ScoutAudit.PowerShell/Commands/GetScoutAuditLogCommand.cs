@@ -6,7 +6,8 @@ namespace ScoutAudit.PowerShell.Commands;
 
 /// <summary>
 /// The logs this session knows (the default log and every log a command named), or the given
-/// ones: path, size, archives, settings and unsynced lines. Opens nothing.
+/// ones: path, size, archives, settings and unsynced lines. Opens nothing. Each log is described as it
+/// comes down the pipeline, once however many objects name it.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ScoutAuditLog")]
 [OutputType(typeof(AuditLogInfo))]
@@ -15,8 +16,8 @@ public sealed class GetScoutAuditLogCommand : LogPathsCommandBase
     protected override void ProcessRecord()
     {
         var paths = Path is null
-            ? LogRegistry.Instance.All().Select(entry => entry.Path).Append(ResolveLogPath(null)).Distinct().ToList()
-            : GivenLogs().ToList();
+            ? NewLogsOf(LogRegistry.Instance.All().Select(entry => entry.Path).Append(ResolveLogPath(null)).ToArray())
+            : NewLogs();
         foreach (var path in paths) WriteObject(Describe(path));
     }
 

@@ -6,22 +6,44 @@ namespace ScoutAudit.PowerShell.Commands;
 
 /// <summary>
 /// Rotates a log now: seals the active file and compresses it to
-/// <c>&lt;stem&gt;_YYYYMMDD_HHMMSS.jsonl.gz</c> beside it, and returns that archive.
+/// <c>&lt;stem&gt;_YYYYMMDD_HHMMSS.jsonl.gz</c> beside it, and returns that archive. The logs are
+/// collected while the input lasts and rotated once each at its end: a log named by every event
+/// piped from Get-ScoutAuditEvent is rotated once, and not under the reader still reading it.
+/// When the log has a retention setting (Set-ScoutAuditLog -KeepArchives, -KeepArchivesFor), each
+/// archive it then removes is a step of its own: asked with -Confirm, named under -WhatIf (the
+/// archives the rotation would make go), told in verbose, and listed in the RemovedByRetention
+/// property of the archive returned.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ScoutAuditRotate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ArchiveInfo))]
 public sealed class InvokeScoutAuditRotateCommand : LogPathsCommandBase
 {
-    protected override void ProcessRecord()
+    /// <summary>The note property of the archive returned that lists the archives the log's retention removed after the rotation.</summary>
+    public const string RemovedByRetention = nameof(RemovedByRetention);
+
+    protected override void ProcessRecord() => Collect(Path);
+
+    protected override void EndProcessing()
     {
-        foreach (var path in GivenLogs())
+        foreach (var path in CollectedLogs)
         {
-            if (!ShouldProcess(path, "Seal the active file and archive it (gzip) beside it")) continue;
-            var entry = LogRegistry.Instance.Get(path);
-            Core.ArchiveInfo? archive;
+            // A retention is a setting of this session's, so only a log the session knows has one.
+            var known = LogRegistry.Instance.Find(path);
+            var removal = known?.Settings.Retention is { } retention
+                ? $"Remove the archive under the log's retention setting (remove {retention}), recording its removal in the archive index's chain"
+                : null;
+            if (!ShouldProcess(path, "Seal the active file and archive it (gzip) beside it"))
+            {
+                // The rotation is only described: so are the removals it would bring.
+                if (removal is not null && WhatIfRequested())
+                    foreach (var archive in known!.Log.ArchivesRetentionWouldRemove()) ShouldProcess(DescribeArchive(archive), removal);
+                continue;
+            }
+            var entry = known ?? LogRegistry.Instance.Get(path);
+            RotationResult result;
             try
             {
-                archive = entry.Log.Rotate(PipelineStopping);
+                result = entry.Log.Rotate(archive => removal is not null && ShouldProcess(DescribeArchive(archive), removal), PipelineStopping);
             }
             catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
             {
@@ -34,8 +56,16 @@ public sealed class InvokeScoutAuditRotateCommand : LogPathsCommandBase
                 continue;
             }
             WritePendingDiagnostics(entry);
-            if (archive is null) WriteVerbose($"The audit log '{path}' is empty; there was nothing to rotate.");
-            else WriteObject(new ArchiveInfo(archive));
+            foreach (var archive in result.Removed)
+                WriteVerbose(Inert($"Removed {archive.Path} (SHA-256 {archive.Sha256}) under the log's retention setting ({entry.Settings.Retention}); its removal is recorded in the chain."));
+            if (result.Archive is null)
+            {
+                WriteVerbose($"The audit log '{path}' is empty; there was nothing to rotate.");
+                continue;
+            }
+            var output = PSObject.AsPSObject(new ArchiveInfo(result.Archive, path));
+            output.Properties.Add(new PSNoteProperty(RemovedByRetention, result.Removed.Select(archive => new ArchiveInfo(archive, path)).ToArray()));
+            WriteObject(output);
         }
     }
 }

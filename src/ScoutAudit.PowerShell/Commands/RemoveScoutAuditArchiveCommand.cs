@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Management.Automation;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Binding;
@@ -7,23 +6,46 @@ using ScoutAudit.PowerShell.Session;
 namespace ScoutAudit.PowerShell.Commands;
 
 /// <summary>
-/// Retention by hand: removes a log's archives older than -Before and beyond the newest -Keep,
-/// recording each removal (archive, digest, time range, when, why) in the archive index's chain
-/// before deleting the file, so that Test-ScoutAuditLog tells retention from deletion.
+/// Retention by hand: removes a log's archives older than -Before and beyond the newest -Keep, or
+/// exactly the archives piped from Get-ScoutAuditArchive, recording each removal (archive, digest,
+/// time range, when, why) in the archive index's chain before deleting the file, so that
+/// Test-ScoutAuditLog tells retention from deletion. Logs and archives are collected while the
+/// input lasts and removed at its end: once per log however many objects name it, and never under
+/// a reader upstream still reading those archives.
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "ScoutAuditArchive", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "ScoutAuditArchive", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = KeepSet)]
 [OutputType(typeof(ArchiveInfo))]
-public sealed class RemoveScoutAuditArchiveCommand : LogPathsCommandBase
+public sealed class RemoveScoutAuditArchiveCommand : LogCommandBase
 {
+    private const string BeforeSet = "Before";
+    private const string KeepSet = "Keep";
+    private const string InputObjectSet = "InputObject";
+
+    /// <summary>The archives given one by one, by log, each once, in the order given.</summary>
+    private readonly Dictionary<string, Dictionary<string, ArchiveInfo>> _given = new(PathComparison);
+
+    /// <summary>The logs whose archives go (by -Before and -Keep); objects with a Path property naming a log bind to it.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BeforeSet)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = KeepSet)]
+    [Alias("PSPath", "LiteralPath")]
+    [ValidateNotBlank]
+    public string[]? Path { get; set; }
+
     /// <summary>Archives whose newest event is before this time go. A date without a zone is local time.</summary>
-    [Parameter]
+    [Parameter(Mandatory = true, ParameterSetName = BeforeSet)]
     [Instant]
     public DateTimeOffset? Before { get; set; }
 
     /// <summary>The newest this many archives stay, whatever their age.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = BeforeSet)]
+    [Parameter(Mandatory = true, ParameterSetName = KeepSet)]
     [ValidateRange(0, int.MaxValue)]
     public int? Keep { get; set; }
+
+    /// <summary>The archives to remove, as Get-ScoutAuditArchive lists them: exactly these go.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+    [ValidateNotNull]
+    public ArchiveInfo[]? InputObject { get; set; }
 
     /// <summary>Why, as recorded in the chain; by default the command line's criteria, user and machine.</summary>
     [Parameter]
@@ -34,49 +56,95 @@ public sealed class RemoveScoutAuditArchiveCommand : LogPathsCommandBase
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing()
-    {
-        if (Before is null && Keep is null)
-            ThrowTerminatingError(Failure(new ArgumentException("Give -Before, -Keep or both: they say which archives go. Nothing was removed."),
-                ErrorIds.InvalidLogSetting, ErrorCategory.InvalidArgument, null));
-    }
-
     protected override void ProcessRecord()
     {
-        var reason = Reason ?? DefaultReason();
-        foreach (var path in GivenLogs())
+        if (ParameterSetName != InputObjectSet)
         {
-            var entry = LogRegistry.Instance.Get(path); // its signing key signs the removals
-            IReadOnlyList<Core.ArchiveInfo> removed;
-            try
-            {
-                removed = entry.Log.RemoveArchives(Before, Keep, reason, archive => ShouldProcess(Inert(Describe(archive)), "Remove the archive, recording its removal in the archive index's chain"), PipelineStopping);
-            }
-            catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-            catch (AuditLogException error)
-            {
-                WriteError(Failure(error, ErrorIds.AuditLogRotateFailed, ErrorCategory.WriteError, path));
-                continue;
-            }
-            foreach (var archive in removed)
-            {
-                WriteVerbose(Inert($"Removed {archive.Path} (SHA-256 {archive.Sha256}); its removal is recorded in the chain."));
-                if (PassThru) WriteObject(new ArchiveInfo(archive));
-            }
+            Collect(Path);
+            return;
+        }
+        foreach (var archive in InputObject!)
+        {
+            if (archive is null) continue;
+            var log = LogsOf([archive.LogPath]).Single();
+            if (!_given.TryGetValue(log, out var archives)) _given[log] = archives = new Dictionary<string, ArchiveInfo>(PathComparison);
+            archives.TryAdd(archive.Path, archive);
         }
     }
 
-    private static string Describe(Core.ArchiveInfo archive) =>
-        archive.FirstTimestamp is { } first && archive.LastTimestamp is { } last
-            ? string.Create(CultureInfo.CurrentCulture, $"{archive.Path} (events {first.LocalDateTime:g} to {last.LocalDateTime:g})")
-            : archive.Path;
+    protected override void EndProcessing()
+    {
+        var reason = Reason ?? DefaultReason();
+        if (ParameterSetName == InputObjectSet)
+        {
+            foreach (var (log, archives) in _given) RemoveGiven(log, archives.Values, reason);
+            return;
+        }
+        foreach (var path in CollectedLogs)
+        {
+            var entry = LogRegistry.Instance.Get(path); // its signing key signs the removals
+            Remove(entry, log => log.RemoveArchives(Before, Keep, reason, Approve, PipelineStopping));
+        }
+    }
+
+    /// <summary>
+    /// Removes the archives given, each as it was listed: one that is no longer there, or whose size or
+    /// digest changed since, is an error of its own and stays.
+    /// </summary>
+    private void RemoveGiven(string path, IEnumerable<ArchiveInfo> given, string reason)
+    {
+        var entry = LogRegistry.Instance.Get(path);
+        var current = entry.Log.Archives().ToDictionary(a => a.Path, PathComparison);
+        var chosen = new HashSet<string>(PathComparison);
+        foreach (var archive in given)
+        {
+            if (!current.TryGetValue(archive.Path, out var now))
+            {
+                WriteError(Failure(new FileNotFoundException($"No archive '{archive.Path}' of the log '{path}': it was removed or renamed since it was listed. Nothing was removed for it.", archive.Path),
+                    ErrorIds.ArchiveNotFound, ErrorCategory.ObjectNotFound, archive));
+                continue;
+            }
+            if (now.CompressedBytes != archive.CompressedBytes || (archive.Sha256 is { } listed && now.Sha256 is { } found && listed != found))
+            {
+                WriteError(Failure(new InvalidDataException($"The archive '{archive.Path}' changed since it was listed ({archive.CompressedBytes} bytes then, {now.CompressedBytes} now); it was not removed. List it again with Get-ScoutAuditArchive and look at it first."),
+                    ErrorIds.ArchiveChanged, ErrorCategory.InvalidData, archive));
+                continue;
+            }
+            chosen.Add(archive.Path);
+        }
+        if (chosen.Count > 0) Remove(entry, log => log.RemoveArchives(chosen, reason, Approve, PipelineStopping));
+    }
+
+    private void Remove(LogEntry entry, Func<AuditLog, IReadOnlyList<Core.ArchiveInfo>> remove)
+    {
+        IReadOnlyList<Core.ArchiveInfo> removed;
+        try
+        {
+            removed = remove(entry.Log);
+        }
+        catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (AuditLogException error)
+        {
+            WriteError(Failure(error, ErrorIds.ArchiveRemoveFailed, ErrorCategory.WriteError, entry.Path));
+            return;
+        }
+        foreach (var archive in removed)
+        {
+            WriteVerbose(Inert($"Removed {archive.Path} (SHA-256 {archive.Sha256}); its removal is recorded in the chain."));
+            if (PassThru) WriteObject(new ArchiveInfo(archive, entry.Path));
+        }
+    }
+
+    private bool Approve(Core.ArchiveInfo archive) =>
+        ShouldProcess(DescribeArchive(archive), "Remove the archive, recording its removal in the archive index's chain");
 
     private string DefaultReason()
     {
         var criteria = new List<string>();
+        if (ParameterSetName == InputObjectSet) criteria.Add("of archives given one by one");
         if (Before is { } before) criteria.Add($"-Before {UtcTimestamp.Format(before)}");
         if (Keep is { } keep) criteria.Add($"-Keep {keep}");
         return $"Remove-ScoutAuditArchive {string.Join(' ', criteria)} by {Environment.UserName} on {Environment.MachineName}";

@@ -9,13 +9,12 @@ namespace ScoutAudit.PowerShell.Commands;
 /// Verifies logs as an auditor would: the archive index's chain and, with -PublicKey, its
 /// signatures; every archive against its entry; archives outside the chain and entries whose
 /// archive is gone; every line of the sealed segments and the active file. Writes one finding per
-/// problem, then a summary per log; -Quiet writes only $true or $false. -Adopt first adds the
-/// archives outside the chain to it: it vouches for bytes nothing vouched for, so it is
-/// ConfirmImpact High and each question names the archive's time range and lines. Recording what
-/// was verified is not a change the user is asked about (it only makes the next check stricter);
-/// -WhatIf still leaves it out.
+/// problem, then a summary per log; -Quiet writes only $true or $false. It writes nothing but its
+/// verification state, where it is told to keep it, and asks nothing: recording what was verified
+/// only makes the next check stricter. It never writes the chain: adding archives to it is
+/// Register-ScoutAuditArchive's, and -Adopt, which did it before, is refused naming that cmdlet.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "ScoutAuditLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ReportSet)]
+[Cmdlet(VerbsDiagnostic.Test, "ScoutAuditLog", DefaultParameterSetName = ReportSet)]
 [OutputType(typeof(IntegrityFinding), typeof(LogVerification), ParameterSetName = [ReportSet])]
 [OutputType(typeof(bool), ParameterSetName = [QuietSet])]
 public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
@@ -29,7 +28,10 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
     [ValidateNotNullOrEmpty]
     public string? PublicKey { get; set; }
 
-    /// <summary>Adds the archives outside the chain to it first, oldest first (ShouldProcess per archive).</summary>
+    /// <summary>
+    /// Removed: adding archives to the chain is Register-ScoutAuditArchive's. Kept only to say so: given,
+    /// it is a terminating error (ParameterMoved) that names that cmdlet, and nothing is verified or written.
+    /// </summary>
     [Parameter]
     public SwitchParameter Adopt { get; set; }
 
@@ -64,16 +66,20 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
 
     protected override void BeginProcessing()
     {
+        if (Adopt)
+            ThrowTerminatingError(Failure(new ArgumentException(
+                    "Test-ScoutAuditLog no longer adds archives to the chain: a test writes nothing to the log. " +
+                    "Run Register-ScoutAuditArchive -Path <log> to add the archives outside the chain (it asks for each), then Test-ScoutAuditLog. Nothing was verified.", nameof(Adopt)),
+                ErrorIds.ParameterMoved, ErrorCategory.InvalidArgument, "Adopt"));
         if (PublicKey is not null) _publicKey = ReadKey(PublicKey, nameof(PublicKey), needPrivateKey: false);
     }
 
     protected override void ProcessRecord()
     {
-        foreach (var path in GivenLogs())
+        foreach (var path in NewLogs())
         {
             var clock = Stopwatch.StartNew();
-            // Adopting writes entries, signed with the session's key when one is set; verifying only reads.
-            var log = Adopt ? LogRegistry.Instance.Get(path).Log : new AuditLog(path, LogEntry.ReadOptions(NullAuditDiagnostics.Instance));
+            var log = new AuditLog(path, LogEntry.ReadOptions(NullAuditDiagnostics.Instance)); // verifying only reads
             string? statePath = null;
             if (StatePath is not null)
             {
@@ -97,11 +103,8 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
             if (log.SharedDirectory() is { } shared)
                 WriteWarning(Inert($"'{path}' lies in a directory others may change ({shared}): any of its files may have been put there by them. " +
                                    "The chain and a signature checked with -PublicKey are what vouch for the archives (about_ScoutAuditSecurity)."));
-            if (Adopt) AdoptUnchained(log);
             var state = log.VerificationStateLocation(statePath);
             TellWhereStateIs(state);
-            var record = state.Path is null || !WhatIfRequested()
-                || ShouldProcess(Inert(state.Path), "Record the chain's last entry and the active file's verified bytes, for the next verification to compare with");
             LogVerificationSummary summary;
             try
             {
@@ -109,7 +112,7 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
                 {
                     if (!Quiet) WriteObject(new IntegrityFinding(finding, path));
                     else WriteVerbose(Inert(finding.Message));
-                }, state, record, PipelineStopping);
+                }, state, record: true, PipelineStopping);
             }
             catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
             {
@@ -148,34 +151,6 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
         "SignaturesNotChecked" => SkipSignature,
         _ => false,
     };
-
-    private bool WhatIfRequested() =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) ? ((SwitchParameter)given).IsPresent
-            : SessionState.PSVariable.GetValue("WhatIfPreference") is { } preference && LanguagePrimitives.IsTrue(preference);
-
-    private void AdoptUnchained(AuditLog log)
-    {
-        try
-        {
-            var adopted = log.Adopt(
-                archive => ShouldProcess(
-                    Inert($"{archive.Path} ({archive.Lines} lines, {Describe(archive.FirstTimestamp)} to {Describe(archive.LastTimestamp)}, SHA-256 {archive.Sha256})"),
-                    "Add the archive to the archive index's chain, vouching for its bytes as they are now"),
-                (archive, error) => WriteWarning(Inert($"The archive '{archive}' was not added to the chain: {error.Message}")),
-                PipelineStopping);
-            foreach (var archive in adopted) WriteVerbose(Inert($"Added to the chain: {archive.Path}"));
-        }
-        catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (AuditLogException error)
-        {
-            WriteError(Failure(error, ErrorIds.AuditLogAdoptFailed, ErrorCategory.WriteError, log.Path));
-        }
-    }
-
-    private static string Describe(DateTimeOffset? time) => time is { } t ? UtcTimestamp.Format(t) : "no event";
 
     protected override void EndProcessing() => _publicKey?.Dispose();
 }

@@ -1,11 +1,16 @@
 namespace ScoutAudit;
 
-/// <summary>One archive of a log, as Invoke-ScoutAuditRotate returns it.</summary>
+/// <summary>
+/// One archive of a log, as Get-ScoutAuditArchive lists it and Invoke-ScoutAuditRotate returns it.
+/// Unlike every other output, its Path is not a log but the archive: <see cref="LogPath"/> names the
+/// log, and Remove-ScoutAuditArchive takes the object itself from the pipeline.
+/// </summary>
 public sealed class ArchiveInfo
 {
-    internal ArchiveInfo(Core.ArchiveInfo archive)
+    internal ArchiveInfo(Core.ArchiveInfo archive, string logPath)
     {
         Path = archive.Path;
+        LogPath = logPath;
         CompressedBytes = archive.CompressedBytes;
         FirstTimestamp = archive.FirstTimestamp?.LocalDateTime;
         LastTimestamp = archive.LastTimestamp?.LocalDateTime;
@@ -16,6 +21,9 @@ public sealed class ArchiveInfo
 
     /// <summary>The <c>.jsonl.gz</c> file.</summary>
     public string Path { get; }
+
+    /// <summary>The log the archive belongs to (its active file, <c>&lt;dir&gt;/&lt;stem&gt;.jsonl</c>).</summary>
+    public string LogPath { get; }
 
     /// <summary>Earliest event time in the archive, local time; null when the archive index does not describe it.</summary>
     public DateTime? FirstTimestamp { get; }
