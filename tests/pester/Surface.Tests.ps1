@@ -18,7 +18,7 @@ BeforeAll {
     # The cmdlets that create a log: one literal -Path, as the file may not exist yet.
     $creators = 'Write-ScoutAudit', 'Set-ScoutAuditLog'
     # The cmdlets that delete, send off the machine or write beyond the log.
-    $consequential = 'Remove-ScoutAuditArchive', 'Invoke-ScoutAuditRotate', 'Export-ScoutAuditReport', 'Send-ScoutAuditEvent'
+    $consequential = 'Remove-ScoutAuditArchive', 'Invoke-ScoutAuditRotate', 'Export-ScoutAuditReport', 'Send-ScoutAuditEvent', 'Register-ScoutAuditArchive'
 }
 
 AfterAll {
