@@ -26,18 +26,8 @@ function New-Stage {
     # wraps the same once the path is shown as the user's.
     do { $stage = '/tmp/u' + [Convert]::ToHexString([Security.Cryptography.RandomNumberGenerator]::GetBytes(2)).ToLowerInvariant() } while (Test-Path -LiteralPath $stage)
     $null = New-Item -ItemType Directory $stage, (Join-Path $stage 'work'), (Join-Path $stage '.scout')
-    $now = [DateTime]::UtcNow
-    $session = [guid]::NewGuid()
-    $lines = foreach ($seed in @(
-            @{ Minutes = 90; Event = 'nav'; Model = 'llama-3.1-8b'; Cost = '3e-06' }
-            @{ Minutes = 40; Event = 'brief'; Model = 'gpt-4o-mini'; Cost = '0.0021' }
-            @{ Minutes = 30; Event = 'validation_fail'; Model = 'llama-3.1-8b'; Cost = '0.0' }
-            @{ Minutes = 10; Event = 'nav'; Model = 'gpt-4o-mini'; Cost = '0.0004' })) {
-        '{{"ts": "{0}", "event": "{1}", "session_id": "{2}", "cost": {3}, "model": "{4}"}}' -f
-            $now.AddMinutes(-$seed.Minutes).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", [cultureinfo]::InvariantCulture), $seed.Event, $session, $seed.Cost, $seed.Model
-    }
     $log = Join-Path $stage '.scout/audit.jsonl'
-    [IO.File]::WriteAllText($log, ($lines -join "`n") + "`n")
+    Set-ScoutAuditLogContent -Path $log -Line (Get-ExampleSeedLine)
     # As the module makes a log: the user's alone.
     [IO.File]::SetUnixFileMode($log, [IO.UnixFileMode]'UserRead, UserWrite')
     [IO.File]::SetUnixFileMode($stage, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute')

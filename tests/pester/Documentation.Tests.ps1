@@ -30,18 +30,8 @@ BeforeAll {
     function New-ExampleStage {
         $stage = Join-Path $TestDrive ([guid]::NewGuid())
         $null = New-Item -ItemType Directory (Join-Path $stage 'home'), (Join-Path $stage 'work'), (Join-Path $stage 'logs')
-        $now = [DateTime]::UtcNow
-        $session = [guid]::NewGuid()
-        $lines = foreach ($seed in @(
-                @{ Minutes = 90; Event = 'nav'; Model = 'llama-3.1-8b'; Cost = '3e-06' }
-                @{ Minutes = 40; Event = 'brief'; Model = 'gpt-4o-mini'; Cost = '0.0021' }
-                @{ Minutes = 30; Event = 'validation_fail'; Model = 'llama-3.1-8b'; Cost = '0.0' }
-                @{ Minutes = 10; Event = 'nav'; Model = 'gpt-4o-mini'; Cost = '0.0004' })) {
-            '{{"ts": "{0}", "event": "{1}", "session_id": "{2}", "cost": {3}, "model": "{4}"}}' -f
-                $now.AddMinutes(-$seed.Minutes).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", [cultureinfo]::InvariantCulture), $seed.Event, $session, $seed.Cost, $seed.Model
-        }
         $log = Join-Path $stage 'logs/audit.jsonl'
-        [IO.File]::WriteAllText($log, ($lines -join "`n") + "`n")
+        Set-ScoutAuditLogContent -Path $log -Line (Get-ExampleSeedLine)
         [pscustomobject]@{ Home = Join-Path $stage 'home'; Work = Join-Path $stage 'work'; Log = $log; Root = $stage }
     }
 }

@@ -49,6 +49,23 @@ function Set-ScoutAuditLogContent {
     [System.IO.File]::WriteAllText($Path, $text, [System.Text.UTF8Encoding]::new($false))
 }
 
+function Get-ExampleSeedLine {
+    <#
+    The four events of the last two hours that the help's examples run against (Documentation.Tests.ps1,
+    tools/Update-ExampleOutput.ps1), as the original writes them: nav, brief, validation_fail, nav.
+    #>
+    $now = [DateTime]::UtcNow
+    $session = [guid]::NewGuid()
+    foreach ($seed in @(
+            @{ Minutes = 90; Event = 'nav'; Model = 'llama-3.1-8b'; Cost = '3e-06' }
+            @{ Minutes = 40; Event = 'brief'; Model = 'gpt-4o-mini'; Cost = '0.0021' }
+            @{ Minutes = 30; Event = 'validation_fail'; Model = 'llama-3.1-8b'; Cost = '0.0' }
+            @{ Minutes = 10; Event = 'nav'; Model = 'gpt-4o-mini'; Cost = '0.0004' })) {
+        '{{"ts": "{0}", "event": "{1}", "session_id": "{2}", "cost": {3}, "model": "{4}"}}' -f
+            (ConvertTo-ScoutTimestamp $now.AddMinutes(-$seed.Minutes)), $seed.Event, $session, $seed.Cost, $seed.Model
+    }
+}
+
 function New-SigningKey {
     <#
     A P-256 key pair in <Folder>: signing.pem (the private key, 0600 on Unix as the module requires)
@@ -216,5 +233,5 @@ function Invoke-ChildPwsh {
     Wait-ChildPwsh -Child (Start-ChildPwshCapture -ArgumentList $ArgumentList -Environment $Environment -WorkingDirectory $WorkingDirectory -Umask $Umask) -TimeoutSeconds $TimeoutSeconds
 }
 
-Export-ModuleMember -Function Get-ScoutAuditModulePath, New-TestLogPath, ConvertTo-ScoutTimestamp, New-ScoutAuditLine, New-SigningKey, New-GzipFile,
+Export-ModuleMember -Function Get-ScoutAuditModulePath, New-TestLogPath, Get-ExampleSeedLine, ConvertTo-ScoutTimestamp, New-ScoutAuditLine, New-SigningKey, New-GzipFile,
     Set-ScoutAuditLogContent, Get-PwshCommand, Start-ChildPwsh, Start-ChildPwshCapture, Wait-ChildPwsh, Invoke-ChildPwsh, Invoke-ChildProcess
