@@ -267,7 +267,7 @@ public sealed class InertFindingTests : ModuleLogTest
         var run = Session.Run("Test-ScoutAuditLog -Path $p", new { p = log });
 
         var error = Assert.Single(run.Errors);
-        Assert.Equal("AuditLogReadFailed,ScoutAudit.PowerShell.Commands.TestScoutAuditLogCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("AuditLogNotFound,ScoutAudit.PowerShell.Commands.TestScoutAuditLogCommand", error.FullyQualifiedErrorId);
         AssertNoInjectedTitle(error.ErrorDetails!.Message);
         Assert.Contains("logs\uFFFD]0;pwned\uFFFD", error.ErrorDetails.Message, StringComparison.Ordinal);
         Assert.Equal(log, error.TargetObject); // the target stays the true path, for a script

@@ -96,7 +96,7 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
             if (!log.HasFiles)
             {
                 WriteError(Failure(new FileNotFoundException($"No audit log at '{path}': neither the file nor an archive of it exists.", path),
-                    ErrorIds.AuditLogReadFailed, ErrorCategory.ObjectNotFound, path));
+                    ErrorIds.AuditLogNotFound, ErrorCategory.ObjectNotFound, path));
                 if (Quiet) WriteObject(false);
                 continue;
             }
