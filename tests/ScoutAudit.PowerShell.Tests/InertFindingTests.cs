@@ -51,9 +51,9 @@ public sealed class InertFindingTests : ModuleLogTest
     private string ForgeIndexAndState()
     {
         Session.Invoke("""
-            Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -Path $p -Confirm:$false
-            Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -Path $p -Confirm:$false
-            Write-ScoutAudit deep -Path $p; Close-ScoutAuditLog -Path $p
+            Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -LiteralPath $p -Confirm:$false
+            Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -LiteralPath $p -Confirm:$false
+            Write-ScoutAudit deep -Path $p; Close-ScoutAuditLog -LiteralPath $p
             """, new { p = Log });
         var index = Temp.File("audit.index.jsonl");
         var lines = File.ReadAllLines(index).ToList();
@@ -208,13 +208,13 @@ public sealed class InertFindingTests : ModuleLogTest
         try
         {
             Session.Invoke("""
-                Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -Path $p -Confirm:$false
-                Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -Path $p -Confirm:$false
+                Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -LiteralPath $p -Confirm:$false
+                Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -LiteralPath $p -Confirm:$false
                 """, new { p = log });
 
             var whatIf = Session.Run("Remove-ScoutAuditArchive -Path $p -Keep 0 -WhatIf", new { p = log });
             var removed = Session.Run("Remove-ScoutAuditArchive -Path $p -Keep 1 -Confirm:$false -PassThru -Verbose | Out-Default", new { p = log });
-            Session.Invoke("Get-ScoutAuditLog -Path $p | Out-Default; Get-ScoutAuditLog -Path $p | Format-Table | Out-Default", new { p = log });
+            Session.Invoke("Get-ScoutAuditLog -LiteralPath $p | Out-Default; Get-ScoutAuditLog -LiteralPath $p | Format-Table | Out-Default", new { p = log });
 
             Assert.Empty(whatIf.Errors);
             Assert.Empty(removed.Errors);
@@ -227,7 +227,7 @@ public sealed class InertFindingTests : ModuleLogTest
         }
         finally
         {
-            Session.Run("Close-ScoutAuditLog -Path $p", new { p = log });
+            Session.Run("Close-ScoutAuditLog -LiteralPath $p", new { p = log });
         }
     }
 
@@ -237,11 +237,11 @@ public sealed class InertFindingTests : ModuleLogTest
         var log = HostileLog();
         try
         {
-            Session.Invoke("Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -Path $p -Confirm:$false; Close-ScoutAuditLog -Path $p", new { p = log });
+            Session.Invoke("Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -LiteralPath $p -Confirm:$false; Close-ScoutAuditLog -LiteralPath $p", new { p = log });
             File.Delete(Path.Combine(Path.GetDirectoryName(log)!, "audit.index.jsonl")); // an unchained archive, to adopt
 
-            var whatIf = Session.Run("Register-ScoutAuditArchive -Path $p -WhatIf", new { p = log });
-            var verbose = Session.Run("Register-ScoutAuditArchive -Path $p -Confirm:$false -Verbose | Out-Default; Test-ScoutAuditLog -Path $p | Format-List | Out-Default", new { p = log });
+            var whatIf = Session.Run("Register-ScoutAuditArchive -LiteralPath $p -WhatIf", new { p = log });
+            var verbose = Session.Run("Register-ScoutAuditArchive -LiteralPath $p -Confirm:$false -Verbose | Out-Default; Test-ScoutAuditLog -Path $p | Format-List | Out-Default", new { p = log });
 
             Assert.Empty(whatIf.Errors);
             Assert.Empty(verbose.Errors);
@@ -253,7 +253,7 @@ public sealed class InertFindingTests : ModuleLogTest
         }
         finally
         {
-            Session.Run("Close-ScoutAuditLog -Path $p", new { p = log });
+            Session.Run("Close-ScoutAuditLog -LiteralPath $p", new { p = log });
         }
     }
 

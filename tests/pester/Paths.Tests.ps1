@@ -57,6 +57,20 @@ Describe 'A -Path that names no log' {
         "$($failed[0])" | Should -Match ([regex]::Escape('give a name with [ or ] as -LiteralPath'))
     }
 
+    It 'expands wildcards for the commands on whole logs, each log once, and takes -LiteralPath for a name with [' {
+        $bracketed = Join-Path $directory 'team[1].jsonl'
+        Write-ScoutAudit nav -Path $bracketed
+        $pattern = Join-Path $directory '*.jsonl'
+
+        (Get-ScoutAuditLog -Path $pattern).Path | Should -Be $log, $bracketed
+        (Get-ScoutAuditLog -LiteralPath $bracketed).Path | Should -Be $bracketed
+        @(Invoke-ScoutAuditRotate -Path $pattern -Confirm:$false).Count | Should -Be 2
+        (Get-ScoutAuditArchive -Path (Join-Path $directory '*.jsonl*')).LogPath | Should -Be $log, $bracketed -Because 'an archive matched stands for its log, listed once'
+        Close-ScoutAuditLog -Path (Join-Path $directory '*') -Verbose 4>&1 | Out-String | Should -Match ([regex]::Escape("'$bracketed'"))
+        Get-ScoutAuditLog -Path (Join-Path $directory 'zz*.jsonl') -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'AuditLogNotFound,*'
+    }
+
     It 'refuses a log file given where the event type goes, rather than find no event of that type' {
         { Get-ScoutAuditEvent $log } | Should -Throw -ErrorId 'EventTypeIsPath,*'
         { Get-ScoutAuditEvent './runbook.jsonl.gz' } | Should -Throw -ErrorId 'EventTypeIsPath,*'

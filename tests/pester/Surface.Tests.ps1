@@ -15,6 +15,8 @@ BeforeAll {
     Import-Module ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../module/ScoutAudit.psd1'))) -Force
     # The cmdlets that read logs that exist: wildcards in -Path, and -LiteralPath in a set of its own.
     $readers = 'Get-ScoutAuditEvent', 'Get-ScoutSpend', 'Get-ScoutAccuracy', 'Export-ScoutAuditReport'
+    # The cmdlets on whole logs that take wildcards in -Path (positional) and -LiteralPath in a set of its own.
+    $logCommands = 'Close-ScoutAuditLog', 'Get-ScoutAuditLog', 'Get-ScoutAuditArchive', 'Invoke-ScoutAuditRotate', 'Register-ScoutAuditArchive'
     # The cmdlets that create a log: one literal -Path, as the file may not exist yet.
     $creators = 'Write-ScoutAudit', 'Set-ScoutAuditLog'
     # The cmdlets that delete, send off the machine or write beyond the log.
@@ -46,9 +48,11 @@ Describe 'The surface of <Name>' -ForEach $cmdlets {
             return
         }
         $path.ParameterType | Should -Be ([string[]]) -Because 'a command on existing logs takes several'
-        if ($Name -in $readers) {
-            @($path.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Position -ge 0 }) |
-                Should -BeNullOrEmpty -Because 'a reader''s first position is its question (event type, hours, page)'
+        if ($Name -in $readers + $logCommands) {
+            if ($Name -in $readers) {
+                @($path.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Position -ge 0 }) |
+                    Should -BeNullOrEmpty -Because 'a reader''s first position is its question (event type, hours, page)'
+            }
             $path.Attributes.TypeId.Name | Should -Contain 'SupportsWildcardsAttribute'
             $command.Parameters.Keys | Should -Contain 'LiteralPath'
             $literal = $command.Parameters['LiteralPath']

@@ -9,7 +9,7 @@ namespace ScoutAudit.PowerShell.Commands;
 /// <c>close()</c>). The log's settings stay for the session; the next write reopens it. Each log is
 /// closed as it comes down the pipeline, once however many objects name it.
 /// </summary>
-[Cmdlet(VerbsCommon.Close, "ScoutAuditLog")]
+[Cmdlet(VerbsCommon.Close, "ScoutAuditLog", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(void))]
 public sealed class CloseScoutAuditLogCommand : LogPathsCommandBase
 {

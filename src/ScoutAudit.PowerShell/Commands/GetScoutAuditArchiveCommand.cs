@@ -9,7 +9,7 @@ namespace ScoutAudit.PowerShell.Commands;
 /// current (time range, lines, SHA-256). Opens nothing and writes nothing. Each log is listed as it
 /// comes down the pipeline, once however many objects name it.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ScoutAuditArchive")]
+[Cmdlet(VerbsCommon.Get, "ScoutAuditArchive", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ArchiveInfo))]
 public sealed class GetScoutAuditArchiveCommand : LogPathsCommandBase
 {
@@ -21,7 +21,7 @@ public sealed class GetScoutAuditArchiveCommand : LogPathsCommandBase
             var log = entry?.Log ?? new AuditLog(path, LogEntry.ReadOptions(NullAuditDiagnostics.Instance));
             // A log named that is not there answers with an error, not with an empty list; the default
             // log that was never written simply has no archives.
-            if (Path is not null && !log.HasFiles)
+            if (LogsGiven && !log.HasFiles)
             {
                 WriteError(Failure(new FileNotFoundException($"No audit log at '{path}': neither the file nor an archive of it exists.", path),
                     ErrorIds.AuditLogNotFound, ErrorCategory.ObjectNotFound, path));

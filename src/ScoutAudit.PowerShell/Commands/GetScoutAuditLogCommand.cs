@@ -9,14 +9,14 @@ namespace ScoutAudit.PowerShell.Commands;
 /// ones: path, size, archives, settings and unsynced lines. Opens nothing. Each log is described as it
 /// comes down the pipeline, once however many objects name it.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ScoutAuditLog")]
+[Cmdlet(VerbsCommon.Get, "ScoutAuditLog", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(AuditLogInfo))]
 public sealed class GetScoutAuditLogCommand : LogPathsCommandBase
 {
     protected override void ProcessRecord()
     {
-        var paths = Path is null
-            ? NewLogsOf(LogRegistry.Instance.All().Select(entry => entry.Path).Append(ResolveLogPath(null)).ToArray())
+        var paths = !LogsGiven
+            ? NewLogsOf(null, LogRegistry.Instance.All().Select(entry => entry.Path).Append(ResolveLogPath(null)).ToArray())
             : NewLogs();
         foreach (var path in paths) WriteObject(Describe(path));
     }

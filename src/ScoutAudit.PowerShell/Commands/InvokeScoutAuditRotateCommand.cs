@@ -14,14 +14,14 @@ namespace ScoutAudit.PowerShell.Commands;
 /// archives the rotation would make go), told in verbose, and listed in the RemovedByRetention
 /// property of the archive returned.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "ScoutAuditRotate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Invoke, "ScoutAuditRotate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ArchiveInfo))]
 public sealed class InvokeScoutAuditRotateCommand : LogPathsCommandBase
 {
     /// <summary>The note property of the archive returned that lists the archives the log's retention removed after the rotation.</summary>
     public const string RemovedByRetention = nameof(RemovedByRetention);
 
-    protected override void ProcessRecord() => Collect(Path);
+    protected override void ProcessRecord() => Collect(Path, LiteralPath);
 
     protected override void EndProcessing()
     {

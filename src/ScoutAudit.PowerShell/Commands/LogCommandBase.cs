@@ -19,23 +19,26 @@ public abstract class LogCommandBase : AuditCommandBase
     private readonly List<string> _logs = [];
     private readonly HashSet<string> _seen = new(PathComparison);
 
-    /// <summary>The full paths of the logs <paramref name="paths"/> names, or of the default log when it is null.</summary>
-    private protected IEnumerable<string> LogsOf(string[]? paths) =>
-        paths is null ? [ResolveLogPath(null)] : paths.Select(ResolveLogPath);
+    /// <summary>
+    /// The full paths of the logs <paramref name="paths"/> (wildcards expanded, <see cref="AuditCommandBase.LogTargets"/>)
+    /// and <paramref name="literalPaths"/> name, or of the default log when neither is given.
+    /// </summary>
+    private protected IEnumerable<string> LogsOf(string[]? paths, string[]? literalPaths = null) =>
+        paths is null && literalPaths is null ? [ResolveLogPath(null)] : LogTargets(paths, literalPaths).Select(target => target.Log);
 
     /// <summary>
     /// Of the logs <paramref name="paths"/> names, those this command has not met before: for a command
     /// that streams, acting on each log as it comes.
     /// </summary>
-    private protected IEnumerable<string> NewLogsOf(string[]? paths) => LogsOf(paths).Where(Remember).ToList();
+    private protected IEnumerable<string> NewLogsOf(string[]? paths, string[]? literalPaths = null) => LogsOf(paths, literalPaths).Where(Remember).ToList();
 
     /// <summary>
     /// Notes the logs <paramref name="paths"/> names, resolved now (so that a bad path stops the command
     /// at once), for <see cref="CollectedLogs"/>: for a command that acts once its input has ended.
     /// </summary>
-    private protected void Collect(string[]? paths)
+    private protected void Collect(string[]? paths, string[]? literalPaths = null)
     {
-        foreach (var log in LogsOf(paths)) Remember(log);
+        foreach (var log in LogsOf(paths, literalPaths)) Remember(log);
     }
 
     /// <summary>Every distinct log collected or met, in the order first given.</summary>

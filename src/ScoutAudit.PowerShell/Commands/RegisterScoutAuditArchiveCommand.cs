@@ -11,7 +11,7 @@ namespace ScoutAudit.PowerShell.Commands;
 /// and SHA-256. Returns the archives added. Each log is handled as it comes down the pipeline, once
 /// however many objects name it.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Register, "ScoutAuditArchive", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsLifecycle.Register, "ScoutAuditArchive", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ArchiveInfo))]
 public sealed class RegisterScoutAuditArchiveCommand : LogPathsCommandBase
 {

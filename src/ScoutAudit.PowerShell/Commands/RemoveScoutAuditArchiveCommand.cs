@@ -60,13 +60,13 @@ public sealed class RemoveScoutAuditArchiveCommand : LogCommandBase
     {
         if (ParameterSetName != InputObjectSet)
         {
-            Collect(Path);
+            Collect(null, Path); // literal: Remove-ScoutAuditArchive takes no wildcards yet
             return;
         }
         foreach (var archive in InputObject!)
         {
             if (archive is null) continue;
-            var log = LogsOf([archive.LogPath]).Single();
+            var log = LogsOf(null, [archive.LogPath]).Single();
             if (!_given.TryGetValue(log, out var archives)) _given[log] = archives = new Dictionary<string, ArchiveInfo>(PathComparison);
             archives.TryAdd(archive.Path, archive);
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using ScoutAudit.Core;
+using ScoutAudit.PowerShell.Binding;
 using ScoutAudit.PowerShell.Session;
 
 namespace ScoutAudit.PowerShell.Commands;
@@ -17,8 +18,14 @@ namespace ScoutAudit.PowerShell.Commands;
 [Cmdlet(VerbsDiagnostic.Test, "ScoutAuditLog", DefaultParameterSetName = ReportSet)]
 [OutputType(typeof(IntegrityFinding), typeof(LogVerification), ParameterSetName = [ReportSet])]
 [OutputType(typeof(bool), ParameterSetName = [QuietSet])]
-public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
+public sealed class TestScoutAuditLogCommand : LogCommandBase
 {
+    /// <summary>The logs to verify, each as given (no wildcards yet: its Report and Quiet sets would each need a LiteralPath twin).</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LiteralPath")]
+    [ValidateNotBlank]
+    public string[]? Path { get; set; }
+
     private const string ReportSet = "Report";
     private const string QuietSet = "Quiet";
     private ChainKey? _publicKey;
@@ -76,7 +83,7 @@ public sealed class TestScoutAuditLogCommand : LogPathsCommandBase
 
     protected override void ProcessRecord()
     {
-        foreach (var path in NewLogs())
+        foreach (var path in NewLogsOf(null, Path))
         {
             var clock = Stopwatch.StartNew();
             var log = new AuditLog(path, LogEntry.ReadOptions(NullAuditDiagnostics.Instance)); // verifying only reads
