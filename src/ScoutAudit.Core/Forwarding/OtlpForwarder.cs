@@ -233,13 +233,17 @@ public sealed class OtlpForwarder : IDisposable
         foreach (var (name, value) in _options.Headers) request.Headers.TryAddWithoutValidation(name, value);
         HttpResponseMessage response;
         byte[] answer;
+        // The timeout covers the answer's body too, which is read here rather than buffered by the client.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(_options.RequestTimeout);
         try
         {
-            response = _client.SendAsync(request, cancellation).GetAwaiter().GetResult();
-            answer = response.Content.ReadAsByteArrayAsync(cancellation).GetAwaiter().GetResult();
+            response = _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).GetAwaiter().GetResult();
+            answer = ReadAnswer(response.Content, timeout.Token);
         }
-        catch (HttpRequestException error)
+        catch (Exception error) when (error is HttpRequestException or IOException)
         {
+            // IOException: the connection ended in the answer's body (HttpIOException), as read here.
             return new Failure(null, null, null, error.Message, error);
         }
         catch (OperationCanceledException error) when (!cancellation.IsCancellationRequested)
@@ -263,6 +267,24 @@ public sealed class OtlpForwarder : IDisposable
             throw new ForwardingException(OtlpEndpoint.RedactedUri(Endpoint), status, message,
                 $"The collector at '{ShownEndpoint}' refused events {range} with {said}. The checkpoint is unchanged; the next run sends them again.");
         }
+    }
+
+    /// <summary>The most of an answer's body that is read: an OTLP answer (a partial success, a Status) is a few hundred bytes.</summary>
+    internal const int AnswerLimit = 64 * 1024;
+
+    /// <summary>
+    /// The start of a collector's answer, at most <see cref="AnswerLimit"/> bytes. HttpClient would buffer
+    /// up to 2 GiB, so a hostile or broken collector could make the forwarder hold gigabytes, or never
+    /// finish a body it trickles; what is past the limit is left unread (the connection is dropped).
+    /// </summary>
+    private static byte[] ReadAnswer(HttpContent content, CancellationToken cancellation)
+    {
+        using var stream = content.ReadAsStream(cancellation);
+        var buffer = new byte[AnswerLimit];
+        var filled = 0;
+        int read;
+        while (filled < buffer.Length && (read = stream.ReadAsync(buffer.AsMemory(filled), cancellation).AsTask().GetAwaiter().GetResult()) > 0) filled += read;
+        return buffer[..filled];
     }
 
     /// <summary>

@@ -63,4 +63,17 @@ public sealed class ForwardingRedirectTests : IDisposable
 
         Assert.Contains("AllowAutoRedirect", error.Message);
     }
+
+    /// <summary>A collector whose 200 never ends its body: the forwarder reads its start and takes the acknowledgement, within bounded memory and time.</summary>
+    [Fact]
+    public void AnAnswerWhoseBodyNeverEndsIsReadOnlyToItsLimit()
+    {
+        _log.Write(0, 3);
+        using var collector = new LoopbackPeer(endlessAnswer: true);
+
+        var summary = _log.ForwardAll(10, o => o with { Endpoint = collector.BaseUrl, RequestTimeout = TimeSpan.FromSeconds(30) });
+
+        Assert.Equal(3, summary.Sent);
+        Assert.Single(collector.Requests); // acknowledged at once: not timed out and sent again
+    }
 }

@@ -16,10 +16,11 @@ public sealed class LoopbackPeer : IDisposable
     private readonly List<PeerRequest> _requests = [];
     private readonly Task _serving;
 
-    public LoopbackPeer(int status = 200, string? location = null)
+    public LoopbackPeer(int status = 200, string? location = null, bool endlessAnswer = false)
     {
         Status = status;
         Location = location;
+        EndlessAnswer = endlessAnswer;
         Port = OtlpReceiver.FreePort();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
@@ -31,6 +32,9 @@ public sealed class LoopbackPeer : IDisposable
     public int Status { get; }
 
     public string? Location { get; }
+
+    /// <summary>Whether the answer's body never ends (chunks of spaces until the forwarder hangs up): a hostile collector's.</summary>
+    public bool EndlessAnswer { get; }
 
     public Uri BaseUrl => new($"http://127.0.0.1:{Port}/");
 
@@ -77,6 +81,13 @@ public sealed class LoopbackPeer : IDisposable
                 context.Response.StatusCode = Status;
                 if (Location is not null) context.Response.Headers["Location"] = Location;
                 context.Response.ContentType = "application/json";
+                if (EndlessAnswer)
+                {
+                    context.Response.SendChunked = true;
+                    var spaces = new byte[64 * 1024];
+                    spaces.AsSpan().Fill((byte)' ');
+                    while (true) await context.Response.OutputStream.WriteAsync(spaces);
+                }
                 var bytes = "{}"u8.ToArray();
                 context.Response.ContentLength64 = bytes.Length;
                 await context.Response.OutputStream.WriteAsync(bytes);
