@@ -44,4 +44,57 @@ public sealed class ForeignWritersTests
         Assert.Empty(ForeignWriters.Of(files)); // remembered only while it lives
         Assert.NotNull(new LogRotation(files, AuditLogOptions.Default).Seal(minimumSize: null));
     }
+    /// <summary>
+    /// The original takes no lock, so it may open the active file after the seal looked for holders
+    /// and before the rename: its lines would then go to the sealed segment, which no longer matches
+    /// its seal record and is never archived. Found after the rename, it gets its file back.
+    /// </summary>
+    private const string LateLine = "{\"ts\": \"2026-12-07T10:00:00.000Z\", \"event\": \"late\", \"session_id\": \"original\"}";
+
+    [LinuxFact]
+    public void AProcessThatOpensTheFileJustBeforeTheRenameKeepsWritingToTheActiveFile()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("audit.jsonl");
+        using (var log = new AuditLog(path)) log.Append(new AuditEvent("nav"));
+        var files = new LogFiles(path);
+        Process? holder = null;
+        var rotation = new LogRotation(files, AuditLogOptions.Default)
+        {
+            BeforeRename = () =>
+            {
+                holder = Process.Start(new ProcessStartInfo("/bin/bash")
+                {
+                    ArgumentList = { "-c", "exec 3>>\"$0\"; echo ready; read; echo \"$1\" >&3", path, LateLine },
+                    RedirectStandardInput = true,
+                    RedirectStandardOutput = true,
+                })!;
+                Assert.Equal("ready", holder.StandardOutput.ReadLine());
+            },
+        };
+        try
+        {
+            Assert.Throws<SealDeferredException>(() => rotation.Seal(minimumSize: null));
+            holder!.StandardInput.WriteLine();
+            Assert.True(holder.WaitForExit(TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            if (holder is { HasExited: false }) holder.Kill(entireProcessTree: true);
+            holder?.Dispose();
+        }
+
+        Assert.Empty(RotatedSegments.List(files));
+        Assert.EndsWith(LateLine + "\n", File.ReadAllText(path), StringComparison.Ordinal);
+        using (var log = new AuditLog(path))
+        {
+            Assert.Equal(["nav", "late"], log.Query().Select(e => e.Event));
+            Assert.Equal(0, log.Verify(null, _ => { }).Errors); // a seal record whose bytes still begin the active file
+            log.Rotate();
+            Assert.Equal(["nav", "late"], log.Query().Select(e => e.Event));
+            var findings = new List<IntegrityFinding>();
+            Assert.Equal("Verified", log.Verify(null, findings.Add).Status);
+            Assert.DoesNotContain(findings, f => f.Severity == IntegritySeverity.Error);
+        }
+    }
 }

@@ -57,10 +57,35 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
             // rename leaves a record whose segment never appeared, and the same bytes at the start of
             // the active file: the next seal says it takes them over (Interrupted).
             ArchiveIndex.AppendChained(files, IndexLine.SealEntry(sealedPath, length, digest, Interrupted(chain)), options.SigningKey);
+            BeforeRename?.Invoke();
             File.Move(files.Active, sealedPath, overwrite: true); // rename(2); the name was chosen unique under the lock
             NativeFile.SyncDirectory(files.Directory);
+            // The original takes no lock: one that opened the file between the look above and the
+            // rename appends to the sealed segment from now on. Found holding it, it gets its file
+            // back under the active name, as if a crash had come between the seal record and the
+            // rename (the next seal takes the bytes over); only when someone has created a new
+            // active file meanwhile does the segment stay, to be reported and read as it is.
+            if (ForeignWriters.Of(files) is { Count: > 0 } lateWriters && ReturnToActive(sealedPath))
+                throw new SealDeferredException(files.Active, lateWriters);
             return baseName;
         }
+    }
+
+    /// <summary>Test seam: runs between the seal record and the rename, the moment a process that takes no lock may open the file.</summary>
+    internal Action? BeforeRename { get; init; }
+
+    private bool ReturnToActive(string sealedPath)
+    {
+        try
+        {
+            File.Move(sealedPath, files.Active, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(files.Active))
+        {
+            return false;
+        }
+        NativeFile.SyncDirectory(files.Directory);
+        return true;
     }
 
     /// <summary>
