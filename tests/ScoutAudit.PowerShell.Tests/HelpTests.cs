@@ -55,22 +55,6 @@ public sealed class HelpTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Cmdlets))]
-    public void EveryParameterHasHelpText(string cmdlet)
-    {
-        var missing = _session.Invoke("""
-            $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
-            foreach ($name in (Get-Command $c).Parameters.Keys) {
-                if ($common -contains $name) { continue }
-                $text = (Get-Help $c -Parameter $name).Description.Text -join ''
-                if ($text.Length -lt 10) { $name }
-            }
-            """, new { c = cmdlet });
-
-        Assert.Empty(missing.Select(m => m.ToString()));
-    }
-
-    [Theory]
-    [MemberData(nameof(Cmdlets))]
     public void TheDocumentedParametersAreTheCmdletsParameters(string cmdlet)
     {
         var page = File.ReadAllText(Repository.File("docs", "en-US", $"{cmdlet}.md"));

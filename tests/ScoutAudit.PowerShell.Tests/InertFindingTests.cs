@@ -212,8 +212,8 @@ public sealed class InertFindingTests : ModuleLogTest
                 Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -LiteralPath $p -Confirm:$false
                 """, new { p = log });
 
-            var whatIf = Session.Run("Remove-ScoutAuditArchive -Path $p -Keep 0 -WhatIf", new { p = log });
-            var removed = Session.Run("Remove-ScoutAuditArchive -Path $p -Keep 1 -Confirm:$false -PassThru -Verbose | Out-Default", new { p = log });
+            var whatIf = Session.Run("Remove-ScoutAuditArchive -LiteralPath $p -Keep 0 -WhatIf", new { p = log });
+            var removed = Session.Run("Remove-ScoutAuditArchive -LiteralPath $p -Keep 1 -Confirm:$false -PassThru -Verbose | Out-Default", new { p = log });
             Session.Invoke("Get-ScoutAuditLog -LiteralPath $p | Out-Default; Get-ScoutAuditLog -LiteralPath $p | Format-Table | Out-Default", new { p = log });
 
             Assert.Empty(whatIf.Errors);
@@ -223,7 +223,7 @@ public sealed class InertFindingTests : ModuleLogTest
             Assert.Contains("logs\uFFFD]0;pwned\uFFFD\uFFFD\uFFFD", console, StringComparison.Ordinal);
             Assert.Single(removed.Verbose, m => m.StartsWith("Removed ", StringComparison.Ordinal));
             // The object keeps the true path, for a script to use.
-            Assert.StartsWith(Path.GetDirectoryName(log)!, (string)Session.Invoke("(Remove-ScoutAuditArchive -Path $p -Keep 0 -Confirm:$false -PassThru).Path", new { p = log }).Single().BaseObject, StringComparison.Ordinal);
+            Assert.StartsWith(Path.GetDirectoryName(log)!, (string)Session.Invoke("(Remove-ScoutAuditArchive -LiteralPath $p -Keep 0 -Confirm:$false -PassThru).Path", new { p = log }).Single().BaseObject, StringComparison.Ordinal);
         }
         finally
         {
@@ -241,7 +241,7 @@ public sealed class InertFindingTests : ModuleLogTest
             File.Delete(Path.Combine(Path.GetDirectoryName(log)!, "audit.index.jsonl")); // an unchained archive, to adopt
 
             var whatIf = Session.Run("Register-ScoutAuditArchive -LiteralPath $p -WhatIf", new { p = log });
-            var verbose = Session.Run("Register-ScoutAuditArchive -LiteralPath $p -Confirm:$false -Verbose | Out-Default; Test-ScoutAuditLog -Path $p | Format-List | Out-Default", new { p = log });
+            var verbose = Session.Run("Register-ScoutAuditArchive -LiteralPath $p -Confirm:$false -Verbose | Out-Default; Test-ScoutAuditLog -LiteralPath $p | Format-List | Out-Default", new { p = log });
 
             Assert.Empty(whatIf.Errors);
             Assert.Empty(verbose.Errors);

@@ -79,6 +79,24 @@ Describe 'Send-ScoutAuditEvent' {
         Close-ScoutAuditLog -Path $other
     }
 
+    It 'sends each log a wildcard matches once, and a name with [ given as -LiteralPath' {
+        $receiver = Start-OtlpReceiver
+        $bracketed = Join-Path $folder 'team[1].jsonl'
+        Write-ScoutAudit nav -Reason 'audit' -Path $log
+        Write-ScoutAudit nav -Reason 'team' -Path $bracketed
+        $pattern = Join-Path $folder '*.jsonl'
+
+        (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $pattern, $pattern).Path | Should -Be $log, $bracketed
+        Write-ScoutAudit nav -Reason 'team later' -Path $bracketed
+        (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -LiteralPath $bracketed).Sent | Should -Be 1
+        Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $bracketed -ErrorAction SilentlyContinue -ErrorVariable failed | Should -BeNullOrEmpty -Because '[1] is a wildcard matching team1.jsonl'
+        $failed[0].FullyQualifiedErrorId | Should -Be 'AuditLogNotFound,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand'
+        (Get-OtlpRecord $receiver).ForEach({ $_.Attributes['scout.reason'] }) | Should -Be 'audit', 'team', 'team later'
+        { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $pattern -Follow -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidForwarding,*' -ExpectedMessage '*-Follow follows one log; got 2 logs*'
+        Close-ScoutAuditLog -LiteralPath $bracketed
+    }
+
     It 'refuses -Follow and -CheckpointPath with more than one log, before sending anything' {
         $receiver = Start-OtlpReceiver
         $other = Join-Path $folder 'other.jsonl'

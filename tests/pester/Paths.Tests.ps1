@@ -57,7 +57,7 @@ Describe 'A -Path that names no log' {
         "$($failed[0])" | Should -Match ([regex]::Escape('give a name with [ or ] as -LiteralPath'))
     }
 
-    It 'expands wildcards for the commands on whole logs, each log once, and takes -LiteralPath for a name with [' {
+    It 'expands wildcards for the commands on whole logs (verify and remove archives too), each log once, and takes -LiteralPath for a name with [' {
         $bracketed = Join-Path $directory 'team[1].jsonl'
         Write-ScoutAudit nav -Path $bracketed
         $pattern = Join-Path $directory '*.jsonl'
@@ -66,6 +66,12 @@ Describe 'A -Path that names no log' {
         (Get-ScoutAuditLog -LiteralPath $bracketed).Path | Should -Be $bracketed
         @(Invoke-ScoutAuditRotate -Path $pattern -Confirm:$false).Count | Should -Be 2
         (Get-ScoutAuditArchive -Path (Join-Path $directory '*.jsonl*')).LogPath | Should -Be $log, $bracketed -Because 'an archive matched stands for its log, listed once'
+        Test-ScoutAuditLog -Path "$pattern*" -Quiet | Should -Be $true, $true -Because 'after the rotation only the archives are there, and they stand for their logs'
+        Test-ScoutAuditLog -LiteralPath $bracketed -Quiet | Should -Be $true
+        Test-ScoutAuditLog -Path $bracketed -Quiet -ErrorAction SilentlyContinue -ErrorVariable failed | Should -BeNullOrEmpty -Because '[1] is a wildcard matching team1.jsonl'
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'AuditLogNotFound,*'
+        (Remove-ScoutAuditArchive -LiteralPath $bracketed -Keep 0 -Confirm:$false -PassThru).LogPath | Should -Be $bracketed
+        (Remove-ScoutAuditArchive -Path "$pattern*" -Keep 0 -Confirm:$false -PassThru).LogPath | Should -Be $log
         Close-ScoutAuditLog -Path (Join-Path $directory '*') -Verbose 4>&1 | Out-String | Should -Match ([regex]::Escape("'$bracketed'"))
         Get-ScoutAuditLog -Path (Join-Path $directory 'zz*.jsonl') -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'AuditLogNotFound,*'

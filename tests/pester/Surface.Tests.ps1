@@ -13,10 +13,8 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../module/ScoutAudit.psd1'))) -Force
-    # The cmdlets that read logs that exist: wildcards in -Path, and -LiteralPath in a set of its own.
+    # The cmdlets that read events, whose first position is their question rather than -Path.
     $readers = 'Get-ScoutAuditEvent', 'Get-ScoutSpend', 'Get-ScoutAccuracy', 'Export-ScoutAuditReport'
-    # The cmdlets on whole logs that take wildcards in -Path (positional) and -LiteralPath in a set of its own.
-    $logCommands = 'Close-ScoutAuditLog', 'Get-ScoutAuditLog', 'Get-ScoutAuditArchive', 'Invoke-ScoutAuditRotate', 'Register-ScoutAuditArchive'
     # The cmdlets that create a log: one literal -Path, as the file may not exist yet.
     $creators = 'Write-ScoutAudit', 'Set-ScoutAuditLog'
     # The cmdlets that delete, send off the machine or write beyond the log.
@@ -48,17 +46,16 @@ Describe 'The surface of <Name>' -ForEach $cmdlets {
             return
         }
         $path.ParameterType | Should -Be ([string[]]) -Because 'a command on existing logs takes several'
-        if ($Name -in $readers + $logCommands) {
-            if ($Name -in $readers) {
-                @($path.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Position -ge 0 }) |
-                    Should -BeNullOrEmpty -Because 'a reader''s first position is its question (event type, hours, page)'
-            }
-            $path.Attributes.TypeId.Name | Should -Contain 'SupportsWildcardsAttribute'
-            $command.Parameters.Keys | Should -Contain 'LiteralPath'
-            $literal = $command.Parameters['LiteralPath']
-            $literal.Aliases | Should -Contain 'PSPath'
-            @($literal.ParameterSets.Keys | Where-Object { $_ -in $path.ParameterSets.Keys }) | Should -BeNullOrEmpty -Because '-LiteralPath is a parameter set of its own'
+        if ($Name -in $readers) {
+            @($path.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Position -ge 0 }) |
+                Should -BeNullOrEmpty -Because 'a reader''s first position is its question (event type, hours, page)'
         }
+        $path.Attributes.TypeId.Name | Should -Contain 'SupportsWildcardsAttribute' -Because 'every command on existing logs expands wildcards in -Path'
+        $path.Aliases | Should -Not -Contain 'LiteralPath'
+        $command.Parameters.Keys | Should -Contain 'LiteralPath'
+        $literal = $command.Parameters['LiteralPath']
+        $literal.Aliases | Should -Contain 'PSPath'
+        @($literal.ParameterSets.Keys | Where-Object { $_ -in $path.ParameterSets.Keys }) | Should -BeNullOrEmpty -Because '-LiteralPath is a parameter set of its own'
     }
 
     It 'asks before it deletes, sends or writes beyond the log' {
@@ -69,8 +66,8 @@ Describe 'The surface of <Name>' -ForEach $cmdlets {
 }
 
 Describe '<Command> -<Parameter>' -ForEach $parameters {
-    It 'is described in the help' {
+    It 'is described in the help, in a sentence at least' {
         $help = Get-Help $Command -Parameter $Parameter
-        ($help.description.Text -join ' ').Trim() | Should -Not -BeNullOrEmpty
+        ($help.description.Text -join ' ').Trim().Length | Should -BeGreaterOrEqual 10
     }
 }

@@ -109,9 +109,6 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
         return System.IO.Path.GetFullPath(resolved);
     }
 
-    /// <summary>The -Path values of a read, one log after the other; null alone for the default log.</summary>
-    private protected static IEnumerable<string?> GivenPaths(string[]? paths) => paths ?? new string?[] { null };
-
     /// <summary>
     /// An error record whose message is one line that says the value once: PowerShell shows
     /// ErrorDetails.Message in place of the exception's message, which for an ArgumentException ends

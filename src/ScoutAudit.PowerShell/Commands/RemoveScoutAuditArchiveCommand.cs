@@ -19,26 +19,41 @@ public sealed class RemoveScoutAuditArchiveCommand : LogCommandBase
 {
     private const string BeforeSet = "Before";
     private const string KeepSet = "Keep";
+    private const string BeforeLiteralSet = "BeforeLiteralPath";
+    private const string KeepLiteralSet = "KeepLiteralPath";
     private const string InputObjectSet = "InputObject";
 
     /// <summary>The archives given one by one, by log, each once, in the order given.</summary>
     private readonly Dictionary<string, Dictionary<string, ArchiveInfo>> _given = new(PathComparison);
 
-    /// <summary>The logs whose archives go (by -Before and -Keep); objects with a Path property naming a log bind to it.</summary>
+    /// <summary>
+    /// The logs whose archives go (by -Before and -Keep), wildcards expanded (an archive matched stands
+    /// for its log); objects with a Path property naming a log bind to it.
+    /// </summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BeforeSet)]
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = KeepSet)]
-    [Alias("PSPath", "LiteralPath")]
     [ValidateNotBlank]
+    [SupportsWildcards]
     public string[]? Path { get; set; }
+
+    /// <summary>The logs whose archives go, each exactly as given (for names with [, ], * or ?); bound from a file's PSPath.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BeforeLiteralSet)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = KeepLiteralSet)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotBlank]
+    public string[]? LiteralPath { get; set; }
 
     /// <summary>Archives whose newest event is before this time go. A date without a zone is local time.</summary>
     [Parameter(Mandatory = true, ParameterSetName = BeforeSet)]
+    [Parameter(Mandatory = true, ParameterSetName = BeforeLiteralSet)]
     [Instant]
     public DateTimeOffset? Before { get; set; }
 
     /// <summary>The newest this many archives stay, whatever their age.</summary>
     [Parameter(ParameterSetName = BeforeSet)]
+    [Parameter(ParameterSetName = BeforeLiteralSet)]
     [Parameter(Mandatory = true, ParameterSetName = KeepSet)]
+    [Parameter(Mandatory = true, ParameterSetName = KeepLiteralSet)]
     [ValidateRange(0, int.MaxValue)]
     public int? Keep { get; set; }
 
@@ -60,7 +75,7 @@ public sealed class RemoveScoutAuditArchiveCommand : LogCommandBase
     {
         if (ParameterSetName != InputObjectSet)
         {
-            Collect(null, Path); // literal: Remove-ScoutAuditArchive takes no wildcards yet
+            Collect(Path, LiteralPath);
             return;
         }
         foreach (var archive in InputObject!)

@@ -24,6 +24,7 @@ namespace ScoutAudit.PowerShell.Commands;
 public sealed class SendScoutAuditEventCommand : AuditCommandBase
 {
     private const string LogSet = "Path";
+    private const string LiteralLogSet = "LiteralPath";
     private const string EventSet = "InputObject";
 
     /// <summary>The collector's OTLP/HTTP endpoint; by default $env:OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, else $env:OTEL_EXPORTER_OTLP_ENDPOINT.</summary>
@@ -82,6 +83,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
 
     /// <summary>After the events there are, goes on with each new one as it is written, until stopped.</summary>
     [Parameter(ParameterSetName = LogSet)]
+    [Parameter(ParameterSetName = LiteralLogSet)]
     public SwitchParameter Follow { get; set; }
 
     [Parameter]
@@ -102,17 +104,24 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     /// cache ($XDG_CACHE_HOME/scoutaudit, else ~/.cache/scoutaudit) when the log's directory is another user's.
     /// </summary>
     [Parameter(ParameterSetName = LogSet)]
+    [Parameter(ParameterSetName = LiteralLogSet)]
     [ValidateNotBlank]
     public string? CheckpointPath { get; set; }
 
     /// <summary>
-    /// The logs to forward, one after the other, each from its own checkpoint; by default the default log.
-    /// -Follow and -CheckpointPath take one log.
+    /// The logs to forward, one after the other, each from its own checkpoint, wildcards expanded (an
+    /// archive matched stands for its log); by default the default log. -Follow and -CheckpointPath take one log.
     /// </summary>
     [Parameter(ParameterSetName = LogSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LiteralPath")]
     [ValidateNotBlank]
+    [SupportsWildcards]
     public string[]? Path { get; set; }
+
+    /// <summary>The logs to forward, each exactly as given (for names with [, ], * or ?); bound from a file's PSPath.</summary>
+    [Parameter(ParameterSetName = LiteralLogSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotBlank]
+    public string[]? LiteralPath { get; set; }
 
     /// <summary>Events to send as they are (from Get-ScoutAuditEvent), without the checkpoint.</summary>
     [Parameter(ParameterSetName = EventSet, Mandatory = true, ValueFromPipeline = true)]
@@ -140,19 +149,22 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
             foreach (var auditEvent in InputObject!) Choose(auditEvent);
             return;
         }
-        if (Path is { Length: > 1 } several)
+        List<(string? Given, string Log)> logs = Path is null && LiteralPath is null
+            ? [(null, ResolveLogPath(null))]
+            : [.. LogTargets(Path, LiteralPath).Select(t => ((string?)t.Given, t.Log))];
+        if (logs.Count > 1)
         {
             // A follower never ends, so the logs after the first would never be sent; a checkpoint file belongs to one log.
+            var several = logs.Select(l => l.Log).ToArray();
             if (Follow)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Follow follows one log; got {several.Length} paths. Run one Send-ScoutAuditEvent -Follow for each log."),
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Follow follows one log; got {several.Length} logs. Run one Send-ScoutAuditEvent -Follow for each log."),
                     ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, several));
             if (CheckpointPath is not null)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-CheckpointPath keeps the checkpoint of one log; got {several.Length} paths. Leave it out to keep each log's checkpoint beside it, or send each log with a -CheckpointPath of its own."),
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-CheckpointPath keeps the checkpoint of one log; got {several.Length} logs. Leave it out to keep each log's checkpoint beside it, or send each log with a -CheckpointPath of its own."),
                     ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, several));
         }
-        foreach (var given in GivenPaths(Path))
+        foreach (var (given, path) in logs)
         {
-            var path = ResolveLogPath(given);
             // Records that name a log (Get-ScoutAuditLog output, files) each send it; one named twice is sent once.
             if (_sentLogs.Add(path) && ShouldProcess(path, WhatIsSent(path, _options!))) Send(given, path, _options!);
         }

@@ -16,18 +16,29 @@ namespace ScoutAudit.PowerShell.Commands;
 /// Register-ScoutAuditArchive's, and -Adopt, which did it before, is refused naming that cmdlet.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "ScoutAuditLog", DefaultParameterSetName = ReportSet)]
-[OutputType(typeof(IntegrityFinding), typeof(LogVerification), ParameterSetName = [ReportSet])]
-[OutputType(typeof(bool), ParameterSetName = [QuietSet])]
+[OutputType(typeof(IntegrityFinding), typeof(LogVerification), ParameterSetName = [ReportSet, ReportLiteralSet])]
+[OutputType(typeof(bool), ParameterSetName = [QuietSet, QuietLiteralSet])]
 public sealed class TestScoutAuditLogCommand : LogCommandBase
 {
-    /// <summary>The logs to verify, each as given (no wildcards yet: its Report and Quiet sets would each need a LiteralPath twin).</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LiteralPath")]
-    [ValidateNotBlank]
-    public string[]? Path { get; set; }
-
     private const string ReportSet = "Report";
     private const string QuietSet = "Quiet";
+    private const string ReportLiteralSet = "ReportLiteralPath";
+    private const string QuietLiteralSet = "QuietLiteralPath";
+
+    /// <summary>The logs to verify, wildcards expanded (an archive matched stands for its log); by default the default log.</summary>
+    [Parameter(ParameterSetName = ReportSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = QuietSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotBlank]
+    [SupportsWildcards]
+    public string[]? Path { get; set; }
+
+    /// <summary>The logs to verify, each exactly as given (for names with [, ], * or ?); bound from a file's PSPath.</summary>
+    [Parameter(ParameterSetName = ReportLiteralSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = QuietLiteralSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotBlank]
+    public string[]? LiteralPath { get; set; }
+
     private ChainKey? _publicKey;
 
     /// <summary>A PEM file holding the public key (or the private key) that signed the chain.</summary>
@@ -48,14 +59,17 @@ public sealed class TestScoutAuditLogCommand : LogCommandBase
     /// $false unless -SkipSignature.
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = QuietSet)]
+    [Parameter(Mandatory = true, ParameterSetName = QuietLiteralSet)]
     public SwitchParameter Quiet { get; set; }
 
     /// <summary>With -Quiet: archives outside the chain (status Unchained) do not make the answer $false.</summary>
     [Parameter(ParameterSetName = QuietSet)]
+    [Parameter(ParameterSetName = QuietLiteralSet)]
     public SwitchParameter AllowUnchained { get; set; }
 
     /// <summary>With -Quiet: a signed chain whose signatures were not checked (no -PublicKey) does not make the answer $false.</summary>
     [Parameter(ParameterSetName = QuietSet)]
+    [Parameter(ParameterSetName = QuietLiteralSet)]
     public SwitchParameter SkipSignature { get; set; }
 
     /// <summary>
@@ -83,7 +97,7 @@ public sealed class TestScoutAuditLogCommand : LogCommandBase
 
     protected override void ProcessRecord()
     {
-        foreach (var path in NewLogsOf(null, Path))
+        foreach (var path in NewLogsOf(Path, LiteralPath))
         {
             var clock = Stopwatch.StartNew();
             var log = new AuditLog(path, LogEntry.ReadOptions(NullAuditDiagnostics.Instance)); // verifying only reads
