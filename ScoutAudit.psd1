@@ -14,11 +14,11 @@
     FormatsToProcess       = @('ScoutAudit.format.ps1xml')
     TypesToProcess         = @('ScoutAudit.types.ps1xml')
     CmdletsToExport        = @(
-        'Write-ScoutAudit'
+        'Write-ScoutAuditEvent'
         'Get-ScoutAuditEvent'
-        'Get-ScoutSpend'
-        'Get-ScoutAccuracy'
-        'Invoke-ScoutAuditRotate'
+        'Get-ScoutAuditSpend'
+        'Get-ScoutAuditAccuracy'
+        'Invoke-ScoutAuditRotation'
         'Get-ScoutAuditLog'
         'Set-ScoutAuditLog'
         'Close-ScoutAuditLog'
@@ -30,7 +30,8 @@
         'Send-ScoutAuditEvent'
     )
     FunctionsToExport      = @()
-    AliasesToExport        = @()
+    # The design card's names, kept for the scripts that use them (docs/surface.md, Names).
+    AliasesToExport        = @('Write-ScoutAudit', 'Get-ScoutSpend', 'Get-ScoutAccuracy', 'Invoke-ScoutAuditRotate')
     VariablesToExport      = @()
     PrivateData            = @{
         PSData = @{

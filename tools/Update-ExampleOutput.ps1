@@ -11,7 +11,7 @@
     those of the run. Build first (dotnet build), as the tests do.
 
 .EXAMPLE
-    dotnet pwsh -NoProfile -File tools/Update-ExampleOutput.ps1 -Page docs/en-US/Get-ScoutSpend.md,docs/en-US/Get-ScoutAccuracy.md
+    dotnet pwsh -NoProfile -File tools/Update-ExampleOutput.ps1 -Page docs/en-US/Get-ScoutAuditSpend.md,docs/en-US/Get-ScoutAuditAccuracy.md
 #>
 param([Parameter(Mandatory)] [string[]] $Page)
 # pwsh -File passes "a,b" as one string: split it as the command line meant it.

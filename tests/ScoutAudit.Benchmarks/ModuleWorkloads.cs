@@ -16,7 +16,7 @@ internal static class ModuleWorkloads
     public static void Pipeline(Bench bench)
     {
         var n = bench.Sizes.PipelineEvents;
-        var workload = $"$events | Write-ScoutAudit in pwsh, {n:N0} objects, default cadence";
+        var workload = $"$events | Write-ScoutAuditEvent in pwsh, {n:N0} objects, default cadence";
         const string target = ">= 1.0x the original's log() loop";
         if (Unavailable(bench, workload, target)) return;
 
@@ -45,11 +45,11 @@ internal static class ModuleWorkloads
         bench.Report.Add(new Row(workload, ours.Format("s"), $"original log() loop: {original.Format("s")}", Bench.Times(ratio), target, ratio >= 1.0));
     }
 
-    /// <summary>The runbook's pattern: one Write-ScoutAudit command per event, its values passed as parameters.</summary>
+    /// <summary>The runbook's pattern: one Write-ScoutAuditEvent command per event, its values passed as parameters.</summary>
     public static void Runbook(Bench bench)
     {
         var n = bench.Sizes.RunbookEvents;
-        var workload = $"foreach ($e in $events) {{ Write-ScoutAudit ... }} in pwsh, {n:N0} events, default cadence";
+        var workload = $"foreach ($e in $events) {{ Write-ScoutAuditEvent ... }} in pwsh, {n:N0} events, default cadence";
         const string target = "report";
         if (Unavailable(bench, workload, target)) return;
 
@@ -181,7 +181,7 @@ internal static class ModuleWorkloads
 
     public static void ImportAndFirstWrite(Bench bench)
     {
-        const string workload = "Import-Module + first Write-ScoutAudit in a fresh pwsh";
+        const string workload = "Import-Module + first Write-ScoutAuditEvent in a fresh pwsh";
         const string target = "report the time";
         if (Unavailable(bench, workload, target)) return;
         var pwsh = bench.Pwsh.Value!;
@@ -191,7 +191,7 @@ internal static class ModuleWorkloads
             () =>
             {
                 var log = Path.Combine(bench.NewDirectory("import"), "audit.jsonl");
-                var ms = pwsh.WallClockMs("-NoProfile", "-Command", $"Import-Module {Quote(bench.ModulePath!)}; Write-ScoutAudit nav -Cost 0.000003 -Path {Quote(log)}");
+                var ms = pwsh.WallClockMs("-NoProfile", "-Command", $"Import-Module {Quote(bench.ModulePath!)}; Write-ScoutAuditEvent nav -Cost 0.000003 -Path {Quote(log)}");
                 CheckLines(log, 1, "the fresh pwsh");
                 return ms;
             },

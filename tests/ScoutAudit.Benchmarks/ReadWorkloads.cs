@@ -165,8 +165,8 @@ internal static class ReadWorkloads
 
         foreach (var (name, originalName, workload, args) in new[]
                  {
-                     ("Get-ScoutSpend -By Model, 30 days", "hourly_spend(720)", "spend", new[] { "720" }),
-                     ("Get-ScoutAccuracy, 30 days", "accuracy_metrics(30 days)", "accuracy", new[] { OriginalTool.Iso(since) }),
+                     ("Get-ScoutAuditSpend -By Model, 30 days", "hourly_spend(720)", "spend", new[] { "720" }),
+                     ("Get-ScoutAuditAccuracy, 30 days", "accuracy_metrics(30 days)", "accuracy", new[] { OriginalTool.Iso(since) }),
                  })
         {
             var ours = Sample.Seconds(bench.Sizes.Rounds, () =>

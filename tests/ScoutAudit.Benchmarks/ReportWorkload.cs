@@ -5,7 +5,7 @@ namespace ScoutAudit.Benchmarks;
 
 /// <summary>
 /// Export-ScoutAuditReport in a fresh pwsh over the dataset's 30 days (the 1,000,000-event history),
-/// its time and the pwsh process's peak working set, beside Get-ScoutSpend -By Day over the same
+/// its time and the pwsh process's peak working set, beside Get-ScoutAuditSpend -By Day over the same
 /// days (one pass of the engine's aggregate, the least a report can cost) and the same report of
 /// the dataset's first 1,000 lines (what pwsh, the module and a page cost without the events), in
 /// alternating rounds.
@@ -48,7 +48,7 @@ internal static class ReportWorkload
         bench.Report.Add(new Row(
             workload,
             $"{report.Format("s")}, peak {Megabytes(peaks[0])}; a page of {pageBytes / 1024.0:F0} KiB",
-            $"Get-ScoutSpend -By Day over the same days: {spend.Format("s")}, peak {Megabytes(peaks[1])}; the report of 1,000 lines: {floor.Format("s")}, peak {Megabytes(peaks[2])}",
+            $"Get-ScoutAuditSpend -By Day over the same days: {spend.Format("s")}, peak {Megabytes(peaks[1])}; the report of 1,000 lines: {floor.Format("s")}, peak {Megabytes(peaks[2])}",
             $"{report.Median / spend.Median:F2}x the time of one aggregate pass; +{Megabytes(peaks[0] - peaks[2])} over the 1,000-line report",
             Target,
             null));

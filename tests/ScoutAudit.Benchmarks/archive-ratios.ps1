@@ -13,8 +13,8 @@ function Measure-Ratio([string] $Name, [int] $Count, [scriptblock] $Record) {
     $log = Join-Path $directory "$Name/audit.jsonl"
     $null = New-Item -ItemType Directory (Split-Path $log)
     Set-ScoutAuditLog -Path $log -RotationSize 0 | Out-Null
-    1..$Count | ForEach-Object $Record | Write-ScoutAudit -Path $log
-    $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+    1..$Count | ForEach-Object $Record | Write-ScoutAuditEvent -Path $log
+    $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
     Close-ScoutAuditLog -Path $log
     $archive = Get-ChildItem (Split-Path $log) -Filter *.jsonl.gz | Select-Object -First 1
     $plain = [IO.MemoryStream]::new()

@@ -2,8 +2,8 @@
 # PowerShell 7.6.9 tool of .config/dotnet-tools.json) by ModuleWorkloads.cs, one process per round.
 # Prints "<milliseconds of the timed part alone, by a Stopwatch in this process> <count>".
 #
-#   pipeline     $events | Write-ScoutAudit of <Count> objects, then Close-ScoutAuditLog
-#   runbook      foreach ($e in $events) { Write-ScoutAudit ... }, then Close-ScoutAuditLog
+#   pipeline     $events | Write-ScoutAuditEvent of <Count> objects, then Close-ScoutAuditLog
+#   runbook      foreach ($e in $events) { Write-ScoutAuditEvent ... }, then Close-ScoutAuditLog
 #   query        Get-ScoutAuditEvent -Event nav over the file <Log>
 #   query-peer   Get-Content | ConvertFrom-Json | Where-Object Event -eq nav over the same file
 #   count        (Get-ScoutAuditEvent -Event nav -Path <Log> | Measure-Object).Count, <Count> times; the last one's time
@@ -14,7 +14,7 @@
 #   verify       Test-ScoutAuditLog -Path <Log>, <Count> times; the time of the last one, and the bytes it read
 #                (it must find the log Verified)
 #   report       Export-ScoutAuditReport of the 30 days from <Since> of <Log>; the page's size in bytes
-#   spend-by-day Get-ScoutSpend -By Day over the same 30 days; the number of days
+#   spend-by-day Get-ScoutAuditSpend -By Day over the same 30 days; the number of days
 # A third figure follows: this process's peak working set in bytes, when the work is done.
 param(
     [Parameter(Mandatory)] [ValidateSet('pipeline', 'runbook', 'query', 'query-peer', 'headline', 'count', 'count-json', 'count-select', 'verify', 'report', 'spend-by-day')] [string] $Workload,
@@ -35,11 +35,11 @@ switch ($Workload) {
         Set-ScoutAuditLog -Path $Log -RotationSize 0 # appends alone, as the original's loop is measured
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         if ($Workload -eq 'pipeline') {
-            $events | Write-ScoutAudit -Path $Log
+            $events | Write-ScoutAuditEvent -Path $Log
         }
         else {
             foreach ($e in $events) {
-                Write-ScoutAudit $e.Event -Cost $e.Cost -Model $e.Model -InputTokens $e.InputTokens -OutputTokens $e.OutputTokens `
+                Write-ScoutAuditEvent $e.Event -Cost $e.Cost -Model $e.Model -InputTokens $e.InputTokens -OutputTokens $e.OutputTokens `
                     -Files $e.Files -Reason $e.Reason -Confidence $e.Confidence -DurationMs $e.DurationMs -Path $Log
             }
         }
@@ -101,7 +101,7 @@ switch ($Workload) {
     'spend-by-day' {
         $start = [DateTimeOffset]::Parse($Since, [cultureinfo]::InvariantCulture)
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
-        $found = Get-ScoutSpend -Path $Log -Since $start -Until $start.AddDays(30) -By Day
+        $found = Get-ScoutAuditSpend -Path $Log -Since $start -Until $start.AddDays(30) -By Day
         $clock.Stop()
     }
     'query-peer' {

@@ -1,4 +1,4 @@
-# What one Write-ScoutAudit call costs in pwsh, beside what PowerShell itself costs per call:
+# What one Write-ScoutAuditEvent call costs in pwsh, beside what PowerShell itself costs per call:
 #   dotnet pwsh -NoProfile -File tests/ScoutAudit.Benchmarks/per-call.ps1 [-Calls 3000]
 # (after dotnet build ScoutAudit.sln -c Release). Quick figures for the notes in docs/benchmarks.md;
 # the benchmark program's runbook and pipeline rows are the measured comparison with the original.
@@ -23,16 +23,16 @@ function Invoke-Empty {
 foreach ($policy in 'Cadence', 'None') {
     $log = Join-Path $directory "$policy.jsonl"
     Set-ScoutAuditLog -Path $log -SyncPolicy $policy -RotationSize 0 | Out-Null
-    Measure-PerCall "Write-ScoutAudit, every field, SyncPolicy $policy" {
+    Measure-PerCall "Write-ScoutAuditEvent, every field, SyncPolicy $policy" {
         foreach ($i in 1..$Calls) {
-            Write-ScoutAudit nav -Cost 0.000168 -Model 'llama-3.1-8b' -InputTokens 1234 -OutputTokens 256 -Files 'src/scout/navigator.py' `
+            Write-ScoutAuditEvent nav -Cost 0.000168 -Model 'llama-3.1-8b' -InputTokens 1234 -OutputTokens 256 -Files 'src/scout/navigator.py' `
                 -Reason 'navigate to definition' -Confidence 85 -DurationMs 1234 -Path $log
         }
     }
     Close-ScoutAuditLog -Path $log
 }
 $log = Join-Path $directory 'None.jsonl'
-Measure-PerCall 'Write-ScoutAudit nav -Path, SyncPolicy None' { foreach ($i in 1..$Calls) { Write-ScoutAudit nav -Path $log } }
+Measure-PerCall 'Write-ScoutAuditEvent nav -Path, SyncPolicy None' { foreach ($i in 1..$Calls) { Write-ScoutAuditEvent nav -Path $log } }
 Measure-PerCall 'an empty advanced function with the same ten arguments' {
     foreach ($i in 1..$Calls) {
         Invoke-Empty nav -Cost 0.000168 -Model 'llama-3.1-8b' -InputTokens 1234 -OutputTokens 256 -Files 'src/scout/navigator.py' `
@@ -41,7 +41,7 @@ Measure-PerCall 'an empty advanced function with the same ten arguments' {
 }
 Close-ScoutAuditLog -Path $log
 
-# Piped records: what PowerShell's binding by property name costs alone, beside Write-ScoutAudit.
+# Piped records: what PowerShell's binding by property name costs alone, beside Write-ScoutAuditEvent.
 function Receive-Record {
     [CmdletBinding()]
     param([Parameter(Mandatory, ValueFromPipelineByPropertyName)] [string] $Event, [Parameter(ValueFromPipelineByPropertyName)] [double] $Cost,
@@ -57,7 +57,7 @@ $records = foreach ($i in 1..$Calls) {
 }
 $log = Join-Path $directory 'piped.jsonl'
 Set-ScoutAuditLog -Path $log -SyncPolicy None | Out-Null
-Measure-PerCall '$records | Write-ScoutAudit, SyncPolicy None' { $records | Write-ScoutAudit -Path $log }
+Measure-PerCall '$records | Write-ScoutAuditEvent, SyncPolicy None' { $records | Write-ScoutAuditEvent -Path $log }
 Measure-PerCall '$records | an empty function binding the nine by name' { $records | Receive-Record }
 Close-ScoutAuditLog -Path $log
 Remove-Item $directory -Recurse -Force

@@ -6,7 +6,7 @@ namespace ScoutAudit.PowerShell.Tests;
 /// <summary>
 /// The docs say an analytics engine reads the log's files as they are (the active file and the
 /// gzip'd archives are plain JSONL): embedded DuckDB's read_json over them gives the same spend by
-/// model and the same event count as Get-ScoutSpend -By Model on the same history.
+/// model and the same event count as Get-ScoutAuditSpend -By Model on the same history.
 /// </summary>
 public sealed class AnalyticsEngineTests : IDisposable
 {
@@ -28,19 +28,19 @@ public sealed class AnalyticsEngineTests : IDisposable
         _session.Invoke("""
             foreach ($round in 1..3) {
                 foreach ($i in 1..40) {
-                    Write-ScoutAudit nav -Cost (0.000003 * $i) -Model llama-3.1-8b -InputTokens $i -Path $p
-                    Write-ScoutAudit brief -Cost (0.0021 + 0.0001 * $round) -Model gpt-4o-mini -Path $p
+                    Write-ScoutAuditEvent nav -Cost (0.000003 * $i) -Model llama-3.1-8b -InputTokens $i -Path $p
+                    Write-ScoutAuditEvent brief -Cost (0.0021 + 0.0001 * $round) -Model gpt-4o-mini -Path $p
                 }
-                Write-ScoutAudit validation_fail -Path $p
-                Write-ScoutAudit deep -Cost 0.5 -Path $p
-                if ($round -lt 3) { $null = Invoke-ScoutAuditRotate -Path $p -Confirm:$false }
+                Write-ScoutAuditEvent validation_fail -Path $p
+                Write-ScoutAuditEvent deep -Cost 0.5 -Path $p
+                if ($round -lt 3) { $null = Invoke-ScoutAuditRotation -Path $p -Confirm:$false }
             }
             Close-ScoutAuditLog -Path $p
             """, new { p = log });
         var archives = Directory.GetFiles(_temp.FullPath, "audit_*.jsonl.gz");
         Assert.Equal(2, archives.Length);
 
-        var spend = _session.Invoke("Get-ScoutSpend -By Model -Path $p", new { p = log })
+        var spend = _session.Invoke("Get-ScoutAuditSpend -By Model -Path $p", new { p = log })
             .ToDictionary(row => (string?)row.Properties["Group"].Value ?? "", row => ((decimal)row.Properties["Cost"].Value, (long)row.Properties["Events"].Value));
 
         var files = string.Join(", ", archives.Append(log).Select(f => $"'{f.Replace("'", "''")}'"));

@@ -18,15 +18,15 @@ public sealed class CompletionTests : IDisposable
     [Fact]
     public void EventCompletesTheKnownEventTypes()
     {
-        Assert.Equal(["validation_fail"], Complete("Write-ScoutAudit val"));
+        Assert.Equal(["validation_fail"], Complete("Write-ScoutAuditEvent val"));
         Assert.Equal(["tldr", "tldr_auto_generated", "trigger"], Complete("Get-ScoutAuditEvent -Event t").Order(StringComparer.Ordinal));
-        Assert.Equal(17, Complete("Write-ScoutAudit -Event ").Length);
+        Assert.Equal(17, Complete("Write-ScoutAuditEvent -Event ").Length);
     }
 
     [Fact]
     public void ByCompletesTheGroupings()
     {
-        Assert.Equal(["Day", "Event", "Hour", "Model", "SessionId"], Complete("Get-ScoutSpend -By ").Order(StringComparer.Ordinal));
-        Assert.Equal(["SessionId"], Complete("Get-ScoutSpend -By s"));
+        Assert.Equal(["Day", "Event", "Hour", "Model", "SessionId"], Complete("Get-ScoutAuditSpend -By ").Order(StringComparer.Ordinal));
+        Assert.Equal(["SessionId"], Complete("Get-ScoutAuditSpend -By s"));
     }
 }

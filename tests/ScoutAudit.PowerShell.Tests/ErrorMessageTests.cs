@@ -21,16 +21,16 @@ public sealed class ErrorMessageTests : ModuleLogTest
     }
 
     [Theory]
-    [InlineData("Write-ScoutAudit nav -Cost -1 -Path $p", "InvalidEventField", "Cannot validate argument on parameter 'Cost'. Cost must be a finite number of 0 or more; got -1.")]
-    [InlineData("Write-ScoutAudit nav -InputTokens -5 -Path $p", "InvalidEventField", "Cannot validate argument on parameter 'InputTokens'.")]
-    [InlineData("Write-ScoutAudit nav -OutputTokens -5 -Path $p", "InvalidEventField", "Cannot validate argument on parameter 'OutputTokens'.")]
-    [InlineData("Write-ScoutAudit nav -Confidence 200 -Path $p", "InvalidEventField", "Cannot validate argument on parameter 'Confidence'.")]
-    [InlineData("Write-ScoutAudit nav -DurationMs -3 -Path $p", "InvalidEventField", "Cannot validate argument on parameter 'DurationMs'.")]
-    [InlineData("Write-ScoutAudit nav -Timestamp ([datetime]'1990-01-01') -Path $p", "InvalidEventField", "Cannot validate argument on parameter 'Timestamp'.")]
-    [InlineData("Write-ScoutAudit ('x' * 70) -Path $p", "InvalidEventField", "Cannot validate argument on parameter 'Event'.")]
-    [InlineData("Write-ScoutAudit nav -Config '{x' -Path $p", "InvalidConfig", "-Config is a string that is not JSON")]
-    [InlineData("Write-ScoutAudit nav -Property @{ cost = 1 } -Path $p", "InvalidExtraField", "The extra field name 'cost' is reserved")]
-    [InlineData("Write-ScoutAudit nav -Property @{ big = 'x' * 1100000 } -Path $p", "EventTooLarge", "")]
+    [InlineData("Write-ScoutAuditEvent nav -Cost -1 -Path $p", "InvalidEventField", "Cannot validate argument on parameter 'Cost'. Cost must be a finite number of 0 or more; got -1.")]
+    [InlineData("Write-ScoutAuditEvent nav -InputTokens -5 -Path $p", "InvalidEventField", "Cannot validate argument on parameter 'InputTokens'.")]
+    [InlineData("Write-ScoutAuditEvent nav -OutputTokens -5 -Path $p", "InvalidEventField", "Cannot validate argument on parameter 'OutputTokens'.")]
+    [InlineData("Write-ScoutAuditEvent nav -Confidence 200 -Path $p", "InvalidEventField", "Cannot validate argument on parameter 'Confidence'.")]
+    [InlineData("Write-ScoutAuditEvent nav -DurationMs -3 -Path $p", "InvalidEventField", "Cannot validate argument on parameter 'DurationMs'.")]
+    [InlineData("Write-ScoutAuditEvent nav -Timestamp ([datetime]'1990-01-01') -Path $p", "InvalidEventField", "Cannot validate argument on parameter 'Timestamp'.")]
+    [InlineData("Write-ScoutAuditEvent ('x' * 70) -Path $p", "InvalidEventField", "Cannot validate argument on parameter 'Event'.")]
+    [InlineData("Write-ScoutAuditEvent nav -Config '{x' -Path $p", "InvalidConfig", "-Config is a string that is not JSON")]
+    [InlineData("Write-ScoutAuditEvent nav -Property @{ cost = 1 } -Path $p", "InvalidExtraField", "The extra field name 'cost' is reserved")]
+    [InlineData("Write-ScoutAuditEvent nav -Property @{ big = 'x' * 1100000 } -Path $p", "EventTooLarge", "")]
     [InlineData("Get-ScoutAuditEvent -Since '2026-02-02' -Until '2026-02-01' -Path $p", "InvalidTimeWindow", "Cannot validate argument on parameter 'Since'.")]
     [InlineData("Set-ScoutAuditLog -SyncInterval '2:00:00' -Path $p", "InvalidLogSetting", "Cannot validate argument on parameter 'SyncInterval'.")]
     [InlineData("Get-ScoutAuditEvent -Path Env:/x", "AuditLogPathNotFileSystem", "The audit log path 'Env:/x' is in the Environment provider")]
@@ -49,7 +49,7 @@ public sealed class ErrorMessageTests : ModuleLogTest
     [Fact]
     public void TheValueIsSaidOnce()
     {
-        var error = Session.Run("Write-ScoutAudit nav -Cost -1.25 -Path $p", new { p = Log }).SingleError();
+        var error = Session.Run("Write-ScoutAuditEvent nav -Cost -1.25 -Path $p", new { p = Log }).SingleError();
 
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(Shown(error), "-1\\.25"));
         Assert.IsAssignableFrom<ArgumentException>(error.Exception); // the exception is kept for scripts
@@ -59,7 +59,7 @@ public sealed class ErrorMessageTests : ModuleLogTest
     [Fact]
     public void APipedRecordsErrorIsOneLineToo()
     {
-        var result = Session.Run("[pscustomobject]@{ Event = 'nav'; InputTokens = -7 } | Write-ScoutAudit -Path $p", new { p = Log });
+        var result = Session.Run("[pscustomobject]@{ Event = 'nav'; InputTokens = -7 } | Write-ScoutAuditEvent -Path $p", new { p = Log });
 
         var error = result.SingleError();
         AssertOneLine(Shown(error));

@@ -35,7 +35,7 @@ public sealed class FaultTests : IDisposable
         using var tmpfs = new Tmpfs(64 * 1024);
         var log = Track(tmpfs.File("audit.jsonl"));
 
-        var result = _session.Run("$ErrorActionPreference = 'Stop'; foreach ($i in 0..200) { Write-ScoutAudit nav -InputTokens $i -Reason ('r' * 1500) -Path $p }", new { p = log });
+        var result = _session.Run("$ErrorActionPreference = 'Stop'; foreach ($i in 0..200) { Write-ScoutAuditEvent nav -InputTokens $i -Reason ('r' * 1500) -Path $p }", new { p = log });
 
         var error = result.SingleError();
         Assert.Same(result.Terminating, error);
@@ -48,7 +48,7 @@ public sealed class FaultTests : IDisposable
         Assert.Equal((byte)'\n', File.ReadAllBytes(log)[^1]); // no fragment of the refused event
 
         tmpfs.Remount(sizeBytes: 1024 * 1024);
-        _session.Invoke("Write-ScoutAudit nav -InputTokens 1000 -Path $p", new { p = log });
+        _session.Invoke("Write-ScoutAuditEvent nav -InputTokens 1000 -Path $p", new { p = log });
 
         var read = _session.Run("Get-ScoutAuditEvent -Path $p", new { p = log });
         Assert.Empty(read.Warnings);
@@ -60,12 +60,12 @@ public sealed class FaultTests : IDisposable
     {
         using var tmpfs = new Tmpfs(1024 * 1024);
         var log = Track(tmpfs.File("audit.jsonl"));
-        _session.Invoke("Write-ScoutAudit nav -Path $p; Close-ScoutAuditLog -Path $p", new { p = log });
+        _session.Invoke("Write-ScoutAuditEvent nav -Path $p; Close-ScoutAuditLog -Path $p", new { p = log });
         var before = File.ReadAllBytes(log);
 
         using (Privileged.Immutable(log))
         {
-            var error = _session.Run("Write-ScoutAudit nav -Path $p", new { p = log }).SingleError();
+            var error = _session.Run("Write-ScoutAuditEvent nav -Path $p", new { p = log }).SingleError();
 
             Assert.StartsWith("AuditLogWriteFailed,", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.WriteError, error.CategoryInfo.Category);
@@ -87,7 +87,7 @@ public sealed class FaultTests : IDisposable
 
         using (Privileged.Immutable(tmpfs.File("logs")))
         {
-            var error = _session.Run("Write-ScoutAudit nav -Path $p", new { p = log }).SingleError();
+            var error = _session.Run("Write-ScoutAuditEvent nav -Path $p", new { p = log }).SingleError();
 
             Assert.StartsWith("AuditLogWriteFailed,", error.FullyQualifiedErrorId);
             Assert.Equal(log, error.TargetObject);
@@ -102,21 +102,21 @@ public sealed class FaultTests : IDisposable
     {
         using var tmpfs = new Tmpfs(1024 * 1024);
         var log = Track(tmpfs.File("audit.jsonl"));
-        _session.Invoke("Write-ScoutAudit nav -Path $p; Write-ScoutAudit brief -Path $p; Close-ScoutAuditLog -Path $p", new { p = log });
+        _session.Invoke("Write-ScoutAuditEvent nav -Path $p; Write-ScoutAuditEvent brief -Path $p; Close-ScoutAuditLog -Path $p", new { p = log });
         tmpfs.Remount(readOnly: true);
         try
         {
-            var write = _session.Run("Write-ScoutAudit nav -Path $p", new { p = log }).SingleError();
+            var write = _session.Run("Write-ScoutAuditEvent nav -Path $p", new { p = log }).SingleError();
             Assert.StartsWith("AuditLogWriteFailed,", write.FullyQualifiedErrorId);
             Assert.Contains("Read-only file system", write.Exception.Message);
 
-            var rotate = _session.Run("Invoke-ScoutAuditRotate -Path $p -Confirm:$false; 'went on'", new { p = log });
+            var rotate = _session.Run("Invoke-ScoutAuditRotation -Path $p -Confirm:$false; 'went on'", new { p = log });
             var error = rotate.SingleError();
             Assert.StartsWith("AuditLogRotateFailed,", error.FullyQualifiedErrorId);
             Assert.Null(rotate.Terminating);
             Assert.Equal("went on", Assert.Single(rotate.Output).ToString());
 
-            var read = _session.Run("Get-ScoutAuditEvent -Path $p; Get-ScoutSpend -Path $p", new { p = log });
+            var read = _session.Run("Get-ScoutAuditEvent -Path $p; Get-ScoutAuditSpend -Path $p", new { p = log });
             Assert.Null(read.Terminating);
             Assert.Empty(read.Errors);
             Assert.Equal(3, read.Output.Count); // two events and a spend row
@@ -146,9 +146,9 @@ public sealed class FaultTests : IDisposable
         using var tmpfs = new Tmpfs(1024 * 1024);
         var log = Track(tmpfs.File("audit.jsonl"));
         var archive = _session.Invoke("""
-            Write-ScoutAudit nav -InputTokens 1 -Path $p
-            Invoke-ScoutAuditRotate -Path $p -Confirm:$false
-            Write-ScoutAudit nav -InputTokens 2 -Path $p
+            Write-ScoutAuditEvent nav -InputTokens 1 -Path $p
+            Invoke-ScoutAuditRotation -Path $p -Confirm:$false
+            Write-ScoutAuditEvent nav -InputTokens 2 -Path $p
             Close-ScoutAuditLog -Path $p
             """, new { p = log }).Single().Properties["Path"].Value.ToString()!;
         var (unreadable, readable) = unreadableArchive ? (archive, log) : (log, archive);
@@ -173,7 +173,7 @@ public sealed class FaultTests : IDisposable
         using var temp = new TempFolder();
         var log = Track(temp.File("new", "nested", "audit.jsonl"));
 
-        _session.Invoke("Write-ScoutAudit nav -Path $p; Close-ScoutAuditLog -Path $p", new { p = log });
+        _session.Invoke("Write-ScoutAuditEvent nav -Path $p; Close-ScoutAuditLog -Path $p", new { p = log });
 
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         Assert.Equal(ownerOnly, File.GetUnixFileMode(temp.File("new")));

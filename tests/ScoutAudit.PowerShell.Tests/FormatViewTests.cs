@@ -10,7 +10,7 @@ public sealed class FormatViewTests : ModuleLogTest
     [Fact]
     public void EventsShowAsATableWithTheDefaultColumns()
     {
-        Session.Invoke("Write-ScoutAudit nav -Cost 0.5 -Model llama -InputTokens 42 -OutputTokens 28 -Reason because -Path $p; Get-ScoutAuditEvent -Path $p | Out-Default", new { p = Log });
+        Session.Invoke("Write-ScoutAuditEvent nav -Cost 0.5 -Model llama -InputTokens 42 -OutputTokens 28 -Reason because -Path $p; Get-ScoutAuditEvent -Path $p | Out-Default", new { p = Log });
 
         var text = Session.Host.Text;
         Assert.Equal(["Timestamp", "Event", "Model", "Cost", "In", "Out", "Reason"], HeaderOf(text));
@@ -20,7 +20,7 @@ public sealed class FormatViewTests : ModuleLogTest
     [Fact]
     public void SmallCostsShowAsDecimalsNotInExponentForm()
     {
-        Session.Invoke("Write-ScoutAudit nav -Cost 0.000003 -Path $p; Get-ScoutAuditEvent -Path $p | Out-Default", new { p = Log });
+        Session.Invoke("Write-ScoutAuditEvent nav -Cost 0.000003 -Path $p; Get-ScoutAuditEvent -Path $p | Out-Default", new { p = Log });
         Assert.Contains(" 0.000003 ", Session.Host.Text);
         Assert.DoesNotContain("E-06", Session.Host.Text);
     }
@@ -32,7 +32,7 @@ public sealed class FormatViewTests : ModuleLogTest
         File.WriteAllText(Log,
             "{\"ts\": \"2026-02-13T14:30:22.123Z\", \"event\": \"nav\", \"session_id\": \"s\", \"model\": \"\\u001b[2J\", \"reason\": \"\\u001b]0;pwned\\u0007\\u001b[31mred\\u202Eevil\"}\n");
 
-        Session.Invoke("Get-ScoutAuditEvent -Path $p | Out-Default; Get-ScoutSpend -By Model -Path $p | Out-Default", new { p = Log });
+        Session.Invoke("Get-ScoutAuditEvent -Path $p | Out-Default; Get-ScoutAuditSpend -By Model -Path $p | Out-Default", new { p = Log });
 
         // PowerShell colours the table headers itself; only the log's own sequences must be gone.
         // Ordinal: culture comparison ignores control characters and would match "]0;" alone.
@@ -49,12 +49,12 @@ public sealed class FormatViewTests : ModuleLogTest
     [Fact]
     public void SpendAccuracyAndLogInfoHaveTheirTableViews()
     {
-        Session.Invoke("Write-ScoutAudit nav -Cost 0.5 -Path $p; Close-ScoutAuditLog -Path $p", new { p = Log });
-        Session.Invoke("Get-ScoutSpend -Path $p | Out-Default", new { p = Log });
+        Session.Invoke("Write-ScoutAuditEvent nav -Cost 0.5 -Path $p; Close-ScoutAuditLog -Path $p", new { p = Log });
+        Session.Invoke("Get-ScoutAuditSpend -Path $p | Out-Default", new { p = Log });
         Assert.Equal(["Group", "Cost", "Events", "In", "Out", "Since", "Until"], HeaderOf(Session.Host.Text));
 
         using var accuracy = new ModuleSession();
-        accuracy.Invoke("Get-ScoutAccuracy -Path $p | Out-Default", new { p = Log });
+        accuracy.Invoke("Get-ScoutAuditAccuracy -Path $p | Out-Default", new { p = Log });
         Assert.Equal(["TotalNav", "ValidationFailCount", "AccuracyPct", "Since", "Until"], HeaderOf(accuracy.Host.Text));
 
         using var info = new ModuleSession();
@@ -69,14 +69,14 @@ public sealed class FormatViewTests : ModuleLogTest
     [InlineData("fr-FR")]
     public void CostsShowAsTheLogHasThemInTablesAndListsInEveryCulture(string culture)
     {
-        Session.Invoke("Write-ScoutAudit nav -Cost 0.000003 -Confidence 87.5 -Path $p; Write-ScoutAudit deep -Cost 12.5 -Path $p", new { p = Log });
+        Session.Invoke("Write-ScoutAuditEvent nav -Cost 0.000003 -Confidence 87.5 -Path $p; Write-ScoutAuditEvent deep -Cost 12.5 -Path $p", new { p = Log });
 
         Session.Invoke("""
             [cultureinfo]::CurrentCulture = $c
             Get-ScoutAuditEvent -Path $p | Out-Default
             Get-ScoutAuditEvent -Path $p | Format-List | Out-Default
-            Get-ScoutSpend -By Event -Path $p | Out-Default
-            Get-ScoutSpend -Path $p | Format-List | Out-Default
+            Get-ScoutAuditSpend -By Event -Path $p | Out-Default
+            Get-ScoutAuditSpend -Path $p | Format-List | Out-Default
             """, new { p = Log, c = culture });
 
         var text = Session.Host.Text;

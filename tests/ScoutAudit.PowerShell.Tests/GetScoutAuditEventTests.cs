@@ -114,7 +114,7 @@ public sealed class GetScoutAuditEventTests : ModuleLogTest
         File.WriteAllText(Log, "{\"ts\": \"2026-02-13T14:30:22.123Z\", \"event\": \"nav\", \"session_id\": \"s\", \"cost\": 0.5, \"input_t\": 3, \"config\": {\"t\": 0.2}}\n");
         var copy = Temp.File("copy.jsonl");
 
-        Session.Invoke("Get-ScoutAuditEvent -Path $p | Write-ScoutAudit -Path $copy; Close-ScoutAuditLog -Path $copy", new { p = Log, copy });
+        Session.Invoke("Get-ScoutAuditEvent -Path $p | Write-ScoutAuditEvent -Path $copy; Close-ScoutAuditLog -Path $copy", new { p = Log, copy });
 
         Assert.EndsWith("\"event\": \"nav\", \"session_id\": \"s\", \"cost\": 0.5, \"input_t\": 3, \"config\": {\"t\": 0.2}}", File.ReadAllText(copy).TrimEnd('\n'));
     }

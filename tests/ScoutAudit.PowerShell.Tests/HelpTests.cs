@@ -13,8 +13,8 @@ public sealed class HelpTests : IDisposable
 
     public static TheoryData<string> Cmdlets() =>
     [
-        "Write-ScoutAudit", "Get-ScoutAuditEvent", "Get-ScoutSpend", "Get-ScoutAccuracy",
-        "Invoke-ScoutAuditRotate", "Get-ScoutAuditLog", "Set-ScoutAuditLog", "Close-ScoutAuditLog",
+        "Write-ScoutAuditEvent", "Get-ScoutAuditEvent", "Get-ScoutAuditSpend", "Get-ScoutAuditAccuracy",
+        "Invoke-ScoutAuditRotation", "Get-ScoutAuditLog", "Set-ScoutAuditLog", "Close-ScoutAuditLog",
         "Export-ScoutAuditReport", "Send-ScoutAuditEvent", "Test-ScoutAuditLog", "Get-ScoutAuditArchive",
         "Remove-ScoutAuditArchive", "Register-ScoutAuditArchive",
     ];

@@ -24,7 +24,7 @@ public sealed class HostileTextTests : ModuleLogTest
     {
         foreach (var text in Hostile)
         {
-            Session.Invoke("Write-ScoutAudit nav -Model $t -Reason $t -Files $t, 'b.py' -Config @{ note = $t } -Property @{ extra = $t } -Path $p; Close-ScoutAuditLog -Path $p",
+            Session.Invoke("Write-ScoutAuditEvent nav -Model $t -Reason $t -Files $t, 'b.py' -Config @{ note = $t } -Property @{ extra = $t } -Path $p; Close-ScoutAuditLog -Path $p",
                 new { t = text, p = Log });
         }
     }
@@ -79,7 +79,7 @@ public sealed class HostileTextTests : ModuleLogTest
     {
         WriteHostileEvents();
 
-        Session.Invoke("Get-ScoutAuditEvent -Path $p | Out-Default; Get-ScoutSpend -By Model -Path $p | Out-Default", new { p = Log });
+        Session.Invoke("Get-ScoutAuditEvent -Path $p | Out-Default; Get-ScoutAuditSpend -By Model -Path $p | Out-Default", new { p = Log });
 
         var console = FromTheLog(Session.Host, Session.Runspace);
         AssertInert(console);
@@ -108,7 +108,7 @@ public sealed class HostileTextTests : ModuleLogTest
             "{\"ts\": \"2026-02-13T14:30:22.123Z\", \"event\": \"nav\", \"session_id\": \"s\", \"cost\": \"\\u001b[31m\"}\n" +
             "{\"ts\": \"2026-02-13T14:30:22.123Z\", \"event\": \"nav\", \"session_id\": \"s\"}\n");
 
-        var result = Session.Run("Get-ScoutAuditEvent -Path $p -Verbose; Get-ScoutSpend -Path $p -Verbose", new { p = Log });
+        var result = Session.Run("Get-ScoutAuditEvent -Path $p -Verbose; Get-ScoutAuditSpend -Path $p -Verbose", new { p = Log });
 
         // Line 2 is an event whose cost has the wrong type (kept as raw JSON), as the original counts it.
         Assert.Equal(3, result.Output.Count);

@@ -10,7 +10,7 @@ namespace ScoutAudit.PowerShell.Tests;
 /// Export-ScoutAuditReport's page in headless Chromium, as whoever it is sent to opens it: a
 /// 30-day history of four models (one named with markup) and failure reasons (one with markup)
 /// makes a page that requests nothing, whose five charts drew, whose tables hold the numbers
-/// Get-ScoutSpend and Get-ScoutAccuracy give for the same days, and that shows the markup as text.
+/// Get-ScoutAuditSpend and Get-ScoutAuditAccuracy give for the same days, and that shows the markup as text.
 /// The page and two screenshots are saved under TestResults/report for people to look at; the
 /// README's image is report.png from there.
 /// </summary>
@@ -55,7 +55,7 @@ public sealed class HtmlReportTests : IDisposable
                     Reason = if ($type -eq 'validation_fail') { $reasons[$random.Next(4)] } else { 'ok' }
                 }
             }
-            $events | Write-ScoutAudit -Path $log
+            $events | Write-ScoutAuditEvent -Path $log
             Close-ScoutAuditLog -Path $log
             """, new { log = Log, since = Since, hostileModel = HostileModel, hostileReason = HostileReason });
     }
@@ -105,7 +105,7 @@ public sealed class HtmlReportTests : IDisposable
         Assert.True(charts[0].GetProperty("marks").GetInt32() > 4 * 30, "the spend chart has a bar for each model's day");
 
         // The tables hold the cmdlets' numbers for the same days.
-        var byDay = _session.Invoke("Get-ScoutSpend -Path $log -Since $since -Until $until -By Day", new { log = Log, since = Since, until = Until })
+        var byDay = _session.Invoke("Get-ScoutAuditSpend -Path $log -Since $since -Until $until -By Day", new { log = Log, since = Since, until = Until })
             .ToDictionary(row => (string)row.Properties["Group"].Value);
         var spendRows = Rows(browser, "spend-table");
         Assert.Equal(30, spendRows.Count);
@@ -124,15 +124,15 @@ public sealed class HtmlReportTests : IDisposable
         foreach (var row in Rows(browser, "accuracy-table"))
         {
             var day = DateTimeOffset.Parse(row[0] + "T00:00:00Z", CultureInfo.InvariantCulture);
-            var accuracy = Assert.Single(_session.Invoke("Get-ScoutAccuracy -Path $log -Since $day -Until $day.AddDays(1)", new { log = Log, day }));
+            var accuracy = Assert.Single(_session.Invoke("Get-ScoutAuditAccuracy -Path $log -Since $day -Until $day.AddDays(1)", new { log = Log, day }));
             Assert.Equal((long)accuracy.Properties["TotalNav"].Value, Count(row[1]));
             Assert.Equal((long)accuracy.Properties["ValidationFailCount"].Value, Count(row[2]));
             Assert.Equal(((double)accuracy.Properties["AccuracyPct"].Value).ToString("0.00", CultureInfo.InvariantCulture), row[3]);
         }
-        var byModel = _session.Invoke("Get-ScoutSpend -Path $log -Since $since -Until $until -By Model", new { log = Log, since = Since, until = Until });
+        var byModel = _session.Invoke("Get-ScoutAuditSpend -Path $log -Since $since -Until $until -By Model", new { log = Log, since = Since, until = Until });
         Assert.Equal(byModel.Select(m => ((string)m.Properties["Group"].Value, (decimal)m.Properties["Cost"].Value)),
             Rows(browser, "models-table").Select(row => (row[0], Money(row[1]))));
-        var total = Assert.Single(_session.Invoke("Get-ScoutSpend -Path $log -Since $since -Until $until", new { log = Log, since = Since, until = Until }));
+        var total = Assert.Single(_session.Invoke("Get-ScoutAuditSpend -Path $log -Since $since -Until $until", new { log = Log, since = Since, until = Until }));
         Assert.Contains("$" + ((decimal)total.Properties["Cost"].Value).ToString(CultureInfo.InvariantCulture), browser.Evaluate("document.querySelector('#totals').textContent").GetString());
 
         // Markup from the log and from the title is text on the page, not elements.

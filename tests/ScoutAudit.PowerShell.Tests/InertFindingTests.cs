@@ -51,9 +51,9 @@ public sealed class InertFindingTests : ModuleLogTest
     private string ForgeIndexAndState()
     {
         Session.Invoke("""
-            Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -LiteralPath $p -Confirm:$false
-            Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -LiteralPath $p -Confirm:$false
-            Write-ScoutAudit deep -Path $p; Close-ScoutAuditLog -LiteralPath $p
+            Write-ScoutAuditEvent nav -Path $p; $null = Invoke-ScoutAuditRotation -LiteralPath $p -Confirm:$false
+            Write-ScoutAuditEvent nav -Path $p; $null = Invoke-ScoutAuditRotation -LiteralPath $p -Confirm:$false
+            Write-ScoutAuditEvent deep -Path $p; Close-ScoutAuditLog -LiteralPath $p
             """, new { p = Log });
         var index = Temp.File("audit.index.jsonl");
         var lines = File.ReadAllLines(index).ToList();
@@ -208,8 +208,8 @@ public sealed class InertFindingTests : ModuleLogTest
         try
         {
             Session.Invoke("""
-                Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -LiteralPath $p -Confirm:$false
-                Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -LiteralPath $p -Confirm:$false
+                Write-ScoutAuditEvent nav -Path $p; $null = Invoke-ScoutAuditRotation -LiteralPath $p -Confirm:$false
+                Write-ScoutAuditEvent nav -Path $p; $null = Invoke-ScoutAuditRotation -LiteralPath $p -Confirm:$false
                 """, new { p = log });
 
             var whatIf = Session.Run("Remove-ScoutAuditArchive -LiteralPath $p -Keep 0 -WhatIf", new { p = log });
@@ -237,7 +237,7 @@ public sealed class InertFindingTests : ModuleLogTest
         var log = HostileLog();
         try
         {
-            Session.Invoke("Write-ScoutAudit nav -Path $p; $null = Invoke-ScoutAuditRotate -LiteralPath $p -Confirm:$false; Close-ScoutAuditLog -LiteralPath $p", new { p = log });
+            Session.Invoke("Write-ScoutAuditEvent nav -Path $p; $null = Invoke-ScoutAuditRotation -LiteralPath $p -Confirm:$false; Close-ScoutAuditLog -LiteralPath $p", new { p = log });
             File.Delete(Path.Combine(Path.GetDirectoryName(log)!, "audit.index.jsonl")); // an unchained archive, to adopt
 
             var whatIf = Session.Run("Register-ScoutAuditArchive -LiteralPath $p -WhatIf", new { p = log });

@@ -29,7 +29,7 @@ public sealed class LogManagementTests : ModuleLogTest
     public void GetScoutAuditLogListsTheLogsTheSessionWroteTo()
     {
         var other = Temp.File("other.jsonl");
-        Session.Invoke("Write-ScoutAudit nav -Path $p; Write-ScoutAudit nav -Path $o", new { p = Log, o = other });
+        Session.Invoke("Write-ScoutAuditEvent nav -Path $p; Write-ScoutAuditEvent nav -Path $o", new { p = Log, o = other });
 
         var paths = Session.Invoke("(Get-ScoutAuditLog).Path").Select(o => o.ToString()).ToList();
 
@@ -49,7 +49,7 @@ public sealed class LogManagementTests : ModuleLogTest
     [Fact]
     public void SyncPolicyNoneLeavesLinesUnsyncedUntilCloseScoutAuditLog()
     {
-        Session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy None; Write-ScoutAudit nav -Path $p; Write-ScoutAudit nav -Path $p", new { p = Log });
+        Session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy None; Write-ScoutAuditEvent nav -Path $p; Write-ScoutAuditEvent nav -Path $p", new { p = Log });
         Assert.Equal(2L, Info().Properties["UnsyncedLines"].Value);
         Assert.Equal("None", Info().Properties["SyncPolicy"].Value.ToString());
 
@@ -62,7 +62,7 @@ public sealed class LogManagementTests : ModuleLogTest
     [Fact]
     public void EveryEventLeavesNothingUnsynced()
     {
-        Session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy EveryEvent; Write-ScoutAudit nav -Path $p", new { p = Log });
+        Session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy EveryEvent; Write-ScoutAuditEvent nav -Path $p", new { p = Log });
 
         Assert.Equal(0L, Info().Properties["UnsyncedLines"].Value);
     }
@@ -70,7 +70,7 @@ public sealed class LogManagementTests : ModuleLogTest
     [Fact]
     public void TheCadenceSyncsWithinTheIntervalWhenNoFurtherWriteComes()
     {
-        Session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy Cadence -SyncEveryLines 100 -SyncInterval ([timespan]::FromMilliseconds(50)); Write-ScoutAudit nav -Path $p", new { p = Log });
+        Session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy Cadence -SyncEveryLines 100 -SyncInterval ([timespan]::FromMilliseconds(50)); Write-ScoutAuditEvent nav -Path $p", new { p = Log });
         Assert.Equal(1L, Info().Properties["UnsyncedLines"].Value);
 
         var deadline = DateTime.UtcNow.AddSeconds(5);
@@ -123,13 +123,13 @@ public sealed class LogManagementTests : ModuleLogTest
     [Fact]
     public void CloseScoutAuditLogReleasesTheFileAndTheNextWriteReopensIt()
     {
-        Session.Invoke("Write-ScoutAudit nav -Path $p", new { p = Log });
+        Session.Invoke("Write-ScoutAuditEvent nav -Path $p", new { p = Log });
         Assert.True(OpenHandles(Log) > 0);
 
         Session.Invoke("Close-ScoutAuditLog -Path $p", new { p = Log });
         Assert.Equal(0, OpenHandles(Log));
 
-        Session.Invoke("Write-ScoutAudit nav -Path $p", new { p = Log });
+        Session.Invoke("Write-ScoutAuditEvent nav -Path $p", new { p = Log });
         Assert.Equal(2, File.ReadAllLines(Log).Length);
     }
 

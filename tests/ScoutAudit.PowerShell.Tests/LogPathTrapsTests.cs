@@ -16,9 +16,9 @@ public sealed class LogPathTrapsTests : ModuleLogTest
     private string LogWithAnArchive()
     {
         Session.Invoke("""
-            'a1', 'a2', 'a3' | ForEach-Object { Write-ScoutAudit $_ -Cost 0.5 -Path $p }
-            $null = Invoke-ScoutAuditRotate -Path $p -Confirm:$false
-            'b1', 'b2' | ForEach-Object { Write-ScoutAudit $_ -Cost 0.25 -Path $p }
+            'a1', 'a2', 'a3' | ForEach-Object { Write-ScoutAuditEvent $_ -Cost 0.5 -Path $p }
+            $null = Invoke-ScoutAuditRotation -Path $p -Confirm:$false
+            'b1', 'b2' | ForEach-Object { Write-ScoutAuditEvent $_ -Cost 0.25 -Path $p }
             Close-ScoutAuditLog -Path $p
             """, new { p = Log });
         return Assert.Single(Directory.GetFiles(Temp.FullPath, "audit_*.jsonl.gz"));
@@ -67,8 +67,8 @@ public sealed class LogPathTrapsTests : ModuleLogTest
     {
         var archive = LogWithAnArchive();
 
-        var spend = Assert.Single(Session.Invoke("Get-ScoutSpend -Path $a", new { a = archive }));
-        var accuracy = Assert.Single(Session.Invoke("Get-ScoutAccuracy -Path $a", new { a = archive }));
+        var spend = Assert.Single(Session.Invoke("Get-ScoutAuditSpend -Path $a", new { a = archive }));
+        var accuracy = Assert.Single(Session.Invoke("Get-ScoutAuditAccuracy -Path $a", new { a = archive }));
         var last = Session.Invoke("Get-ScoutAuditEvent -Last 1 -Path $a", new { a = archive });
 
         Assert.Equal(1.5m, spend.Properties["Cost"].Value);
@@ -93,9 +93,9 @@ public sealed class LogPathTrapsTests : ModuleLogTest
     }
 
     [Theory]
-    [InlineData("Write-ScoutAudit nav -Path $a")]
+    [InlineData("Write-ScoutAuditEvent nav -Path $a")]
     [InlineData("Set-ScoutAuditLog -RotationSize 1MB -Path $a")]
-    [InlineData("Invoke-ScoutAuditRotate -Path $a -Confirm:$false")]
+    [InlineData("Invoke-ScoutAuditRotation -Path $a -Confirm:$false")]
     [InlineData("Test-ScoutAuditLog -Path $a")]
     [InlineData("Get-ScoutAuditLog -Path $a")]
     public void CommandsThatActOnAWholeLogRefuseAnArchiveNamingItsLog(string command)
@@ -108,7 +108,7 @@ public sealed class LogPathTrapsTests : ModuleLogTest
         Assert.StartsWith("AuditLogPathNotLog,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Equal(archive, error.TargetObject);
-        Assert.Equal($"'{archive}' is an archive of the log '{Log}'; give the log itself: -Path '{Log}'. Get-ScoutAuditEvent, Get-ScoutSpend and Get-ScoutAccuracy read an archive alone.", Shown(error));
+        Assert.Equal($"'{archive}' is an archive of the log '{Log}'; give the log itself: -Path '{Log}'. Get-ScoutAuditEvent, Get-ScoutAuditSpend and Get-ScoutAuditAccuracy read an archive alone.", Shown(error));
         Assert.Equal(before, Directory.GetFiles(Temp.FullPath).Order().ToArray());
     }
 
@@ -154,7 +154,7 @@ public sealed class LogPathTrapsTests : ModuleLogTest
         LogWithAnArchive();
         var lockFile = Log + ".lock";
 
-        var result = Session.Run("Get-ScoutAuditEvent -Path $l; Get-ScoutSpend -Path $l", new { l = lockFile });
+        var result = Session.Run("Get-ScoutAuditEvent -Path $l; Get-ScoutAuditSpend -Path $l", new { l = lockFile });
 
         Assert.Null(result.Terminating);
         Assert.Empty(result.Output);
@@ -179,7 +179,7 @@ public sealed class LogPathTrapsTests : ModuleLogTest
     [LinuxFact]
     public void APlaceWhereNoFileCanBeMadeIsAnErrorNamingTheLogNotALockFile()
     {
-        var error = Session.Run("Write-ScoutAudit nav -Path /proc/scoutaudit-test.jsonl").SingleError();
+        var error = Session.Run("Write-ScoutAuditEvent nav -Path /proc/scoutaudit-test.jsonl").SingleError();
 
         Assert.StartsWith("AuditLogWriteFailed,", error.FullyQualifiedErrorId);
         Assert.Equal("The audit log '/proc/scoutaudit-test.jsonl' cannot be opened for writing: no file can be created in '/proc' (No such file or directory).", error.Exception.Message);

@@ -14,7 +14,7 @@ public sealed class ProcessStateTests : IDisposable
     {
         var log = _temp.File("audit.jsonl");
         using var session = new ModuleSession();
-        session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy None; Write-ScoutAudit nav -Path $p", new { p = log });
+        session.Invoke("Set-ScoutAuditLog -Path $p -SyncPolicy None; Write-ScoutAuditEvent nav -Path $p", new { p = log });
         Assert.Equal(1L, session.Invoke("(Get-ScoutAuditLog -Path $p).UnsyncedLines", new { p = log })[0].BaseObject);
         Assert.True(LogManagementTests.OpenHandles(log) > 0);
 
@@ -32,7 +32,7 @@ public sealed class ProcessStateTests : IDisposable
         try
         {
             using var session = new ModuleSession();
-            session.Invoke("$env:SCOUT_AUDIT_PATH = $p; Write-ScoutAudit nav; Close-ScoutAuditLog", new { p = log });
+            session.Invoke("$env:SCOUT_AUDIT_PATH = $p; Write-ScoutAuditEvent nav; Close-ScoutAuditLog", new { p = log });
             Assert.Single(File.ReadAllLines(log));
             Assert.Single(session.Invoke("Get-ScoutAuditEvent"));
 

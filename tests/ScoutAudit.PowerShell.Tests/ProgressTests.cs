@@ -55,8 +55,8 @@ public sealed partial class ProgressTests : ModuleLogTest, IDisposable
     // progress record on a loaded machine (it failed 1 run in 6 beside another build); with an
     // event type that no line has, it reads the whole file backwards.
     [InlineData("Get-ScoutAuditEvent -Last 5 -Event no_such_event -Path $p")]
-    [InlineData("Get-ScoutSpend -By Model -Path $p")]
-    [InlineData("Get-ScoutAccuracy -Path $p")]
+    [InlineData("Get-ScoutAuditSpend -By Model -Path $p")]
+    [InlineData("Get-ScoutAuditAccuracy -Path $p")]
     public void LongReadsShowPercentCompleteByBytesRead(string command)
     {
         var result = Session.Run(command, new { p = Log });
@@ -92,8 +92,8 @@ public sealed partial class ProgressTests : ModuleLogTest, IDisposable
     // of a progress record on a loaded machine (it failed in CI), the 5 before the file's 100th
     // second take reading it almost whole.
     [InlineData("Get-ScoutAuditEvent -Last 5 -Until '2026-01-10T00:01:40Z' -Path $p", 5)]
-    [InlineData("Get-ScoutSpend -Path $p", Lines)]
-    [InlineData("Get-ScoutAccuracy -Since '2026-01-10T08:20:00Z' -Path $p", Lines - 30_000)]
+    [InlineData("Get-ScoutAuditSpend -Path $p", Lines)]
+    [InlineData("Get-ScoutAuditAccuracy -Since '2026-01-10T08:20:00Z' -Path $p", Lines - 30_000)]
     public void TheCountsInTheProgressAreRight(string command, int found)
     {
         File.AppendAllText(Log, "not json\n{\"ts\": 1}\n");
@@ -111,7 +111,7 @@ public sealed partial class ProgressTests : ModuleLogTest, IDisposable
     {
         Setting("Delay").SetValue(null, TimeSpan.FromMinutes(5));
 
-        var result = Session.Run("Get-ScoutSpend -Path $p; Get-ScoutAuditEvent -Last 1 -Path $p", new { p = Log });
+        var result = Session.Run("Get-ScoutAuditSpend -Path $p; Get-ScoutAuditEvent -Last 1 -Path $p", new { p = Log });
 
         Assert.Empty(result.Progress);
     }

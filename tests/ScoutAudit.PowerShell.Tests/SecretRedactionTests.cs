@@ -2,7 +2,7 @@ using ScoutAudit.PowerShell.Tests.Support;
 
 namespace ScoutAudit.PowerShell.Tests;
 
-/// <summary>Secrets given to Write-ScoutAudit in -Config and -Property never reach the disk, unless -NoRedaction says so.</summary>
+/// <summary>Secrets given to Write-ScoutAuditEvent in -Config and -Property never reach the disk, unless -NoRedaction says so.</summary>
 public sealed class SecretRedactionTests : ModuleLogTest
 {
     private const string Secrets = """
@@ -17,7 +17,7 @@ public sealed class SecretRedactionTests : ModuleLogTest
     [Fact]
     public void SecretsInConfigAndPropertyAreRedactedAndOrdinaryFieldsKept()
     {
-        Session.Invoke($"Write-ScoutAudit nav {Secrets} -Path $p", new { p = Log });
+        Session.Invoke($"Write-ScoutAuditEvent nav {Secrets} -Path $p", new { p = Log });
 
         var line = Assert.Single(File.ReadAllLines(Log));
         Assert.EndsWith(
@@ -33,7 +33,7 @@ public sealed class SecretRedactionTests : ModuleLogTest
     [Fact]
     public void NoRedactionWritesTheValuesAsGiven()
     {
-        Session.Invoke($"Write-ScoutAudit nav {Secrets} -NoRedaction -Path $p", new { p = Log });
+        Session.Invoke($"Write-ScoutAuditEvent nav {Secrets} -NoRedaction -Path $p", new { p = Log });
 
         var line = Assert.Single(File.ReadAllLines(Log));
         Assert.DoesNotContain("[REDACTED]", line, StringComparison.Ordinal);
@@ -46,8 +46,8 @@ public sealed class SecretRedactionTests : ModuleLogTest
     public void ConfigGivenAsJsonTextOrFromThePipelineIsRedactedToo()
     {
         Session.Invoke("""
-            Write-ScoutAudit nav -Config '{"token": "t-1", "max_tokens": 5}' -Path $p
-            [pscustomobject]@{ Event = 'brief'; Config = [pscustomobject]@{ passwd = 'p-2'; tokens = 9 } } | Write-ScoutAudit -Path $p
+            Write-ScoutAuditEvent nav -Config '{"token": "t-1", "max_tokens": 5}' -Path $p
+            [pscustomobject]@{ Event = 'brief'; Config = [pscustomobject]@{ passwd = 'p-2'; tokens = 9 } } | Write-ScoutAuditEvent -Path $p
             """, new { p = Log });
 
         var lines = File.ReadAllLines(Log);
@@ -58,7 +58,7 @@ public sealed class SecretRedactionTests : ModuleLogTest
     [Fact]
     public void PassThruReturnsTheEventAsWrittenWithItsSecretsRedacted()
     {
-        var written = Assert.Single(Session.Invoke("Write-ScoutAudit nav -Config @{ api_key = 'sk-x'; max_tokens = 1 } -Property @{ token = 't' } -PassThru -Path $p", new { p = Log }));
+        var written = Assert.Single(Session.Invoke("Write-ScoutAuditEvent nav -Config @{ api_key = 'sk-x'; max_tokens = 1 } -Property @{ token = 't' } -PassThru -Path $p", new { p = Log }));
 
         Assert.Equal("[REDACTED]", Session.Invoke("$e.Config.api_key", new { e = written }).Single().ToString());
         Assert.Equal(1L, Session.Invoke("$e.Config.max_tokens", new { e = written }).Single().BaseObject);
@@ -66,18 +66,18 @@ public sealed class SecretRedactionTests : ModuleLogTest
     }
 
     [Theory]
-    [InlineData("Write-ScoutAudit nav -Config @{ api_key = $s; hook = { 1 } } -Path $p", "InvalidConfig")]
-    [InlineData("Write-ScoutAudit nav -Config @{ password = $s; n = [double]::NaN } -Path $p", "InvalidConfig")]
-    [InlineData("[pscustomobject]@{ Event = 'nav'; Config = @{ password = $s; hook = { 1 } } } | Write-ScoutAudit -Path $p", "InvalidConfig")]
-    [InlineData("Write-ScoutAudit nav -Config @{ password = $s; pad = ('x' * 1100000) } -Path $p", "EventTooLarge")]
-    [InlineData("[pscustomobject]@{ Event = 'nav'; Config = @{ token = $s }; Reason = ('x' * 1100000) } | Write-ScoutAudit -Path $p", "EventTooLarge")]
-    [InlineData("[pscustomobject]@{ Event = 'nav'; Cost = -1; Config = @{ password = $s } } | Write-ScoutAudit -Path $p", "InvalidEventField")]
-    [InlineData("[pscustomobject]@{ Event = 'nav'; Timestamp = 'soon'; token = $s; Note = \"key=$s\" } | Write-ScoutAudit -Path $p", "InvalidEventField")]
-    [InlineData("[pscustomobject]@{ Event = 'nav'; Property = @{ api_key = $s; cost = 1 } } | Write-ScoutAudit -Path $p", "InvalidExtraField")]
-    [InlineData("Write-ScoutAudit nav -Property @{ api_key = $s; 5 = 'x' } -Path $p", "InvalidExtraField")]
-    [InlineData("Write-ScoutAudit nav -Property @{ note = \"Bearer $s\"; cost = 1 } -Path $p", "InvalidExtraField")]
-    [InlineData("Write-ScoutAudit nav -Config @{ $s = { 1 } } -Path $p", "InvalidConfig")]
-    [InlineData("Write-ScoutAudit nav -Property @{ $s = { 1 } } -Path $p", "InvalidExtraField")]
+    [InlineData("Write-ScoutAuditEvent nav -Config @{ api_key = $s; hook = { 1 } } -Path $p", "InvalidConfig")]
+    [InlineData("Write-ScoutAuditEvent nav -Config @{ password = $s; n = [double]::NaN } -Path $p", "InvalidConfig")]
+    [InlineData("[pscustomobject]@{ Event = 'nav'; Config = @{ password = $s; hook = { 1 } } } | Write-ScoutAuditEvent -Path $p", "InvalidConfig")]
+    [InlineData("Write-ScoutAuditEvent nav -Config @{ password = $s; pad = ('x' * 1100000) } -Path $p", "EventTooLarge")]
+    [InlineData("[pscustomobject]@{ Event = 'nav'; Config = @{ token = $s }; Reason = ('x' * 1100000) } | Write-ScoutAuditEvent -Path $p", "EventTooLarge")]
+    [InlineData("[pscustomobject]@{ Event = 'nav'; Cost = -1; Config = @{ password = $s } } | Write-ScoutAuditEvent -Path $p", "InvalidEventField")]
+    [InlineData("[pscustomobject]@{ Event = 'nav'; Timestamp = 'soon'; token = $s; Note = \"key=$s\" } | Write-ScoutAuditEvent -Path $p", "InvalidEventField")]
+    [InlineData("[pscustomobject]@{ Event = 'nav'; Property = @{ api_key = $s; cost = 1 } } | Write-ScoutAuditEvent -Path $p", "InvalidExtraField")]
+    [InlineData("Write-ScoutAuditEvent nav -Property @{ api_key = $s; 5 = 'x' } -Path $p", "InvalidExtraField")]
+    [InlineData("Write-ScoutAuditEvent nav -Property @{ note = \"Bearer $s\"; cost = 1 } -Path $p", "InvalidExtraField")]
+    [InlineData("Write-ScoutAuditEvent nav -Config @{ $s = { 1 } } -Path $p", "InvalidConfig")]
+    [InlineData("Write-ScoutAuditEvent nav -Property @{ $s = { 1 } } -Path $p", "InvalidExtraField")]
     public void ARefusedWriteKeepsItsSecretsOutOfTheErrorRecord(string script, string errorId)
     {
         const string secret = "sk-proj-0123456789abcdefghijklmnop";
@@ -101,13 +101,13 @@ public sealed class SecretRedactionTests : ModuleLogTest
     {
         const string secret = "sk-proj-0123456789abcdefghijklmnop";
 
-        var result = Session.Run($"Write-ScoutAudit nav -{field} \"used $s\" -Path $p", new { p = Log, s = secret });
+        var result = Session.Run($"Write-ScoutAuditEvent nav -{field} \"used $s\" -Path $p", new { p = Log, s = secret });
 
         Assert.Empty(result.Errors);
         var warning = Assert.Single(result.Warnings);
         Assert.Contains($"-{field} looks like it holds a credential", warning, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, warning, StringComparison.Ordinal);
         Assert.Contains(secret, File.ReadAllText(Log), StringComparison.Ordinal); // the record as given
-        Assert.Empty(Session.Run("Write-ScoutAudit nav -Reason 'used 4096 tokens of gpt-4o' -Model gpt-4o -Path $p", new { p = Log }).Warnings);
+        Assert.Empty(Session.Run("Write-ScoutAuditEvent nav -Reason 'used 4096 tokens of gpt-4o' -Model gpt-4o -Path $p", new { p = Log }).Warnings);
     }
 }

@@ -18,9 +18,9 @@ public sealed class SpendAndAccuracyTests : IDisposable
     [Fact]
     public void SpendTotalsCostEventsAndTokensExactly()
     {
-        _session.Invoke("1..1000 | ForEach-Object { Write-ScoutAudit nav -Cost 0.000003 -InputTokens 2 -OutputTokens 3 -Path $p }; Close-ScoutAuditLog -Path $p", new { p = Log });
+        _session.Invoke("1..1000 | ForEach-Object { Write-ScoutAuditEvent nav -Cost 0.000003 -InputTokens 2 -OutputTokens 3 -Path $p }; Close-ScoutAuditLog -Path $p", new { p = Log });
 
-        var row = Assert.Single(_session.Invoke("Get-ScoutSpend -Path $p", new { p = Log }));
+        var row = Assert.Single(_session.Invoke("Get-ScoutAuditSpend -Path $p", new { p = Log }));
 
         Assert.Equal("ScoutAudit.SpendRow", row.BaseObject.GetType().FullName);
         Assert.Equal(0.003m, row.Properties["Cost"].Value);
@@ -41,11 +41,11 @@ public sealed class SpendAndAccuracyTests : IDisposable
             LogLines.Line("nav", hourStart.AddHours(-1), cost: 0.25),
             LogLines.Line("nav", now, cost: 0.5));
 
-        var row = Assert.Single(_session.Invoke("Get-ScoutSpend -Hours 1 -Path $p", new { p = Log }));
+        var row = Assert.Single(_session.Invoke("Get-ScoutAuditSpend -Hours 1 -Path $p", new { p = Log }));
 
         Assert.Equal(0.75m, row.Properties["Cost"].Value);
         Assert.Equal(hourStart.AddHours(-1).LocalDateTime, row.Properties["Since"].Value);
-        Assert.Equal(true, _session.Invoke("(Get-ScoutSpend -Hours 1 -Path $p).Cost -gt 0.5", new { p = Log })[0].BaseObject);
+        Assert.Equal(true, _session.Invoke("(Get-ScoutAuditSpend -Hours 1 -Path $p).Cost -gt 0.5", new { p = Log })[0].BaseObject);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class SpendAndAccuracyTests : IDisposable
             LogLines.Line("nav", now, model: "cheap", cost: 0.1),
             LogLines.Line("skip", now));
 
-        var rows = _session.Invoke("Get-ScoutSpend -By Model -Since ([datetime]::Now.AddHours(-1)) -Path $p", new { p = Log });
+        var rows = _session.Invoke("Get-ScoutAuditSpend -By Model -Since ([datetime]::Now.AddHours(-1)) -Path $p", new { p = Log });
 
         Assert.Equal(["dear", "cheap", null], rows.Select(r => (string?)r.Properties["Group"].Value));
         Assert.Equal(0.2m, rows[1].Properties["Cost"].Value);
@@ -74,7 +74,7 @@ public sealed class SpendAndAccuracyTests : IDisposable
     {
         LogLines.Append(Log, LogLines.Line("nav", new DateTimeOffset(2026, 2, 13, 14, 30, 0, TimeSpan.Zero), cost: 1));
 
-        var row = Assert.Single(_session.Invoke($"Get-ScoutSpend -By {by} -Path $p", new { p = Log }));
+        var row = Assert.Single(_session.Invoke($"Get-ScoutAuditSpend -By {by} -Path $p", new { p = Log }));
 
         Assert.Equal(group, row.Properties["Group"].Value);
     }
@@ -87,7 +87,7 @@ public sealed class SpendAndAccuracyTests : IDisposable
             LogLines.Line("nav", now), LogLines.Line("nav", now), LogLines.Line("nav", now),
             LogLines.Line("validation_fail", now), LogLines.Line("nav", now.AddDays(-2)));
 
-        var report = Assert.Single(_session.Invoke("Get-ScoutAccuracy -Since ([datetime]::Now.AddDays(-1)) -Path $p", new { p = Log }));
+        var report = Assert.Single(_session.Invoke("Get-ScoutAuditAccuracy -Since ([datetime]::Now.AddDays(-1)) -Path $p", new { p = Log }));
 
         Assert.Equal("ScoutAudit.AccuracyReport", report.BaseObject.GetType().FullName);
         Assert.Equal(3L, report.Properties["TotalNav"].Value);
@@ -100,8 +100,8 @@ public sealed class SpendAndAccuracyTests : IDisposable
     [Fact]
     public void AccuracyWithoutNavEventsIs100()
     {
-        _session.Invoke("Write-ScoutAudit deep -Path $p; Close-ScoutAuditLog -Path $p", new { p = Log });
-        var report = Assert.Single(_session.Invoke("Get-ScoutAccuracy -Path $p", new { p = Log }));
+        _session.Invoke("Write-ScoutAuditEvent deep -Path $p; Close-ScoutAuditLog -Path $p", new { p = Log });
+        var report = Assert.Single(_session.Invoke("Get-ScoutAuditAccuracy -Path $p", new { p = Log }));
 
         Assert.Equal(100.0, report.Properties["AccuracyPct"].Value);
         Assert.Equal(0L, report.Properties["TotalNav"].Value);
@@ -110,7 +110,7 @@ public sealed class SpendAndAccuracyTests : IDisposable
     [Fact]
     public void AWindowEndingBeforeItStartsIsInvalidTimeWindowForSpendAndAccuracy()
     {
-        foreach (var command in new[] { "Get-ScoutSpend", "Get-ScoutAccuracy" })
+        foreach (var command in new[] { "Get-ScoutAuditSpend", "Get-ScoutAuditAccuracy" })
         {
             var error = _session.Run($"{command} -Since ([datetime]::Now) -Until ([datetime]::Now.AddDays(-1)) -Path $p", new { p = Log }).SingleError();
             Assert.StartsWith("InvalidTimeWindow,", error?.FullyQualifiedErrorId);

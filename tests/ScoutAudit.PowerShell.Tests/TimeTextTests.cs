@@ -92,7 +92,7 @@ public sealed class TimeTextTests : ModuleLogTest
     [MemberData(nameof(ReadableInEachCulture))]
     public void TimestampDatesTheEventAtTheInstantTheTextMeans(string culture, string text, string utc)
     {
-        var result = InCulture(culture, "Write-ScoutAudit nav -Timestamp $t -Path $p; Close-ScoutAuditLog -Path $p", new { t = text, p = Log });
+        var result = InCulture(culture, "Write-ScoutAuditEvent nav -Timestamp $t -Path $p; Close-ScoutAuditLog -Path $p", new { t = text, p = Log });
 
         Assert.Null(result.Terminating);
         Assert.StartsWith($"{{\"ts\": \"{utc}\"", File.ReadAllText(Log));
@@ -102,7 +102,7 @@ public sealed class TimeTextTests : ModuleLogTest
     [MemberData(nameof(ReadableInEachCulture))]
     public void APipedRecordsTsIsReadByTheSameRule(string culture, string text, string utc)
     {
-        var result = InCulture(culture, "[pscustomobject]@{ Event = 'nav'; ts = $t } | Write-ScoutAudit -Path $p; Close-ScoutAuditLog -Path $p", new { t = text, p = Log });
+        var result = InCulture(culture, "[pscustomobject]@{ Event = 'nav'; ts = $t } | Write-ScoutAuditEvent -Path $p; Close-ScoutAuditLog -Path $p", new { t = text, p = Log });
 
         Assert.Empty(result.Errors);
         Assert.StartsWith($"{{\"ts\": \"{utc}\"", File.ReadAllText(Log));
@@ -132,7 +132,7 @@ public sealed class TimeTextTests : ModuleLogTest
     [MemberData(nameof(RefusedInEachCulture))]
     public void TimestampRefusesTheSameTextAndWritesNothing(string culture, string text, string message)
     {
-        var error = InCulture(culture, "Write-ScoutAudit nav -Timestamp $t -Path $p", new { t = text, p = Log }).SingleError();
+        var error = InCulture(culture, "Write-ScoutAuditEvent nav -Timestamp $t -Path $p", new { t = text, p = Log }).SingleError();
 
         AssertRefused(error, "Timestamp", message);
         Assert.False(File.Exists(Log));
@@ -142,7 +142,7 @@ public sealed class TimeTextTests : ModuleLogTest
     [MemberData(nameof(RefusedInEachCulture))]
     public void APipedRecordsTsIsRefusedAsThatRecordsErrorWithTheSameMessage(string culture, string text, string message)
     {
-        var result = InCulture(culture, "[pscustomobject]@{ Event = 'bad'; ts = $t }, [pscustomobject]@{ Event = 'good' } | Write-ScoutAudit -Path $p; Close-ScoutAuditLog -Path $p",
+        var result = InCulture(culture, "[pscustomobject]@{ Event = 'bad'; ts = $t }, [pscustomobject]@{ Event = 'good' } | Write-ScoutAuditEvent -Path $p; Close-ScoutAuditLog -Path $p",
             new { t = text, p = Log });
 
         var error = Assert.Single(result.Errors);
@@ -191,9 +191,9 @@ public sealed class TimeTextTests : ModuleLogTest
     public void TheTimeParametersAreTheOnesThisTableCovers()
     {
         Assert.Equal(
-            ["Export-ScoutAuditReport -Since", "Export-ScoutAuditReport -Until", "Get-ScoutAccuracy -Since", "Get-ScoutAccuracy -Until",
-             "Get-ScoutAuditEvent -Since", "Get-ScoutAuditEvent -Until", "Get-ScoutSpend -Since", "Get-ScoutSpend -Until",
-             "Remove-ScoutAuditArchive -Before", "Write-ScoutAudit -Timestamp"],
+            ["Export-ScoutAuditReport -Since", "Export-ScoutAuditReport -Until", "Get-ScoutAuditAccuracy -Since", "Get-ScoutAuditAccuracy -Until",
+             "Get-ScoutAuditEvent -Since", "Get-ScoutAuditEvent -Until", "Get-ScoutAuditSpend -Since", "Get-ScoutAuditSpend -Until",
+             "Remove-ScoutAuditArchive -Before", "Write-ScoutAuditEvent -Timestamp"],
             TimeParameterList.Value.Select(row => $"{row.Command} -{row.Parameter}").Order(StringComparer.Ordinal));
     }
 

@@ -31,7 +31,7 @@ Describe 'Module conventions' {
     }
 
     It 'says with -Verbose which event it wrote to which log' {
-        $said = Write-ScoutAudit budget -Path $log -Verbose 4>&1
+        $said = Write-ScoutAuditEvent budget -Path $log -Verbose 4>&1
 
         "$said" | Should -BeLike "*'budget' event of 20*Z to '$log'*"
     }
@@ -40,7 +40,7 @@ Describe 'Module conventions' {
         $when = [datetime]::new(2026, 1, 2, 3, 4, 5, [DateTimeKind]::Utc)
         $id = [guid]'0f8fad5b-d9cb-469f-a165-70867728950e'
 
-        Write-ScoutAudit nav -Path $log -Property @{ when = $when; id = $id } `
+        Write-ScoutAuditEvent nav -Path $log -Property @{ when = $when; id = $id } `
             -Config ([ordered]@{ access = [IO.FileAccess]::Read; endpoint = [uri]'https://example.com/v1' })
 
         $line = Get-Content $log
@@ -56,9 +56,9 @@ Describe 'Module conventions' {
         $env:SCOUT_AUDIT_PATH = "logs-$([guid]::NewGuid())/audit.jsonl"
         Push-Location $first
         try {
-            Write-ScoutAudit nav
+            Write-ScoutAuditEvent nav
             Set-Location $second
-            Write-ScoutAudit deep
+            Write-ScoutAuditEvent deep
             Close-ScoutAuditLog
         }
         finally {
@@ -75,8 +75,8 @@ Describe 'Tab completion from the log' {
         $directory = Join-Path $TestDrive ([guid]::NewGuid())
         $null = New-Item -ItemType Directory $directory
         $log = Join-Path $directory 'audit.jsonl'
-        Write-ScoutAudit custom_step -Model my-model-7b -Path $log
-        Write-ScoutAudit nav -Model gpt-4o-mini -Path $log
+        Write-ScoutAuditEvent custom_step -Model my-model-7b -Path $log
+        Write-ScoutAuditEvent nav -Model gpt-4o-mini -Path $log
         Close-ScoutAuditLog -Path $log
 
         function Complete([string] $Line) { (TabExpansion2 $Line $Line.Length).CompletionMatches.CompletionText }
@@ -89,7 +89,7 @@ Describe 'Tab completion from the log' {
     }
 
     It 'offers the event types the log used beside the ones Scout knows' {
-        Complete "Write-ScoutAudit -Path '$log' -Event cu" | Should -Be 'custom_step'
+        Complete "Write-ScoutAuditEvent -Path '$log' -Event cu" | Should -Be 'custom_step'
         Complete "Get-ScoutAuditEvent -Path '$log' -Event " | Should -Contain 'validation_fail'
     }
 }

@@ -23,10 +23,10 @@ Describe 'Event ids and -After' {
     }
 
     It 'gives each event the same Id before and after rotation and in another process, increasing in log order' {
-        1..4 | ForEach-Object { Write-ScoutAudit nav -InputTokens $_ -Path $log }
+        1..4 | ForEach-Object { Write-ScoutAuditEvent nav -InputTokens $_ -Path $log }
         $before = Get-ScoutAuditEvent -Path $log
-        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
-        5..6 | ForEach-Object { Write-ScoutAudit nav -InputTokens $_ -Path $log }
+        $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
+        5..6 | ForEach-Object { Write-ScoutAuditEvent nav -InputTokens $_ -Path $log }
         Close-ScoutAuditLog -Path $log
         $script = Join-Path $folder 'ids.ps1'
         Set-Content -LiteralPath $script -Value "Import-Module '$(Get-ScoutAuditModulePath)'; (Get-ScoutAuditEvent -Path '$log').Id -join ','"
@@ -40,10 +40,10 @@ Describe 'Event ids and -After' {
     }
 
     It 'resumes exactly after the Id kept, across a rotation, with and without other filters' {
-        1..5 | ForEach-Object { Write-ScoutAudit nav -InputTokens $_ -Path $log }
+        1..5 | ForEach-Object { Write-ScoutAuditEvent nav -InputTokens $_ -Path $log }
         $kept = (Get-ScoutAuditEvent -Path $log -Last 1).Id
-        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
-        6..9 | ForEach-Object { Write-ScoutAudit ($(if ($_ % 2) { 'nav' } else { 'deep' })) -InputTokens $_ -Path $log }
+        $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
+        6..9 | ForEach-Object { Write-ScoutAuditEvent ($(if ($_ % 2) { 'nav' } else { 'deep' })) -InputTokens $_ -Path $log }
 
         (Get-ScoutAuditEvent -Path $log -After $kept).InputTokens | Should -Be 6, 7, 8, 9
         (Get-ScoutAuditEvent -Path $log -After $kept -Event nav).InputTokens | Should -Be 7, 9
@@ -52,11 +52,11 @@ Describe 'Event ids and -After' {
     }
 
     It 'warns when the Id kept is past the end of the log, as after the log was deleted and begun again' {
-        1..3 | ForEach-Object { Write-ScoutAudit nav -InputTokens $_ -Path $log }
+        1..3 | ForEach-Object { Write-ScoutAuditEvent nav -InputTokens $_ -Path $log }
         $kept = (Get-ScoutAuditEvent -Path $log -Last 1).Id
         Close-ScoutAuditLog -Path $log
         Remove-Item -LiteralPath $log
-        Write-ScoutAudit nav -InputTokens 4 -Path $log
+        Write-ScoutAuditEvent nav -InputTokens 4 -Path $log
 
         Get-ScoutAuditEvent -Path $log -After $kept -WarningVariable warnings -WarningAction SilentlyContinue | Should -BeNullOrEmpty
         $warnings.Message | Should -Match "No event of '.*audit\.jsonl' comes after id $kept\b: the log ends at id \d+"

@@ -12,10 +12,10 @@ AfterAll {
 Describe 'Get-ScoutAuditEvent filters as PowerShell compares' {
     BeforeAll {
         $log = Join-Path $TestDrive 'filters.jsonl'
-        Write-ScoutAudit nav -Model gpt-4o-mini -Path $log
-        Write-ScoutAudit tldr_auto_generated -Model GPT-4o -Path $log
-        Write-ScoutAudit validation_fail -Model llama-3.1-8b -Path $log
-        Write-ScoutAudit nav -Path $log
+        Write-ScoutAuditEvent nav -Model gpt-4o-mini -Path $log
+        Write-ScoutAuditEvent tldr_auto_generated -Model GPT-4o -Path $log
+        Write-ScoutAuditEvent validation_fail -Model llama-3.1-8b -Path $log
+        Write-ScoutAuditEvent nav -Path $log
         Close-ScoutAuditLog -Path $log
     }
 
@@ -33,9 +33,9 @@ Describe 'Get-ScoutAuditEvent filters as PowerShell compares' {
 
     It 'matches -SessionId as -like does: in any case, with wildcards' {
         $other = Join-Path $TestDrive 'sessions.jsonl'
-        Write-ScoutAudit nav -SessionId 'run-2026-a' -Path $other
-        Write-ScoutAudit nav -SessionId 'run-2026-b' -Path $other
-        Write-ScoutAudit nav -SessionId 'deploy-1' -Path $other
+        Write-ScoutAuditEvent nav -SessionId 'run-2026-a' -Path $other
+        Write-ScoutAuditEvent nav -SessionId 'run-2026-b' -Path $other
+        Write-ScoutAuditEvent nav -SessionId 'deploy-1' -Path $other
         Close-ScoutAuditLog -Path $other
         $session = (Get-ScoutAuditEvent -Path $log -Last 1).SessionId
 

@@ -46,8 +46,8 @@ Describe 'Get-ScoutAuditEvent -Wait' {
     }
 
     It 'sees every event of three processes writing and rotating, once each and in log order, and stops at Select-Object -First' {
-        Write-ScoutAudit nav -SessionId before -Path $log
-        Write-ScoutAudit nav -SessionId before -Path $log
+        Write-ScoutAuditEvent nav -SessionId before -Path $log
+        Write-ScoutAuditEvent nav -SessionId before -Path $log
         Close-ScoutAuditLog -Path $log
         $perWriter = 150
         $writer = Join-Path $folder 'writer.ps1'
@@ -56,8 +56,8 @@ param([string] $Name, [int] $Count, [int] $RotateEvery)
 Import-Module $env:SCOUT_TEST_MODULE
 Set-ScoutAuditLog -RotationSize 4KB
 foreach ($n in 1..$Count) {
-    Write-ScoutAudit nav -SessionId $Name -InputTokens $n
-    if ($RotateEvery -and $n % $RotateEvery -eq 0) { $null = Invoke-ScoutAuditRotate -Confirm:$false }
+    Write-ScoutAuditEvent nav -SessionId $Name -InputTokens $n
+    if ($RotateEvery -and $n % $RotateEvery -eq 0) { $null = Invoke-ScoutAuditRotation -Confirm:$false }
 }
 '@
         $follower = Start-Follower -Log $log -First (2 + 3 * $perWriter)
@@ -79,13 +79,13 @@ foreach ($n in 1..$Count) {
     }
 
     It 'starts with the last events asked for, passes on each new one, warns of a damaged line as it comes, and stops on Ctrl+C' {
-        1..3 | ForEach-Object { Write-ScoutAudit nav -InputTokens $_ -Path $log }
+        1..3 | ForEach-Object { Write-ScoutAuditEvent nav -InputTokens $_ -Path $log }
         $follower = Start-Follower -Log $log -Parameters @{ Last = 2; Event = 'nav' }
         Wait-Until { $follower.Output.Count -eq 2 }
 
-        Write-ScoutAudit deep -InputTokens 4 -Path $log
+        Write-ScoutAuditEvent deep -InputTokens 4 -Path $log
         Add-Content -LiteralPath $log -Value 'not an event'
-        Write-ScoutAudit nav -InputTokens 5 -Path $log
+        Write-ScoutAuditEvent nav -InputTokens 5 -Path $log
         Wait-Until { $follower.Output.Count -eq 3 }
         $follower.Shell.Stop()
 
@@ -98,7 +98,7 @@ foreach ($n in 1..$Count) {
     It 'waits for a log that does not exist yet' {
         $follower = Start-Follower -Log $log -First 1
         Start-Sleep -Milliseconds 300
-        Write-ScoutAudit nav -Reason 'first' -Path $log
+        Write-ScoutAuditEvent nav -Reason 'first' -Path $log
         $follower.Handle.AsyncWaitHandle.WaitOne(30000) | Should -BeTrue
         $follower.Shell.EndInvoke($follower.Handle)
         $follower.Output.Reason | Should -Be 'first'

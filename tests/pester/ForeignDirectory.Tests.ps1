@@ -69,9 +69,9 @@ Describe 'Read-only commands on another user''s log' -Skip:(-not $IsLinux -or (i
         @{ Name = 'Get-ScoutAuditEvent -Since'; Command = '$null = Get-ScoutAuditEvent -Path $env:LOG -Since 2026-03-01T02:30:00Z' }
         @{ Name = 'Get-ScoutAuditEvent -Last'; Command = '$null = Get-ScoutAuditEvent -Path $env:LOG -Last 5' }
         @{ Name = 'Get-ScoutAuditEvent -Wait'; Command = '$null = Get-ScoutAuditEvent -Path $env:LOG -Wait | Select-Object -First 3' }
-        @{ Name = 'Get-ScoutSpend'; Command = '$null = Get-ScoutSpend -Path $env:LOG' }
-        @{ Name = 'Get-ScoutSpend -Since'; Command = '$null = Get-ScoutSpend -Path $env:LOG -Since 2026-03-01T02:30:00Z -By Model' }
-        @{ Name = 'Get-ScoutAccuracy'; Command = '$null = Get-ScoutAccuracy -Path $env:LOG' }
+        @{ Name = 'Get-ScoutAuditSpend'; Command = '$null = Get-ScoutAuditSpend -Path $env:LOG' }
+        @{ Name = 'Get-ScoutAuditSpend -Since'; Command = '$null = Get-ScoutAuditSpend -Path $env:LOG -Since 2026-03-01T02:30:00Z -By Model' }
+        @{ Name = 'Get-ScoutAuditAccuracy'; Command = '$null = Get-ScoutAuditAccuracy -Path $env:LOG' }
         @{ Name = 'Get-ScoutAuditLog'; Command = '$null = Get-ScoutAuditLog -Path $env:LOG' }
         @{ Name = 'Test-ScoutAuditLog'; Command = '$null = Test-ScoutAuditLog -Path $env:LOG' }
         @{ Name = 'Send-ScoutAuditEvent'; Command = '$null = Send-ScoutAuditEvent -Endpoint $env:COLLECTOR -Path $env:LOG' }

@@ -27,10 +27,10 @@ Describe 'Send-ScoutAuditEvent' {
 
     It 'delivers every event once over a rotation, maps the fields, and a second run sends only the new ones' {
         $receiver = Start-OtlpReceiver
-        Write-ScoutAudit nav -Model gpt-4o-mini -InputTokens 1200 -OutputTokens 80 -Cost 0.0004 -SessionId s1 -Files a.py, b.py -Reason 'why' -Path $log
-        1..5 | ForEach-Object { Write-ScoutAudit validation_fail -Reason "r$_" -SessionId s1 -Path $log }
-        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
-        1..4 | ForEach-Object { Write-ScoutAudit deep -Property @{ step = $_ } -Path $log }
+        Write-ScoutAuditEvent nav -Model gpt-4o-mini -InputTokens 1200 -OutputTokens 80 -Cost 0.0004 -SessionId s1 -Files a.py, b.py -Reason 'why' -Path $log
+        1..5 | ForEach-Object { Write-ScoutAuditEvent validation_fail -Reason "r$_" -SessionId s1 -Path $log }
+        $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
+        1..4 | ForEach-Object { Write-ScoutAuditEvent deep -Property @{ step = $_ } -Path $log }
 
         $first = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -BatchSize 4 -Header @{ Authorization = 'Bearer t0ken' } -ServiceName runbooks
 
@@ -54,7 +54,7 @@ Describe 'Send-ScoutAuditEvent' {
         $records[-1].Attributes['scout.extra.step'] | Should -Be 4
         ($nav.Resource.attributes | Where-Object key -eq 'service.name').value.stringValue | Should -Be 'runbooks'
 
-        Write-ScoutAudit nav -Reason 'later' -Path $log
+        Write-ScoutAuditEvent nav -Reason 'later' -Path $log
         $second = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log
         $second.Sent | Should -Be 1
         (Get-OtlpRecord $receiver)[-1].Attributes['scout.reason'] | Should -Be 'later'
@@ -64,8 +64,8 @@ Describe 'Send-ScoutAuditEvent' {
     It 'sends several logs one after the other, each from a checkpoint of its own' {
         $receiver = Start-OtlpReceiver
         $other = Join-Path $folder 'other.jsonl'
-        1..2 | ForEach-Object { Write-ScoutAudit nav -Reason "first log $_" -Path $log }
-        Write-ScoutAudit nav -Reason 'other log' -Path $other
+        1..2 | ForEach-Object { Write-ScoutAuditEvent nav -Reason "first log $_" -Path $log }
+        Write-ScoutAuditEvent nav -Reason 'other log' -Path $other
 
         $results = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log, $other
 
@@ -74,7 +74,7 @@ Describe 'Send-ScoutAuditEvent' {
         $results[0].CheckpointPath | Should -BeLike "$log.forward-*.json"
         $results[1].CheckpointPath | Should -BeLike "$other.forward-*.json"
         (Get-OtlpRecord $receiver).ForEach({ $_.Attributes['scout.log'] }) | Should -Be $log, $log, $other
-        Write-ScoutAudit nav -Reason 'later' -Path $other
+        Write-ScoutAuditEvent nav -Reason 'later' -Path $other
         (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log, $other).Sent | Should -Be 0, 1
         Close-ScoutAuditLog -Path $other
     }
@@ -82,30 +82,30 @@ Describe 'Send-ScoutAuditEvent' {
     It 'sends each log a wildcard matches once, and a name with [ given as -LiteralPath' {
         $receiver = Start-OtlpReceiver
         $bracketed = Join-Path $folder 'team[1].jsonl'
-        Write-ScoutAudit nav -Reason 'audit' -Path $log
-        Write-ScoutAudit nav -Reason 'team' -Path $bracketed
+        Write-ScoutAuditEvent nav -Reason 'audit' -Path $log
+        Write-ScoutAuditEvent nav -Reason 'team' -Path $bracketed
         $pattern = Join-Path $folder '*.jsonl'
 
         (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $pattern, $pattern).Path | Should -Be $log, $bracketed
-        Write-ScoutAudit nav -Reason 'team later' -Path $bracketed
+        Write-ScoutAuditEvent nav -Reason 'team later' -Path $bracketed
         (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -LiteralPath $bracketed).Sent | Should -Be 1
         Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $bracketed -ErrorAction SilentlyContinue -ErrorVariable failed | Should -BeNullOrEmpty -Because '[1] is a wildcard matching team1.jsonl'
         $failed[0].FullyQualifiedErrorId | Should -Be 'AuditLogNotFound,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand'
         (Get-OtlpRecord $receiver).ForEach({ $_.Attributes['scout.reason'] }) | Should -Be 'audit', 'team', 'team later'
-        { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $pattern -Follow -ErrorAction Stop } |
-            Should -Throw -ErrorId 'InvalidForwarding,*' -ExpectedMessage '*-Follow follows one log; got 2 logs*'
+        { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $pattern -Wait -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidForwarding,*' -ExpectedMessage '*-Wait follows one log; got 2 logs*'
         Close-ScoutAuditLog -LiteralPath $bracketed
     }
 
-    It 'refuses -Follow and -CheckpointPath with more than one log, before sending anything' {
+    It 'refuses -Wait and -CheckpointPath with more than one log, before sending anything' {
         $receiver = Start-OtlpReceiver
         $other = Join-Path $folder 'other.jsonl'
-        Write-ScoutAudit nav -Path $log
-        Write-ScoutAudit nav -Path $other
+        Write-ScoutAuditEvent nav -Path $log
+        Write-ScoutAuditEvent nav -Path $other
         Close-ScoutAuditLog -Path $other
 
-        { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log, $other -Follow -ErrorAction Stop } |
-            Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage '*-Follow follows one log; got 2*'
+        { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log, $other -Wait -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage '*-Wait follows one log; got 2*'
         { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log, $other -CheckpointPath (Join-Path $folder 'forward.json') -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage '*-CheckpointPath keeps the checkpoint of one log; got 2*'
         @(Get-OtlpRequest $receiver).Count | Should -Be 0
@@ -113,7 +113,7 @@ Describe 'Send-ScoutAuditEvent' {
 
     It 'waits out a collector that answers 503 and 429, with a warning for each retry, and loses nothing' {
         $receiver = Start-OtlpReceiver -Script @{ Status = 503; RetryAfter = 1 }, @{ Status = 429; RetryAfter = 1 }
-        1..3 | ForEach-Object { Write-ScoutAudit nav -InputTokens $_ -Path $log }
+        1..3 | ForEach-Object { Write-ScoutAuditEvent nav -InputTokens $_ -Path $log }
 
         $result = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -WarningVariable retries -WarningAction SilentlyContinue
 
@@ -129,7 +129,7 @@ Describe 'Send-ScoutAuditEvent' {
 
     It 'stops on a 400 with the collector''s message, keeps the checkpoint, and the next run sends the batch again' {
         $receiver = Start-OtlpReceiver -Script @{ Status = 400; Body = '{"code":3,"message":"attribute limit exceeded"}' }
-        1..2 | ForEach-Object { Write-ScoutAudit nav -InputTokens $_ -Path $log }
+        1..2 | ForEach-Object { Write-ScoutAuditEvent nav -InputTokens $_ -Path $log }
 
         { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -ErrorAction Stop } |
             Should -Throw -ErrorId 'ForwardingFailed,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage '*400*attribute limit exceeded*'
@@ -141,7 +141,7 @@ Describe 'Send-ScoutAuditEvent' {
 
     It 'reports the records a collector rejected as an error and does not send them again' {
         $receiver = Start-OtlpReceiver -Script @{ Status = 200; Body = '{"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"too old"}}' }
-        1..2 | ForEach-Object { Write-ScoutAudit nav -InputTokens $_ -Path $log }
+        1..2 | ForEach-Object { Write-ScoutAuditEvent nav -InputTokens $_ -Path $log }
 
         $result = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -ErrorVariable rejected -ErrorAction SilentlyContinue
 
@@ -155,7 +155,7 @@ Describe 'Send-ScoutAuditEvent' {
         # A hostile collector's reason: a window title, a clear screen and a right-to-left override.
         $body = '{"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"\u001b]0;owned\u0007 \u001b[2J \u202Eeulav"}}'
         $receiver = Start-OtlpReceiver -Script @{ Status = 200; Body = $body }
-        Write-ScoutAudit nav -Path $log
+        Write-ScoutAuditEvent nav -Path $log
 
         $null = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -ErrorVariable rejected -ErrorAction SilentlyContinue
 
@@ -164,22 +164,22 @@ Describe 'Send-ScoutAuditEvent' {
         $shown | Should -Match ([regex]::Escape("records: `u{FFFD}]0;owned`u{FFFD} `u{FFFD}[2J `u{FFFD}eulav"))
     }
 
-    It 'follows the log with -Follow until stopped, sending each new event' {
+    It 'follows the log with -Wait until stopped, sending each new event' {
         $receiver = Start-OtlpReceiver
-        Write-ScoutAudit nav -Reason 'before' -Path $log
+        Write-ScoutAuditEvent nav -Reason 'before' -Path $log
         $forwarder = [powershell]::Create()
         $null = $forwarder.AddScript({
                 param($module, $endpoint, $log)
                 Import-Module $module
-                Send-ScoutAuditEvent -Endpoint $endpoint -Path $log -Follow
+                Send-ScoutAuditEvent -Endpoint $endpoint -Path $log -Wait
             }).AddArgument((Get-ScoutAuditModulePath)).AddArgument($receiver.Endpoint).AddArgument($log)
         $handle = $forwarder.BeginInvoke()
         try {
             $deadline = [datetime]::UtcNow.AddSeconds(30)
             while (@(Get-OtlpRecord $receiver).Count -lt 1 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-            Write-ScoutAudit nav -Reason 'after' -Path $log
-            $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
-            Write-ScoutAudit nav -Reason 'after the rotation' -Path $log
+            Write-ScoutAuditEvent nav -Reason 'after' -Path $log
+            $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
+            Write-ScoutAuditEvent nav -Reason 'after the rotation' -Path $log
             while (@(Get-OtlpRecord $receiver).Count -lt 3 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
         }
         finally {
@@ -192,7 +192,7 @@ Describe 'Send-ScoutAuditEvent' {
 
     It 'takes the endpoint, headers and compression from OpenTelemetry''s environment variables, and says what is missing' {
         $receiver = Start-OtlpReceiver
-        Write-ScoutAudit nav -Path $log
+        Write-ScoutAuditEvent nav -Path $log
         $saved = $env:OTEL_EXPORTER_OTLP_ENDPOINT, $env:OTEL_EXPORTER_OTLP_HEADERS, $env:OTEL_EXPORTER_OTLP_COMPRESSION
         try {
             $env:OTEL_EXPORTER_OTLP_ENDPOINT = $null
@@ -202,7 +202,7 @@ Describe 'Send-ScoutAuditEvent' {
             $env:OTEL_EXPORTER_OTLP_HEADERS = 'Authorization=Bearer%20from-env'
             $env:OTEL_EXPORTER_OTLP_COMPRESSION = 'gzip'
             (Send-ScoutAuditEvent -Path $log).Sent | Should -Be 1
-            Write-ScoutAudit nav -Reason 'plain' -Path $log
+            Write-ScoutAuditEvent nav -Reason 'plain' -Path $log
             (Send-ScoutAuditEvent -Path $log -Compression None).Sent | Should -Be 1
         }
         finally {
@@ -215,7 +215,7 @@ Describe 'Send-ScoutAuditEvent' {
 
     It 'refuses a header it cannot send, before sending anything' {
         $receiver = Start-OtlpReceiver
-        Write-ScoutAudit nav -Path $log
+        Write-ScoutAuditEvent nav -Path $log
 
         { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -Header @{ 'Content-Type' = 'text/plain' } -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage "*'Content-Type' cannot be sent as a request header*"
@@ -226,11 +226,11 @@ Describe 'Send-ScoutAuditEvent' {
 
     It 'stops, sending nothing, when the log was deleted and begun again after its checkpoint' {
         $receiver = Start-OtlpReceiver
-        1..3 | ForEach-Object { Write-ScoutAudit nav -Reason "first log $_" -Path $log }
+        1..3 | ForEach-Object { Write-ScoutAuditEvent nav -Reason "first log $_" -Path $log }
         (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log).Sent | Should -Be 3
         Close-ScoutAuditLog -Path $log
         Remove-Item -LiteralPath $log
-        Write-ScoutAudit nav -Reason 'the new log' -Path $log
+        Write-ScoutAuditEvent nav -Reason 'the new log' -Path $log
 
         { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -ErrorAction Stop } |
             Should -Throw -ErrorId 'ForwardingCheckpointAhead,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage '*acknowledged the events up to id*but the log*ends at id*Delete the checkpoint*'
@@ -239,7 +239,7 @@ Describe 'Send-ScoutAuditEvent' {
 
     It 'refuses a checkpoint file it cannot trust, naming it' {
         $receiver = Start-OtlpReceiver
-        Write-ScoutAudit nav -Path $log
+        Write-ScoutAuditEvent nav -Path $log
         $checkpoint = Join-Path $folder 'forward.json'
         Set-Content -LiteralPath $checkpoint -Value 'not json'
 
@@ -250,9 +250,9 @@ Describe 'Send-ScoutAuditEvent' {
 
     It 'sends http/protobuf by default, as the OpenTelemetry specification says, and http/json with -Protocol' {
         $receiver = Start-OtlpReceiver
-        Write-ScoutAudit nav -Reason 'protobuf' -Path $log
+        Write-ScoutAuditEvent nav -Reason 'protobuf' -Path $log
         (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log).Sent | Should -Be 1
-        Write-ScoutAudit nav -Reason 'json' -Path $log
+        Write-ScoutAuditEvent nav -Reason 'json' -Path $log
         (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -Protocol http/json -Compression Gzip).Sent | Should -Be 1
 
         (Get-OtlpRequest $receiver).ContentType | Should -Be 'application/x-protobuf', 'application/json'
@@ -265,12 +265,12 @@ Describe 'Send-ScoutAuditEvent' {
         try {
             $env:OTEL_EXPORTER_OTLP_PROTOCOL = 'http/json'
             $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL = $null
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             $null = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log
             $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL = 'http/protobuf'
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             $null = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             $null = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -Protocol http/json
         }
         finally {
@@ -283,7 +283,7 @@ Describe 'Send-ScoutAuditEvent' {
 
     It 'refuses grpc and any other protocol, from -Protocol or the environment, before sending anything' {
         $receiver = Start-OtlpReceiver
-        Write-ScoutAudit nav -Path $log
+        Write-ScoutAuditEvent nav -Path $log
         $saved = $env:OTEL_EXPORTER_OTLP_PROTOCOL, $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL
         try {
             $env:OTEL_EXPORTER_OTLP_PROTOCOL, $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL = $null, $null

@@ -33,7 +33,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
             $other = Start-LoopbackPeer
             $collector = Start-LoopbackPeer -Script @{ Status = $_; Location = "$($other.Endpoint)/v1/logs?token=redirect-s3cret" }
             try {
-                1..2 | ForEach-Object { Write-ScoutAudit nav -Path $log }
+                1..2 | ForEach-Object { Write-ScoutAuditEvent nav -Path $log }
 
                 { Send-ScoutAuditEvent -Endpoint $collector.Endpoint -Path $log -Header @{ 'X-Api-Key' = 'stays-home' } -ErrorAction Stop } |
                     Should -Throw -ErrorId 'ForwardingFailed,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage "*$_*a redirect to '$($other.Endpoint)/v1/logs?token=``*``*``*', which is not followed*checkpoint is unchanged*"
@@ -58,7 +58,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
             @{ Name = 'non-ASCII'; Value = "s3cr`u{00E9}t"; Said = 'a character outside ASCII' }
         ) {
             $receiver = Start-OtlpReceiver
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
 
             $caught = { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -Header @{ 'X-Api-Key' = $Value } -ErrorAction Stop } |
                 Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -PassThru
@@ -71,7 +71,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
 
         It 'refuses an encoded CR LF in $env:<_>, naming the header and the variable, never the value' -ForEach 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_LOGS_HEADERS' {
             $receiver = Start-OtlpReceiver
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             $saved = [Environment]::GetEnvironmentVariable($_)
             try {
                 [Environment]::SetEnvironmentVariable($_, 'X-Tenant=acme,Authorization=Bearer%20env-s3cret%0D%0AX-Injected:%20yes')
@@ -94,7 +94,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
     Context 'secrets in the endpoint' {
         It 'refuses a user name and password in the endpoint, telling to use a header, without showing them' {
             $receiver = Start-OtlpReceiver
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             $endpoint = $receiver.Endpoint -replace '^http://', 'http://scout:pa55w0rd@'
 
             $caught = { Send-ScoutAuditEvent -Endpoint $endpoint -Path $log -ErrorAction Stop } |
@@ -108,7 +108,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
 
         It 'shows the query of the endpoint masked in every stream, the error, the output and the checkpoint file' {
             $receiver = Start-OtlpReceiver -Script @{ Status = 503; RetryAfter = 1 }, @{ Status = 200 }, @{ Status = 400; Body = '{"code":3,"message":"unknown key q-s3cret"}' }
-            1..2 | ForEach-Object { Write-ScoutAudit nav -Path $log }
+            1..2 | ForEach-Object { Write-ScoutAuditEvent nav -Path $log }
             $endpoint = "$($receiver.Endpoint)/v1/logs?api_key=q-s3cret"
             $shown = "$($receiver.Endpoint)/v1/logs?api_key=***"
 
@@ -128,7 +128,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
 
         It 'shows the query masked in progress records and every other stream of the runspace' {
             $receiver = Start-OtlpReceiver -Script @{ Status = 503; RetryAfter = 1 }
-            1..3 | ForEach-Object { Write-ScoutAudit nav -Path $log }
+            1..3 | ForEach-Object { Write-ScoutAuditEvent nav -Path $log }
             $shell = [powershell]::Create()
             try {
                 $null = $shell.AddScript({
@@ -154,7 +154,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
 
         It 'puts the masked endpoint in the output object' {
             $receiver = Start-OtlpReceiver
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
 
             $result = Send-ScoutAuditEvent -Endpoint "$($receiver.Endpoint)/v1/logs?api_key=q-s3cret" -Path $log
 
@@ -164,7 +164,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
 
         It 'warns when headers go over plain http to another host, and not to loopback' {
             $receiver = Start-OtlpReceiver
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
 
             $null = Send-ScoutAuditEvent -Endpoint 'http://collector.example.com:4318' -Header @{ 'X-Api-Key' = 'k-s3cret' } -Path $log -WhatIf -WarningVariable remote -WarningAction SilentlyContinue
             $null = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Header @{ 'X-Api-Key' = 'k-s3cret' } -Path $log -WarningVariable local -WarningAction SilentlyContinue
@@ -179,12 +179,12 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
     Context 'one forwarder per log and endpoint' {
         It 'refuses a second forwarder at once, naming the process that holds the lock, and runs once the first is gone' {
             $receiver = Start-OtlpReceiver
-            Write-ScoutAudit nav -Reason 'before' -Path $log
+            Write-ScoutAuditEvent nav -Reason 'before' -Path $log
             $follower = [powershell]::Create()
             $null = $follower.AddScript({
                     param($module, $endpoint, $log)
                     Import-Module $module
-                    Send-ScoutAuditEvent -Endpoint $endpoint -Path $log -Follow
+                    Send-ScoutAuditEvent -Endpoint $endpoint -Path $log -Wait
                 }).AddArgument((Get-ScoutAuditModulePath)).AddArgument($receiver.Endpoint).AddArgument($log)
             $null = $follower.BeginInvoke()
             try {
@@ -202,7 +202,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
                 $follower.Stop()
                 $follower.Dispose()
             }
-            Write-ScoutAudit nav -Reason 'after' -Path $log
+            Write-ScoutAuditEvent nav -Reason 'after' -Path $log
             (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log).Sent | Should -Be 1
         }
     }
@@ -210,10 +210,10 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
     Context 'piped events' {
         It 'sends exactly the events piped from Get-ScoutAuditEvent, batched, and leaves the checkpoint alone' {
             $receiver = Start-OtlpReceiver
-            Write-ScoutAudit nav -Reason 'one' -Path $log
-            Write-ScoutAudit validation_fail -Reason 'filtered out' -Path $log
-            Write-ScoutAudit nav -Reason 'two' -Path $log
-            Write-ScoutAudit nav -Reason 'three' -Path $log
+            Write-ScoutAuditEvent nav -Reason 'one' -Path $log
+            Write-ScoutAuditEvent validation_fail -Reason 'filtered out' -Path $log
+            Write-ScoutAuditEvent nav -Reason 'two' -Path $log
+            Write-ScoutAuditEvent nav -Reason 'three' -Path $log
 
             $result = Get-ScoutAuditEvent -Event nav -Path $log | Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -BatchSize 2
 
@@ -231,8 +231,8 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
         It 'sends events of two logs, one result for each, each event with its own log' {
             $receiver = Start-OtlpReceiver
             $other = Join-Path $folder 'other.jsonl'
-            Write-ScoutAudit nav -Reason 'first' -Path $log
-            Write-ScoutAudit nav -Reason 'second' -Path $other
+            Write-ScoutAuditEvent nav -Reason 'first' -Path $log
+            Write-ScoutAuditEvent nav -Reason 'second' -Path $other
 
             $results = @(Get-ScoutAuditEvent -Path $log) + @(Get-ScoutAuditEvent -Path $other) | Send-ScoutAuditEvent -Endpoint $receiver.Endpoint
 
@@ -244,7 +244,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
 
         It 'stops on a damaged checkpoint of the log, naming it, though it would not move it' {
             $receiver = Start-OtlpReceiver
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             $endpoint = "$($receiver.Endpoint)/v1/logs"
             $checkpoint = "$log.forward-$(([System.Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($endpoint)) | Select-Object -First 4 | ForEach-Object { $_.ToString('x2') }) -join '').json"
             Set-Content -LiteralPath $checkpoint -Value 'not json'
@@ -256,7 +256,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
 
         It 'sends a log named twice by the pipeline once' {
             $receiver = Start-OtlpReceiver
-            1..2 | ForEach-Object { Write-ScoutAudit nav -Path $log }
+            1..2 | ForEach-Object { Write-ScoutAuditEvent nav -Path $log }
 
             $results = @([pscustomobject]@{ Path = $log }, [pscustomobject]@{ Path = $log }) | Send-ScoutAuditEvent -Endpoint $receiver.Endpoint
 
@@ -271,8 +271,8 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
             @{ Mode = 'piped events'; Command = 'Get-ScoutAuditEvent -Event nav -Path $env:LOG | Send-ScoutAuditEvent -Endpoint $env:ENDPOINT -WhatIf'; Said = "What if: Performing the operation `"Send to '{0}', leaving the checkpoint as it is`" on target `"2 events of '{1}' (Ids " }
         ) {
             $receiver = Start-OtlpReceiver
-            1..2 | ForEach-Object { Write-ScoutAudit nav -Path $log }
-            Write-ScoutAudit deep -Path $log
+            1..2 | ForEach-Object { Write-ScoutAuditEvent nav -Path $log }
+            Write-ScoutAuditEvent deep -Path $log
             Close-ScoutAuditLog -Path $log
             $endpoint = "$($receiver.Endpoint)/v1/logs?api_key=w-s3cret"
             $environment = @{ ENDPOINT = $endpoint; LOG = $log; SCOUT_AUDIT_PATH = $log; HOME = $folder }
@@ -290,12 +290,12 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
     Context 'credentials' {
         It 'sends -Token as a bearer token and -Credential as Basic' {
             $receiver = Start-OtlpReceiver
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             $token = ConvertTo-SecureString 'tok-s3cret' -AsPlainText -Force
             $credential = [pscredential]::new('runbooks', (ConvertTo-SecureString 'pw-s3cret' -AsPlainText -Force))
 
             $null = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -Token $token
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             $null = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log -Credential $credential
 
             (Get-OtlpRequest $receiver).Authorization | Should -Be 'Bearer tok-s3cret', "Basic $([Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('runbooks:pw-s3cret')))"
@@ -308,7 +308,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
             @{ Name = '-ProxyCredential without -Proxy'; Arguments = @{ ProxyCredential = [pscredential]::new('u', (ConvertTo-SecureString 'p' -AsPlainText -Force)) }; Said = '-ProxyCredential is for the proxy of -Proxy; give -Proxy too' }
         ) {
             $receiver = Start-OtlpReceiver
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
 
             { Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log @Arguments -ErrorAction Stop } |
                 Should -Throw -ErrorId 'InvalidForwarding,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand' -ExpectedMessage "*$Said*"
@@ -317,7 +317,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
 
         It 'never shows a token, a password or a header''s value in any stream, error or its target' {
             $receiver = Start-OtlpReceiver -Script @{ Status = 503; RetryAfter = 1 }, @{ Status = 401; Body = '{"code":16,"message":"bad credentials: Bearer tok-s3cret"}' }
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             $token = ConvertTo-SecureString 'tok-s3cret' -AsPlainText -Force
             $credential = [pscredential]::new('runbooks', (ConvertTo-SecureString 'pw-s3cret' -AsPlainText -Force))
             $Error.Clear()
@@ -339,7 +339,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
         It 'sends through -Proxy, answering its challenge with -ProxyCredential' {
             $proxy = Start-TestProxy -RequireAuthentication
             try {
-                Write-ScoutAudit nav -Path $log
+                Write-ScoutAuditEvent nav -Path $log
                 $credential = [pscredential]::new('proxyuser', (ConvertTo-SecureString 'proxy-s3cret' -AsPlainText -Force))
 
                 $result = Send-ScoutAuditEvent -Endpoint 'http://collector.example.invalid:4318' -Path $log -Proxy $proxy.Uri -ProxyCredential $credential -WarningAction SilentlyContinue
@@ -355,7 +355,7 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
         It 'abandons and retries a request that takes longer than -TimeoutSec' {
             $slow = Start-LoopbackPeer -Script @{ Status = 200; Delay = 3 }
             try {
-                Write-ScoutAudit nav -Path $log
+                Write-ScoutAuditEvent nav -Path $log
 
                 $result = Send-ScoutAuditEvent -Endpoint $slow.Endpoint -Path $log -TimeoutSec 1 -WarningVariable retries -WarningAction SilentlyContinue
 

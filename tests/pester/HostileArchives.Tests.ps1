@@ -24,9 +24,9 @@ Describe 'A gzip bomb beside the log' {
         $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         $null = New-Item -ItemType Directory -Path $folder
         $log = Join-Path $folder 'audit.jsonl'
-        Write-ScoutAudit nav -InputTokens 1 -Path $log
-        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
-        Write-ScoutAudit nav -InputTokens 2 -Path $log
+        Write-ScoutAuditEvent nav -InputTokens 1 -Path $log
+        $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
+        Write-ScoutAuditEvent nav -InputTokens 2 -Path $log
         Close-ScoutAuditLog -Path $log
         $bomb = Join-Path $folder 'audit_20260101_000000.jsonl.gz'
         [System.IO.File]::WriteAllBytes($bomb, $script:bombBytes)
@@ -57,7 +57,7 @@ Describe 'A gzip bomb beside the log' {
     }
 
     It 'aggregates warn the same way and sum the real events' {
-        $spend = Get-ScoutSpend -Path $log -Since ([datetime]::UtcNow.AddDays(-1)) -WarningVariable warnings -WarningAction SilentlyContinue
+        $spend = Get-ScoutAuditSpend -Path $log -Since ([datetime]::UtcNow.AddDays(-1)) -WarningVariable warnings -WarningAction SilentlyContinue
 
         $spend.Events | Should -Be 2
         @($warnings | Where-Object { "$_" -like "The archive '$bomb' is suspicious*" }).Count | Should -Be 1

@@ -32,9 +32,9 @@ Describe 'Findings about a forged index at a terminal' {
         # a hostile one makes its line damage or the state unreadable, and is never shown.)
         function New-ForgedLog([string] $Folder) {
             $log = Join-Path $Folder 'audit.jsonl'
-            Write-ScoutAudit nav -Path $log; $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
-            Write-ScoutAudit nav -Path $log; $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
-            Write-ScoutAudit deep -Path $log; Close-ScoutAuditLog -Path $log
+            Write-ScoutAuditEvent nav -Path $log; $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
+            Write-ScoutAuditEvent nav -Path $log; $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
+            Write-ScoutAuditEvent deep -Path $log; Close-ScoutAuditLog -Path $log
             $index = Join-Path $Folder 'audit.index.jsonl'
             # Two rotations: the seal and the archive entry of each. Forged lines are written in the
             # canonical form the module reads (members in its order, System.Text.Json's escaping):

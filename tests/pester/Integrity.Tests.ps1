@@ -11,10 +11,10 @@ Describe 'Test-ScoutAuditLog' {
         # Returns the archives' paths, oldest first (by name they sort so only ordinally).
         function New-History([string] $Path, [int] $Count) {
             foreach ($n in 1..$Count) {
-                Write-ScoutAudit nav -Cost 0.001 -Model gpt-4o-mini -InputTokens $n -Path $Path
-                (Invoke-ScoutAuditRotate -Path $Path -Confirm:$false).Path
+                Write-ScoutAuditEvent nav -Cost 0.001 -Model gpt-4o-mini -InputTokens $n -Path $Path
+                (Invoke-ScoutAuditRotation -Path $Path -Confirm:$false).Path
             }
-            Write-ScoutAudit deep -Path $Path
+            Write-ScoutAuditEvent deep -Path $Path
             Close-ScoutAuditLog -Path $Path
         }
 
@@ -140,8 +140,8 @@ Describe 'Test-ScoutAuditLog' {
         chmod 644 $key.Public
 
         Set-ScoutAuditLog -Path $log -SigningKey $key.Private
-        Write-ScoutAudit nav -Path $log
-        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+        Write-ScoutAuditEvent nav -Path $log
+        $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
 
         Test-ScoutAuditLog -Path $log -PublicKey $key.Public -Quiet | Should -BeTrue
     }
@@ -271,7 +271,7 @@ catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
             Set-ScoutAuditLogContent -Path $log -Line (New-ScoutAuditLine -Utc $earlier -Event nav -Field @{ reason = 'two hours ago' })
 
             $settings = Set-ScoutAuditLog -Path $log -RotationInterval Hour -PassThru
-            Write-ScoutAudit nav -Reason 'now' -Path $log
+            Write-ScoutAuditEvent nav -Reason 'now' -Path $log
             Close-ScoutAuditLog -Path $log
 
             $settings.RotationInterval | Should -Be 'Hour'

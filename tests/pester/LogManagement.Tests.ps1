@@ -36,13 +36,13 @@ Describe 'Log management' {
         Close-ScoutAuditLog -Path $env:SCOUT_AUDIT_PATH
     }
 
-    Context 'Invoke-ScoutAuditRotate' {
+    Context 'Invoke-ScoutAuditRotation' {
         It 'changes nothing on disk with -WhatIf' {
-            Write-ScoutAudit nav -Cost 1 -Path $log
+            Write-ScoutAuditEvent nav -Cost 1 -Path $log
             Close-ScoutAuditLog -Path $log
             $before = Get-Content -LiteralPath $log -Raw
 
-            Invoke-ScoutAuditRotate -Path $log -WhatIf
+            Invoke-ScoutAuditRotation -Path $log -WhatIf
 
             Get-ChildItem -LiteralPath $folder -Filter '*.gz' | Should -BeNullOrEmpty
             Get-Content -LiteralPath $log -Raw | Should -BeExactly $before
@@ -50,9 +50,9 @@ Describe 'Log management' {
         }
 
         It 'archives the active file with the original naming and returns the archive' {
-            1..3 | ForEach-Object { Write-ScoutAudit nav -Cost 1 -Path $log }
+            1..3 | ForEach-Object { Write-ScoutAuditEvent nav -Cost 1 -Path $log }
 
-            $archive = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+            $archive = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
 
             $archive.Path | Should -Match '[\\/]audit_\d{8}_\d{6}_\d{4}\.jsonl\.gz$'
             $archive.Path | Should -Exist
@@ -62,28 +62,28 @@ Describe 'Log management' {
         }
 
         It 'writes a plain gzip JSONL archive whose SHA-256 is the one returned' {
-            Write-ScoutAudit nav -Reason 'first' -Path $log
-            Write-ScoutAudit deep -Reason 'second' -Path $log
+            Write-ScoutAuditEvent nav -Reason 'first' -Path $log
+            Write-ScoutAuditEvent deep -Reason 'second' -Path $log
             $activeLines = Get-Content -LiteralPath $log
 
-            $archive = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+            $archive = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
 
             Read-GzipLines $archive.Path | Should -Be $activeLines
             (Get-FileHash -LiteralPath $archive.Path -Algorithm SHA256).Hash | Should -Be $archive.Sha256
         }
 
         It 'returns nothing when the active file is empty' {
-            Write-ScoutAudit nav -Path $log
-            Invoke-ScoutAuditRotate -Path $log -Confirm:$false | Out-Null
+            Write-ScoutAuditEvent nav -Path $log
+            Invoke-ScoutAuditRotation -Path $log -Confirm:$false | Out-Null
 
-            Invoke-ScoutAuditRotate -Path $log -Confirm:$false | Should -BeNullOrEmpty
+            Invoke-ScoutAuditRotation -Path $log -Confirm:$false | Should -BeNullOrEmpty
             (Get-ScoutAuditLog -Path $log).Archives | Should -Be 1
         }
 
         It 'keeps both archives of two rotations in the same second, the later one sorting after' {
             $archives = foreach ($i in 1..3) {
-                Write-ScoutAudit nav -Cost $i -Path $log
-                Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+                Write-ScoutAuditEvent nav -Cost $i -Path $log
+                Invoke-ScoutAuditRotation -Path $log -Confirm:$false
             }
 
             $names = $archives.Path | ForEach-Object { [System.IO.Path]::GetFileName($_) }
@@ -94,24 +94,24 @@ Describe 'Log management' {
         }
 
         It 'answers events, spend and accuracy from the archives and the active file together' {
-            Write-ScoutAudit nav -Cost 0.5 -Reason 'archived' -Path $log
-            Write-ScoutAudit validation_fail -Path $log
-            Invoke-ScoutAuditRotate -Path $log -Confirm:$false | Out-Null
-            Write-ScoutAudit nav -Cost 0.25 -Reason 'active' -Path $log
+            Write-ScoutAuditEvent nav -Cost 0.5 -Reason 'archived' -Path $log
+            Write-ScoutAuditEvent validation_fail -Path $log
+            Invoke-ScoutAuditRotation -Path $log -Confirm:$false | Out-Null
+            Write-ScoutAuditEvent nav -Cost 0.25 -Reason 'active' -Path $log
 
             (Get-ScoutAuditEvent nav -Path $log).Reason | Should -Be @('archived', 'active')
-            (Get-ScoutSpend -Path $log).Cost | Should -Be 0.75
-            (Get-ScoutSpend -Hours 1 -Path $log).Events | Should -Be 3
-            (Get-ScoutAccuracy -Path $log).AccuracyPct | Should -Be 50
+            (Get-ScoutAuditSpend -Path $log).Cost | Should -Be 0.75
+            (Get-ScoutAuditSpend -Hours 1 -Path $log).Events | Should -Be 3
+            (Get-ScoutAuditAccuracy -Path $log).AccuracyPct | Should -Be 50
             (Get-ScoutAuditEvent -Last 2 -Path $log).Event | Should -Be @('validation_fail', 'nav')
         }
 
         It 'rotates every log piped from Get-ScoutAuditLog' {
             $second = Join-Path $folder 'second.jsonl'
-            Write-ScoutAudit nav -Path $log
-            Write-ScoutAudit nav -Path $second
+            Write-ScoutAuditEvent nav -Path $log
+            Write-ScoutAuditEvent nav -Path $second
 
-            $archives = Get-ScoutAuditLog -Path $log, $second | Invoke-ScoutAuditRotate -Confirm:$false
+            $archives = Get-ScoutAuditLog -Path $log, $second | Invoke-ScoutAuditRotation -Confirm:$false
 
             $archives | Should -HaveCount 2
             (Get-ScoutAuditLog -Path $log, $second).Archives | Should -Be @(1, 1)
@@ -121,7 +121,7 @@ Describe 'Log management' {
 
     Context 'Set-ScoutAuditLog and Get-ScoutAuditLog' {
         It 'describes a log: path, size, archives and default settings' {
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             Close-ScoutAuditLog -Path $log
 
             $info = Get-ScoutAuditLog -Path $log
@@ -142,7 +142,7 @@ Describe 'Log management' {
 
         It 'rotates by itself once the active file reaches the rotation size, losing nothing' {
             Set-ScoutAuditLog -Path $log -RotationSize 4KB # the smallest size taken
-            1..40 | ForEach-Object { Write-ScoutAudit nav -Cost 0.001 -Reason ('event {0:d2} {1}' -f $_, ('x' * 300)) -Path $log }
+            1..40 | ForEach-Object { Write-ScoutAuditEvent nav -Cost 0.001 -Reason ('event {0:d2} {1}' -f $_, ('x' * 300)) -Path $log }
             # Sealed files are compressed in the background; closing waits for that, so every archive is counted.
             Close-ScoutAuditLog -Path $log
 
@@ -184,8 +184,8 @@ Describe 'Log management' {
         }
 
         It 'lists the default log and every log the session named' {
-            Write-ScoutAudit nav -Path $log
-            Write-ScoutAudit nav
+            Write-ScoutAuditEvent nav -Path $log
+            Write-ScoutAuditEvent nav
 
             $paths = (Get-ScoutAuditLog).Path
             $paths | Should -Contain $log
@@ -194,16 +194,16 @@ Describe 'Log management' {
     }
 
     Context 'Sync policies and closing' {
-        It 'has every event on stable storage when Write-ScoutAudit returns under EveryEvent' {
+        It 'has every event on stable storage when Write-ScoutAuditEvent returns under EveryEvent' {
             Set-ScoutAuditLog -Path $log -SyncPolicy EveryEvent
             foreach ($i in 1..3) {
-                Write-ScoutAudit nav -Path $log
+                Write-ScoutAuditEvent nav -Path $log
                 (Get-ScoutAuditLog -Path $log).UnsyncedLines | Should -Be 0
             }
         }
 
         It 'syncs within about a second of the last write under the default cadence' {
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             (Get-ScoutAuditLog -Path $log).UnsyncedLines | Should -Be 1
 
             $watch = [System.Diagnostics.Stopwatch]::StartNew()
@@ -214,9 +214,9 @@ Describe 'Log management' {
         }
 
         It 'syncs after every 10th line under the default cadence, beside the writer' {
-            1..10 | ForEach-Object { Write-ScoutAudit nav -Path $log }
+            1..10 | ForEach-Object { Write-ScoutAuditEvent nav -Path $log }
 
-            # The 10th Write-ScoutAudit returns while its sync runs on another thread.
+            # The 10th Write-ScoutAuditEvent returns while its sync runs on another thread.
             $deadline = [datetime]::UtcNow.AddSeconds(10)
             while ((Get-ScoutAuditLog -Path $log).UnsyncedLines -ne 0 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 10 }
             (Get-ScoutAuditLog -Path $log).UnsyncedLines | Should -Be 0
@@ -224,7 +224,7 @@ Describe 'Log management' {
 
         It 'leaves syncing to the OS under None until the log is closed' {
             Set-ScoutAuditLog -Path $log -SyncPolicy None
-            1..3 | ForEach-Object { Write-ScoutAudit nav -Path $log }
+            1..3 | ForEach-Object { Write-ScoutAuditEvent nav -Path $log }
             (Get-ScoutAuditLog -Path $log).UnsyncedLines | Should -Be 3
 
             Close-ScoutAuditLog -Path $log
@@ -236,8 +236,8 @@ Describe 'Log management' {
             $second = Join-Path $folder 'second.jsonl'
             Set-ScoutAuditLog -Path $log -SyncPolicy None
             Set-ScoutAuditLog -Path $second -SyncPolicy None
-            Write-ScoutAudit nav -Path $log
-            Write-ScoutAudit nav -Path $second
+            Write-ScoutAuditEvent nav -Path $log
+            Write-ScoutAuditEvent nav -Path $second
 
             Get-ScoutAuditLog | Close-ScoutAuditLog
 
@@ -246,10 +246,10 @@ Describe 'Log management' {
 
         It 'keeps the settings after closing and reopens the log on the next write' {
             Set-ScoutAuditLog -Path $log -SyncPolicy None
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             Close-ScoutAuditLog -Path $log
 
-            Write-ScoutAudit deep -Path $log
+            Write-ScoutAuditEvent deep -Path $log
 
             (Get-ScoutAuditLog -Path $log).SyncPolicy | Should -Be 'None'
             (Get-ScoutAuditEvent -Path $log).Event | Should -Be @('nav', 'deep')

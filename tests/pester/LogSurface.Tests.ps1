@@ -33,22 +33,22 @@ Describe 'Log-level commands given the events of a log' {
         $null = New-Item -ItemType Directory -Path $folder
         $log = Join-Path $folder 'audit.jsonl'
         $env:SCOUT_AUDIT_PATH = Join-Path $folder 'default.jsonl'
-        1..3 | ForEach-Object { Write-ScoutAudit nav -Cost 0.5 -Path $log }
+        1..3 | ForEach-Object { Write-ScoutAuditEvent nav -Cost 0.5 -Path $log }
     }
 
     AfterEach {
         Close-ScoutAuditLog -Path $log
     }
 
-    It 'Invoke-ScoutAuditRotate -WhatIf says once that it would rotate the log of three piped events' {
-        $run = Invoke-Script $folder "Get-ScoutAuditEvent -Path '$log' | Invoke-ScoutAuditRotate -WhatIf"
+    It 'Invoke-ScoutAuditRotation -WhatIf says once that it would rotate the log of three piped events' {
+        $run = Invoke-Script $folder "Get-ScoutAuditEvent -Path '$log' | Invoke-ScoutAuditRotation -WhatIf"
 
         $run.StdErr | Should -BeNullOrEmpty
         Select-Line $run.StdOut '^What if: .*Seal the active file' | Should -HaveCount 1
     }
 
-    It 'Invoke-ScoutAuditRotate rotates the log of three piped events once, after reading them' {
-        $said = Get-ScoutAuditEvent -Path $log | Invoke-ScoutAuditRotate -Confirm:$false -Verbose 4>&1
+    It 'Invoke-ScoutAuditRotation rotates the log of three piped events once, after reading them' {
+        $said = Get-ScoutAuditEvent -Path $log | Invoke-ScoutAuditRotation -Confirm:$false -Verbose 4>&1
 
         @($said | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and "$_" -match 'Seal the active file' }) | Should -HaveCount 1
         $archives = @($said | Where-Object { $_ -is [ScoutAudit.ArchiveInfo] })
@@ -77,7 +77,7 @@ Describe 'Log-level commands given the events of a log' {
     }
 
     It 'Remove-ScoutAuditArchive -WhatIf names each archive once for the log of three piped events' {
-        1..2 | ForEach-Object { $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false; Write-ScoutAudit nav -Path $log }
+        1..2 | ForEach-Object { $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false; Write-ScoutAuditEvent nav -Path $log }
         Close-ScoutAuditLog -Path $log
 
         $run = Invoke-Script $folder "Get-ScoutAuditEvent -Path '$log' | Remove-ScoutAuditArchive -Keep 0 -WhatIf"
@@ -89,7 +89,7 @@ Describe 'Log-level commands given the events of a log' {
 
     It 'acts once on each of two logs whose events are piped together' {
         $second = Join-Path $folder 'second.jsonl'
-        1..2 | ForEach-Object { Write-ScoutAudit brief -Path $second }
+        1..2 | ForEach-Object { Write-ScoutAuditEvent brief -Path $second }
 
         $info = @(@(Get-ScoutAuditEvent -Path $log) + @(Get-ScoutAuditEvent -Path $second) + @(Get-ScoutAuditEvent -Path $log) | Get-ScoutAuditLog)
 
@@ -106,8 +106,8 @@ Describe 'Archives as objects of their own' {
         $env:SCOUT_AUDIT_PATH = Join-Path $folder 'default.jsonl'
         # Three archives of one event each, oldest first.
         $archives = foreach ($n in 1..3) {
-            Write-ScoutAudit nav -InputTokens $n -Path $log
-            (Invoke-ScoutAuditRotate -Path $log -Confirm:$false).Path
+            Write-ScoutAuditEvent nav -InputTokens $n -Path $log
+            (Invoke-ScoutAuditRotation -Path $log -Confirm:$false).Path
         }
     }
 
@@ -125,7 +125,7 @@ Describe 'Archives as objects of their own' {
     }
 
     It 'Get-ScoutAuditArchive lists the archives of the log of piped events once' {
-        Write-ScoutAudit nav -Path $log
+        Write-ScoutAuditEvent nav -Path $log
 
         @(Get-ScoutAuditEvent -Path $log | Get-ScoutAuditArchive).Path | Should -Be $archives
     }
@@ -215,8 +215,8 @@ Describe 'Archives as objects of their own' {
         Close-ScoutAuditLog -Path $log
         $key = New-SigningKey $folder
         Set-ScoutAuditLog -Path $log -SigningKey $key.Private
-        Write-ScoutAudit nav -Path $log
-        $signed = (Invoke-ScoutAuditRotate -Path $log -Confirm:$false).Path
+        Write-ScoutAuditEvent nav -Path $log
+        $signed = (Invoke-ScoutAuditRotation -Path $log -Confirm:$false).Path
         Set-ScoutAuditLog -Path $log -SigningKey ''
 
         $removed = @(Remove-ScoutAuditArchive -Path $log -Keep 0 -Confirm:$false -PassThru -ErrorVariable failures -ErrorAction SilentlyContinue)
@@ -235,7 +235,7 @@ Describe 'Archives as objects of their own' {
     }
 }
 
-Describe 'Invoke-ScoutAuditRotate and the log''s retention' {
+Describe 'Invoke-ScoutAuditRotation and the log''s retention' {
     BeforeEach {
         $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         $null = New-Item -ItemType Directory -Path $folder
@@ -243,10 +243,10 @@ Describe 'Invoke-ScoutAuditRotate and the log''s retention' {
         $env:SCOUT_AUDIT_PATH = Join-Path $folder 'default.jsonl'
         # Three archives, then an event in the active file for the next rotation to archive.
         $archives = foreach ($n in 1..3) {
-            Write-ScoutAudit nav -InputTokens $n -Path $log
-            (Invoke-ScoutAuditRotate -Path $log -Confirm:$false).Path
+            Write-ScoutAuditEvent nav -InputTokens $n -Path $log
+            (Invoke-ScoutAuditRotation -Path $log -Confirm:$false).Path
         }
-        Write-ScoutAudit nav -InputTokens 4 -Path $log
+        Write-ScoutAuditEvent nav -InputTokens 4 -Path $log
         Close-ScoutAuditLog -Path $log
     }
 
@@ -258,7 +258,7 @@ Describe 'Invoke-ScoutAuditRotate and the log''s retention' {
     It '-WhatIf with KeepArchives 1 removes nothing and names each archive that would go, and the rule' {
         $before = @(Get-ChildItem -LiteralPath $folder | ForEach-Object { "$($_.Name) $($_.Length)" })
 
-        $run = Invoke-Script $folder "Set-ScoutAuditLog -Path '$log' -KeepArchives 1; Invoke-ScoutAuditRotate -Path '$log' -WhatIf"
+        $run = Invoke-Script $folder "Set-ScoutAuditLog -Path '$log' -KeepArchives 1; Invoke-ScoutAuditRotation -Path '$log' -WhatIf"
 
         $run.StdErr | Should -BeNullOrEmpty
         $said = Select-Line $run.StdOut '^What if: '
@@ -275,7 +275,7 @@ Describe 'Invoke-ScoutAuditRotate and the log''s retention' {
         $other = Join-Path $folder 'other.jsonl'
         Set-ScoutAuditLogContent -Path $other -Line (New-ScoutAuditLine -Utc ([datetime]::UtcNow) -Event nav)
 
-        Invoke-ScoutAuditRotate -Path $other -WhatIf
+        Invoke-ScoutAuditRotation -Path $other -WhatIf
 
         (Get-ScoutAuditLog).Path | Should -Not -Contain $other
     }
@@ -283,7 +283,7 @@ Describe 'Invoke-ScoutAuditRotate and the log''s retention' {
     It 'says each removal in verbose and lists the removed archives in RemovedByRetention of the new archive' {
         Set-ScoutAuditLog -Path $log -KeepArchives 1
 
-        $said = Invoke-ScoutAuditRotate -Path $log -Confirm:$false -Verbose 4>&1
+        $said = Invoke-ScoutAuditRotation -Path $log -Confirm:$false -Verbose 4>&1
         $archive = @($said | Where-Object { $_ -is [ScoutAudit.ArchiveInfo] -or $_.PSObject.BaseObject -is [ScoutAudit.ArchiveInfo] })
 
         $archive | Should -HaveCount 1
@@ -298,7 +298,7 @@ Describe 'Invoke-ScoutAuditRotate and the log''s retention' {
     }
 
     It 'gives an empty RemovedByRetention when the log keeps every archive' {
-        $archive = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+        $archive = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
 
         @($archive.RemovedByRetention) | Should -HaveCount 0
         $archives | ForEach-Object { $_ | Should -Exist }
@@ -383,7 +383,7 @@ Describe 'Test-ScoutAuditLog writes nothing but its verification state; Register
 }
 
 BeforeDiscovery {
-    $pages = 'Get-ScoutAuditArchive', 'Register-ScoutAuditArchive', 'Remove-ScoutAuditArchive', 'Invoke-ScoutAuditRotate',
+    $pages = 'Get-ScoutAuditArchive', 'Register-ScoutAuditArchive', 'Remove-ScoutAuditArchive', 'Invoke-ScoutAuditRotation',
         'Test-ScoutAuditLog', 'Close-ScoutAuditLog', 'Get-ScoutAuditLog'
 }
 
@@ -400,7 +400,7 @@ Describe 'What the log-level cmdlets show' {
 
     It 'shows archives at 80 columns: the log once, then each archive''s name, lines, size and newest event' {
         $log = Join-Path $folder 'runbook-nightly-costs.jsonl'
-        1..2 | ForEach-Object { Write-ScoutAudit nav -Path $log; $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false }
+        1..2 | ForEach-Object { Write-ScoutAuditEvent nav -Path $log; $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false }
         Close-ScoutAuditLog -Path $log
 
         $text = Get-ScoutAuditArchive -Path $log | Out-String -Width 80

@@ -1,4 +1,4 @@
-# What Write-ScoutAudit does with what users pipe into it, in real pwsh: no value dropped or
+# What Write-ScoutAuditEvent does with what users pipe into it, in real pwsh: no value dropped or
 # changed without a word, one bad record is that record's error alone, times and extra fields
 # survive a copy of a log.
 
@@ -13,7 +13,7 @@ AfterAll {
     Remove-Module ScoutAudit -ErrorAction SilentlyContinue
 }
 
-Describe 'Write-ScoutAudit with piped records' {
+Describe 'Write-ScoutAuditEvent with piped records' {
     BeforeEach {
         $log = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
         $Error.Clear()
@@ -25,7 +25,7 @@ Describe 'Write-ScoutAudit with piped records' {
 
     It 'refuses a record whose cost or tokens are not numbers instead of writing it without them' {
         [pscustomobject]@{ Event = 'nav'; Cost = 'abc'; OutputTokens = '7' },
-        [pscustomobject]@{ Event = 'nav'; Cost = '0.5'; InputTokens = '12k' } | Write-ScoutAudit -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
+        [pscustomobject]@{ Event = 'nav'; Cost = '0.5'; InputTokens = '12k' } | Write-ScoutAuditEvent -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
 
         $refused | Should -HaveCount 2
         $refused[0].Exception.Message | Should -Match "parameter 'Cost'.*'abc'"
@@ -34,13 +34,13 @@ Describe 'Write-ScoutAudit with piped records' {
     }
 
     It 'refuses a CSV cell such as $0.50 with an error that -ErrorAction Stop turns into a stop' {
-        { [pscustomobject]@{ Event = 'nav'; Cost = '$0.50' } | Write-ScoutAudit -Path $log -ErrorAction Stop } |
-            Should -Throw -ErrorId 'ParameterArgumentTransformationError,ScoutAudit.PowerShell.Commands.WriteScoutAuditCommand'
+        { [pscustomobject]@{ Event = 'nav'; Cost = '$0.50' } | Write-ScoutAuditEvent -Path $log -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,ScoutAudit.PowerShell.Commands.WriteScoutAuditEventCommand'
         $log | Should -Not -Exist
     }
 
     It 'refuses a number whose meaning depends on the culture (0,5) rather than reading it as 5' {
-        { Write-ScoutAudit nav -Cost '0,5' -Path $log } | Should -Throw "*'0,5'*dot for decimals*"
+        { Write-ScoutAuditEvent nav -Cost '0,5' -Path $log } | Should -Throw "*'0,5'*dot for decimals*"
         $log | Should -Not -Exist
     }
 
@@ -49,7 +49,7 @@ Describe 'Write-ScoutAudit with piped records' {
         try {
             [cultureinfo]::CurrentCulture = 'de-DE'
             [pscustomobject]@{ Event = 'nav'; Cost = '0.5'; OutputTokens = '1200' },
-            [pscustomobject]@{ Event = 'nav'; InputTokens = '1.000' } | Write-ScoutAudit -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
+            [pscustomobject]@{ Event = 'nav'; InputTokens = '1.000' } | Write-ScoutAuditEvent -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
         }
         finally {
             [cultureinfo]::CurrentCulture = $saved
@@ -65,7 +65,7 @@ Describe 'Write-ScoutAudit with piped records' {
 
     It 'refuses 3.7 tokens rather than rounding them, and takes 42.0 as 42' {
         [pscustomobject]@{ Event = 'a'; InputTokens = 3.7 }, [pscustomobject]@{ Event = 'b'; InputTokens = 42.0 } |
-            Write-ScoutAudit -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
+            Write-ScoutAuditEvent -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
 
         (Read-Line $log).input_t | Should -Be 42
         $refused | Should -HaveCount 1
@@ -75,11 +75,11 @@ Describe 'Write-ScoutAudit with piped records' {
     It 'writes the records after a bad one: the bad record is one non-terminating error with the record as target' {
         $second = [pscustomobject]@{ Event = 'b'; Cost = -1 }
         [pscustomobject]@{ Event = 'a'; Cost = 1 }, $second, [pscustomobject]@{ Event = 'c'; Cost = 3 } |
-            Write-ScoutAudit -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
+            Write-ScoutAuditEvent -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
 
         (Read-Line $log).event | Should -Be 'a', 'c'
         $refused | Should -HaveCount 1
-        $refused[0].FullyQualifiedErrorId | Should -Be 'InvalidEventField,ScoutAudit.PowerShell.Commands.WriteScoutAuditCommand'
+        $refused[0].FullyQualifiedErrorId | Should -Be 'InvalidEventField,ScoutAudit.PowerShell.Commands.WriteScoutAuditEventCommand'
         $refused[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
         $refused[0].TargetObject.Event | Should -Be 'b' -Because 'the target is the record (a copy, its secrets redacted)'
         $refused[0].TargetObject.Cost | Should -Be -1
@@ -87,7 +87,7 @@ Describe 'Write-ScoutAudit with piped records' {
 
     It 'stops at the bad record under -ErrorAction Stop, keeping the records before it' {
         { [pscustomobject]@{ Event = 'a' }, [pscustomobject]@{ Event = 'b'; Confidence = 150 }, [pscustomobject]@{ Event = 'c' } |
-                Write-ScoutAudit -Path $log -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidEventField,*'
+                Write-ScoutAuditEvent -Path $log -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidEventField,*'
 
         (Read-Line $log).event | Should -Be 'a'
     }
@@ -96,7 +96,7 @@ Describe 'Write-ScoutAudit with piped records' {
         $csv = Join-Path $TestDrive "$([guid]::NewGuid()).csv"
         Set-Content $csv -Value 'Event,Cost,InputTokens', 'nav,0.01,10', 'nav,oops,11', 'deep,0.03,', 'nav,,13'
 
-        Import-Csv $csv | Write-ScoutAudit -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
+        Import-Csv $csv | Write-ScoutAuditEvent -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
 
         $written = Read-Line $log
         $written.event | Should -Be 'nav', 'deep', 'nav'
@@ -108,7 +108,7 @@ Describe 'Write-ScoutAudit with piped records' {
     }
 }
 
-Describe 'Write-ScoutAudit -Timestamp' {
+Describe 'Write-ScoutAuditEvent -Timestamp' {
     BeforeEach {
         $log = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
     }
@@ -120,14 +120,14 @@ Describe 'Write-ScoutAudit -Timestamp' {
     It 'dates the event at the instant given, a local [datetime] as local time' {
         $when = [datetime]::new(2026, 11, 1, 10, 0, 0, 123, [DateTimeKind]::Local)
 
-        Write-ScoutAudit nav -Timestamp $when -Path $log
+        Write-ScoutAuditEvent nav -Timestamp $when -Path $log
 
         (Get-Content $log) | Should -Match ('"ts": "{0}"' -f $when.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"))
     }
 
     It 'binds the Timestamp or ts of piped records, ISO 8601 text included' {
         [pscustomobject]@{ Event = 'a'; ts = '2026-11-01T10:00:00.123Z' },
-        [pscustomobject]@{ Event = 'b'; Timestamp = [datetimeoffset]'2026-11-02T12:00:00+02:00' } | Write-ScoutAudit -Path $log
+        [pscustomobject]@{ Event = 'b'; Timestamp = [datetimeoffset]'2026-11-02T12:00:00+02:00' } | Write-ScoutAuditEvent -Path $log
 
         $lines = Get-Content $log
         $lines[0] | Should -Match '"ts": "2026-11-01T10:00:00\.123Z"'
@@ -135,14 +135,14 @@ Describe 'Write-ScoutAudit -Timestamp' {
     }
 
     It 'refuses a time in a culture''s own form, whose day and month depend on the reader' {
-        { Write-ScoutAudit nav -Timestamp '02/03/2026 10:00' -Path $log } | Should -Throw "*ISO 8601*"
+        { Write-ScoutAuditEvent nav -Timestamp '02/03/2026 10:00' -Path $log } | Should -Throw "*ISO 8601*"
         $log | Should -Not -Exist
     }
 
     It 'refuses a time in the future beyond a small skew, and one before 2000' {
-        { Write-ScoutAudit nav -Timestamp (Get-Date).AddHours(1) -Path $log } | Should -Throw -ErrorId 'InvalidEventField,*'
-        { Write-ScoutAudit nav -Timestamp ([datetime]'1999-12-31') -Path $log } | Should -Throw -ErrorId 'InvalidEventField,*'
-        Write-ScoutAudit nav -Timestamp (Get-Date).AddMinutes(1) -Path $log
+        { Write-ScoutAuditEvent nav -Timestamp (Get-Date).AddHours(1) -Path $log } | Should -Throw -ErrorId 'InvalidEventField,*'
+        { Write-ScoutAuditEvent nav -Timestamp ([datetime]'1999-12-31') -Path $log } | Should -Throw -ErrorId 'InvalidEventField,*'
+        Write-ScoutAuditEvent nav -Timestamp (Get-Date).AddMinutes(1) -Path $log
         @(Get-Content $log) | Should -HaveCount 1
     }
 }
@@ -159,7 +159,7 @@ Describe 'A log copied through the pipeline' {
     It 'is byte for byte the interop corpus it was read from (times, extras, config and number forms kept)' {
         $source = Join-Path $fixtures 'model_corpus.jsonl'
 
-        Get-ScoutAuditEvent -Path $source | Write-ScoutAudit -Path $copy
+        Get-ScoutAuditEvent -Path $source | Write-ScoutAuditEvent -Path $copy
         Close-ScoutAuditLog -Path $copy
 
         (Get-FileHash $copy).Hash | Should -Be (Get-FileHash $source).Hash
@@ -167,10 +167,10 @@ Describe 'A log copied through the pipeline' {
 
     It 'keeps the extra fields of each event when a field is changed on the way' {
         $source = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
-        Write-ScoutAudit nav -Cost 0.5 -Property @{ ticket = 'SCOUT-142' } -Config @{ temperature = 0.2 } -Path $source
+        Write-ScoutAuditEvent nav -Cost 0.5 -Property @{ ticket = 'SCOUT-142' } -Config @{ temperature = 0.2 } -Path $source
         Close-ScoutAuditLog -Path $source
 
-        Get-ScoutAuditEvent -Path $source | Write-ScoutAudit -SessionId moved -Property @{ note = 'copied' } -Path $copy
+        Get-ScoutAuditEvent -Path $source | Write-ScoutAuditEvent -SessionId moved -Property @{ note = 'copied' } -Path $copy
 
         $line = Read-Line $copy
         $line.session_id | Should -Be 'moved'
@@ -187,12 +187,12 @@ Describe 'Events exported with Export-Csv and read back with Import-Csv' {
         $copy = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
         $csv = Join-Path $TestDrive "$([guid]::NewGuid()).csv"
         $when = [datetime]::new(2026, 11, 1, 10, 0, 0, 123, [DateTimeKind]::Utc)
-        Write-ScoutAudit nav -Timestamp $when -SessionId 's-1' -Cost 0.000003 -Model 'gpt-4o' -InputTokens 12 -OutputTokens 7 `
+        Write-ScoutAuditEvent nav -Timestamp $when -SessionId 's-1' -Cost 0.000003 -Model 'gpt-4o' -InputTokens 12 -OutputTokens 7 `
             -Files 'a.py', 'b, "c".py', 'ключ.md' -Reason 'why, "quoted"' -Confidence 87.5 -DurationMs 12.25 `
             -Config ([ordered]@{ temperature = 0.2; tags = @('x', 'y'); big = [bigint]::Parse('12345678901234567890123') }) `
             -Property ([ordered]@{ ticket = 'T-1'; attempt = 3; nested = @{ a = $null } }) -Path $source
-        Write-ScoutAudit validation_fail -Timestamp $when.AddSeconds(1) -SessionId 's-2' -Property @{ later = $true } -Path $source
-        Write-ScoutAudit deep -Timestamp $when.AddSeconds(2) -Files 'only.txt' -Path $source
+        Write-ScoutAuditEvent validation_fail -Timestamp $when.AddSeconds(1) -SessionId 's-2' -Property @{ later = $true } -Path $source
+        Write-ScoutAuditEvent deep -Timestamp $when.AddSeconds(2) -Files 'only.txt' -Path $source
         Close-ScoutAuditLog -Path $source
     }
 
@@ -217,10 +217,10 @@ Describe 'Events exported with Export-Csv and read back with Import-Csv' {
         $row.nested | Should -Be '{"a": null}'
     }
 
-    It 'writes the same lines, byte for byte, through Import-Csv | Write-ScoutAudit (extras of later events included)' {
+    It 'writes the same lines, byte for byte, through Import-Csv | Write-ScoutAuditEvent (extras of later events included)' {
         Get-ScoutAuditEvent -Path $source | Export-Csv $csv
 
-        Import-Csv $csv | Write-ScoutAudit -Path $copy
+        Import-Csv $csv | Write-ScoutAuditEvent -Path $copy
         Close-ScoutAuditLog -Path $copy
 
         Get-Content $copy | Should -Be (Get-Content $source)
@@ -230,14 +230,14 @@ Describe 'Events exported with Export-Csv and read back with Import-Csv' {
         Get-ScoutAuditEvent -Path $source | Export-Csv $csv
         (Import-Csv $csv)[0].Timestamp | Should -Not -Match '\.123'
 
-        Import-Csv $csv | Select-Object -First 1 | Write-ScoutAudit -Path $copy
+        Import-Csv $csv | Select-Object -First 1 | Write-ScoutAuditEvent -Path $copy
 
         Get-Content $copy | Should -Match '^\{"ts": "2026-11-01T10:00:00\.123Z"'
     }
 
     It 'refuses a row whose ts is not a time as that row''s error, naming -Timestamp and the value' {
         [pscustomobject]@{ Event = 'a'; ts = 'yesterday' }, [pscustomobject]@{ Event = 'b' } |
-            Write-ScoutAudit -Path $copy -ErrorVariable failures -ErrorAction SilentlyContinue
+            Write-ScoutAuditEvent -Path $copy -ErrorVariable failures -ErrorAction SilentlyContinue
 
         $failures | Should -HaveCount 1
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'InvalidEventField,*'
@@ -250,7 +250,7 @@ Describe 'Events exported with Export-Csv and read back with Import-Csv' {
         try {
             [cultureinfo]::CurrentCulture = 'de-DE'
             Get-ScoutAuditEvent -Path $source | Export-Csv $csv
-            Import-Csv $csv | Write-ScoutAudit -Path $copy -ErrorVariable failures -ErrorAction SilentlyContinue
+            Import-Csv $csv | Write-ScoutAuditEvent -Path $copy -ErrorVariable failures -ErrorAction SilentlyContinue
         }
         finally {
             [cultureinfo]::CurrentCulture = $culture

@@ -17,24 +17,24 @@ param([string] $Log, [string] $Key, [string] $PublicKey, [string] $Report, [stri
 $ErrorActionPreference = 'Stop'
 Import-Module $env:SCOUT_TEST_MODULE
 Set-ScoutAuditLog -Path $Log -SigningKey $Key
-foreach ($n in 1..5) { Write-ScoutAudit nav -Cost 0.001 -Model gpt-4o-mini -InputTokens $n -Reason "step $n" -Path $Log }
-$null = Invoke-ScoutAuditRotate -Path $Log -Confirm:$false
-foreach ($n in 1..5) { Write-ScoutAudit validation_fail -Reason "bad $n" -Model llama-3.1-8b -Path $Log }
-$null = Invoke-ScoutAuditRotate -Path $Log -Confirm:$false
-Write-ScoutAudit brief -Cost 0.002 -Model gpt-4o-mini -Path $Log
+foreach ($n in 1..5) { Write-ScoutAuditEvent nav -Cost 0.001 -Model gpt-4o-mini -InputTokens $n -Reason "step $n" -Path $Log }
+$null = Invoke-ScoutAuditRotation -Path $Log -Confirm:$false
+foreach ($n in 1..5) { Write-ScoutAuditEvent validation_fail -Reason "bad $n" -Model llama-3.1-8b -Path $Log }
+$null = Invoke-ScoutAuditRotation -Path $Log -Confirm:$false
+Write-ScoutAuditEvent brief -Cost 0.002 -Model gpt-4o-mini -Path $Log
 # Over 256 KiB in the active file, so that a query by time summarises it in <log>.blocks.
-1..2000 | ForEach-Object { [pscustomobject]@{ Event = 'nav'; Cost = 0.0001; Model = 'gpt-4o-mini'; Reason = 'r' * 150 } } | Write-ScoutAudit -Path $Log
+1..2000 | ForEach-Object { [pscustomobject]@{ Event = 'nav'; Cost = 0.0001; Model = 'gpt-4o-mini'; Reason = 'r' * 150 } } | Write-ScoutAuditEvent -Path $Log
 $null = @(Get-ScoutAuditEvent -Path $Log)
 $null = @(Get-ScoutAuditEvent -Path $Log -Since ([DateTimeOffset]::UtcNow.AddHours(-1)) -Model gpt*)
-$null = Get-ScoutSpend -Path $Log -Hours 2 -By Model
-$null = Get-ScoutAccuracy -Path $Log
+$null = Get-ScoutAuditSpend -Path $Log -Hours 2 -By Model
+$null = Get-ScoutAuditAccuracy -Path $Log
 if (-not (Test-ScoutAuditLog -Path $Log -PublicKey $PublicKey -Quiet)) { throw 'the log did not verify' }
 if (-not (Test-ScoutAuditLog -Path $Log -PublicKey $PublicKey -StatePath $State -Quiet)) { throw 'the log did not verify with -StatePath' }
 $null = New-Item -ItemType Directory -Path (Split-Path $Report)
 $null = Export-ScoutAuditReport -Path $Log -OutFile $Report
 $null = Send-ScoutAuditEvent -Endpoint $Endpoint -Path $Log
 $null = Send-ScoutAuditEvent -Endpoint $Endpoint -Path $Log -CheckpointPath $Checkpoint
-Write-ScoutAudit nav -Path $Log
+Write-ScoutAuditEvent nav -Path $Log
 Close-ScoutAuditLog -Path $Log
 'OK'
 '@

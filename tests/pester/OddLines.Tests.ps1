@@ -24,7 +24,7 @@ Describe 'Lines with fields of the wrong type' {
     It 'counts 4 nav, 1 failure and 75 percent on the issue''s file, as the original does' {
         $log = New-OddLog $oddLines
 
-        $accuracy = Get-ScoutAccuracy -Path $log -Since ([datetime]'2000-01-01') -WarningVariable warnings -WarningAction SilentlyContinue
+        $accuracy = Get-ScoutAuditAccuracy -Path $log -Since ([datetime]'2000-01-01') -WarningVariable warnings -WarningAction SilentlyContinue
 
         $accuracy.TotalNav | Should -Be 4
         $accuracy.ValidationFailCount | Should -Be 1
@@ -56,7 +56,7 @@ Describe 'Lines with fields of the wrong type' {
             $head + ', "cost": -0.125}'
         ) -join "`n") + "`n"
 
-        $spend = Get-ScoutSpend -Path $log -Since ([datetime]'2000-01-01') -WarningVariable warnings -WarningAction SilentlyContinue
+        $spend = Get-ScoutAuditSpend -Path $log -Since ([datetime]'2000-01-01') -WarningVariable warnings -WarningAction SilentlyContinue
 
         $spend.Cost | Should -Be 0.125
         $spend.Events | Should -Be 4
@@ -93,7 +93,7 @@ Describe 'Lines with fields of the wrong type' {
         $source = New-OddLog ($line + "`n")
         $target = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
 
-        Get-ScoutAuditEvent -Path $source -WarningAction SilentlyContinue | Write-ScoutAudit -Path $target
+        Get-ScoutAuditEvent -Path $source -WarningAction SilentlyContinue | Write-ScoutAuditEvent -Path $target
         Close-ScoutAuditLog -Path $target
 
         [System.IO.File]::ReadAllText($target) | Should -BeExactly ($line + "`n")

@@ -32,12 +32,12 @@ Install-PSResource -Name ScoutAudit -Repository ScoutAuditTest -Scope CurrentUse
 $ErrorActionPreference = 'Stop'
 [pscustomobject]@{
     LoadedBefore = [bool](Get-Module ScoutAudit)
-    Written      = (Write-ScoutAudit nav -Cost 0.25 -Model m -PassThru).Cost
+    Written      = (Write-ScoutAuditEvent nav -Cost 0.25 -Model m -PassThru).Cost
     Read         = (Get-ScoutAuditEvent -Last 1).Cost
     ModuleBase   = (Get-Module ScoutAudit).ModuleBase
     Version      = "$((Get-Module ScoutAudit).Version)"
     Available    = @(Get-Module -ListAvailable ScoutAudit).Count
-    Synopsis     = (Get-Help Write-ScoutAudit).Synopsis
+    Synopsis     = (Get-Help Write-ScoutAuditEvent).Synopsis
     # The report draws with OxyPlot.dll, which the package must carry.
     ReportSvgs   = ([regex]::Matches((Get-Content -Raw (Export-ScoutAuditReport -OutFile (Join-Path $HOME 'report.html') -PassThru)), '<svg ')).Count
     # Send-ScoutAuditEvent encodes with Google.Protobuf.dll, which the package must carry: with no collector, the failure is the connection's.
@@ -71,7 +71,7 @@ Describe 'The packaged module' {
         $result.Available | Should -Be 1
         $result.ModuleBase | Should -BeLike "$userHome*"
         $result.Synopsis | Should -Match '\w+ \w+'
-        $result.Synopsis | Should -Not -Match '^Write-ScoutAudit'
+        $result.Synopsis | Should -Not -Match '^Write-ScoutAuditEvent'
         $result.ReportSvgs | Should -Be 5
         $result.Forwarded | Should -Be 'ForwardingFailed,ScoutAudit.PowerShell.Commands.SendScoutAuditEventCommand'
     }

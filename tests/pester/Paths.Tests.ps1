@@ -16,25 +16,25 @@ Describe 'A -Path that names no log' {
         $directory = Join-Path $TestDrive ([guid]::NewGuid())
         $null = New-Item -ItemType Directory $directory
         $log = Join-Path $directory 'runbook.jsonl'
-        Write-ScoutAudit nav -Cost 0.04 -Path $log
+        Write-ScoutAuditEvent nav -Cost 0.04 -Path $log
         Close-ScoutAuditLog -Path $log
         $typo = Join-Path $directory 'runbok.jsonl'
     }
 
     It 'answers nothing, with an ObjectNotFound error naming the path, when a budget guard reads a log that does not exist' {
-        $spend = Get-ScoutSpend -Hours 1 -Path $typo -ErrorVariable failed -ErrorAction SilentlyContinue
+        $spend = Get-ScoutAuditSpend -Hours 1 -Path $typo -ErrorVariable failed -ErrorAction SilentlyContinue
 
         $spend | Should -BeNullOrEmpty -Because 'a row of Cost 0 would pass the budget check'
         $failed | Should -HaveCount 1
-        $failed[0].FullyQualifiedErrorId | Should -Be 'AuditLogNotFound,ScoutAudit.PowerShell.Commands.GetScoutSpendCommand'
+        $failed[0].FullyQualifiedErrorId | Should -Be 'AuditLogNotFound,ScoutAudit.PowerShell.Commands.GetScoutAuditSpendCommand'
         $failed[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         "$($failed[0])" | Should -BeLike "*No audit log at '$typo'*"
-        { Get-ScoutSpend -Hours 1 -Path $typo -ErrorAction Stop } | Should -Throw -ErrorId 'AuditLogNotFound,*'
+        { Get-ScoutAuditSpend -Hours 1 -Path $typo -ErrorAction Stop } | Should -Throw -ErrorId 'AuditLogNotFound,*'
     }
 
     It 'answers nothing for events and accuracy too, reads the logs that exist, and creates no file there' {
         Get-ScoutAuditEvent -Path $typo -ErrorVariable eventsFailed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $accuracy = Get-ScoutAccuracy -Path $typo, $log -ErrorVariable accuracyFailed -ErrorAction SilentlyContinue
+        $accuracy = Get-ScoutAuditAccuracy -Path $typo, $log -ErrorVariable accuracyFailed -ErrorAction SilentlyContinue
 
         $eventsFailed | Should -HaveCount 1
         $accuracyFailed | Should -HaveCount 1
@@ -44,27 +44,27 @@ Describe 'A -Path that names no log' {
 
     It 'expands wildcards in -Path and takes -LiteralPath as it is, [ and ] included' {
         $bracketed = Join-Path $directory 'team[1].jsonl'
-        Write-ScoutAudit nav -Cost 0.5 -Path $bracketed
+        Write-ScoutAuditEvent nav -Cost 0.5 -Path $bracketed
         Close-ScoutAuditLog -LiteralPath $bracketed
 
-        (Get-ScoutSpend -Path (Join-Path $directory '*.jsonl')).Path | Should -Be $log, $bracketed
-        (Get-ScoutSpend -LiteralPath $bracketed).Cost | Should -Be 0.5
+        (Get-ScoutAuditSpend -Path (Join-Path $directory '*.jsonl')).Path | Should -Be $log, $bracketed
+        (Get-ScoutAuditSpend -LiteralPath $bracketed).Cost | Should -Be 0.5
         (Get-ScoutAuditEvent -LiteralPath $bracketed).Cost | Should -Be 0.5
-        (Get-ScoutAccuracy -LiteralPath $bracketed).Path | Should -Be $bracketed
-        (Get-ChildItem -LiteralPath $directory -Filter '*.jsonl' | Get-ScoutSpend).Path | Should -Be $log, $bracketed -Because "a file's PSPath binds -LiteralPath"
-        Get-ScoutSpend -Path $bracketed -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty -Because '[1] is a wildcard matching team1.jsonl'
+        (Get-ScoutAuditAccuracy -LiteralPath $bracketed).Path | Should -Be $bracketed
+        (Get-ChildItem -LiteralPath $directory -Filter '*.jsonl' | Get-ScoutAuditSpend).Path | Should -Be $log, $bracketed -Because "a file's PSPath binds -LiteralPath"
+        Get-ScoutAuditSpend -Path $bracketed -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty -Because '[1] is a wildcard matching team1.jsonl'
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'AuditLogNotFound,*'
         "$($failed[0])" | Should -Match ([regex]::Escape('give a name with [ or ] as -LiteralPath'))
     }
 
     It 'expands wildcards for the commands on whole logs (verify and remove archives too), each log once, and takes -LiteralPath for a name with [' {
         $bracketed = Join-Path $directory 'team[1].jsonl'
-        Write-ScoutAudit nav -Path $bracketed
+        Write-ScoutAuditEvent nav -Path $bracketed
         $pattern = Join-Path $directory '*.jsonl'
 
         (Get-ScoutAuditLog -Path $pattern).Path | Should -Be $log, $bracketed
         (Get-ScoutAuditLog -LiteralPath $bracketed).Path | Should -Be $bracketed
-        @(Invoke-ScoutAuditRotate -Path $pattern -Confirm:$false).Count | Should -Be 2
+        @(Invoke-ScoutAuditRotation -Path $pattern -Confirm:$false).Count | Should -Be 2
         (Get-ScoutAuditArchive -Path (Join-Path $directory '*.jsonl*')).LogPath | Should -Be $log, $bracketed -Because 'an archive matched stands for its log, listed once'
         Test-ScoutAuditLog -Path "$pattern*" -Quiet | Should -Be $true, $true -Because 'after the rotation only the archives are there, and they stand for their logs'
         Test-ScoutAuditLog -LiteralPath $bracketed -Quiet | Should -Be $true
@@ -83,10 +83,10 @@ Describe 'A -Path that names no log' {
     }
 
     It 'does not warn for a log whose events are all in archives' {
-        Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+        Invoke-ScoutAuditRotation -Path $log -Confirm:$false
         Remove-Item $log -ErrorAction Ignore
 
-        (Get-ScoutSpend -Path $log -WarningVariable warned).Cost | Should -Be 0.04
+        (Get-ScoutAuditSpend -Path $log -WarningVariable warned).Cost | Should -Be 0.04
         $warned | Should -BeNullOrEmpty
     }
 
@@ -100,10 +100,10 @@ Describe 'A -Path that names no log' {
 
 Describe 'A blank -Path' {
     It 'is a binding error of <Command>, not the default log' -ForEach @(
-        @{ Command = 'Write-ScoutAudit'; Call = { param($p) Write-ScoutAudit nav -Path $p } }
+        @{ Command = 'Write-ScoutAuditEvent'; Call = { param($p) Write-ScoutAuditEvent nav -Path $p } }
         @{ Command = 'Get-ScoutAuditEvent'; Call = { param($p) Get-ScoutAuditEvent -Path $p } }
-        @{ Command = 'Get-ScoutSpend'; Call = { param($p) Get-ScoutSpend -Path $p } }
-        @{ Command = 'Get-ScoutAccuracy'; Call = { param($p) Get-ScoutAccuracy -Path $p } }
+        @{ Command = 'Get-ScoutAuditSpend'; Call = { param($p) Get-ScoutAuditSpend -Path $p } }
+        @{ Command = 'Get-ScoutAuditAccuracy'; Call = { param($p) Get-ScoutAuditAccuracy -Path $p } }
         @{ Command = 'Set-ScoutAuditLog'; Call = { param($p) Set-ScoutAuditLog -Path $p -SyncPolicy EveryEvent } }
         @{ Command = 'Close-ScoutAuditLog'; Call = { param($p) Close-ScoutAuditLog -Path $p } }
     ) {
@@ -124,15 +124,15 @@ Describe 'A log that does not exist yet' {
     }
 
     It 'gets no lock or intent file from a rotation, with or without -WhatIf' {
-        Invoke-ScoutAuditRotate -Path $log -WhatIf
-        Invoke-ScoutAuditRotate -Path $log -Confirm:$false | Should -BeNullOrEmpty
+        Invoke-ScoutAuditRotation -Path $log -WhatIf
+        Invoke-ScoutAuditRotation -Path $log -Confirm:$false | Should -BeNullOrEmpty
 
         Get-ChildItem $directory -Force | Should -BeNullOrEmpty
     }
 
     It 'gets no file at all from a refused write, a setting or a close' {
-        { Write-ScoutAudit nav -Cost -1 -Path $log } | Should -Throw
-        [pscustomobject]@{ Event = 'nav'; Cost = 'bad' } | Write-ScoutAudit -Path $log -ErrorAction SilentlyContinue
+        { Write-ScoutAuditEvent nav -Cost -1 -Path $log } | Should -Throw
+        [pscustomobject]@{ Event = 'nav'; Cost = 'bad' } | Write-ScoutAuditEvent -Path $log -ErrorAction SilentlyContinue
         Set-ScoutAuditLog -Path $log -SyncPolicy None
         $null = Get-ScoutAuditLog -Path $log
         Close-ScoutAuditLog -Path $log
@@ -145,9 +145,9 @@ Describe 'Several logs at once' {
     BeforeAll {
         $first = Join-Path $TestDrive 'first.jsonl'
         $second = Join-Path $TestDrive 'second.jsonl'
-        Write-ScoutAudit nav -Cost 1 -Path $first
-        Write-ScoutAudit nav -Cost 2 -Path $second
-        Write-ScoutAudit validation_fail -Path $second
+        Write-ScoutAuditEvent nav -Cost 1 -Path $first
+        Write-ScoutAuditEvent nav -Cost 2 -Path $second
+        Write-ScoutAuditEvent validation_fail -Path $second
         Close-ScoutAuditLog -Path $first, $second
     }
 
@@ -159,11 +159,11 @@ Describe 'Several logs at once' {
     }
 
     It 'answers spend and accuracy per log, each row with its Path' {
-        $spend = Get-ScoutSpend -Path $first, $second
+        $spend = Get-ScoutAuditSpend -Path $first, $second
         $spend.Cost | Should -Be 1, 2
         $spend.Path | Should -Be $first, $second
 
-        $accuracy = Get-ScoutAuditLog -Path $first, $second | Get-ScoutAccuracy
+        $accuracy = Get-ScoutAuditLog -Path $first, $second | Get-ScoutAuditAccuracy
         $accuracy.AccuracyPct | Should -Be 100, 0
         $accuracy.Path | Should -Be $first, $second
     }
@@ -183,11 +183,11 @@ Describe 'A relative -Path' {
     It 'is resolved in the current location of each call, also when the same text was resolved before' {
         Push-Location $one
         try {
-            Write-ScoutAudit first -Path ./run.jsonl
+            Write-ScoutAuditEvent first -Path ./run.jsonl
             Set-Location $two
-            Write-ScoutAudit second -Path ./run.jsonl
+            Write-ScoutAuditEvent second -Path ./run.jsonl
             Set-Location $one
-            Write-ScoutAudit third -Path ./run.jsonl
+            Write-ScoutAuditEvent third -Path ./run.jsonl
         }
         finally {
             Pop-Location
@@ -199,10 +199,10 @@ Describe 'A relative -Path' {
 
     It 'follows a drive made anew at another root' {
         New-PSDrive -Name ScoutRun -PSProvider FileSystem -Root $one | Out-Null
-        Write-ScoutAudit first -Path ScoutRun:/run.jsonl
+        Write-ScoutAuditEvent first -Path ScoutRun:/run.jsonl
         Remove-PSDrive ScoutRun
         New-PSDrive -Name ScoutRun -PSProvider FileSystem -Root $two | Out-Null
-        Write-ScoutAudit second -Path ScoutRun:/run.jsonl
+        Write-ScoutAuditEvent second -Path ScoutRun:/run.jsonl
         Remove-PSDrive ScoutRun
 
         (Get-ScoutAuditEvent -Path (Join-Path $one 'run.jsonl')).Event | Should -Be 'first'

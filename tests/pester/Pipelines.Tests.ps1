@@ -17,11 +17,11 @@ Describe 'Everyday pipelines and the console' {
     BeforeEach {
         $log = New-TestLogPath $TestDrive
         $env:SCOUT_AUDIT_PATH = New-TestLogPath $TestDrive -Name 'default'
-        Write-ScoutAudit nav -Cost 0.000003 -Model llama-3.1-8b -InputTokens 42 -OutputTokens 28 -Reason 'open the definition' -Path $log
-        Write-ScoutAudit deep -Cost 0.0125 -Model gpt-4o-mini -InputTokens 1200 -OutputTokens 310 -Path $log
-        Write-ScoutAudit nav -Cost 0.002 -Model gpt-4o-mini -InputTokens 300 -OutputTokens 40 -Path $log
-        Write-ScoutAudit validation_fail -Model llama-3.1-8b -Reason 'answer failed the schema' -Path $log
-        Write-ScoutAudit brief -Cost 0.5 -Model claude-sonnet -InputTokens 9000 -OutputTokens 800 -Path $log
+        Write-ScoutAuditEvent nav -Cost 0.000003 -Model llama-3.1-8b -InputTokens 42 -OutputTokens 28 -Reason 'open the definition' -Path $log
+        Write-ScoutAuditEvent deep -Cost 0.0125 -Model gpt-4o-mini -InputTokens 1200 -OutputTokens 310 -Path $log
+        Write-ScoutAuditEvent nav -Cost 0.002 -Model gpt-4o-mini -InputTokens 300 -OutputTokens 40 -Path $log
+        Write-ScoutAuditEvent validation_fail -Model llama-3.1-8b -Reason 'answer failed the schema' -Path $log
+        Write-ScoutAuditEvent brief -Cost 0.5 -Model claude-sonnet -InputTokens 9000 -OutputTokens 800 -Path $log
     }
 
     AfterEach {
@@ -75,7 +75,7 @@ Describe 'Everyday pipelines and the console' {
         }
 
         It 'converts spend by model to JSON with the documented property names' {
-            $json = Get-ScoutSpend -By Model -Path $log | ConvertTo-Json
+            $json = Get-ScoutAuditSpend -By Model -Path $log | ConvertTo-Json
             $rows = $json | ConvertFrom-Json
 
             $rows.Group | Should -Be @('claude-sonnet', 'gpt-4o-mini', 'llama-3.1-8b')
@@ -134,14 +134,14 @@ Describe 'Everyday pipelines and the console' {
         }
 
         It 'shows spend costs in full in its table' {
-            $text = Get-ScoutSpend -By Model -Path $log | Out-String -Width 80
+            $text = Get-ScoutAuditSpend -By Model -Path $log | Out-String -Width 80
 
             $text | Should -Match '(?m)^Group +Cost +Events +In +Out +Since +Until$'
             $text | Should -Match '(?m)^llama-3\.1-8b\s+0\.000003\s+2\s+42\s+28\b'
         }
 
         It 'shows the accuracy report as a table' {
-            $text = Get-ScoutAccuracy -Path $log | Out-String -Width 80
+            $text = Get-ScoutAuditAccuracy -Path $log | Out-String -Width 80
 
             $text | Should -Match '(?m)^TotalNav\s+ValidationFailCount\s+AccuracyPct'
             $text | Should -Match '(?m)^\s*2\s+1\s+50\b'
@@ -149,8 +149,8 @@ Describe 'Everyday pipelines and the console' {
     }
 
     Context 'Tab completion and help' {
-        It 'completes the event types Scout knows for Write-ScoutAudit' {
-            $script = 'Write-ScoutAudit '
+        It 'completes the event types Scout knows for Write-ScoutAuditEvent' {
+            $script = 'Write-ScoutAuditEvent '
             $completions = (TabExpansion2 -inputScript $script -cursorColumn $script.Length).CompletionMatches.CompletionText
 
             $completions | Should -Contain 'nav'
@@ -166,16 +166,16 @@ Describe 'Everyday pipelines and the console' {
             $completions | Should -Be @('tldr', 'tldr_auto_generated')
         }
 
-        It 'completes the -By groups of Get-ScoutSpend' {
-            $script = 'Get-ScoutSpend -By '
+        It 'completes the -By groups of Get-ScoutAuditSpend' {
+            $script = 'Get-ScoutAuditSpend -By '
             $completions = (TabExpansion2 -inputScript $script -cursorColumn $script.Length).CompletionMatches.CompletionText
 
             foreach ($group in 'Model', 'Event', 'SessionId', 'Hour', 'Day') { $completions | Should -Contain $group }
         }
 
         It 'shows a written synopsis and examples in Get-Help <Name>' -ForEach @(
-            foreach ($name in 'Write-ScoutAudit', 'Get-ScoutAuditEvent', 'Get-ScoutSpend', 'Get-ScoutAccuracy',
-                'Invoke-ScoutAuditRotate', 'Get-ScoutAuditLog', 'Set-ScoutAuditLog', 'Close-ScoutAuditLog') { @{ Name = $name } }
+            foreach ($name in 'Write-ScoutAuditEvent', 'Get-ScoutAuditEvent', 'Get-ScoutAuditSpend', 'Get-ScoutAuditAccuracy',
+                'Invoke-ScoutAuditRotation', 'Get-ScoutAuditLog', 'Set-ScoutAuditLog', 'Close-ScoutAuditLog') { @{ Name = $name } }
         ) {
             $help = Get-Help $Name -Full
 

@@ -33,7 +33,7 @@ Describe 'Threads and processes' {
             1..4 | ForEach-Object -ThrottleLimit 4 -Parallel {
                 Import-Module $using:modulePath
                 $writer = $_
-                foreach ($n in 1..250) { Write-ScoutAudit nav -Cost 0.001 -Reason "w$writer-$n" -Path $using:log }
+                foreach ($n in 1..250) { Write-ScoutAuditEvent nav -Cost 0.001 -Reason "w$writer-$n" -Path $using:log }
             }
 
             $events = Get-ScoutAuditEvent -Path $log -WarningVariable warnings
@@ -41,14 +41,14 @@ Describe 'Threads and processes' {
             $events | Should -HaveCount 1000
             $expected = foreach ($w in 1..4) { foreach ($n in 1..250) { "w$w-$n" } }
             $events.Reason | Sort-Object | Should -Be ($expected | Sort-Object)
-            (Get-ScoutSpend -Path $log).Cost | Should -Be 1
+            (Get-ScoutAuditSpend -Path $log).Cost | Should -Be 1
         }
 
         It 'keeps the order of each writer among parallel writers' {
             1..2 | ForEach-Object -ThrottleLimit 2 -Parallel {
                 Import-Module $using:modulePath
                 $writer = $_
-                foreach ($n in 1..200) { Write-ScoutAudit nav -Reason "w$writer" -Property @{ n = $n } -Path $using:log }
+                foreach ($n in 1..200) { Write-ScoutAuditEvent nav -Reason "w$writer" -Property @{ n = $n } -Path $using:log }
             }
 
             foreach ($writer in 'w1', 'w2') {
@@ -64,7 +64,7 @@ Describe 'Threads and processes' {
                 $job = Start-Job -ScriptBlock {
                     param($Module, $Path)
                     Import-Module $Module
-                    Write-ScoutAudit trigger -Reason "from job $PID" -Path $Path
+                    Write-ScoutAuditEvent trigger -Reason "from job $PID" -Path $Path
                     $PID
                 } -ArgumentList $modulePath, $log
                 $jobPid = $job | Wait-Job -Timeout 60 | Receive-Job
@@ -75,19 +75,19 @@ Describe 'Threads and processes' {
             $jobPid | Should -Not -Be $PID
             $event = Get-ScoutAuditEvent -Path $log
             $event.Reason | Should -Be "from job $jobPid"
-            Write-ScoutAudit nav -Path $log -PassThru | ForEach-Object SessionId | Should -Not -Be $event.SessionId
+            Write-ScoutAuditEvent nav -Path $log -PassThru | ForEach-Object SessionId | Should -Not -Be $event.SessionId
         }
 
         It 'loses nothing when a child pwsh and this session write to one log at once' {
             $child = Start-ChildPwsh -Environment $childEnvironment -ArgumentList @(
-                '-Command', 'Import-Module $env:SCOUT_TEST_MODULE; foreach ($n in 1..500) { Write-ScoutAudit nav -Reason child -Property @{ n = $n } }')
+                '-Command', 'Import-Module $env:SCOUT_TEST_MODULE; foreach ($n in 1..500) { Write-ScoutAuditEvent nav -Reason child -Property @{ n = $n } }')
             try {
                 $watch = [System.Diagnostics.Stopwatch]::StartNew()
                 while (-not (Test-Path -LiteralPath $log) -and -not $child.HasExited -and $watch.Elapsed.TotalSeconds -lt 60) { Start-Sleep -Milliseconds 10 }
                 $n = 0
                 do {
                     $n++
-                    Write-ScoutAudit nav -Reason parent -Property @{ n = $n } -Path $log
+                    Write-ScoutAuditEvent nav -Reason parent -Property @{ n = $n } -Path $log
                 } while (-not $child.HasExited -and $watch.Elapsed.TotalSeconds -lt 60)
                 $child.WaitForExit(60000) | Should -BeTrue
                 $child.ExitCode | Should -Be 0
@@ -155,7 +155,7 @@ Import-Module $env:SCOUT_TEST_MODULE
     Context 'A child pwsh killed while writing' {
         It 'leaves only whole lines, and the log reads and takes new events' {
             $child = Start-ChildPwsh -Environment $childEnvironment -ArgumentList @(
-                '-Command', 'Import-Module $env:SCOUT_TEST_MODULE; $n = 0; while ($true) { $n++; Write-ScoutAudit nav -Reason ("r" * 300) -Property @{ n = $n } }')
+                '-Command', 'Import-Module $env:SCOUT_TEST_MODULE; $n = 0; while ($true) { $n++; Write-ScoutAuditEvent nav -Reason ("r" * 300) -Property @{ n = $n } }')
             try {
                 $watch = [System.Diagnostics.Stopwatch]::StartNew()
                 while (-not ((Test-Path -LiteralPath $log) -and (Get-Item -LiteralPath $log).Length -gt 200KB) -and $watch.Elapsed.TotalSeconds -lt 60) {
@@ -177,7 +177,7 @@ Import-Module $env:SCOUT_TEST_MODULE
             $warnings | Should -BeNullOrEmpty
             $events | Should -HaveCount $lines.Count
 
-            Write-ScoutAudit deep -Reason 'after the crash' -Path $log
+            Write-ScoutAuditEvent deep -Reason 'after the crash' -Path $log
             (Get-ScoutAuditEvent -Last 1 -Path $log).Reason | Should -Be 'after the crash'
             @(Get-ScoutAuditEvent -Path $log) | Should -HaveCount ($lines.Count + 1)
         }
@@ -190,12 +190,12 @@ Import-Module $env:SCOUT_TEST_MODULE
 param([double] $Cost)
 $ErrorActionPreference = 'Stop'
 Import-Module $env:SCOUT_TEST_MODULE
-Write-ScoutAudit nav -Cost $Cost -Model llama-3.1-8b -Reason 'runbook step'
+Write-ScoutAuditEvent nav -Cost $Cost -Model llama-3.1-8b -Reason 'runbook step'
 'runbook finished'
 '@
         }
 
-        It 'exits 0 and leaves its event in the log when Write-ScoutAudit succeeds' {
+        It 'exits 0 and leaves its event in the log when Write-ScoutAuditEvent succeeds' {
             $result = Invoke-ChildPwsh -Environment $childEnvironment -ArgumentList '-File', $runbook, '-Cost', '0.25'
 
             $result.ExitCode | Should -Be 0
@@ -205,7 +205,7 @@ Write-ScoutAudit nav -Cost $Cost -Model llama-3.1-8b -Reason 'runbook step'
             $event.Cost | Should -Be 0.25
         }
 
-        It 'exits non-zero, stops, and writes nothing when Write-ScoutAudit fails under Stop' {
+        It 'exits non-zero, stops, and writes nothing when Write-ScoutAuditEvent fails under Stop' {
             $result = Invoke-ChildPwsh -Environment $childEnvironment -ArgumentList '-File', $runbook, '-Cost', '-1'
 
             $result.ExitCode | Should -Not -Be 0

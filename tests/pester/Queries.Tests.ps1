@@ -1,5 +1,5 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
-# Get-ScoutAuditEvent, Get-ScoutSpend and Get-ScoutAccuracy on logs seeded at known UTC times.
+# Get-ScoutAuditEvent, Get-ScoutAuditSpend and Get-ScoutAuditAccuracy on logs seeded at known UTC times.
 
 Describe 'Queries' {
     BeforeAll {
@@ -103,7 +103,7 @@ Describe 'Queries' {
 
         It 'reads several logs piped as paths' {
             $other = New-TestLogPath $TestDrive -Name 'other'
-            Write-ScoutAudit trigger -Reason 'other log' -Path $other
+            Write-ScoutAuditEvent trigger -Reason 'other log' -Path $other
             Close-ScoutAuditLog -Path $other
 
             $events = $log, $other | Get-ScoutAuditEvent
@@ -114,7 +114,7 @@ Describe 'Queries' {
 
         It 'reads the log of each Get-ScoutAuditLog object piped to it' {
             $other = New-TestLogPath $TestDrive -Name 'other'
-            Write-ScoutAudit trigger -Path $other
+            Write-ScoutAuditEvent trigger -Path $other
             Close-ScoutAuditLog -Path $other
 
             (Get-ScoutAuditLog -Path $other | Get-ScoutAuditEvent).Event | Should -Be 'trigger'
@@ -174,9 +174,9 @@ Describe 'Queries' {
         }
     }
 
-    Context 'Get-ScoutSpend' {
+    Context 'Get-ScoutAuditSpend' {
         It 'sums cost, events and tokens of the whole log' {
-            $spend = Get-ScoutSpend -Path $log
+            $spend = Get-ScoutAuditSpend -Path $log
 
             $spend.Cost | Should -Be 3.875
             $spend.Events | Should -Be 7
@@ -187,11 +187,11 @@ Describe 'Queries' {
         It 'sums costs exactly, as decimals' {
             Set-ScoutAuditLogContent -Path $log -Line @(1..10 | ForEach-Object { New-ScoutAuditLine (Utc '2026-02-13T09:00:00.000Z') nav -Field @{ cost = 0.1 } })
 
-            (Get-ScoutSpend -Path $log).Cost | Should -Be 1
+            (Get-ScoutAuditSpend -Path $log).Cost | Should -Be 1
         }
 
         It 'counts an exact window with -Since inclusive and -Until exclusive' {
-            $spend = Get-ScoutSpend -Since '2026-02-13T10:00:00Z' -Until '2026-02-13T11:00:00Z' -Path $log
+            $spend = Get-ScoutAuditSpend -Since '2026-02-13T10:00:00Z' -Until '2026-02-13T11:00:00Z' -Path $log
 
             $spend.Cost | Should -Be 2.25
             $spend.Events | Should -Be 2
@@ -208,14 +208,14 @@ Describe 'Queries' {
                 New-ScoutAuditLine $now.AddSeconds(-1) nav -Field @{ cost = 0.02 }
             )
 
-            $spend = Get-ScoutSpend -Hours 1 -Path $log
+            $spend = Get-ScoutAuditSpend -Hours 1 -Path $log
 
             $spend.Cost | Should -Be 0.06
             $spend.Events | Should -Be 2
         }
 
         It 'breaks spend down by model, most expensive first' {
-            $rows = Get-ScoutSpend -By Model -Path $log
+            $rows = Get-ScoutAuditSpend -By Model -Path $log
 
             $rows | Should -HaveCount 4
             $rows[0..2].Group | Should -Be @('claude-sonnet', 'gpt-4o-mini', 'llama-3.1-8b')
@@ -225,44 +225,44 @@ Describe 'Queries' {
         }
 
         It 'breaks spend down by event type' {
-            $rows = Get-ScoutSpend -By Event -Path $log
+            $rows = Get-ScoutAuditSpend -By Event -Path $log
 
             $rows[0].Group | Should -Be 'deep'
             ($rows | Where-Object Group -eq nav).Events | Should -Be 4
         }
 
         It 'breaks spend down by session' {
-            $rows = Get-ScoutSpend -By SessionId -Path $log
+            $rows = Get-ScoutAuditSpend -By SessionId -Path $log
 
             $rows.Group | Should -Be @('morning', 'night', 'noon')
             $rows.Cost | Should -Be @(2.75, 1, 0.125)
         }
 
         It 'breaks spend down by UTC hour in time order' {
-            $rows = Get-ScoutSpend -By Hour -Path $log
+            $rows = Get-ScoutAuditSpend -By Hour -Path $log
 
             $rows.Group | Should -Be @('2026-02-13T09:00Z', '2026-02-13T10:00Z', '2026-02-13T11:00Z', '2026-02-14T00:00Z')
             $rows.Cost | Should -Be @(0.5, 2.25, 0.125, 1)
         }
 
         It 'breaks spend down by UTC day within a window' {
-            $rows = Get-ScoutSpend -By Day -Since '2026-02-13T00:00:00Z' -Until '2026-03-01T00:00:00Z' -Path $log
+            $rows = Get-ScoutAuditSpend -By Day -Since '2026-02-13T00:00:00Z' -Until '2026-03-01T00:00:00Z' -Path $log
 
             $rows.Group | Should -Be @('2026-02-13', '2026-02-14')
             $rows.Events | Should -Be @(6, 1)
         }
 
         It 'refuses -Until before -Since with InvalidTimeWindow' {
-            { Get-ScoutSpend -Since '2026-02-14T00:00:00Z' -Until '2026-02-13T00:00:00Z' -Path $log } |
-                Should -Throw -ErrorId 'InvalidTimeWindow,ScoutAudit.PowerShell.Commands.GetScoutSpendCommand'
+            { Get-ScoutAuditSpend -Since '2026-02-14T00:00:00Z' -Until '2026-02-13T00:00:00Z' -Path $log } |
+                Should -Throw -ErrorId 'InvalidTimeWindow,ScoutAudit.PowerShell.Commands.GetScoutAuditSpendCommand'
         }
     }
 
-    Context 'Get-ScoutAccuracy' {
+    Context 'Get-ScoutAuditAccuracy' {
         It 'counts nav events and validation failures and rounds the accuracy to 2 places' {
             Add-Content -LiteralPath $log -Value (New-ScoutAuditLine (Utc '2026-02-14T01:00:00.000Z') validation_fail)
 
-            $accuracy = Get-ScoutAccuracy -Path $log
+            $accuracy = Get-ScoutAuditAccuracy -Path $log
 
             $accuracy.TotalNav | Should -Be 4
             $accuracy.ValidationFailCount | Should -Be 2
@@ -270,7 +270,7 @@ Describe 'Queries' {
         }
 
         It 'reports 66.67 for one failure in three navigations' {
-            $accuracy = Get-ScoutAccuracy -Since '2026-02-13T09:00:00Z' -Until '2026-02-14T00:00:00Z' -Path $log
+            $accuracy = Get-ScoutAuditAccuracy -Since '2026-02-13T09:00:00Z' -Until '2026-02-14T00:00:00Z' -Path $log
 
             $accuracy.TotalNav | Should -Be 3
             $accuracy.ValidationFailCount | Should -Be 1
@@ -278,7 +278,7 @@ Describe 'Queries' {
         }
 
         It 'reports 100 when the window has no nav event' {
-            $accuracy = Get-ScoutAccuracy -Since '2026-02-13T09:30:00Z' -Until '2026-02-13T10:00:00Z' -Path $log
+            $accuracy = Get-ScoutAuditAccuracy -Since '2026-02-13T09:30:00Z' -Until '2026-02-13T10:00:00Z' -Path $log
 
             $accuracy.TotalNav | Should -Be 0
             $accuracy.ValidationFailCount | Should -Be 1

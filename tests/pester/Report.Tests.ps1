@@ -24,10 +24,10 @@ Describe 'Export-ScoutAuditReport' {
         Close-ScoutAuditLog -Path $log
     }
 
-    It 'writes one page of the last 30 UTC days with the totals of Get-ScoutSpend and Get-ScoutAccuracy, and returns it with -PassThru' {
-        Write-ScoutAudit nav -Model gpt-4o-mini -Cost 0.25 -InputTokens 100 -OutputTokens 10 -Timestamp $today.AddHours(1) -Path $log
-        Write-ScoutAudit validation_fail -Reason 'bad <b>json</b>' -Timestamp $today.AddDays(-29) -Path $log
-        Write-ScoutAudit nav -Model old -Cost 99 -Timestamp $today.AddDays(-30) -Path $log
+    It 'writes one page of the last 30 UTC days with the totals of Get-ScoutAuditSpend and Get-ScoutAuditAccuracy, and returns it with -PassThru' {
+        Write-ScoutAuditEvent nav -Model gpt-4o-mini -Cost 0.25 -InputTokens 100 -OutputTokens 10 -Timestamp $today.AddHours(1) -Path $log
+        Write-ScoutAuditEvent validation_fail -Reason 'bad <b>json</b>' -Timestamp $today.AddDays(-29) -Path $log
+        Write-ScoutAuditEvent nav -Model old -Cost 99 -Timestamp $today.AddDays(-30) -Path $log
 
         $file = Export-ScoutAuditReport -Path $log -OutFile $report -PassThru
 
@@ -37,10 +37,10 @@ Describe 'Export-ScoutAuditReport' {
         ($file | Format-Table | Out-String) | Should -Match '\d+ [\w.-]+\.html'
 
         $html = Get-Content -Raw -LiteralPath $report
-        $spend = Get-ScoutSpend -Path $log -Since $today.AddDays(-29) -Until $today.AddDays(1)
+        $spend = Get-ScoutAuditSpend -Path $log -Since $today.AddDays(-29) -Until $today.AddDays(1)
         $spend.Cost | Should -Be 0.25
         $html | Should -Match ([regex]::Escape('<dd>$' + $spend.Cost.ToString([cultureinfo]::InvariantCulture) + '</dd>'))
-        $html | Should -Match ([regex]::Escape("<dd>$((Get-ScoutAccuracy -Path $log -Since $today.AddDays(-29) -Until $today.AddDays(1)).AccuracyPct.ToString('0.00', [cultureinfo]::InvariantCulture)) %</dd>"))
+        $html | Should -Match ([regex]::Escape("<dd>$((Get-ScoutAuditAccuracy -Path $log -Since $today.AddDays(-29) -Until $today.AddDays(1)).AccuracyPct.ToString('0.00', [cultureinfo]::InvariantCulture)) %</dd>"))
         $html | Should -Match '30 days'
         $html | Should -Not -Match '>old<'
         $html | Should -Match 'bad &lt;b&gt;json&lt;/b&gt;'
@@ -52,7 +52,7 @@ Describe 'Export-ScoutAuditReport' {
     It 'shows control and bidirectional characters of a log as U+FFFD, as the console views do' {
         # A reason and a model carrying a right-to-left override, an escape sequence (a window title), a bell and a line separator.
         $hostile = "pay `u{202E}gnp.exe `e]0;owned`a done`u{2028}x"
-        Write-ScoutAudit validation_fail -Reason $hostile -Model "m`u{2066}odel`e[2J" -Timestamp $today.AddHours(1) -Path $log
+        Write-ScoutAuditEvent validation_fail -Reason $hostile -Model "m`u{2066}odel`e[2J" -Timestamp $today.AddHours(1) -Path $log
 
         Export-ScoutAuditReport -Path $log -OutFile $report
 
@@ -64,9 +64,9 @@ Describe 'Export-ScoutAuditReport' {
 
     It 'adds up several logs, in the window given as whole UTC days' {
         $other = Join-Path $folder 'other.jsonl'
-        Write-ScoutAudit nav -Cost 1.5 -Timestamp $today.AddDays(-3).AddHours(5) -Path $log
-        Write-ScoutAudit nav -Cost 2.25 -Timestamp $today.AddDays(-2).AddHours(23) -Path $other
-        Write-ScoutAudit nav -Cost 4 -Timestamp $today.AddDays(-1) -Path $other
+        Write-ScoutAuditEvent nav -Cost 1.5 -Timestamp $today.AddDays(-3).AddHours(5) -Path $log
+        Write-ScoutAuditEvent nav -Cost 2.25 -Timestamp $today.AddDays(-2).AddHours(23) -Path $other
+        Write-ScoutAuditEvent nav -Cost 4 -Timestamp $today.AddDays(-1) -Path $other
 
         Export-ScoutAuditReport -Path $log, $other -OutFile $report -Since $today.AddDays(-3).AddHours(12) -Until $today.AddDays(-2).AddHours(1)
 
@@ -78,7 +78,7 @@ Describe 'Export-ScoutAuditReport' {
     }
 
     It 'writes nothing under -WhatIf and replaces its own earlier report otherwise, without -Force' {
-        Write-ScoutAudit nav -Cost 0.5 -Path $log
+        Write-ScoutAuditEvent nav -Cost 0.5 -Path $log
         Export-ScoutAuditReport -Path $log -OutFile $report -WhatIf
         Test-Path -LiteralPath $report | Should -BeFalse
 
@@ -89,7 +89,7 @@ Describe 'Export-ScoutAuditReport' {
     }
 
     It 'says which file it could not write, and leaves no part of it' {
-        Write-ScoutAudit nav -Path $log
+        Write-ScoutAuditEvent nav -Path $log
         $missing = Join-Path $folder 'no-such-folder/report.html'
 
         { Export-ScoutAuditReport -Path $log -OutFile $missing -ErrorAction Stop } |
@@ -98,7 +98,7 @@ Describe 'Export-ScoutAuditReport' {
     }
 
     It 'writes the report and says so when -Show finds no browser to open it' {
-        Write-ScoutAudit nav -Path $log
+        Write-ScoutAuditEvent nav -Path $log
         $savedPath = $env:PATH
         try {
             # No xdg-open (or any other opener) on the PATH: a server without a desktop.
@@ -114,9 +114,9 @@ Describe 'Export-ScoutAuditReport' {
 
     It 'reports the logs a wildcard matches, archives left out, and a name with [ given as -LiteralPath' {
         $bracketed = Join-Path $folder 'team[1].jsonl'
-        Write-ScoutAudit nav -Cost 0.25 -Timestamp $today.AddHours(1) -Path $log
-        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
-        Write-ScoutAudit nav -Cost 0.5 -Timestamp $today.AddHours(1) -Path $bracketed
+        Write-ScoutAuditEvent nav -Cost 0.25 -Timestamp $today.AddHours(1) -Path $log
+        $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
+        Write-ScoutAuditEvent nav -Cost 0.5 -Timestamp $today.AddHours(1) -Path $bracketed
         Close-ScoutAuditLog -Path $log; Close-ScoutAuditLog -LiteralPath $bracketed
 
         Export-ScoutAuditReport -Path (Join-Path $folder '*.jsonl*') -OutFile $report -Verbose 4>&1 | Out-Null
@@ -148,8 +148,8 @@ Describe 'Export-ScoutAuditReport' {
 
     It 'adds up the logs piped to it into one page' {
         $other = Join-Path $folder 'other.jsonl'
-        Write-ScoutAudit nav -Cost 1.5 -Path $log
-        Write-ScoutAudit nav -Cost 2.25 -Path $other
+        Write-ScoutAuditEvent nav -Cost 1.5 -Path $log
+        Write-ScoutAuditEvent nav -Cost 2.25 -Path $other
         Close-ScoutAuditLog -Path $other
 
         Get-Item -LiteralPath $log, $other | Export-ScoutAuditReport -OutFile $report
@@ -164,8 +164,8 @@ Describe 'Export-ScoutAuditReport' {
         It 'leaves the log byte for byte as it was when $PSDefaultParameterValues points every cmdlet at it, and reports its numbers' {
             # The runbook's way to name its log once: -Path of every ScoutAudit cmdlet, the report's included, is the log.
             $PSDefaultParameterValues = @{ '*-Scout*:Path' = $log }
-            Write-ScoutAudit nav -Model llama-3.1-8b -Cost 0.25
-            Write-ScoutAudit validation_fail -Model llama-3.1-8b -Reason 'schema'
+            Write-ScoutAuditEvent nav -Model llama-3.1-8b -Cost 0.25
+            Write-ScoutAuditEvent validation_fail -Model llama-3.1-8b -Reason 'schema'
             Close-ScoutAuditLog
             $before = [IO.File]::ReadAllBytes($log)
 
@@ -174,13 +174,13 @@ Describe 'Export-ScoutAuditReport' {
             [IO.File]::ReadAllBytes($log) | Should -Be $before
             $file.FullName | Should -Be $report
             $html = Get-Content -Raw -LiteralPath $report
-            $html | Should -Match ([regex]::Escape('<dd>$' + (Get-ScoutSpend -Hours 1).Cost.ToString([cultureinfo]::InvariantCulture) + '</dd>'))
+            $html | Should -Match ([regex]::Escape('<dd>$' + (Get-ScoutAuditSpend -Hours 1).Cost.ToString([cultureinfo]::InvariantCulture) + '</dd>'))
             $html | Should -Match ([regex]::Escape('<dd>0.00 %</dd>'))
             $html | Should -Match ([regex]::Escape("<code>$log</code>"))
         }
 
         It 'does not replace a file it did not make without -Force, and does with it' {
-            Write-ScoutAudit nav -Cost 0.5 -Path $log
+            Write-ScoutAuditEvent nav -Cost 0.5 -Path $log
             Set-Content -LiteralPath $report -Value 'notes of mine'
 
             { Export-ScoutAuditReport -Path $log -OutFile $report -ErrorAction Stop } |
@@ -196,7 +196,7 @@ Describe 'Export-ScoutAuditReport' {
             @{ Case = 'the log it reports'; Name = { $log }; Absent = $false; Content = $false; Default = $false }
             @{ Case = 'another .jsonl file'; Name = { Join-Path $folder 'events.jsonl' }; Absent = $false; Content = $false; Default = $false }
             @{ Case = 'a .jsonl that does not exist yet'; Name = { Join-Path $folder 'new.jsonl' }; Absent = $true; Content = $false; Default = $false }
-            @{ Case = 'an archive'; Name = { (Invoke-ScoutAuditRotate -Path $log -Confirm:$false).Path }; Absent = $false; Content = $false; Default = $false }
+            @{ Case = 'an archive'; Name = { (Invoke-ScoutAuditRotation -Path $log -Confirm:$false).Path }; Absent = $false; Content = $false; Default = $false }
             @{ Case = 'the archive index'; Name = { Join-Path $folder 'audit.index.jsonl' }; Absent = $false; Content = $false; Default = $false }
             @{ Case = 'a sidecar'; Name = { "$log.verified" }; Absent = $false; Content = $false; Default = $false }
             @{ Case = 'the lock file'; Name = { "$log.lock" }; Absent = $false; Content = $false; Default = $false }
@@ -206,7 +206,7 @@ Describe 'Export-ScoutAuditReport' {
             $savedDefault = $env:SCOUT_AUDIT_PATH
             try {
                 if ($Default) { $env:SCOUT_AUDIT_PATH = Join-Path $folder 'default.log' }
-                Write-ScoutAudit nav -Cost 0.5 -Path $log
+                Write-ScoutAuditEvent nav -Cost 0.5 -Path $log
                 $target = & $Name
                 if ($Content) { Set-ScoutAuditLogContent -Path $target -Line (New-ScoutAuditLine -Utc ([datetime]::UtcNow) -Event nav) }
                 elseif (-not $Absent -and -not (Test-Path -LiteralPath $target)) { Set-Content -LiteralPath $target -Value 'x' }
@@ -224,7 +224,7 @@ Describe 'Export-ScoutAuditReport' {
         }
 
         It 'does not wait on a FIFO put where the report goes, and replaces it only with -Force' -Skip:$IsWindows {
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             mkfifo $report
 
             { Export-ScoutAuditReport -Path $log -OutFile $report -ErrorAction Stop } |
@@ -234,7 +234,7 @@ Describe 'Export-ScoutAuditReport' {
         }
 
         It 'writes through no link put where its temporary file could go, nor makes the file a link names' -Skip:$IsWindows {
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             # Another user's links in a shared output folder, at the names a temporary could take, to a
             # file of root's elsewhere and to a file that does not exist yet.
             $elsewhere = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
@@ -259,7 +259,7 @@ Describe 'Export-ScoutAuditReport' {
             @{ Umask = '000' }
             @{ Umask = '022' }
         ) {
-            Write-ScoutAudit nav -Cost 0.5 -Reason 'a session''s reason' -Path $log
+            Write-ScoutAuditEvent nav -Cost 0.5 -Reason 'a session''s reason' -Path $log
             Close-ScoutAuditLog -Path $log
             $other = Join-Path $folder 'other.html'
             [IO.File]::WriteAllText($other, 'not a report')
@@ -275,7 +275,7 @@ Describe 'Export-ScoutAuditReport' {
         }
 
         It 'refuses with -NoClobber to replace even its own earlier report' {
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             Export-ScoutAuditReport -Path $log -OutFile $report -Title 'First'
 
             { Export-ScoutAuditReport -Path $log -OutFile $report -Title 'Second' -NoClobber -ErrorAction Stop } |
@@ -290,7 +290,7 @@ Describe 'Export-ScoutAuditReport' {
         }
 
         It 'replaces a read-only report only with -Force, and keeps it read-only' {
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             Export-ScoutAuditReport -Path $log -OutFile $report -Title 'First'
             (Get-Item -LiteralPath $report).IsReadOnly = $true
 

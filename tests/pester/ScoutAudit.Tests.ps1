@@ -1,7 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # The module as a whole, in real pwsh: what it exports, importing and removing it, logs found on
 # disk, and one runbook's day through every cmdlet. Each cmdlet has its own file beside this one:
-#   Write-ScoutAudit, Queries, LogManagement, Pipelines, UsersOwnTests, Processes (*.Tests.ps1)
+#   Write-ScoutAuditEvent, Queries, LogManagement, Pipelines, UsersOwnTests, Processes (*.Tests.ps1)
 # Run: Invoke-Pester ./tests/pester (Pester 5.7.1; module built with dotnet build ScoutAudit.sln).
 # CI, which has no pwsh, checks that this file parses and names every cmdlet
 # (tests/ScoutAudit.PowerShell.Tests/ScriptParseTests.cs).
@@ -34,25 +34,26 @@ Describe 'The ScoutAudit module' {
     }
 
     Context 'Importing and removing' {
-        It 'exports exactly its fourteen cmdlets' {
-            (Get-Module ScoutAudit).ExportedCommands.Keys | Sort-Object | Should -Be @(
-                'Close-ScoutAuditLog', 'Export-ScoutAuditReport', 'Get-ScoutAccuracy', 'Get-ScoutAuditArchive', 'Get-ScoutAuditEvent', 'Get-ScoutAuditLog',
-                'Get-ScoutSpend', 'Invoke-ScoutAuditRotate', 'Register-ScoutAuditArchive', 'Remove-ScoutAuditArchive', 'Send-ScoutAuditEvent',
-                'Set-ScoutAuditLog', 'Test-ScoutAuditLog', 'Write-ScoutAudit')
-            Get-Command -Module ScoutAudit | ForEach-Object CommandType | Select-Object -Unique | Should -Be 'Cmdlet'
+        It 'exports exactly its fourteen cmdlets, and the design card''s names as aliases' {
+            (Get-Module ScoutAudit).ExportedCmdlets.Keys | Sort-Object | Should -Be @(
+                'Close-ScoutAuditLog', 'Export-ScoutAuditReport', 'Get-ScoutAuditAccuracy', 'Get-ScoutAuditArchive', 'Get-ScoutAuditEvent', 'Get-ScoutAuditLog',
+                'Get-ScoutAuditSpend', 'Invoke-ScoutAuditRotation', 'Register-ScoutAuditArchive', 'Remove-ScoutAuditArchive', 'Send-ScoutAuditEvent',
+                'Set-ScoutAuditLog', 'Test-ScoutAuditLog', 'Write-ScoutAuditEvent')
+            (Get-Module ScoutAudit).ExportedAliases.Keys | Sort-Object | Should -Be @('Get-ScoutAccuracy', 'Get-ScoutSpend', 'Invoke-ScoutAuditRotate', 'Write-ScoutAudit')
+            Get-Command -Module ScoutAudit | ForEach-Object CommandType | Select-Object -Unique | Sort-Object | Should -Be 'Alias', 'Cmdlet'
         }
 
         It 'goes on writing to an open log when a script imports the module again with -Force' {
-            Write-ScoutAudit nav -Cost 1 -Path $log
+            Write-ScoutAuditEvent nav -Cost 1 -Path $log
             Import-Module $modulePath -Force
-            Write-ScoutAudit nav -Cost 2 -Path $log
+            Write-ScoutAuditEvent nav -Cost 2 -Path $log
 
             (Get-ScoutAuditEvent -Path $log).Cost | Should -Be @(1, 2)
         }
 
         It 'forgets the session settings of a log when the module is removed, keeping its events' {
             Set-ScoutAuditLog -Path $log -SyncPolicy None -RotationSize 1MB
-            Write-ScoutAudit nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
             Remove-Module ScoutAudit
             Import-Module $modulePath
 
@@ -66,31 +67,31 @@ Describe 'The ScoutAudit module' {
 
     Context 'Logs found on disk' {
         It 'reads every log of a folder piped from Get-ChildItem' {
-            Write-ScoutAudit nav -Cost 1 -Path (Join-Path $folder 'a.jsonl')
-            Write-ScoutAudit nav -Cost 2 -Path (Join-Path $folder 'b.jsonl')
+            Write-ScoutAuditEvent nav -Cost 1 -Path (Join-Path $folder 'a.jsonl')
+            Write-ScoutAuditEvent nav -Cost 2 -Path (Join-Path $folder 'b.jsonl')
             Close-ScoutAuditLog -Path (Join-Path $folder 'a.jsonl'), (Join-Path $folder 'b.jsonl')
 
             (Get-ChildItem -LiteralPath $folder -Filter '*.jsonl' | Sort-Object Name | Get-ScoutAuditEvent).Cost | Should -Be @(1, 2)
         }
 
         It 'sums the spend of each log piped from Get-ChildItem' {
-            Write-ScoutAudit nav -Cost 1 -Path (Join-Path $folder 'a.jsonl')
-            Write-ScoutAudit nav -Cost 2 -Path (Join-Path $folder 'b.jsonl')
-            Write-ScoutAudit nav -Cost 3 -Path (Join-Path $folder 'b.jsonl')
+            Write-ScoutAuditEvent nav -Cost 1 -Path (Join-Path $folder 'a.jsonl')
+            Write-ScoutAuditEvent nav -Cost 2 -Path (Join-Path $folder 'b.jsonl')
+            Write-ScoutAuditEvent nav -Cost 3 -Path (Join-Path $folder 'b.jsonl')
             Close-ScoutAuditLog -Path (Join-Path $folder 'a.jsonl'), (Join-Path $folder 'b.jsonl')
 
-            (Get-ChildItem -LiteralPath $folder -Filter '*.jsonl' | Sort-Object Name | Get-ScoutSpend).Cost | Should -Be @(1, 5)
+            (Get-ChildItem -LiteralPath $folder -Filter '*.jsonl' | Sort-Object Name | Get-ScoutAuditSpend).Cost | Should -Be @(1, 5)
         }
 
         It 'accepts a provider-qualified path' {
-            Write-ScoutAudit nav -Reason 'qualified' -Path "Microsoft.PowerShell.Core\FileSystem::$log"
+            Write-ScoutAuditEvent nav -Reason 'qualified' -Path "Microsoft.PowerShell.Core\FileSystem::$log"
 
             (Get-ScoutAuditEvent -Path $log).Reason | Should -Be 'qualified'
         }
 
         It 'creates missing folders of a new log, readable by their owner only' -Skip:($IsWindows) {
             $nested = Join-Path $folder 'new/logs/audit.jsonl'
-            Write-ScoutAudit nav -Path $nested
+            Write-ScoutAuditEvent nav -Path $nested
             Close-ScoutAuditLog -Path $nested
 
             $nested | Should -Exist
@@ -101,24 +102,24 @@ Describe 'The ScoutAudit module' {
     Context "A runbook's day" {
         It 'answers the same questions after the log is rotated and closed' {
             Set-ScoutAuditLog -Path $log -SyncPolicy EveryEvent
-            Write-ScoutAudit nav -Cost 0.000003 -Model llama-3.1-8b -InputTokens 42 -OutputTokens 28 -Path $log
-            Write-ScoutAudit validation_fail -Model llama-3.1-8b -Reason 'answer failed the schema' -Path $log
-            Write-ScoutAudit nav -Cost 0.02 -Model gpt-4o-mini -InputTokens 900 -OutputTokens 100 -Path $log
+            Write-ScoutAuditEvent nav -Cost 0.000003 -Model llama-3.1-8b -InputTokens 42 -OutputTokens 28 -Path $log
+            Write-ScoutAuditEvent validation_fail -Model llama-3.1-8b -Reason 'answer failed the schema' -Path $log
+            Write-ScoutAuditEvent nav -Cost 0.02 -Model gpt-4o-mini -InputTokens 900 -OutputTokens 100 -Path $log
             $before = @{
                 Events   = (Get-ScoutAuditEvent -Path $log).Event -join ','
-                Spend    = (Get-ScoutSpend -Hours 1 -Path $log).Cost
-                Accuracy = (Get-ScoutAccuracy -Path $log).AccuracyPct
+                Spend    = (Get-ScoutAuditSpend -Hours 1 -Path $log).Cost
+                Accuracy = (Get-ScoutAuditAccuracy -Path $log).AccuracyPct
             }
 
-            Invoke-ScoutAuditRotate -Path $log -Confirm:$false | Out-Null
-            Write-ScoutAudit budget -Reason 'end of day' -Path $log
+            Invoke-ScoutAuditRotation -Path $log -Confirm:$false | Out-Null
+            Write-ScoutAuditEvent budget -Reason 'end of day' -Path $log
             Get-ScoutAuditLog -Path $log | Close-ScoutAuditLog
 
             $before.Spend | Should -Be 0.020003
             $before.Accuracy | Should -Be 50
             (Get-ScoutAuditEvent -Path $log).Event -join ',' | Should -Be "$($before.Events),budget"
-            (Get-ScoutSpend -Hours 1 -Path $log).Cost | Should -Be $before.Spend
-            (Get-ScoutAccuracy -Path $log).AccuracyPct | Should -Be $before.Accuracy
+            (Get-ScoutAuditSpend -Hours 1 -Path $log).Cost | Should -Be $before.Spend
+            (Get-ScoutAuditAccuracy -Path $log).AccuracyPct | Should -Be $before.Accuracy
             (Get-ScoutAuditLog -Path $log).Archives | Should -Be 1
         }
     }

@@ -64,7 +64,7 @@ Describe 'Safe on a shared machine' {
         # without a path posts to /v1/logs).
         function New-ForwardedLog([string] $Log, $Receiver) {
             Enable-SharedWrites $Log
-            1..3 | ForEach-Object { Write-ScoutAudit nav -Reason "event $_" -Path $Log -WarningAction SilentlyContinue }
+            1..3 | ForEach-Object { Write-ScoutAuditEvent nav -Reason "event $_" -Path $Log -WarningAction SilentlyContinue }
             Close-ScoutAuditLog -Path $Log
             $url = ([uri]"$($Receiver.Endpoint)/v1/logs").AbsoluteUri
             $hash = [Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData([System.Text.Encoding]::UTF8.GetBytes($url)), 0, 4).ToLowerInvariant()
@@ -196,11 +196,11 @@ $Script
         if ($receiver) { Stop-OtlpReceiver $receiver }
     }
 
-    Context 'Write-ScoutAudit' {
+    Context 'Write-ScoutAuditEvent' {
         It 'refuses a directory every user may write unless -AllowSharedDirectory, naming the directory' {
             Skip-UnlessAttackable
 
-            $failure = Get-CommandError { Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue -ErrorAction Stop }
+            $failure = Get-CommandError { Write-ScoutAuditEvent nav -Path $log -WarningAction SilentlyContinue -ErrorAction Stop }
 
             "$failure" | Should -BeLike "The audit log '$log' is not written: its directory '$shared' is not yours alone (every user may write in it (mode 0777, without the sticky bit))*Set-ScoutAuditLog -AllowSharedDirectory*"
             @(Get-ChildItem -LiteralPath $shared -Force) | Should -BeNullOrEmpty -Because 'nothing is made in a directory that is refused'
@@ -211,7 +211,7 @@ $Script
             Invoke-AsNobody ln -s $victim $log
             Enable-SharedWrites $log
 
-            $failure = Get-CommandError { Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue -ErrorAction Stop }
+            $failure = Get-CommandError { Write-ScoutAuditEvent nav -Path $log -WarningAction SilentlyContinue -ErrorAction Stop }
 
             Assert-VictimUntouched $victim
             "$failure" | Should -BeLike "*'$log' is a symbolic link: ScoutAudit follows no link*"
@@ -220,11 +220,11 @@ $Script
         It 'does not follow a link swapped in for the log mid-session: the next write fails' {
             Skip-UnlessAttackable
             Enable-SharedWrites $log
-            Write-ScoutAudit nav -Reason 'before' -Path $log -WarningAction SilentlyContinue
+            Write-ScoutAuditEvent nav -Reason 'before' -Path $log -WarningAction SilentlyContinue
             Start-Sleep -Milliseconds 50 # past the writer's lease (2 ms): the next command looks at the path again
 
             Invoke-ShAsNobody -Script 'mv "$0" "$0.moved-away" && ln -s "$1" "$0"' -Argument $log, $victim
-            $failure = Get-CommandError { Write-ScoutAudit nav -Reason 'after' -Path $log -WarningAction SilentlyContinue -ErrorAction Stop }
+            $failure = Get-CommandError { Write-ScoutAuditEvent nav -Reason 'after' -Path $log -WarningAction SilentlyContinue -ErrorAction Stop }
 
             Assert-VictimUntouched $victim
             "$failure" | Should -BeLike "*'$log' is a symbolic link*"
@@ -237,7 +237,7 @@ $Script
             Invoke-AsNobody ln -s $wanted "$log.lock"
             Enable-SharedWrites $log
 
-            $failure = Get-CommandError { Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue -ErrorAction Stop }
+            $failure = Get-CommandError { Write-ScoutAuditEvent nav -Path $log -WarningAction SilentlyContinue -ErrorAction Stop }
 
             $wanted | Should -Not -Exist -Because 'opening the lock file must not create the link''s target'
             "$failure" | Should -BeLike "*'$log.lock' is a symbolic link*"
@@ -249,7 +249,7 @@ $Script
             Invoke-ShAsNobody -Script ': > "$0" && chmod 666 "$0"' -Argument $log
             Enable-SharedWrites $log
 
-            $failure = Get-CommandError { Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue -ErrorAction Stop }
+            $failure = Get-CommandError { Write-ScoutAuditEvent nav -Path $log -WarningAction SilentlyContinue -ErrorAction Stop }
 
             (Get-Item -LiteralPath $log).Length | Should -Be 0 -Because 'the attacker could read or edit what root writes to their file'
             "$failure" | Should -BeLike "*'$log' belongs to user $nobody (nobody), not to 0 (root) who writes*"
@@ -268,7 +268,7 @@ $Script
                 foreach ($try in 1..200) { if (Test-Path -LiteralPath $ready) { break }; Start-Sleep -Milliseconds 50 }
                 $ready | Should -Exist -Because 'the attacker holds the lock before the write'
 
-                $ran = Invoke-InChild -Log $log -Script 'Enable-SharedWrites $log; Write-ScoutAudit nav -Path $log'
+                $ran = Invoke-InChild -Log $log -Script 'Enable-SharedWrites $log; Write-ScoutAuditEvent nav -Path $log'
 
                 $ran.TimedOut | Should -BeFalse -Because 'a lock held by another user must be an error, not a wait without end'
                 $ran.Errors | Should -HaveCount 1
@@ -286,7 +286,7 @@ $Script
             Skip-UnlessAttackable
             Invoke-AsNobody mkfifo $log
 
-            $ran = Invoke-InChild -Log $log -Script 'Enable-SharedWrites $log; Write-ScoutAudit nav -Path $log'
+            $ran = Invoke-InChild -Log $log -Script 'Enable-SharedWrites $log; Write-ScoutAuditEvent nav -Path $log'
 
             $ran.TimedOut | Should -BeFalse -Because 'a FIFO is never opened in a way that waits'
             $ran.Errors | Should -HaveCount 1
@@ -294,7 +294,7 @@ $Script
         }
     }
 
-    Context 'Write-ScoutAudit in a sticky directory (1777, as /tmp)' {
+    Context 'Write-ScoutAuditEvent in a sticky directory (1777, as /tmp)' {
         BeforeEach {
             if (-not $whyNot) { [System.IO.File]::SetUnixFileMode($shared, [System.IO.UnixFileMode]1023) } # 1777
         }
@@ -302,7 +302,7 @@ $Script
         It 'writes there without -AllowSharedDirectory' {
             Skip-UnlessAttackable
 
-            Write-ScoutAudit nav -Path $log -WarningVariable said -WarningAction SilentlyContinue
+            Write-ScoutAuditEvent nav -Path $log -WarningVariable said -WarningAction SilentlyContinue
 
             @([System.IO.File]::ReadAllLines($log)).Count | Should -Be 1
             @($said | Where-Object { "$_" -like '*not yours alone*' }) | Should -BeNullOrEmpty -Because 'others may not rename or remove the writer''s files there'
@@ -316,7 +316,7 @@ $Script
             $theirs = Join-Path $shared $File
             Invoke-ShAsNobody -Script ': > "$0" && chmod 666 "$0"' -Argument $theirs
 
-            $failure = Get-CommandError { Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue -ErrorAction Stop }
+            $failure = Get-CommandError { Write-ScoutAuditEvent nav -Path $log -WarningAction SilentlyContinue -ErrorAction Stop }
 
             # Where fs.protected_regular is on (a systemd default; 0 here), the kernel refuses root's open of
             # another user's file in a sticky directory before the module looks at it: refused all the same.
@@ -328,10 +328,10 @@ $Script
         }
     }
 
-    Context 'Get-ScoutAuditEvent and Get-ScoutSpend' {
+    Context 'Get-ScoutAuditEvent and Get-ScoutAuditSpend' {
         It '<Command> appends no hint through an archive index linked to a file of root''s, and answers right' -ForEach @(
             @{ Command = 'Get-ScoutAuditEvent'; Query = { @(Get-ScoutAuditEvent -Path $log -Since $since -WarningVariable said -WarningAction SilentlyContinue).Count } }
-            @{ Command = 'Get-ScoutSpend'; Query = { (Get-ScoutSpend -Path $log -Since $since -WarningVariable said -WarningAction SilentlyContinue).Events } }
+            @{ Command = 'Get-ScoutAuditSpend'; Query = { (Get-ScoutAuditSpend -Path $log -Since $since -WarningVariable said -WarningAction SilentlyContinue).Events } }
         ) {
             Skip-UnlessAttackable
             New-OriginalLog $log
@@ -354,7 +354,7 @@ $Script
             Invoke-AsNobody mkfifo (Join-Path $shared $Sidecar)
 
             $ran = Invoke-InChild -Log $log -Script @'
-$spend = Get-ScoutSpend -Path $log -Since $since
+$spend = Get-ScoutAuditSpend -Path $log -Since $since
 [pscustomobject]@{ Cost = [string]$spend.Cost; Events = $spend.Events; Later = @(Get-ScoutAuditEvent -Path $log -Since $since.AddHours(2)).Count }
 '@
 
@@ -372,7 +372,7 @@ $spend = Get-ScoutSpend -Path $log -Since $since
             Invoke-AsNobody ln -s /dev/zero (Join-Path $shared 'audit.index.jsonl')
 
             $ran = Invoke-InChild -Log $log -Script @'
-[pscustomobject]@{ Events = @(Get-ScoutAuditEvent -Path $log -Since $since).Count; Cost = [string](Get-ScoutSpend -Path $log -Since $since).Cost }
+[pscustomobject]@{ Events = @(Get-ScoutAuditEvent -Path $log -Since $since).Count; Cost = [string](Get-ScoutAuditSpend -Path $log -Since $since).Cost }
 '@
 
             $ran.TimedOut | Should -BeFalse
@@ -387,7 +387,7 @@ $spend = Get-ScoutSpend -Path $log -Since $since
         It 'warns that a log lies in a directory others may change, and a query says so too' {
             Skip-UnlessAttackable
             Enable-SharedWrites $log
-            Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue
+            Write-ScoutAuditEvent nav -Path $log -WarningAction SilentlyContinue
             Close-ScoutAuditLog -Path $log
 
             $null = Test-ScoutAuditLog -Path $log -WarningVariable verifying -WarningAction SilentlyContinue
@@ -400,7 +400,7 @@ $spend = Get-ScoutSpend -Path $log -Since $since
         It 'writes nothing through verification state names sprayed with links to a file of root''s' {
             Skip-UnlessAttackable
             Enable-SharedWrites $log
-            Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue
+            Write-ScoutAuditEvent nav -Path $log -WarningAction SilentlyContinue
             Close-ScoutAuditLog -Path $log
             # The names its temporary file had before: <log>.verified.<pid>.tmp.
             New-SprayedLink -Prefix "$log.verified." -Suffix '.tmp' -Pids (Get-SprayedPid $PID) -Target $victim
@@ -419,9 +419,9 @@ $spend = Get-ScoutSpend -Path $log -Since $since
         ) {
             Skip-UnlessAttackable
             Enable-SharedWrites $log
-            Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue
-            $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
-            Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue
+            Write-ScoutAuditEvent nav -Path $log -WarningAction SilentlyContinue
+            $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
+            Write-ScoutAuditEvent nav -Path $log -WarningAction SilentlyContinue
             Close-ScoutAuditLog -Path $log
             $index = Join-Path $shared 'audit.index.jsonl'
             Invoke-ShAsNobody -Script ('mv "$0" "$0.moved-away" && ' + $Make) -Argument $index
@@ -447,7 +447,7 @@ Test-ScoutAuditLog -Path $log | ForEach-Object {
         ) {
             Skip-UnlessAttackable
             Enable-SharedWrites $log
-            Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue
+            Write-ScoutAuditEvent nav -Path $log -WarningAction SilentlyContinue
             Close-ScoutAuditLog -Path $log
             Invoke-ShAsNobody -Script $Make -Argument "$log.verified"
 
@@ -502,9 +502,9 @@ Test-ScoutAuditLog -Path $log | Where-Object { $_ -isnot [ScoutAudit.IntegrityFi
         It 'refuses to record a removal through an archive index linked to a file of root''s, and keeps the archive' {
             Skip-UnlessAttackable
             Enable-SharedWrites $log
-            Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue
-            $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
-            Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue
+            Write-ScoutAuditEvent nav -Path $log -WarningAction SilentlyContinue
+            $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
+            Write-ScoutAuditEvent nav -Path $log -WarningAction SilentlyContinue
             $archives = @(Get-ChildItem -LiteralPath $shared -Filter 'audit_*.jsonl.gz')
             $archives | Should -HaveCount 1
             $index = Join-Path $shared 'audit.index.jsonl'

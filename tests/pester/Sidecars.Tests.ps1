@@ -23,7 +23,7 @@ Describe 'Sidecars' {
         # every event after $since.
         function New-History([string] $Path) {
             Set-ScoutAuditLogContent -Path $Path -Line @(foreach ($n in 0..99) { Format-Line $since.AddMinutes($n) '0.01' $n })
-            $null = Invoke-ScoutAuditRotate -Path $Path -Confirm:$false
+            $null = Invoke-ScoutAuditRotation -Path $Path -Confirm:$false
             Close-ScoutAuditLog -Path $Path
             Set-ScoutAuditLogContent -Path $Path -Line @(foreach ($n in 0..2999) { Format-Line $since.AddHours(2).AddSeconds($n) '0.001' $n })
         }
@@ -65,12 +65,12 @@ Describe 'Sidecars' {
         Close-ScoutAuditLog -Path $log
     }
 
-    It 'answers Get-ScoutSpend -Since as before a hint was forged in the index and a block''s range edited in .blocks' -Skip:$IsWindows {
-        $before = Get-ScoutSpend -Path $log -Since $since
+    It 'answers Get-ScoutAuditSpend -Since as before a hint was forged in the index and a block''s range edited in .blocks' -Skip:$IsWindows {
+        $before = Get-ScoutAuditSpend -Path $log -Since $since
         "$log.blocks" | Should -Exist -Because 'the window query summarised the active file'
 
         Edit-Sidecar $log
-        $after = Get-ScoutSpend -Path $log -Since $since
+        $after = Get-ScoutAuditSpend -Path $log -Since $since
 
         $before.Cost | Should -Be 4
         $before.Events | Should -Be 3100
@@ -79,7 +79,7 @@ Describe 'Sidecars' {
     }
 
     It 'reports each sidecar that says other than the bytes as a SidecarInconsistent warning, and the log as Verified' -Skip:$IsWindows {
-        $null = Get-ScoutSpend -Path $log -Since $since
+        $null = Get-ScoutAuditSpend -Path $log -Since $since
         Edit-Sidecar $log
 
         $output = @(Test-ScoutAuditLog -Path $log)

@@ -14,11 +14,11 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../module/ScoutAudit.psd1'))) -Force
     # The cmdlets that read events, whose first position is their question rather than -Path.
-    $readers = 'Get-ScoutAuditEvent', 'Get-ScoutSpend', 'Get-ScoutAccuracy', 'Export-ScoutAuditReport'
+    $readers = 'Get-ScoutAuditEvent', 'Get-ScoutAuditSpend', 'Get-ScoutAuditAccuracy', 'Export-ScoutAuditReport'
     # The cmdlets that create a log: one literal -Path, as the file may not exist yet.
-    $creators = 'Write-ScoutAudit', 'Set-ScoutAuditLog'
+    $creators = 'Write-ScoutAuditEvent', 'Set-ScoutAuditLog'
     # The cmdlets that delete, send off the machine or write beyond the log.
-    $consequential = 'Remove-ScoutAuditArchive', 'Invoke-ScoutAuditRotate', 'Export-ScoutAuditReport', 'Send-ScoutAuditEvent', 'Register-ScoutAuditArchive'
+    $consequential = 'Remove-ScoutAuditArchive', 'Invoke-ScoutAuditRotation', 'Export-ScoutAuditReport', 'Send-ScoutAuditEvent', 'Register-ScoutAuditArchive'
 }
 
 AfterAll {
@@ -69,5 +69,35 @@ Describe '<Command> -<Parameter>' -ForEach $parameters {
     It 'is described in the help, in a sentence at least' {
         $help = Get-Help $Command -Parameter $Parameter
         ($help.description.Text -join ' ').Trim().Length | Should -BeGreaterOrEqual 10
+    }
+}
+
+Describe 'The names of the design card' {
+    It 'keeps <Alias> as an alias of <Cmdlet>, exported by the manifest' -ForEach @(
+        @{ Alias = 'Write-ScoutAudit'; Cmdlet = 'Write-ScoutAuditEvent' }
+        @{ Alias = 'Get-ScoutSpend'; Cmdlet = 'Get-ScoutAuditSpend' }
+        @{ Alias = 'Get-ScoutAccuracy'; Cmdlet = 'Get-ScoutAuditAccuracy' }
+        @{ Alias = 'Invoke-ScoutAuditRotate'; Cmdlet = 'Invoke-ScoutAuditRotation' }
+    ) {
+        $command = Get-Command $Alias -Module ScoutAudit
+        $command.CommandType | Should -Be 'Alias'
+        $command.ResolvedCommand.Name | Should -Be $Cmdlet
+        (Get-Module ScoutAudit).ExportedAliases.Keys | Should -Contain $Alias
+        (Get-Help $Alias).Name | Should -Be $Cmdlet
+    }
+
+    It 'runs a script written with the first names unchanged' {
+        $log = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
+        Write-ScoutAudit nav -Cost 0.25 -Path $log
+        Write-ScoutAudit validation_fail -Path $log
+
+        (Get-ScoutSpend -Hours 1 -Path $log).Cost | Should -Be 0.25
+        (Get-ScoutAccuracy -Path $log).AccuracyPct | Should -Be 0
+        (Invoke-ScoutAuditRotate -Path $log -Confirm:$false).Lines | Should -Be 2
+        Close-ScoutAuditLog -Path $log
+    }
+
+    It 'takes -Follow for -Wait on <_>' -ForEach 'Get-ScoutAuditEvent', 'Send-ScoutAuditEvent' {
+        (Get-Command $_).Parameters['Wait'].Aliases | Should -Contain 'Follow'
     }
 }

@@ -9,10 +9,10 @@ Describe 'Test-ScoutAuditLog against a tamperer' {
 
         function New-History([string] $Path, [int] $Count) {
             foreach ($n in 1..$Count) {
-                Write-ScoutAudit nav -Cost 1 -Model gpt-4o-mini -InputTokens $n -Path $Path
-                (Invoke-ScoutAuditRotate -Path $Path -Confirm:$false).Path
+                Write-ScoutAuditEvent nav -Cost 1 -Model gpt-4o-mini -InputTokens $n -Path $Path
+                (Invoke-ScoutAuditRotation -Path $Path -Confirm:$false).Path
             }
-            Write-ScoutAudit deep -Path $Path
+            Write-ScoutAuditEvent deep -Path $Path
             Close-ScoutAuditLog -Path $Path
         }
     }
@@ -91,8 +91,8 @@ Describe 'Test-ScoutAuditLog against a tamperer' {
         Set-ScoutAuditLog -Path $log -SigningKey ''
         $index = Get-Content -LiteralPath (Join-Path $folder 'audit.index.jsonl') -Raw
 
-        Write-ScoutAudit nav -Path $log
-        { Invoke-ScoutAuditRotate -Path $log -Confirm:$false -ErrorAction Stop } | Should -Throw -ExpectedMessage '*signed*signing key*'
+        Write-ScoutAuditEvent nav -Path $log
+        { Invoke-ScoutAuditRotation -Path $log -Confirm:$false -ErrorAction Stop } | Should -Throw -ExpectedMessage '*signed*signing key*'
 
         Get-Content -LiteralPath (Join-Path $folder 'audit.index.jsonl') -Raw | Should -BeExactly $index
         Test-ScoutAuditLog -Path $log -PublicKey $key.Public -Quiet | Should -BeTrue
@@ -100,7 +100,7 @@ Describe 'Test-ScoutAuditLog against a tamperer' {
 
     It 'finds the active file rewritten without its first line, with the state kept in the auditor''s own folder' {
         $null = New-History $log 1
-        Write-ScoutAudit nav -Path $log
+        Write-ScoutAuditEvent nav -Path $log
         Close-ScoutAuditLog -Path $log
         $auditor = Join-Path $folder 'auditor'
         $null = New-Item -ItemType Directory -Path $auditor
@@ -118,8 +118,8 @@ Describe 'Test-ScoutAuditLog against a tamperer' {
 
     It 'refuses one -StatePath for two logs' {
         $other = Join-Path $folder 'other.jsonl'
-        Write-ScoutAudit nav -Path $log
-        Write-ScoutAudit nav -Path $other
+        Write-ScoutAuditEvent nav -Path $log
+        Write-ScoutAuditEvent nav -Path $other
         Close-ScoutAuditLog -Path $other
 
         $output = @(Test-ScoutAuditLog -Path $log, $other -StatePath (Join-Path $folder 'state.json') -ErrorVariable problems -ErrorAction SilentlyContinue)
@@ -130,7 +130,7 @@ Describe 'Test-ScoutAuditLog against a tamperer' {
 
     It 'verifies a log whose archives were all removed by recorded retention' {
         $null = New-History $log 2
-        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
+        $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
         Remove-ScoutAuditArchive -Path $log -Keep 0 -Confirm:$false
         Close-ScoutAuditLog -Path $log
 
@@ -141,8 +141,8 @@ Describe 'Test-ScoutAuditLog against a tamperer' {
     }
 
     It 'fails a line whose closing brace was cut in the middle of the active file' {
-        Write-ScoutAudit nav -Path $log
-        Write-ScoutAudit deep -Path $log
+        Write-ScoutAuditEvent nav -Path $log
+        Write-ScoutAuditEvent deep -Path $log
         Close-ScoutAuditLog -Path $log
         $lines = @(Get-Content -LiteralPath $log)
         $lines[0] = $lines[0].Substring(0, $lines[0].Length - 1)
@@ -186,8 +186,8 @@ Describe 'Test-ScoutAuditLog against a tamperer' {
 
         $before = @(Test-ScoutAuditLog -Path $log -PublicKey $key.Public | Where-Object Severity -eq Error)
         $read = @(Get-ScoutAuditEvent -Path $log -WarningVariable queryWarnings -WarningAction SilentlyContinue)
-        Write-ScoutAudit nav -Path $log -WarningVariable warnings -WarningAction SilentlyContinue
-        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false -WarningVariable +warnings -WarningAction SilentlyContinue
+        Write-ScoutAuditEvent nav -Path $log -WarningVariable warnings -WarningAction SilentlyContinue
+        $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false -WarningVariable +warnings -WarningAction SilentlyContinue
         Close-ScoutAuditLog -Path $log
         $after = @(Test-ScoutAuditLog -Path $log -PublicKey $key.Public | Where-Object Severity -eq Error)
 

@@ -3,7 +3,7 @@
 # formatting a user chooses (Format-Table <props>, Select-Object, Format-List *, a spend table, the
 # bare string) sends its escape sequences to the terminal: OSC 52 (which writes the clipboard),
 # clear screen, a window title, C1 CSI, a bidi override. The exact text stays in the Line property,
-# and Get-ScoutAuditEvent | Write-ScoutAudit still copies the line byte for byte. The child pwsh
+# and Get-ScoutAuditEvent | Write-ScoutAuditEvent still copies the line byte for byte. The child pwsh
 # runs under a pseudo-terminal (script -qfec) as at a prompt; pwsh's own colours are SGR sequences
 # (ESC [ ... m) and .NET's console sets the keypad mode (ESC [?1h ESC =), so the tests remove those
 # and then find no ESC byte, no BEL and no C1 CSI at all.
@@ -75,8 +75,8 @@ Get-ScoutAuditEvent | Select-Object Reason, Model, Files, Config
 Get-ScoutAuditEvent | Format-List *
 Get-ScoutAuditEvent | Select-Object -ExpandProperty Reason
 Get-ScoutAuditEvent | ForEach-Object { $_.Config.prompt; $_.Files; $_.ExtraFields; $_.ExtraFieldNames; "$_" }
-Get-ScoutSpend -By Model | Format-Table Group, Cost
-Get-ScoutSpend -By Event | Select-Object Group
+Get-ScoutAuditSpend -By Model | Format-Table Group, Cost
+Get-ScoutAuditSpend -By Event | Select-Object Group
 Get-ScoutAuditEvent
 Get-ScoutAuditEvent | Format-List
 '@
@@ -109,10 +109,10 @@ Get-ScoutAuditEvent | Format-List
         }
     }
 
-    It 'still copies the hostile line byte for byte through Get-ScoutAuditEvent | Write-ScoutAudit' {
+    It 'still copies the hostile line byte for byte through Get-ScoutAuditEvent | Write-ScoutAuditEvent' {
         $copy = Join-Path $folder 'copy.jsonl'
         try {
-            Get-ScoutAuditEvent -Path $hostile.Log | Write-ScoutAudit -Path $copy
+            Get-ScoutAuditEvent -Path $hostile.Log | Write-ScoutAuditEvent -Path $copy
         }
         finally {
             Close-ScoutAuditLog -Path $hostile.Log, $copy
@@ -123,9 +123,9 @@ Get-ScoutAuditEvent | Format-List
     It 'completes a model that is no bare word quoted, and offers none a terminal would act on' {
         $log = Join-Path $folder 'models.jsonl'
         try {
-            Write-ScoutAudit nav -Path $log -Model "gpt'; Remove-Item ~ -Recurse #"
-            Write-ScoutAudit nav -Path $log -Model "gpt$title"
-            Write-ScoutAudit nav -Path $log -Model 'gpt-4o-mini'
+            Write-ScoutAuditEvent nav -Path $log -Model "gpt'; Remove-Item ~ -Recurse #"
+            Write-ScoutAuditEvent nav -Path $log -Model "gpt$title"
+            Write-ScoutAuditEvent nav -Path $log -Model 'gpt-4o-mini'
             Close-ScoutAuditLog -Path $log
             $line = "Get-ScoutAuditEvent -Path '$log' -Model gpt"
             $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches

@@ -82,7 +82,7 @@ Describe 'A time given as text' {
     }
 
     It "-Timestamp '<Text>' dates the event at the instant it means, in <Culture>" -ForEach $readableInEachCulture {
-        Invoke-InCulture $Culture { Write-ScoutAudit nav -Timestamp $Text -Path $log }
+        Invoke-InCulture $Culture { Write-ScoutAuditEvent nav -Timestamp $Text -Path $log }
         Close-ScoutAuditLog -Path $log
 
         (Get-ScoutAuditEvent -Path $log).Timestamp | Should -Be $Expected.LocalDateTime
@@ -91,8 +91,8 @@ Describe 'A time given as text' {
     It "-Since, -Until and -Timestamp refuse '<Text>' in <Culture> with one message that says how to write it" -ForEach $refusedInEachCulture {
         Invoke-InCulture $Culture {
             { Get-ScoutAuditEvent -Since $Text -Path $log } | Should -Throw -ExpectedMessage "*parameter 'Since'. $Message" -ErrorId 'ParameterArgumentTransformationError,*'
-            { Get-ScoutSpend -Until $Text -Path $log } | Should -Throw -ExpectedMessage "*parameter 'Until'. $Message" -ErrorId 'ParameterArgumentTransformationError,*'
-            { Write-ScoutAudit nav -Timestamp $Text -Path $log } | Should -Throw -ExpectedMessage "*parameter 'Timestamp'. $Message" -ErrorId 'ParameterArgumentTransformationError,*'
+            { Get-ScoutAuditSpend -Until $Text -Path $log } | Should -Throw -ExpectedMessage "*parameter 'Until'. $Message" -ErrorId 'ParameterArgumentTransformationError,*'
+            { Write-ScoutAuditEvent nav -Timestamp $Text -Path $log } | Should -Throw -ExpectedMessage "*parameter 'Timestamp'. $Message" -ErrorId 'ParameterArgumentTransformationError,*'
             { Remove-ScoutAuditArchive -Before $Text -Path $log -Confirm:$false } | Should -Throw -ExpectedMessage "*parameter 'Before'. $Message"
         }
         $log | Should -Not -Exist

@@ -20,12 +20,12 @@ Describe 'A log whose folder was deleted while the session held it open' {
         Close-ScoutAuditLog -Path $log
     }
 
-    It 'is written again as a new log by the next Write-ScoutAudit, with one warning that its earlier files are gone' {
-        Write-ScoutAudit nav -Path $log
+    It 'is written again as a new log by the next Write-ScoutAuditEvent, with one warning that its earlier files are gone' {
+        Write-ScoutAuditEvent nav -Path $log
         Remove-Item -LiteralPath $folder -Recurse -Force
 
-        Write-ScoutAudit brief -Path $log -WarningVariable first -WarningAction SilentlyContinue
-        Write-ScoutAudit deep -Path $log -WarningVariable second -WarningAction SilentlyContinue
+        Write-ScoutAuditEvent brief -Path $log -WarningVariable first -WarningAction SilentlyContinue
+        Write-ScoutAuditEvent deep -Path $log -WarningVariable second -WarningAction SilentlyContinue
 
         (Get-ScoutAuditEvent -Path $log).Event | Should -Be 'brief', 'deep'
         $first | Should -HaveCount 1
@@ -34,10 +34,10 @@ Describe 'A log whose folder was deleted while the session held it open' {
     }
 
     It 'makes the folder and the file again for their owner only, as for a new log' -Skip:$IsWindows {
-        Write-ScoutAudit nav -Path $log
+        Write-ScoutAuditEvent nav -Path $log
         Remove-Item -LiteralPath $folder -Recurse -Force
 
-        Write-ScoutAudit nav -Path $log -WarningAction SilentlyContinue
+        Write-ScoutAuditEvent nav -Path $log -WarningAction SilentlyContinue
 
         (Get-Item -LiteralPath $folder).UnixMode | Should -Be 'drwx------'
         (Get-Item -LiteralPath $log).UnixMode | Should -Be '-rw-------'
@@ -59,12 +59,12 @@ Describe 'A Pester suite whose AfterEach removes the folder of the log its tests
     }
 
     It 'writes and reads in the first test' {
-        Write-ScoutAudit nav -Path $sharedLog
+        Write-ScoutAuditEvent nav -Path $sharedLog
         (Get-ScoutAuditEvent -Path $sharedLog).Event | Should -Be 'nav'
     }
 
     It 'writes and reads in the next test too, after the folder was removed' {
-        Write-ScoutAudit brief -Path $sharedLog -WarningAction SilentlyContinue
+        Write-ScoutAuditEvent brief -Path $sharedLog -WarningAction SilentlyContinue
         (Get-ScoutAuditEvent -Path $sharedLog).Event | Should -Be 'brief'
     }
 }
@@ -95,9 +95,9 @@ Describe 'An archive or another file of a log given as -Path' {
     BeforeEach {
         $folder = Join-Path $TestDrive ([guid]::NewGuid())
         $log = Join-Path $folder 'audit.jsonl'
-        'a1', 'a2' | ForEach-Object { Write-ScoutAudit $_ -Cost 0.5 -Path $log }
-        $null = Invoke-ScoutAuditRotate -Path $log -Confirm:$false
-        Write-ScoutAudit b1 -Cost 0.25 -Path $log
+        'a1', 'a2' | ForEach-Object { Write-ScoutAuditEvent $_ -Cost 0.5 -Path $log }
+        $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
+        Write-ScoutAuditEvent b1 -Cost 0.25 -Path $log
         Close-ScoutAuditLog -Path $log
         Test-ScoutAuditLog -Path $log | Out-Null # leaves the verification state beside the log
         $archive = (Get-ChildItem -LiteralPath $folder -Filter 'audit_*.jsonl.gz').FullName
@@ -108,7 +108,7 @@ Describe 'An archive or another file of a log given as -Path' {
 
         $events.Event | Should -Be 'a1', 'a2'
         $warned | Should -BeNullOrEmpty
-        (Get-ScoutSpend -Path $archive).Cost | Should -Be 1.0
+        (Get-ScoutAuditSpend -Path $archive).Cost | Should -Be 1.0
     }
 
     It 'reads each event once when a log is piped in with all its files, and skips the others in a verbose word' {
@@ -141,7 +141,7 @@ Describe 'An archive or another file of a log given as -Path' {
     }
 
     It 'is refused by a command that writes, naming the log' {
-        $toArchive = { Write-ScoutAudit nav -Path $archive } | Should -Throw -ErrorId 'AuditLogPathNotLog,*' -PassThru
+        $toArchive = { Write-ScoutAuditEvent nav -Path $archive } | Should -Throw -ErrorId 'AuditLogPathNotLog,*' -PassThru
         $toLock = { Set-ScoutAuditLog -Path "$log.lock" -RotationSize 1MB } | Should -Throw -ErrorId 'AuditLogPathNotLog,*' -PassThru
 
         "$toArchive" | Should -BeLike "'$archive' is an archive of the log '$log'; give the log itself: -Path '$log'.*"
@@ -151,7 +151,7 @@ Describe 'An archive or another file of a log given as -Path' {
 
 Describe 'A place where no file can be made' {
     It 'is an error naming the log, not a lock file' -Skip:(-not $IsLinux) {
-        $failed = { Write-ScoutAudit nav -Path /proc/scoutaudit-pester.jsonl } |
+        $failed = { Write-ScoutAuditEvent nav -Path /proc/scoutaudit-pester.jsonl } |
             Should -Throw -ErrorId 'AuditLogWriteFailed,*' -PassThru
 
         "$failed" | Should -Be "The audit log '/proc/scoutaudit-pester.jsonl' cannot be opened for writing: no file can be created in '/proc' (No such file or directory)."

@@ -28,74 +28,74 @@ Describe "A user's tests of their own runbook" {
 
     Context 'With the ScoutAudit cmdlets mocked' {
         BeforeEach {
-            Mock Write-ScoutAudit -ModuleName UserRunbook
+            Mock Write-ScoutAuditEvent -ModuleName UserRunbook
         }
 
         It 'records a budget event and skips the call when the last hour is over budget' {
-            Mock Get-ScoutSpend -ModuleName UserRunbook { [pscustomobject]@{ Cost = 0.07; Events = 12 } }
+            Mock Get-ScoutAuditSpend -ModuleName UserRunbook { [pscustomobject]@{ Cost = 0.07; Events = 12 } }
             $script:called = $false
 
             $result = Invoke-GuardedModelCall -Call { $script:called = $true } -HourlyBudget 0.05
 
             $result | Should -BeNullOrEmpty
             $script:called | Should -BeFalse
-            Should -Invoke Write-ScoutAudit -ModuleName UserRunbook -Times 1 -Exactly -ParameterFilter {
+            Should -Invoke Write-ScoutAuditEvent -ModuleName UserRunbook -Times 1 -Exactly -ParameterFilter {
                 $Event -eq 'budget' -and $Reason -eq 'hourly budget 0.05 exceeded: 0.07'
             }
-            Should -Invoke Write-ScoutAudit -ModuleName UserRunbook -Times 0 -Exactly -ParameterFilter { $Event -eq 'nav' }
+            Should -Invoke Write-ScoutAuditEvent -ModuleName UserRunbook -Times 0 -Exactly -ParameterFilter { $Event -eq 'nav' }
         }
 
         It 'records the call with its cost, model and tokens when under budget' {
-            Mock Get-ScoutSpend -ModuleName UserRunbook { [pscustomobject]@{ Cost = 0.01; Events = 2 } }
+            Mock Get-ScoutAuditSpend -ModuleName UserRunbook { [pscustomobject]@{ Cost = 0.01; Events = 2 } }
 
             $result = Invoke-GuardedModelCall -Call $modelCall -Model gpt-4o-mini
 
             $result | Should -Be 'answer'
-            Should -Invoke Write-ScoutAudit -ModuleName UserRunbook -Times 1 -Exactly -ParameterFilter {
+            Should -Invoke Write-ScoutAuditEvent -ModuleName UserRunbook -Times 1 -Exactly -ParameterFilter {
                 $Event -eq 'nav' -and $Cost -eq 0.001 -and $Model -eq 'gpt-4o-mini' -and $InputTokens -eq 42 -and $OutputTokens -eq 28
             }
         }
 
         It 'asks for the spend of the last hour' {
-            Mock Get-ScoutSpend -ModuleName UserRunbook { [pscustomobject]@{ Cost = 0 } }
+            Mock Get-ScoutAuditSpend -ModuleName UserRunbook { [pscustomobject]@{ Cost = 0 } }
 
             Invoke-GuardedModelCall -Call $modelCall | Out-Null
 
-            Should -Invoke Get-ScoutSpend -ModuleName UserRunbook -Times 1 -Exactly -ParameterFilter { $Hours -eq 1 -and -not $Path }
+            Should -Invoke Get-ScoutAuditSpend -ModuleName UserRunbook -Times 1 -Exactly -ParameterFilter { $Hours -eq 1 -and -not $Path }
         }
 
         It 'passes the audit path through to both cmdlets' {
-            Mock Get-ScoutSpend -ModuleName UserRunbook { [pscustomobject]@{ Cost = 0 } }
+            Mock Get-ScoutAuditSpend -ModuleName UserRunbook { [pscustomobject]@{ Cost = 0 } }
             $custom = Join-Path $TestDrive 'custom.jsonl'
 
             Invoke-GuardedModelCall -Call $modelCall -AuditPath $custom | Out-Null
 
-            Should -Invoke Get-ScoutSpend -ModuleName UserRunbook -Times 1 -Exactly -ParameterFilter { $Path -eq $custom }
-            Should -Invoke Write-ScoutAudit -ModuleName UserRunbook -Times 1 -Exactly -ParameterFilter { $Path -eq $custom }
+            Should -Invoke Get-ScoutAuditSpend -ModuleName UserRunbook -Times 1 -Exactly -ParameterFilter { $Path -eq $custom }
+            Should -Invoke Write-ScoutAuditEvent -ModuleName UserRunbook -Times 1 -Exactly -ParameterFilter { $Path -eq $custom }
         }
 
-        It 'writes nothing to any log while Write-ScoutAudit is mocked' {
-            Mock Get-ScoutSpend -ModuleName UserRunbook { [pscustomobject]@{ Cost = 0 } }
+        It 'writes nothing to any log while Write-ScoutAuditEvent is mocked' {
+            Mock Get-ScoutAuditSpend -ModuleName UserRunbook { [pscustomobject]@{ Cost = 0 } }
 
             Invoke-GuardedModelCall -Call $modelCall | Out-Null
 
             $env:SCOUT_AUDIT_PATH | Should -Not -Exist
         }
 
-        It 'mocks Write-ScoutAudit called from the test script itself, -PassThru object included' {
-            Mock Write-ScoutAudit { [pscustomobject]@{ Event = $Event; Cost = $Cost } }
+        It 'mocks Write-ScoutAuditEvent called from the test script itself, -PassThru object included' {
+            Mock Write-ScoutAuditEvent { [pscustomobject]@{ Event = $Event; Cost = $Cost } }
 
-            $written = Write-ScoutAudit deep -Cost 0.5 -PassThru
+            $written = Write-ScoutAuditEvent deep -Cost 0.5 -PassThru
 
             $written.Event | Should -Be 'deep'
-            Should -Invoke Write-ScoutAudit -Times 1 -Exactly -ParameterFilter { $PassThru -and $Cost -eq 0.5 }
+            Should -Invoke Write-ScoutAuditEvent -Times 1 -Exactly -ParameterFilter { $PassThru -and $Cost -eq 0.5 }
             $env:SCOUT_AUDIT_PATH | Should -Not -Exist
         }
     }
 
     Context 'With the real module on a temporary log' {
         It 'lets the runbook refuse once the real spend of the last hour is over budget' {
-            Write-ScoutAudit nav -Cost 0.0495 -Model llama-3.1-8b
+            Write-ScoutAuditEvent nav -Cost 0.0495 -Model llama-3.1-8b
 
             Invoke-GuardedModelCall -Call $modelCall | Should -Be 'answer'
             Invoke-GuardedModelCall -Call $modelCall | Should -BeNullOrEmpty
@@ -130,7 +130,7 @@ Describe "A user's tests of their own runbook" {
                 'deep,0.02,llama-3.1-8b,,7,long answer'
             )
 
-            Import-Csv -LiteralPath $csv | Write-ScoutAudit -Path $log
+            Import-Csv -LiteralPath $csv | Write-ScoutAuditEvent -Path $log
 
             $events = Get-ScoutAuditEvent -Path $log
             $events | Should -HaveCount 2
@@ -148,7 +148,7 @@ Describe "A user's tests of their own runbook" {
                 'nav,0.5,m,10,20,batch-7,125.5'
             )
 
-            Import-Csv -LiteralPath $csv | Write-ScoutAudit -Path $log
+            Import-Csv -LiteralPath $csv | Write-ScoutAuditEvent -Path $log
 
             $event = Get-ScoutAuditEvent -Path $log
             $event.InputTokens | Should -Be 10
@@ -158,8 +158,8 @@ Describe "A user's tests of their own runbook" {
         }
 
         It 'exports events with Export-Csv: the standard columns carry their values' {
-            Write-ScoutAudit nav -Cost 0.25 -Model gpt-4o-mini -InputTokens 12 -OutputTokens 3 -Reason 'first, with a comma' -SessionId s1 -Path $log
-            Write-ScoutAudit validation_fail -Model llama-3.1-8b -Reason 'schema' -SessionId s1 -Path $log
+            Write-ScoutAuditEvent nav -Cost 0.25 -Model gpt-4o-mini -InputTokens 12 -OutputTokens 3 -Reason 'first, with a comma' -SessionId s1 -Path $log
+            Write-ScoutAuditEvent validation_fail -Model llama-3.1-8b -Reason 'schema' -SessionId s1 -Path $log
 
             Get-ScoutAuditEvent -Path $log | Export-Csv -LiteralPath $csv -NoTypeInformation
             $rows = Import-Csv -LiteralPath $csv

@@ -5,12 +5,12 @@
 
 BeforeDiscovery {
     $errorCases = @(
-        @{ Command = 'Write-ScoutAudit nav -Cost -1 -Path $log'; ErrorId = 'InvalidEventField'; Start = "Cannot validate argument on parameter 'Cost'. Cost must be a finite number of 0 or more; got -1." }
-        @{ Command = 'Write-ScoutAudit nav -InputTokens -5 -Path $log'; ErrorId = 'InvalidEventField'; Start = "Cannot validate argument on parameter 'InputTokens'." }
-        @{ Command = 'Write-ScoutAudit nav -Confidence 200 -Path $log'; ErrorId = 'InvalidEventField'; Start = "Cannot validate argument on parameter 'Confidence'." }
-        @{ Command = 'Write-ScoutAudit nav -Config ''{x'' -Path $log'; ErrorId = 'InvalidConfig'; Start = '-Config is a string that is not JSON' }
-        @{ Command = 'Write-ScoutAudit nav -Property @{ cost = 1 } -Path $log'; ErrorId = 'InvalidExtraField'; Start = "The extra field name 'cost' is reserved" }
-        @{ Command = 'Get-ScoutSpend -Since ''2026-02-02'' -Until ''2026-02-01'' -Path $log'; ErrorId = 'InvalidTimeWindow'; Start = "Cannot validate argument on parameter 'Since'." }
+        @{ Command = 'Write-ScoutAuditEvent nav -Cost -1 -Path $log'; ErrorId = 'InvalidEventField'; Start = "Cannot validate argument on parameter 'Cost'. Cost must be a finite number of 0 or more; got -1." }
+        @{ Command = 'Write-ScoutAuditEvent nav -InputTokens -5 -Path $log'; ErrorId = 'InvalidEventField'; Start = "Cannot validate argument on parameter 'InputTokens'." }
+        @{ Command = 'Write-ScoutAuditEvent nav -Confidence 200 -Path $log'; ErrorId = 'InvalidEventField'; Start = "Cannot validate argument on parameter 'Confidence'." }
+        @{ Command = 'Write-ScoutAuditEvent nav -Config ''{x'' -Path $log'; ErrorId = 'InvalidConfig'; Start = '-Config is a string that is not JSON' }
+        @{ Command = 'Write-ScoutAuditEvent nav -Property @{ cost = 1 } -Path $log'; ErrorId = 'InvalidExtraField'; Start = "The extra field name 'cost' is reserved" }
+        @{ Command = 'Get-ScoutAuditSpend -Since ''2026-02-02'' -Until ''2026-02-01'' -Path $log'; ErrorId = 'InvalidTimeWindow'; Start = "Cannot validate argument on parameter 'Since'." }
         @{ Command = 'Set-ScoutAuditLog -SyncInterval ''2:00:00'' -Path $log'; ErrorId = 'InvalidLogSetting'; Start = "Cannot validate argument on parameter 'SyncInterval'." }
         @{ Command = 'Get-ScoutAuditEvent -Path Env:/x'; ErrorId = 'AuditLogPathNotFileSystem'; Start = "The audit log path 'Env:/x' is in the Environment provider" }
         @{ Command = 'Get-ScoutAuditEvent -Path $TestDrive'; ErrorId = 'AuditLogPathIsDirectory'; Start = 'The audit log path ' }
@@ -45,9 +45,9 @@ Describe 'What people see' {
 
     Context 'The default views at 80 columns' {
         It 'shows Timestamp, Event, Model, Cost and tokens of typical events uncut, one line each' {
-            Write-ScoutAudit validation_fail -Model llama-3.1-8b -Path $log
-            Write-ScoutAudit tldr_auto_generated -Cost 0.000003 -Model claude-3-5-sonnet -InputTokens 123456 -OutputTokens 654321 -Reason 'summarised the module' -Path $log
-            Write-ScoutAudit nav -Cost 12.5 -Model gpt-4o-mini -InputTokens 42 -OutputTokens 28 -Path $log
+            Write-ScoutAuditEvent validation_fail -Model llama-3.1-8b -Path $log
+            Write-ScoutAuditEvent tldr_auto_generated -Cost 0.000003 -Model claude-3-5-sonnet -InputTokens 123456 -OutputTokens 654321 -Reason 'summarised the module' -Path $log
+            Write-ScoutAuditEvent nav -Cost 12.5 -Model gpt-4o-mini -InputTokens 42 -OutputTokens 28 -Path $log
             $events = Get-ScoutAuditEvent -Path $log
 
             $table = Get-TableRow ($events | Out-String -Width 80)
@@ -62,7 +62,7 @@ Describe 'What people see' {
         }
 
         It 'rounds a cost too long for its column instead of cutting it on its left' {
-            Write-ScoutAudit nav -Cost 0.123456789 -Model gpt-4o-mini -Path $log
+            Write-ScoutAuditEvent nav -Cost 0.123456789 -Model gpt-4o-mini -Path $log
 
             $table = Get-TableRow (Get-ScoutAuditEvent -Path $log | Out-String -Width 80)
 
@@ -70,11 +70,11 @@ Describe 'What people see' {
         }
 
         It 'shows the spend table uncut: Group, Cost, Events, In, Out, Since, Until' {
-            Write-ScoutAudit tldr_auto_generated -Cost 0.000003 -Model claude-3-5-sonnet -InputTokens 123456 -OutputTokens 654321 -Path $log
-            Write-ScoutAudit nav -Cost 12.5 -Model gpt-4o-mini -InputTokens 42 -OutputTokens 28 -Path $log
+            Write-ScoutAuditEvent tldr_auto_generated -Cost 0.000003 -Model claude-3-5-sonnet -InputTokens 123456 -OutputTokens 654321 -Path $log
+            Write-ScoutAuditEvent nav -Cost 12.5 -Model gpt-4o-mini -InputTokens 42 -OutputTokens 28 -Path $log
             $since = (Get-Date).AddHours(-1)
 
-            $table = Get-TableRow (Get-ScoutSpend -By Event -Since $since -Until $since.AddHours(2) -Path $log | Out-String -Width 80)
+            $table = Get-TableRow (Get-ScoutAuditSpend -By Event -Since $since -Until $since.AddHours(2) -Path $log | Out-String -Width 80)
 
             $table.HeaderLines | Should -Be 1
             $table.Header | Should -Match '^Group +Cost +Events +In +Out +Since +Until$'
@@ -84,13 +84,13 @@ Describe 'What people see' {
         }
 
         It 'shows the accuracy table uncut' {
-            Write-ScoutAudit nav -Path $log
-            Write-ScoutAudit nav -Path $log
-            Write-ScoutAudit nav -Path $log
-            Write-ScoutAudit validation_fail -Path $log
+            Write-ScoutAuditEvent nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
+            Write-ScoutAuditEvent nav -Path $log
+            Write-ScoutAuditEvent validation_fail -Path $log
             $since = (Get-Date).AddDays(-1)
 
-            $table = Get-TableRow (Get-ScoutAccuracy -Since $since -Until $since.AddDays(2) -Path $log | Out-String -Width 80)
+            $table = Get-TableRow (Get-ScoutAuditAccuracy -Since $since -Until $since.AddDays(2) -Path $log | Out-String -Width 80)
 
             $table.HeaderLines | Should -Be 1
             $table.Header | Should -Match '^ *TotalNav +ValidationFailCount +AccuracyPct +Since +Until$'
@@ -101,7 +101,7 @@ Describe 'What people see' {
             Import-Module ([System.IO.Path]::GetFullPath("$PSScriptRoot/Support/OtlpReceiver.psm1")) -Force
             $receiver = Start-OtlpReceiver
             try {
-                1..3 | ForEach-Object { Write-ScoutAudit nav -Path $log }
+                1..3 | ForEach-Object { Write-ScoutAuditEvent nav -Path $log }
                 Close-ScoutAuditLog -Path $log
                 $endpoint = "$($receiver.Endpoint)?api_key=hunter2"
 
@@ -123,7 +123,7 @@ Describe 'What people see' {
             $null = New-Item -ItemType Directory $deep
             $longLog = Join-Path $deep 'audit.jsonl'
             try {
-                Write-ScoutAudit nav -Path $longLog
+                Write-ScoutAuditEvent nav -Path $longLog
 
                 $text = Get-ScoutAuditLog -Path $longLog | Out-String -Width 80
                 $lines = $text -split '\r?\n'
@@ -143,8 +143,8 @@ Describe 'What people see' {
 
     Context 'Costs in every culture' {
         It 'prints costs as the log has them in the table and the list of a de-DE pwsh' {
-            Write-ScoutAudit nav -Cost 0.000003 -Model llama-3.1-8b -Path $log
-            Write-ScoutAudit deep -Cost 12.5 -Model gpt-4o-mini -Path $log
+            Write-ScoutAuditEvent nav -Cost 0.000003 -Model llama-3.1-8b -Path $log
+            Write-ScoutAuditEvent deep -Cost 12.5 -Model gpt-4o-mini -Path $log
             Close-ScoutAuditLog -Path $log
             $script = Join-Path $TestDrive "culture-$([guid]::NewGuid()).ps1"
             Set-Content -LiteralPath $script -Value @'
@@ -154,8 +154,8 @@ Import-Module $env:SCOUT_TEST_MODULE
 "decimal separator: $((Get-Culture).NumberFormat.NumberDecimalSeparator)"
 Get-ScoutAuditEvent -Path $Log | Out-String -Width 80
 Get-ScoutAuditEvent -Path $Log | Format-List | Out-String -Width 80
-Get-ScoutSpend -By Model -Path $Log | Out-String -Width 80
-Get-ScoutSpend -Path $Log | Format-List | Out-String -Width 80
+Get-ScoutAuditSpend -By Model -Path $Log | Out-String -Width 80
+Get-ScoutAuditSpend -Path $Log | Format-List | Out-String -Width 80
 '@
             $environment = @{ HOME = $TestDrive; SCOUT_AUDIT_PATH = (Join-Path $TestDrive 'default.jsonl'); LANG = 'de_DE.UTF-8' }
 
@@ -175,12 +175,12 @@ Get-ScoutSpend -Path $Log | Format-List | Out-String -Width 80
 
     Context 'Help' {
         It 'shows the related links of the page in Get-Help -Full' {
-            $text = Get-Help Get-ScoutSpend -Full | Out-String -Width 200
+            $text = Get-Help Get-ScoutAuditSpend -Full | Out-String -Width 200
 
             $links = $text.Substring($text.IndexOf('RELATED LINKS'))
-            $links | Should -Match '(?m)^\s+Write-ScoutAudit\s*$'
+            $links | Should -Match '(?m)^\s+Write-ScoutAuditEvent\s*$'
             $links | Should -Match '(?m)^\s+Get-ScoutAuditEvent\s*$'
-            $links | Should -Match '(?m)^\s+Get-ScoutAccuracy\s*$'
+            $links | Should -Match '(?m)^\s+Get-ScoutAuditAccuracy\s*$'
         }
     }
 
@@ -203,7 +203,7 @@ Get-ScoutSpend -Path $Log | Format-List | Out-String -Width 80
             Set-Content -LiteralPath $script -Value @'
 param([string] $Log)
 Import-Module $env:SCOUT_TEST_MODULE
-Write-ScoutAudit nav -Cost -1 -Path $Log
+Write-ScoutAuditEvent nav -Cost -1 -Path $Log
 '@
             $environment = @{ HOME = $TestDrive; SCOUT_AUDIT_PATH = (Join-Path $TestDrive 'default.jsonl'); NO_COLOR = '1' }
 

@@ -7,7 +7,7 @@ namespace ScoutAudit.Core;
 /// beside the checkpoint it guards, held for the forwarder's life. Two forwarders of one log and
 /// endpoint would send every event twice and save whichever checkpoint came last; the second is
 /// refused at once (<see cref="ForwarderRunningException"/>) rather than made to wait, since a
-/// forwarder with -Follow never ends. The lock file is opened as every lock of the module is
+/// forwarder with -Wait never ends. The lock file is opened as every lock of the module is
 /// (<see cref="CrossProcessLock"/>: created owner-only, no link followed, the caller's own); it stays
 /// behind when the forwarder ends, as those do. A checkpoint kept in memory only has no lock.
 /// </summary>

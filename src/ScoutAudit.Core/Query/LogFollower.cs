@@ -2,7 +2,7 @@ namespace ScoutAudit.Core;
 
 /// <summary>
 /// Follows a log as processes append to it and rotate it (<c>Get-ScoutAuditEvent -Wait</c>, the
-/// forwarder's <c>-Follow</c>). Each read takes a snapshot of the log, as a query does, and reads
+/// forwarder's <c>-Wait</c>). Each read takes a snapshot of the log, as a query does, and reads
 /// the lines after the last position it read: the events' ids are positions in the log's whole
 /// history, the same before and after a segment is sealed and archived, so the lines a writer
 /// added to the active file before it was sealed are read from the sealed segment (or its
@@ -14,7 +14,7 @@ public sealed class LogFollower : IDisposable
 {
     private readonly AuditLog _log;
     private readonly EventFilter _filter;
-    private ChangeSignal? _changes; // made by the first wait: a one-off read (the forwarder without -Follow) watches nothing
+    private ChangeSignal? _changes; // made by the first wait: a one-off read (the forwarder without -Wait) watches nothing
     private long _after;
     private FileIdentity? _activeRead;
     private (long Base, LineNumbers Numbers)? _lineNumbers;

@@ -3,12 +3,12 @@ namespace ScoutAudit.Core;
 /// <summary>
 /// What a spend and accuracy report shows of a window of whole UTC days, summed while the events
 /// stream past (<see cref="SpendReportBuilder"/>) with the engine's own aggregates, so that each
-/// number equals what Get-ScoutSpend and Get-ScoutAccuracy answer for the same window.
+/// number equals what Get-ScoutAuditSpend and Get-ScoutAuditAccuracy answer for the same window.
 /// </summary>
 /// <param name="Since">The first day's start (UTC midnight), inclusive.</param>
 /// <param name="Until">The day after the last one (UTC midnight), exclusive.</param>
-/// <param name="Totals">The whole window: <c>Get-ScoutSpend -Since -Until</c>.</param>
-/// <param name="Accuracy">The whole window: <c>Get-ScoutAccuracy -Since -Until</c>.</param>
+/// <param name="Totals">The whole window: <c>Get-ScoutAuditSpend -Since -Until</c>.</param>
+/// <param name="Accuracy">The whole window: <c>Get-ScoutAuditAccuracy -Since -Until</c>.</param>
 /// <param name="Days">Every day of the window, oldest first, also those without events.</param>
 /// <param name="Models">Spend by model, largest first (<c>-By Model</c>); the row of events without a model has a null Group.</param>
 /// <param name="Sessions">The sessions that cost most, largest first (<c>-By SessionId</c>), at most <see cref="SpendReportBuilder.TopCount"/>.</param>
@@ -34,7 +34,7 @@ public sealed record SpendReport(
 }
 
 /// <summary>
-/// One UTC day of a report: its spend (<c>Get-ScoutSpend -By Day</c>), its spend by model, and its
-/// accuracy (<c>Get-ScoutAccuracy</c> over the day).
+/// One UTC day of a report: its spend (<c>Get-ScoutAuditSpend -By Day</c>), its spend by model, and its
+/// accuracy (<c>Get-ScoutAuditAccuracy</c> over the day).
 /// </summary>
 public sealed record SpendReportDay(DateOnly Date, SpendRow Spend, IReadOnlyDictionary<string, decimal> CostByModel, decimal CostWithoutModel, AccuracyReport Accuracy);

@@ -6,7 +6,7 @@ namespace ScoutAudit.PowerShell.Binding;
 
 /// <summary>
 /// What the error of a refused piped record names as its target: a copy of the record with its
-/// secrets redacted as Write-ScoutAudit would have written them. The record itself stays the way to
+/// secrets redacted as Write-ScoutAuditEvent would have written them. The record itself stays the way to
 /// tell which one was refused (an Import-Csv row, a custom object), but Get-Error prints the target
 /// and <c>$Error | Export-Clixml</c> saves it, and a record refused for a bad cost may carry a
 /// password in its Config. Each member: under a secret's name, <c>[REDACTED]</c>; a string, with the

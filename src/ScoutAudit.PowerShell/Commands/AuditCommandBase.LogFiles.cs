@@ -187,7 +187,7 @@ public abstract partial class AuditCommandBase
         {
             LogFileRoleKind.Log => null,
             LogFileRoleKind.Archive =>
-                $"'{path}' is an archive of the log '{role.LogPath}'; give the log itself: -Path '{role.LogPath}'. Get-ScoutAuditEvent, Get-ScoutSpend and Get-ScoutAccuracy read an archive alone.",
+                $"'{path}' is an archive of the log '{role.LogPath}'; give the log itself: -Path '{role.LogPath}'. Get-ScoutAuditEvent, Get-ScoutAuditSpend and Get-ScoutAuditAccuracy read an archive alone.",
             LogFileRoleKind.Compressed =>
                 $"'{path}' is a compressed file, not an audit log: a log is a .jsonl file of lines of text, and its archives are named <log>_YYYYMMDD_HHMMSS.jsonl.gz beside it.",
             _ => $"'{path}' is {role.What} of the log '{role.LogPath}', not a log; give the log itself: -Path '{role.LogPath}'.",

@@ -61,7 +61,7 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
     /// <summary>
     /// File-system paths already resolved, by the location they were resolved in and the path given:
     /// resolving through the providers costs about 40 µs, which a runbook's <c>foreach</c> of
-    /// Write-ScoutAudit would pay for every event. The location is part of the key, so a relative
+    /// Write-ScoutAuditEvent would pay for every event. The location is part of the key, so a relative
     /// path still follows Set-Location; only resolutions to a file-system path are kept, and none of a
     /// drive-qualified path (<c>X:\log.jsonl</c>), whose drive may be removed and made anew elsewhere.
     /// </summary>

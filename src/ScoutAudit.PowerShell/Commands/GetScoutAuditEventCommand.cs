@@ -52,8 +52,9 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
     [ArgumentCompleter(typeof(ModelCompleter))]
     public string[]? Model { get; set; }
 
-    /// <summary>After the events there are, waits for new ones and passes each on as it is written, until stopped.</summary>
+    /// <summary>After the events there are, waits for new ones and passes each on as it is written, until stopped (alias Follow, as tail -f says it).</summary>
     [Parameter]
+    [Alias("Follow")]
     public SwitchParameter Wait { get; set; }
 
     /// <summary>The logs (or archives) to read; wildcards are expanded, several logs are read one after the other.</summary>

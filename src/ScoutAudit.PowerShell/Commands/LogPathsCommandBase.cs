@@ -6,7 +6,7 @@ namespace ScoutAudit.PowerShell.Commands;
 /// <summary>
 /// The commands that act on one or more logs given by path, or on the pipeline's objects that name
 /// a log in their Path property (Get-ScoutAuditLog's, Get-ScoutAuditEvent's): Close-ScoutAuditLog,
-/// Get-ScoutAuditLog, Get-ScoutAuditArchive, Invoke-ScoutAuditRotate.
+/// Get-ScoutAuditLog, Get-ScoutAuditArchive, Invoke-ScoutAuditRotation.
 /// </summary>
 public abstract class LogPathsCommandBase : LogCommandBase
 {

@@ -14,7 +14,7 @@ namespace ScoutAudit.PowerShell.Commands;
 /// <summary>
 /// Forwards a log's events to an OpenTelemetry collector over OTLP/HTTP, at least once: from the
 /// event after the checkpoint (the last one the collector acknowledged), in batches, each sent until
-/// acknowledged before the checkpoint moves; with -Follow, then each new event as it is written.
+/// acknowledged before the checkpoint moves; with -Wait, then each new event as it is written.
 /// Several logs are sent one after the other, each from its own checkpoint (per log and endpoint).
 /// Events piped from Get-ScoutAuditEvent are sent as they are, in batches, and the checkpoint is left
 /// alone: they are a selection, not the log's history up to a point.
@@ -81,10 +81,11 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     [Parameter]
     public OtlpCompression? Compression { get; set; }
 
-    /// <summary>After the events there are, goes on with each new one as it is written, until stopped.</summary>
+    /// <summary>After the events there are, goes on with each new one as it is written, until stopped (as Get-ScoutAuditEvent -Wait; alias Follow).</summary>
     [Parameter(ParameterSetName = LogSet)]
     [Parameter(ParameterSetName = LiteralLogSet)]
-    public SwitchParameter Follow { get; set; }
+    [Alias("Follow")]
+    public SwitchParameter Wait { get; set; }
 
     [Parameter]
     [ValidateNotBlank]
@@ -110,7 +111,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
 
     /// <summary>
     /// The logs to forward, one after the other, each from its own checkpoint, wildcards expanded (an
-    /// archive matched stands for its log); by default the default log. -Follow and -CheckpointPath take one log.
+    /// archive matched stands for its log); by default the default log. -Wait and -CheckpointPath take one log.
     /// </summary>
     [Parameter(ParameterSetName = LogSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotBlank]
@@ -156,8 +157,8 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         {
             // A follower never ends, so the logs after the first would never be sent; a checkpoint file belongs to one log.
             var several = logs.Select(l => l.Log).ToArray();
-            if (Follow)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Follow follows one log; got {several.Length} logs. Run one Send-ScoutAuditEvent -Follow for each log."),
+            if (Wait)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Wait follows one log; got {several.Length} logs. Run one Send-ScoutAuditEvent -Wait for each log."),
                     ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, several));
             if (CheckpointPath is not null)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-CheckpointPath keeps the checkpoint of one log; got {several.Length} logs. Leave it out to keep each log's checkpoint beside it, or send each log with a -CheckpointPath of its own."),
@@ -196,7 +197,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         {
             (from, then) = ("the events after the checkpoint", " (the checkpoint cannot be read now)");
         }
-        return $"Send {from}{(Follow ? ", then each new one as it is written," : "")} to '{shown}'{then}";
+        return $"Send {from}{(Wait ? ", then each new one as it is written," : "")} to '{shown}'{then}";
     }
 
     /// <summary>A piped event, added to its log's next batch; a full batch is sent at once.</summary>
@@ -272,12 +273,12 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         _ => $"Ids {batch[0].Id}, {batch[1].Id}, ..., {batch[^1].Id}",
     };
 
-    /// <summary>One log's events after its checkpoint, in batches; with -Follow, then each new one until stopped.</summary>
+    /// <summary>One log's events after its checkpoint, in batches; with -Wait, then each new one until stopped.</summary>
     private void Send(string? given, string path, OtlpForwarderOptions options)
     {
         var diagnostics = new QueryDiagnostics();
         var log = OpenForReading(path, diagnostics, new QueryProgress(path));
-        WarnWhenNoLog(log, given, waiting: Follow);
+        WarnWhenNoLog(log, given, waiting: Wait);
         OtlpForwarder forwarder;
         try
         {
@@ -334,8 +335,8 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
                 }
                 if (batch.Count > 0) Deliver();
                 if (forwarder.Checkpoint.LastId is { } acknowledged && acknowledged >= follower.End) CheckpointAhead(forwarder, follower.End);
-                WriteQueryDiagnostics(diagnostics, skippedLinesAsWarnings: Follow);
-                if (!Follow) break;
+                WriteQueryDiagnostics(diagnostics, skippedLinesAsWarnings: Wait);
+                if (!Wait) break;
                 Reading(diagnostics, (Follower: follower, Token: PipelineStopping), static wait =>
                 {
                     wait.Follower.WaitForChange(wait.Token);

@@ -4,7 +4,7 @@ using System.Management.Automation.Language;
 
 namespace ScoutAudit.PowerShell.Completion;
 
-/// <summary>Offers the -By groupings of Get-ScoutSpend, each with what it groups by as the tooltip.</summary>
+/// <summary>Offers the -By groupings of Get-ScoutAuditSpend, each with what it groups by as the tooltip.</summary>
 public sealed class SpendGroupByCompleter : IArgumentCompleter
 {
     private static readonly Dictionary<string, string> Descriptions = new(StringComparer.OrdinalIgnoreCase)

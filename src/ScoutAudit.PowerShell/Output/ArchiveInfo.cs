@@ -1,7 +1,7 @@
 namespace ScoutAudit;
 
 /// <summary>
-/// One archive of a log, as Get-ScoutAuditArchive lists it and Invoke-ScoutAuditRotate returns it.
+/// One archive of a log, as Get-ScoutAuditArchive lists it and Invoke-ScoutAuditRotation returns it.
 /// Unlike every other output, its Path is not a log but the archive: <see cref="LogPath"/> names the
 /// log, and Remove-ScoutAuditArchive takes the object itself from the pipeline.
 /// </summary>

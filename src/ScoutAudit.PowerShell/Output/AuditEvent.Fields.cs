@@ -41,7 +41,7 @@ public sealed partial class AuditEvent
     /// the extra fields whose names PowerShell cannot tell from a standard property (<c>Cost</c>,
     /// <c>TS</c>, <c>Input_T</c>): <c>$e.ExtraFields['Cost']</c>. Empty when the event has none. It prints
     /// as the JSON object of those fields (<c>{"ticket": "T-1"}</c>), which is what Export-Csv writes and
-    /// what Write-ScoutAudit reads back from a piped record's ExtraFields.
+    /// what Write-ScoutAuditEvent reads back from a piped record's ExtraFields.
     /// </summary>
     public IDictionary ExtraFields
     {

@@ -17,7 +17,7 @@ namespace ScoutAudit;
 /// <c>Select-Object Reason</c>, <c>Format-List *</c>) prints a property as it is, so an escape
 /// sequence in it would act on the terminal. Text without a control or bidi character, nearly all,
 /// is unchanged. The exact text is <see cref="Line"/>, the line as the log holds it (JSON, every
-/// such character escaped); piping the event to Write-ScoutAudit copies the line itself.
+/// such character escaped); piping the event to Write-ScoutAuditEvent copies the line itself.
 /// </remarks>
 public sealed partial class AuditEvent
 {

@@ -7,7 +7,7 @@ namespace ScoutAudit;
 /// <summary>
 /// The files of an event: a read-only list of paths that prints as the JSON array the line holds
 /// (<c>["a.py", "b c.py"]</c>). Export-Csv writes a property's ToString(), so this is what makes a
-/// CSV cell Write-ScoutAudit reads back as the same list, whatever the names contain.
+/// CSV cell Write-ScoutAuditEvent reads back as the same list, whatever the names contain.
 /// </summary>
 public sealed class FileList(IList<string> files) : ReadOnlyCollection<string>(files)
 {

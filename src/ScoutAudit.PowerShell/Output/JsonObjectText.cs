@@ -8,7 +8,7 @@ namespace ScoutAudit;
 /// The JSON objects of a line (an event's Config, an object inside an extra field) are the custom
 /// objects ConvertFrom-Json would give, under the type name <see cref="TypeName"/>, whose ToString
 /// (a code method in the module's type data) is their JSON text in the line's form. Export-Csv
-/// writes a property's ToString(), so a Config cell is JSON that Write-ScoutAudit -Config reads
+/// writes a property's ToString(), so a Config cell is JSON that Write-ScoutAuditEvent -Config reads
 /// back, not PowerShell's lossy <c>@{tags=System.Object[]}</c>.
 /// </summary>
 public static class JsonObjectText

@@ -1,6 +1,6 @@
 namespace ScoutAudit;
 
-/// <summary>What Get-ScoutSpend -By breaks spend down by. Hours and days are UTC periods.</summary>
+/// <summary>What Get-ScoutAuditSpend -By breaks spend down by. Hours and days are UTC periods.</summary>
 public enum SpendGroupBy
 {
     Model,

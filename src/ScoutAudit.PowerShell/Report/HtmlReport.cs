@@ -97,7 +97,7 @@ internal static class HtmlReport
         if (report.OtherFailureReasons > 0) reasons.Add(["<em>(other reasons)</em>", Number(report.OtherFailureReasons)]);
         html.Append("<section id=\"reasons\">\n<h2>Most frequent validation failure reasons</h2>\n")
             .Append(reasons.Count == 0 ? "<p>No validation failure in the window.</p>\n" : Table("reasons-table", ["Reason", "Validation failures"], reasons, open: true))
-            .Append("</section>\n</main>\n<footer>Made by ScoutAudit's Export-ScoutAuditReport. Days are UTC days; costs are the sums Get-ScoutSpend gives, accuracy is Get-ScoutAccuracy's.</footer>\n</body>\n</html>\n");
+            .Append("</section>\n</main>\n<footer>Made by ScoutAudit's Export-ScoutAuditReport. Days are UTC days; costs are the sums Get-ScoutAuditSpend gives, accuracy is Get-ScoutAuditAccuracy's.</footer>\n</body>\n</html>\n");
         page.Write(html.ToString());
     }
 
@@ -186,7 +186,7 @@ internal static class HtmlReport
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>A cost exactly as Get-ScoutSpend sums it (a decimal: no digit lost or invented).</summary>
+    /// <summary>A cost exactly as Get-ScoutAuditSpend sums it (a decimal: no digit lost or invented).</summary>
     private static string Cost(decimal cost) => cost.ToString(CultureInfo.InvariantCulture);
 
     private static string Money(decimal cost) => "$" + Cost(cost);

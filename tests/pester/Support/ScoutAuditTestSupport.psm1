@@ -26,7 +26,7 @@ function ConvertTo-ScoutTimestamp {
 function New-ScoutAuditLine {
     <#
     One JSONL line as the original writes it, built by hand so a test can place events at known
-    UTC times (Write-ScoutAudit always stamps the current time).
+    UTC times (Write-ScoutAuditEvent always stamps the current time).
     #>
     param(
         [Parameter(Mandatory)] [datetime] $Utc,

@@ -16,14 +16,14 @@ function Invoke-GuardedModelCall {
     $audit = @{}
     if ($AuditPath) { $audit.Path = $AuditPath }
 
-    $spent = (Get-ScoutSpend -Hours 1 @audit).Cost
+    $spent = (Get-ScoutAuditSpend -Hours 1 @audit).Cost
     if ($spent -gt $HourlyBudget) {
-        Write-ScoutAudit budget -Model $Model -Reason "hourly budget $HourlyBudget exceeded: $spent" @audit
+        Write-ScoutAuditEvent budget -Model $Model -Reason "hourly budget $HourlyBudget exceeded: $spent" @audit
         return
     }
 
     $response = & $Call
-    Write-ScoutAudit nav -Model $Model -Cost $response.Cost -InputTokens $response.InputTokens `
+    Write-ScoutAuditEvent nav -Model $Model -Cost $response.Cost -InputTokens $response.InputTokens `
         -OutputTokens $response.OutputTokens -Config @{ temperature = 0.2; api_key = $response.ApiKey } @audit
     $response.Text
 }

@@ -4,9 +4,10 @@ using ScoutAudit.PowerShell.Binding;
 namespace ScoutAudit.PowerShell.Commands;
 
 /// <summary>Navigation accuracy in a window (the original's <c>accuracy_metrics</c>), computed while streaming.</summary>
-[Cmdlet(VerbsCommon.Get, "ScoutAccuracy", DefaultParameterSetName = PathSet)]
+[Alias("Get-ScoutAccuracy")]
+[Cmdlet(VerbsCommon.Get, "ScoutAuditAccuracy", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(AccuracyReport))]
-public sealed class GetScoutAccuracyCommand : AuditCommandBase
+public sealed class GetScoutAuditAccuracyCommand : AuditCommandBase
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";

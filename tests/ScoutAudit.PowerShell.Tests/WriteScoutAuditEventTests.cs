@@ -3,7 +3,7 @@ using ScoutAudit.PowerShell.Tests.Support;
 
 namespace ScoutAudit.PowerShell.Tests;
 
-public sealed class WriteScoutAuditTests : IDisposable
+public sealed class WriteScoutAuditEventTests : IDisposable
 {
     private readonly TempFolder _temp = new();
     private readonly ModuleSession _session = new();
@@ -22,7 +22,7 @@ public sealed class WriteScoutAuditTests : IDisposable
     [Fact]
     public void WritesTheLineTheOriginalWrites()
     {
-        _session.Invoke("Write-ScoutAudit nav -Cost 0.000003 -Model llama-3.1-8b -InputTokens 42 -OutputTokens 28 -SessionId s-1 -Path $p", new { p = Log });
+        _session.Invoke("Write-ScoutAuditEvent nav -Cost 0.000003 -Model llama-3.1-8b -InputTokens 42 -OutputTokens 28 -SessionId s-1 -Path $p", new { p = Log });
 
         var line = Assert.Single(Lines());
         Assert.Matches("""^\{"ts": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", "event": "nav", "session_id": "s-1", "cost": 3e-06, "model": "llama-3.1-8b", "input_t": 42, "output_t": 28\}$""", line);
@@ -32,7 +32,7 @@ public sealed class WriteScoutAuditTests : IDisposable
     public void EveryOptionalFieldIsWrittenInTheOriginalsOrder()
     {
         _session.Invoke("""
-            Write-ScoutAudit brief -Cost 0.5 -Model m -InputTokens 1 -OutputTokens 2 -Files a.py, b.py -Reason why `
+            Write-ScoutAuditEvent brief -Cost 0.5 -Model m -InputTokens 1 -OutputTokens 2 -Files a.py, b.py -Reason why `
                 -Confidence 87.5 -DurationMs 812 -Config ([ordered]@{ z = 1; a = 'x' }) -Property ([ordered]@{ ticket = 'T-1'; n = 2 }) -SessionId s -Path $p
             """, new { p = Log });
 
@@ -46,9 +46,9 @@ public sealed class WriteScoutAuditTests : IDisposable
     public void ConfigAcceptsHashtablesCustomObjectsAndJsonText()
     {
         _session.Invoke("""
-            Write-ScoutAudit a -Config @{ k = @(1, 'two', $true, $null) } -Path $p
-            Write-ScoutAudit b -Config ([pscustomobject]@{ outer = [pscustomobject]@{ inner = 0.25 } }) -Path $p
-            Write-ScoutAudit c -Config '{"from": "json", "n": [1, 2]}' -Path $p
+            Write-ScoutAuditEvent a -Config @{ k = @(1, 'two', $true, $null) } -Path $p
+            Write-ScoutAuditEvent b -Config ([pscustomobject]@{ outer = [pscustomobject]@{ inner = 0.25 } }) -Path $p
+            Write-ScoutAuditEvent c -Config '{"from": "json", "n": [1, 2]}' -Path $p
             """, new { p = Log });
 
         var lines = Lines();
@@ -62,7 +62,7 @@ public sealed class WriteScoutAuditTests : IDisposable
     {
         _session.Invoke("""
             [pscustomobject]@{ Event = 'nav'; Cost = 0.01; Model = 'm' },
-            [pscustomobject]@{ event = 'deep'; input_t = 7; output_t = 8; duration_ms = 9; session_id = 'other' } | Write-ScoutAudit -Path $p
+            [pscustomobject]@{ event = 'deep'; input_t = 7; output_t = 8; duration_ms = 9; session_id = 'other' } | Write-ScoutAuditEvent -Path $p
             """, new { p = Log });
 
         var lines = Lines();
@@ -78,7 +78,7 @@ public sealed class WriteScoutAuditTests : IDisposable
         // What Import-Csv yields: every value a string, "" for an empty cell.
         _session.Invoke("""
             [pscustomobject]@{ Event = 'nav'; Cost = '0.01'; Model = 'm'; InputTokens = '42'; OutputTokens = ''; Reason = ''; Path = '/must/not/bind' } |
-                Write-ScoutAudit -Path $p
+                Write-ScoutAuditEvent -Path $p
             """, new { p = Log });
 
         var line = Assert.Single(Lines());
@@ -89,7 +89,7 @@ public sealed class WriteScoutAuditTests : IDisposable
     [Fact]
     public void PassThruReturnsTheWrittenEventWithExtraFieldsAsNoteProperties()
     {
-        var written = Assert.Single(_session.Invoke("Write-ScoutAudit nav -Cost 0.25 -Property @{ ticket = 'T-9' } -PassThru -Path $p", new { p = Log }));
+        var written = Assert.Single(_session.Invoke("Write-ScoutAuditEvent nav -Cost 0.25 -Property @{ ticket = 'T-9' } -PassThru -Path $p", new { p = Log }));
 
         Assert.Equal("ScoutAudit.AuditEvent", written.BaseObject.GetType().FullName);
         Assert.Equal(0.25, written.Properties["Cost"].Value);
@@ -101,13 +101,13 @@ public sealed class WriteScoutAuditTests : IDisposable
     [Fact]
     public void WithoutPassThruNothingIsReturned()
     {
-        Assert.Empty(_session.Invoke("Write-ScoutAudit nav -Path $p", new { p = Log }));
+        Assert.Empty(_session.Invoke("Write-ScoutAuditEvent nav -Path $p", new { p = Log }));
     }
 
     [Fact]
     public void WhatIfPreferenceNeverDropsAnAuditRecord()
     {
-        _session.Invoke("$WhatIfPreference = $true; Write-ScoutAudit nav -Path $p", new { p = Log });
+        _session.Invoke("$WhatIfPreference = $true; Write-ScoutAuditEvent nav -Path $p", new { p = Log });
 
         Assert.Single(Lines());
     }
@@ -115,7 +115,7 @@ public sealed class WriteScoutAuditTests : IDisposable
     [Fact]
     public void RelativePathsResolveAgainstThePowerShellLocationNotTheProcessDirectory()
     {
-        _session.Invoke("$ExecutionContext.SessionState.Path.SetLocation($d) | Out-Null; Write-ScoutAudit nav -Path ./relative.jsonl", new { d = _temp.FullPath });
+        _session.Invoke("$ExecutionContext.SessionState.Path.SetLocation($d) | Out-Null; Write-ScoutAuditEvent nav -Path ./relative.jsonl", new { d = _temp.FullPath });
 
         Assert.True(File.Exists(_temp.File("relative.jsonl")));
         _session.Invoke("Close-ScoutAuditLog -Path $p", new { p = _temp.File("relative.jsonl") });
@@ -129,7 +129,7 @@ public sealed class WriteScoutAuditTests : IDisposable
     [InlineData("-SessionId \"a`tb\"", "a\tb")]
     public void AnInvalidFieldIsATerminatingInvalidEventFieldErrorNamingTheValue(string arguments, string target)
     {
-        var error = _session.Run($"Write-ScoutAudit nav {arguments} -Path $p", new { p = Log }).SingleError();
+        var error = _session.Run($"Write-ScoutAuditEvent nav {arguments} -Path $p", new { p = Log }).SingleError();
 
         Assert.NotNull(error);
         Assert.StartsWith("InvalidEventField,", error.FullyQualifiedErrorId);
@@ -138,13 +138,13 @@ public sealed class WriteScoutAuditTests : IDisposable
         Assert.IsAssignableFrom<ArgumentException>(error.Exception);
         Assert.False(File.Exists(Log) && Lines().Length > 0);
         // Only a terminating error is caught without -ErrorAction Stop.
-        Assert.Equal("caught", _session.Invoke($"try {{ Write-ScoutAudit nav {arguments} -Path $p }} catch {{ 'caught' }}", new { p = Log }).Single().ToString());
+        Assert.Equal("caught", _session.Invoke($"try {{ Write-ScoutAuditEvent nav {arguments} -Path $p }} catch {{ 'caught' }}", new { p = Log }).Single().ToString());
     }
 
     [Fact]
     public void AnEventTypeWithAControlCharacterIsRefused()
     {
-        var error = _session.Run("Write-ScoutAudit \"nav`e[31m\" -Path $p", new { p = Log }).SingleError();
+        var error = _session.Run("Write-ScoutAuditEvent \"nav`e[31m\" -Path $p", new { p = Log }).SingleError();
 
         Assert.StartsWith("InvalidEventField,", error?.FullyQualifiedErrorId);
         Assert.Equal("nav\u001b[31m", error!.TargetObject);
@@ -156,7 +156,7 @@ public sealed class WriteScoutAuditTests : IDisposable
     [InlineData("-Config '{\"password\": \"hunter2\"'")]
     public void AConfigWithoutAJsonObjectFormIsInvalidConfigNamedByItsField(string arguments)
     {
-        var error = _session.Run($"Write-ScoutAudit nav {arguments} -Path $p", new { p = Log }).SingleError();
+        var error = _session.Run($"Write-ScoutAuditEvent nav {arguments} -Path $p", new { p = Log }).SingleError();
 
         Assert.StartsWith("InvalidConfig,", error?.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, error!.CategoryInfo.Category);
@@ -166,7 +166,7 @@ public sealed class WriteScoutAuditTests : IDisposable
     [Fact]
     public void AConfigHoldingAScriptBlockIsRefusedNotConverted()
     {
-        var error = _session.Run("Write-ScoutAudit nav -Config @{ when = { Get-Date } } -Path $p", new { p = Log }).SingleError();
+        var error = _session.Run("Write-ScoutAuditEvent nav -Config @{ when = { Get-Date } } -Path $p", new { p = Log }).SingleError();
 
         Assert.StartsWith("InvalidConfig,", error?.FullyQualifiedErrorId);
         Assert.Contains("System.Management.Automation.ScriptBlock", error!.Exception.Message);
@@ -176,7 +176,7 @@ public sealed class WriteScoutAuditTests : IDisposable
     [Fact]
     public void AnExtraFieldReusingAStandardNameIsInvalidExtraFieldWithItsValueAsTarget()
     {
-        var error = _session.Run("Write-ScoutAudit nav -Property @{ cost = 'sneaky' } -Path $p", new { p = Log }).SingleError();
+        var error = _session.Run("Write-ScoutAuditEvent nav -Property @{ cost = 'sneaky' } -Path $p", new { p = Log }).SingleError();
 
         Assert.StartsWith("InvalidExtraField,", error?.FullyQualifiedErrorId);
         Assert.Equal("sneaky", error!.TargetObject);
@@ -185,7 +185,7 @@ public sealed class WriteScoutAuditTests : IDisposable
     [Fact]
     public void AnEventLargerThanALineMayBeIsEventTooLarge()
     {
-        var error = _session.Run("Write-ScoutAudit nav -Reason ([string]::new('x', 1100000)) -Path $p", new { p = Log }).SingleError();
+        var error = _session.Run("Write-ScoutAuditEvent nav -Reason ([string]::new('x', 1100000)) -Path $p", new { p = Log }).SingleError();
 
         Assert.StartsWith("EventTooLarge,", error?.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.LimitsExceeded, error!.CategoryInfo.Category);
@@ -198,7 +198,7 @@ public sealed class WriteScoutAuditTests : IDisposable
         var result = _session.Run("""
             $many = @{}; foreach ($i in 1..2000) { $many["f$i"] = $i }
             [pscustomobject]@{ Event = 'first' }, [pscustomobject]@{ Event = 'many'; Property = $many }, [pscustomobject]@{ Event = 'last' } |
-                Write-ScoutAudit -Path $p
+                Write-ScoutAuditEvent -Path $p
             """, new { p = Log });
 
         Assert.Null(result.Terminating);
@@ -215,7 +215,7 @@ public sealed class WriteScoutAuditTests : IDisposable
     {
         var error = _session.Run("""
             $many = @{}; foreach ($i in 1..60000) { $many["f$i"] = $i }
-            Write-ScoutAudit nav -Property $many -Path $p
+            Write-ScoutAuditEvent nav -Property $many -Path $p
             """, new { p = Log }).SingleError();
 
         Assert.StartsWith("TooManyExtraFields,", error.FullyQualifiedErrorId);
@@ -231,7 +231,7 @@ public sealed class WriteScoutAuditTests : IDisposable
         var many = string.Concat(Enumerable.Range(0, 3000).Select(i => $", \"f{i}\": {i}"));
         File.WriteAllText(source, head + ", \"n\": 1}\n" + head + many + "}\n" + head + ", \"n\": 3}\n");
 
-        var result = _session.Run("Get-ScoutAuditEvent -Path $s | Write-ScoutAudit -Path $p; Close-ScoutAuditLog -Path $s", new { s = source, p = Log });
+        var result = _session.Run("Get-ScoutAuditEvent -Path $s | Write-ScoutAuditEvent -Path $p; Close-ScoutAuditLog -Path $s", new { s = source, p = Log });
 
         Assert.Contains(result.Warnings, w => w.Contains("more than 1024 extra fields") && w.Contains("standard fields only"));
         var error = Assert.Single(result.Errors);
@@ -241,7 +241,7 @@ public sealed class WriteScoutAuditTests : IDisposable
 
         // With a field given on the command line the event is built anew: still refused, not written without its fields.
         var copy = _temp.File("copy.jsonl");
-        var rebuilt = _session.Run("Get-ScoutAuditEvent -Path $s | Write-ScoutAudit -Reason copied -Path $c; Close-ScoutAuditLog -Path $c", new { s = source, c = copy });
+        var rebuilt = _session.Run("Get-ScoutAuditEvent -Path $s | Write-ScoutAuditEvent -Reason copied -Path $c; Close-ScoutAuditLog -Path $c", new { s = source, c = copy });
         Assert.StartsWith("TooManyExtraFields,", Assert.Single(rebuilt.Errors).FullyQualifiedErrorId);
         Assert.Equal(2, File.ReadAllLines(copy).Length);
     }
@@ -252,7 +252,7 @@ public sealed class WriteScoutAuditTests : IDisposable
         File.WriteAllText(_temp.File("not-a-dir"), "");
         var path = _temp.File("not-a-dir", "audit.jsonl");
 
-        var error = _session.Run("Write-ScoutAudit nav -Path $p", new { p = path }).SingleError();
+        var error = _session.Run("Write-ScoutAuditEvent nav -Path $p", new { p = path }).SingleError();
 
         Assert.StartsWith("AuditLogWriteFailed,", error?.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.WriteError, error!.CategoryInfo.Category);
@@ -266,7 +266,7 @@ public sealed class WriteScoutAuditTests : IDisposable
     [InlineData("Function:/prompt")]
     public void ANonFileSystemPathIsAuditLogPathNotFileSystem(string path)
     {
-        var error = _session.Run("Write-ScoutAudit nav -Path $p", new { p = path }).SingleError();
+        var error = _session.Run("Write-ScoutAuditEvent nav -Path $p", new { p = path }).SingleError();
 
         Assert.StartsWith("AuditLogPathNotFileSystem,", error?.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, error!.CategoryInfo.Category);
@@ -276,7 +276,7 @@ public sealed class WriteScoutAuditTests : IDisposable
     [Fact]
     public void ADirectoryIsAuditLogPathIsDirectory()
     {
-        var error = _session.Run("Write-ScoutAudit nav -Path $p", new { p = _temp.FullPath }).SingleError();
+        var error = _session.Run("Write-ScoutAuditEvent nav -Path $p", new { p = _temp.FullPath }).SingleError();
 
         Assert.StartsWith("AuditLogPathIsDirectory,", error?.FullyQualifiedErrorId);
         Assert.Equal(_temp.FullPath, error!.TargetObject);
@@ -285,7 +285,7 @@ public sealed class WriteScoutAuditTests : IDisposable
     [Fact]
     public void AnUnknownDriveIsAuditLogPathInvalid()
     {
-        var error = _session.Run("Write-ScoutAudit nav -Path NoSuchDrive:/audit.jsonl").SingleError();
+        var error = _session.Run("Write-ScoutAuditEvent nav -Path NoSuchDrive:/audit.jsonl").SingleError();
 
         Assert.StartsWith("AuditLogPathInvalid,", error?.FullyQualifiedErrorId);
         Assert.Equal("NoSuchDrive:/audit.jsonl", error!.TargetObject);

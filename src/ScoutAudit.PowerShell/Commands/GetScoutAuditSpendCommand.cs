@@ -10,9 +10,10 @@ namespace ScoutAudit.PowerShell.Commands;
 /// the original's <c>hourly_spend(hours)</c> meaning: from the start of the UTC hour N hours
 /// before the current one.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ScoutSpend", DefaultParameterSetName = WindowSet)]
+[Alias("Get-ScoutSpend")]
+[Cmdlet(VerbsCommon.Get, "ScoutAuditSpend", DefaultParameterSetName = WindowSet)]
 [OutputType(typeof(SpendRow))]
-public sealed class GetScoutSpendCommand : AuditCommandBase
+public sealed class GetScoutAuditSpendCommand : AuditCommandBase
 {
     // A window by hours or by times, each with its logs by -Path (wildcards) or by -LiteralPath.
     public const string WindowSet = "Window";

@@ -14,9 +14,10 @@ namespace ScoutAudit.PowerShell.Commands;
 /// archives the rotation would make go), told in verbose, and listed in the RemovedByRetention
 /// property of the archive returned.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "ScoutAuditRotate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
+[Alias("Invoke-ScoutAuditRotate")]
+[Cmdlet(VerbsLifecycle.Invoke, "ScoutAuditRotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ArchiveInfo))]
-public sealed class InvokeScoutAuditRotateCommand : LogPathsCommandBase
+public sealed class InvokeScoutAuditRotationCommand : LogPathsCommandBase
 {
     /// <summary>The note property of the archive returned that lists the archives the log's retention removed after the rotation.</summary>
     public const string RemovedByRetention = nameof(RemovedByRetention);

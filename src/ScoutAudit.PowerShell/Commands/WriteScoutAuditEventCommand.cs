@@ -13,9 +13,10 @@ namespace ScoutAudit.PowerShell.Commands;
 /// ShouldProcess: -WhatIf or $WhatIfPreference must never drop an audit record. Every failure is
 /// an error that says which field or which log; no event is lost silently.
 /// </summary>
-[Cmdlet(VerbsCommunications.Write, "ScoutAudit")]
+[Cmdlet(VerbsCommunications.Write, "ScoutAuditEvent")]
+[Alias("Write-ScoutAudit")]
 [OutputType(typeof(AuditEvent))]
-public sealed class WriteScoutAuditCommand : AuditCommandBase
+public sealed class WriteScoutAuditEventCommand : AuditCommandBase
 {
     private LogEntry? _entry;
 
