@@ -8,7 +8,10 @@
     pwsh with a temporary HOME and a default log seeded with four events of the last two hours.
     The stage's folders are shown as a user's (/home/user, ~/.scout/audit.jsonl), and an earlier
     output block is replaced, so running it again refreshes the pages. Times and session ids are
-    those of the run. Build first (dotnet build), as the tests do.
+    those of the run. Build first (dotnet build), as the tests do. The examples reach an OTLP
+    collector at http://127.0.0.1:4318 (OTLP/HTTP's port, where an OpenTelemetry Collector agent
+    on the machine listens): the tests' receiver, named by $env:OTEL_EXPORTER_OTLP_ENDPOINT as
+    Documentation.Tests names it.
 
 .EXAMPLE
     dotnet pwsh -NoProfile -File tools/Update-ExampleOutput.ps1 -Page docs/en-US/Get-ScoutAuditSpend.md,docs/en-US/Get-ScoutAuditAccuracy.md
@@ -19,6 +22,7 @@ $Page = @($Page | ForEach-Object { $_ -split "," })
 
 $root = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '..'))
 Import-Module (Join-Path $root 'tests/pester/Support/ScoutAuditTestSupport.psm1') -Force
+Import-Module (Join-Path $root 'tests/pester/Support/OtlpReceiver.psm1') -Force
 $manifest = Join-Path $root 'module/ScoutAudit.psd1'
 
 function New-Stage {
@@ -41,7 +45,7 @@ function Get-ExampleOutput([string] $Code) {
         $script = Join-Path $stage.Root 'example.ps1'
         Set-Content $script -Value ("Import-Module '$manifest'`n" + $Code)
         $run = Invoke-ChildPwsh -ArgumentList '-File', $script -WorkingDirectory $stage.Work -Environment @{
-            HOME = $stage.Home; SCOUT_AUDIT_PATH = $stage.Log; COLUMNS = '80'; TERM = 'dumb'
+            HOME = $stage.Home; SCOUT_AUDIT_PATH = $stage.Log; COLUMNS = '80'; TERM = 'dumb'; OTEL_EXPORTER_OTLP_ENDPOINT = $collector.Endpoint
         }
         $text = ($run.StdOut + $run.StdErr) -replace "`e\[[0-9;]*m", ''
         $text = $text.Replace($stage.Root, '/home/user')
@@ -53,32 +57,38 @@ function Get-ExampleOutput([string] $Code) {
     }
 }
 
-foreach ($path in $Page) {
-    $lines = [Collections.Generic.List[string]]((Get-Content -LiteralPath $path) -replace "`r$", '')
-    $i = 0
-    $inExamples = $false
-    while ($i -lt $lines.Count) {
-        if ($lines[$i] -match '^## ') { $inExamples = $lines[$i] -eq '## EXAMPLES' }
-        if (-not ($inExamples -and $lines[$i] -eq '```powershell')) { $i++; continue }
-        $start = $i
-        $i++
-        while ($lines[$i] -ne '```') { $i++ }
-        $code = ($lines[($start + 1)..($i - 1)] -join "`n") + "`n"
-        $i++
-        # An earlier output block right after the example is replaced.
-        $next = $i
-        while ($next -lt $lines.Count -and $lines[$next] -eq '') { $next++ }
-        if ($next -lt $lines.Count -and $lines[$next] -eq '```output') {
-            $end = $next + 1
-            while ($lines[$end] -ne '```') { $end++ }
-            $lines.RemoveRange($i, $end - $i + 1)
+$collector = Start-OtlpReceiver -Port 4318
+try {
+    foreach ($path in $Page) {
+        $lines = [Collections.Generic.List[string]]((Get-Content -LiteralPath $path) -replace "`r$", '')
+        $i = 0
+        $inExamples = $false
+        while ($i -lt $lines.Count) {
+            if ($lines[$i] -match '^## ') { $inExamples = $lines[$i] -eq '## EXAMPLES' }
+            if (-not ($inExamples -and $lines[$i] -eq '```powershell')) { $i++; continue }
+            $start = $i
+            $i++
+            while ($lines[$i] -ne '```') { $i++ }
+            $code = ($lines[($start + 1)..($i - 1)] -join "`n") + "`n"
+            $i++
+            # An earlier output block right after the example is replaced.
+            $next = $i
+            while ($next -lt $lines.Count -and $lines[$next] -eq '') { $next++ }
+            if ($next -lt $lines.Count -and $lines[$next] -eq '```output') {
+                $end = $next + 1
+                while ($lines[$end] -ne '```') { $end++ }
+                $lines.RemoveRange($i, $end - $i + 1)
+            }
+            $output = Get-ExampleOutput $code
+            if ($output -eq '') { $output = '(no output)' }
+            $block = @('', '```output') + ($output -split "`n") + @('```')
+            $lines.InsertRange($i, [string[]]$block)
+            $i += $block.Count
+            Write-Host "$path`: example at line $($start + 1): $(($output -split "`n").Count) lines"
         }
-        $output = Get-ExampleOutput $code
-        if ($output -eq '') { $output = '(no output)' }
-        $block = @('', '```output') + ($output -split "`n") + @('```')
-        $lines.InsertRange($i, [string[]]$block)
-        $i += $block.Count
-        Write-Host "$path`: example at line $($start + 1): $(($output -split "`n").Count) lines"
+        [IO.File]::WriteAllText((Resolve-Path -LiteralPath $path).ProviderPath, ($lines -join "`n") + "`n")
     }
-    [IO.File]::WriteAllText((Resolve-Path -LiteralPath $path).ProviderPath, ($lines -join "`n") + "`n")
+}
+finally {
+    Stop-OtlpReceiver $collector
 }

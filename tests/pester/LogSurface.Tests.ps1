@@ -383,8 +383,8 @@ Describe 'Test-ScoutAuditLog writes nothing but its verification state; Register
 }
 
 BeforeDiscovery {
-    $pages = 'Get-ScoutAuditArchive', 'Register-ScoutAuditArchive', 'Remove-ScoutAuditArchive', 'Invoke-ScoutAuditRotation',
-        'Test-ScoutAuditLog', 'Close-ScoutAuditLog', 'Get-ScoutAuditLog'
+    # Every cmdlet's page (about_ topics have no examples section).
+    $pages = @(Get-ChildItem ([IO.Path]::GetFullPath("$PSScriptRoot/../../docs/en-US")) -Filter '*-*.md' | ForEach-Object BaseName)
 }
 
 Describe 'What the log-level cmdlets show' {

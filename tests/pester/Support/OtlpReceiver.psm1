@@ -29,8 +29,9 @@ function ConvertFrom-OtlpBody {
 }
 
 function Start-OtlpReceiver {
-    param([hashtable[]] $Script = @())
-    $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    # -Port: a fixed port (the help's examples show 4318, OTLP/HTTP's own); by default a free one.
+    param([hashtable[]] $Script = @(), [int] $Port = 0)
+    $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $Port)
     $probe.Start()
     $port = $probe.LocalEndpoint.Port
     $probe.Stop()
