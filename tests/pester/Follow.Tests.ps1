@@ -97,7 +97,9 @@ foreach ($n in 1..$Count) {
 
     It 'waits for a log that does not exist yet' {
         $follower = Start-Follower -Log $log -First 1
-        Start-Sleep -Milliseconds 300
+        # Written once the follower has said it waits: on a loaded machine 300 ms were not always enough for it to start.
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while ($follower.Shell.Streams.Warning.Count -eq 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
         Write-ScoutAuditEvent nav -Reason 'first' -Path $log
         $follower.Handle.AsyncWaitHandle.WaitOne(30000) | Should -BeTrue
         $follower.Shell.EndInvoke($follower.Handle)

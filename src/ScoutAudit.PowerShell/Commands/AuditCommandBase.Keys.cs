@@ -27,9 +27,8 @@ public abstract partial class AuditCommandBase
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or ItemNotFoundException or System.Management.Automation.DriveNotFoundException
                                           or ProviderNotFoundException or NotSupportedException or ArgumentException)
         {
-            ThrowTerminatingError(Failure(new IOException($"Cannot read the key file '{file}' given to -{parameter}: {OneLine(error)}", error),
-                ErrorIds.InvalidKey, ErrorCategory.ReadError, path));
-            throw; // not reached
+            throw Terminate(new IOException($"Cannot read the key file '{file}' given to -{parameter}: {OneLine(error)}", error),
+                ErrorIds.InvalidKey, ErrorCategory.ReadError, path);
         }
         ChainKey key;
         try
@@ -38,24 +37,23 @@ public abstract partial class AuditCommandBase
         }
         catch (ArgumentException error)
         {
-            ThrowTerminatingError(Failure(new ArgumentException($"The file '{file}' given to -{parameter} holds no EC key: {OneLine(error)} about_ScoutAuditIntegrity shows how to make one.", error),
-                ErrorIds.InvalidKey, ErrorCategory.InvalidData, path));
-            throw; // not reached
+            throw Terminate(new ArgumentException($"The file '{file}' given to -{parameter} holds no EC key: {OneLine(error)} about_ScoutAuditIntegrity shows how to make one.", error),
+                ErrorIds.InvalidKey, ErrorCategory.InvalidData, path);
         }
         if (key.HasPrivateKey && text.OpenToOthers)
         {
             key.Dispose();
-            ThrowTerminatingError(Failure(new UnauthorizedAccessException(
+            throw Terminate(new UnauthorizedAccessException(
                     $"The private key file '{file}' given to -{parameter} has mode {text.Octal}: group or others may read or write it, so anyone of them could sign " +
                     $"the log's entries. A private key file must be 0600 (read and written by its owner only): run chmod 600 '{file}', and make a new key if someone else may have read it."),
-                ErrorIds.KeyFileOpenToOthers, ErrorCategory.SecurityError, path));
+                ErrorIds.KeyFileOpenToOthers, ErrorCategory.SecurityError, path);
         }
         if (needPrivateKey && !key.HasPrivateKey)
         {
             key.Dispose();
-            ThrowTerminatingError(Failure(new ArgumentException(
+            throw Terminate(new ArgumentException(
                     $"The file '{file}' given to -{parameter} holds a public key; signing needs the private key (\"-----BEGIN PRIVATE KEY-----\"). The public key is what Test-ScoutAuditLog -PublicKey takes."),
-                ErrorIds.InvalidKey, ErrorCategory.InvalidArgument, path));
+                ErrorIds.InvalidKey, ErrorCategory.InvalidArgument, path);
         }
         return key;
     }

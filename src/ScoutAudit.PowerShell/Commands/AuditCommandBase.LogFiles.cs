@@ -122,14 +122,13 @@ public abstract partial class AuditCommandBase
         }
         catch (Exception error) when (error is SessionStateException or ProviderInvocationException or ArgumentException or NotSupportedException or IOException)
         {
-            ThrowTerminatingError(Failure(new ArgumentException($"The audit log path '{pattern}' cannot be resolved: {error.Message}", "Path", error),
-                ErrorIds.AuditLogPathInvalid, ErrorCategory.InvalidArgument, pattern));
-            throw; // not reached: ThrowTerminatingError always throws
+            throw Terminate(new ArgumentException($"The audit log path '{pattern}' cannot be resolved: {error.Message}", "Path", error),
+                ErrorIds.AuditLogPathInvalid, ErrorCategory.InvalidArgument, pattern);
         }
         if (provider.Name != "FileSystem")
         {
-            ThrowTerminatingError(Failure(new ArgumentException($"The audit log path '{pattern}' is in the {provider.Name} provider; an audit log is a file, so give a file-system path.", "Path"),
-                ErrorIds.AuditLogPathNotFileSystem, ErrorCategory.InvalidArgument, pattern));
+            throw Terminate(new ArgumentException($"The audit log path '{pattern}' is in the {provider.Name} provider; an audit log is a file, so give a file-system path.", "Path"),
+                ErrorIds.AuditLogPathNotFileSystem, ErrorCategory.InvalidArgument, pattern);
         }
         return found.Select(System.IO.Path.GetFullPath).Where(File.Exists).Distinct(PathComparer).ToList();
     }
@@ -193,7 +192,7 @@ public abstract partial class AuditCommandBase
             _ => $"'{path}' is {role.What} of the log '{role.LogPath}', not a log; give the log itself: -Path '{role.LogPath}'.",
         };
         if (message is not null)
-            ThrowTerminatingError(Failure(new ArgumentException(message, "Path"), ErrorIds.AuditLogPathNotLog, ErrorCategory.InvalidArgument, given ?? path, Inert(message)));
+            throw Terminate(new ArgumentException(message, "Path"), ErrorIds.AuditLogPathNotLog, ErrorCategory.InvalidArgument, given ?? path, Inert(message));
         return path;
     }
 

@@ -78,9 +78,9 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
         }
         if (Directory.Exists(resolved))
         {
-            ThrowTerminatingError(Failure(
+            throw Terminate(
                 new ArgumentException($"The audit log path '{given}' is a directory; give the path of a .jsonl file, such as '{System.IO.Path.Combine(resolved, "audit.jsonl")}'.", "Path"),
-                ErrorIds.AuditLogPathIsDirectory, ErrorCategory.InvalidArgument, given));
+                ErrorIds.AuditLogPathIsDirectory, ErrorCategory.InvalidArgument, given);
         }
         return resolved;
     }
@@ -95,16 +95,15 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
         }
         catch (Exception error) when (error is SessionStateException or ProviderInvocationException or ArgumentException or NotSupportedException or IOException)
         {
-            ThrowTerminatingError(Failure(
+            throw Terminate(
                 new ArgumentException($"The audit log path '{given}' cannot be resolved: {error.Message}", "Path", error),
-                ErrorIds.AuditLogPathInvalid, ErrorCategory.InvalidArgument, given));
-            throw; // not reached: ThrowTerminatingError always throws
+                ErrorIds.AuditLogPathInvalid, ErrorCategory.InvalidArgument, given);
         }
         if (provider.Name != "FileSystem")
         {
-            ThrowTerminatingError(Failure(
+            throw Terminate(
                 new ArgumentException($"The audit log path '{given}' is in the {provider.Name} provider; an audit log is a file, so give a file-system path.", "Path"),
-                ErrorIds.AuditLogPathNotFileSystem, ErrorCategory.InvalidArgument, given));
+                ErrorIds.AuditLogPathNotFileSystem, ErrorCategory.InvalidArgument, given);
         }
         return System.IO.Path.GetFullPath(resolved);
     }
@@ -123,6 +122,18 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
         var text = Inert(message ?? OneLine(error));
         if (text != error.Message) record.ErrorDetails = new ErrorDetails(text);
         return record;
+    }
+
+    /// <summary>
+    /// Stops the command with the error record <see cref="Failure"/> makes: the one way every
+    /// terminating error of the module is raised. ThrowTerminatingError never returns; this returns
+    /// an exception only so that a call reads <c>throw Terminate(...)</c> and the compiler knows the
+    /// path ends there.
+    /// </summary>
+    private protected Exception Terminate(Exception error, string errorId, ErrorCategory category, object? target, string? message = null)
+    {
+        ThrowTerminatingError(Failure(error, errorId, category, target, message));
+        return new System.Diagnostics.UnreachableException();
     }
 
     /// <summary>An invalid argument, named as PowerShell's binder names one.</summary>
@@ -152,8 +163,7 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
         }
         catch (ArgumentException error)
         {
-            ThrowTerminatingError(Failure(error, ErrorIds.InvalidTimeWindow, ErrorCategory.InvalidArgument, since, InvalidArgument("Since", error)));
-            throw; // not reached
+            throw Terminate(error, ErrorIds.InvalidTimeWindow, ErrorCategory.InvalidArgument, since, InvalidArgument("Since", error));
         }
     }
 
@@ -240,8 +250,7 @@ public abstract partial class AuditCommandBase : PSCmdlet, IDisposable
         catch (AuditLogException error)
         {
             WriteQueryDiagnostics(diagnostics);
-            ThrowTerminatingError(Failure(error, ErrorIds.AuditLogReadFailed, ErrorCategory.ReadError, error.Path));
-            throw; // not reached
+            throw Terminate(error, ErrorIds.AuditLogReadFailed, ErrorCategory.ReadError, error.Path);
         }
     }
 

@@ -134,8 +134,8 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
         var first = window.Since is { } since ? DateOnly.FromDateTime(since.UtcDateTime) : last.AddDays(1 - DefaultDays);
         if (last < first) last = first; // -Since and -Until within one day
         if (last.DayNumber - first.DayNumber >= 3660)
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The report covers {last.DayNumber - first.DayNumber + 1} days; at most 3660 (ten years) fit a page of daily charts. Give a later -Since."),
-                ErrorIds.InvalidTimeWindow, ErrorCategory.InvalidArgument, Since));
+            throw Terminate(new ArgumentException($"The report covers {last.DayNumber - first.DayNumber + 1} days; at most 3660 (ten years) fit a page of daily charts. Give a later -Since."),
+                ErrorIds.InvalidTimeWindow, ErrorCategory.InvalidArgument, Since);
         return (first, last);
     }
 
@@ -146,15 +146,14 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
         {
             var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile, out var provider, out _);
             if (provider.Name == "FileSystem") return System.IO.Path.GetFullPath(resolved);
-            ThrowTerminatingError(Failure(new ArgumentException($"-OutFile '{OutFile}' is in the {provider.Name} provider; a report is a file, so give a file-system path.", nameof(OutFile)),
-                ErrorIds.ReportWriteFailed, ErrorCategory.InvalidArgument, OutFile));
+            throw Terminate(new ArgumentException($"-OutFile '{OutFile}' is in the {provider.Name} provider; a report is a file, so give a file-system path.", nameof(OutFile)),
+                ErrorIds.ReportWriteFailed, ErrorCategory.InvalidArgument, OutFile);
         }
         catch (Exception error) when (error is SessionStateException or ProviderInvocationException or ArgumentException or NotSupportedException or IOException)
         {
-            ThrowTerminatingError(Failure(new ArgumentException($"-OutFile '{OutFile}' cannot be resolved: {error.Message}", nameof(OutFile), error),
-                ErrorIds.ReportWriteFailed, ErrorCategory.InvalidArgument, OutFile));
+            throw Terminate(new ArgumentException($"-OutFile '{OutFile}' cannot be resolved: {error.Message}", nameof(OutFile), error),
+                ErrorIds.ReportWriteFailed, ErrorCategory.InvalidArgument, OutFile);
         }
-        throw new InvalidOperationException(); // not reached: ThrowTerminatingError always throws
     }
 
     /// <summary>Every log the module could mean: those reported, the default log, and those this session has open.</summary>
@@ -172,28 +171,23 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
         switch (target.Kind)
         {
             case ReportTargetKind.AuditLogFile:
-                ThrowTerminatingError(Failure(new InvalidOperationException(
+                throw Terminate(new InvalidOperationException(
                         $"'{path}' is {target.What}: Export-ScoutAuditReport never writes over a log's files, not even with -Force. " +
                         $"Give -OutFile a file of its own, such as '{SuggestedReport(path)}'."),
-                    ErrorIds.ReportOutFileIsAuditLog, ErrorCategory.InvalidArgument, path));
-                break;
+                    ErrorIds.ReportOutFileIsAuditLog, ErrorCategory.InvalidArgument, path);
             case ReportTargetKind.Directory:
-                ThrowTerminatingError(Failure(new IOException($"-OutFile '{path}' is a directory; give the path of a file, such as '{System.IO.Path.Combine(path, "scout-report.html")}'."),
-                    ErrorIds.ReportWriteFailed, ErrorCategory.WriteError, path));
-                break;
+                throw Terminate(new IOException($"-OutFile '{path}' is a directory; give the path of a file, such as '{System.IO.Path.Combine(path, "scout-report.html")}'."),
+                    ErrorIds.ReportWriteFailed, ErrorCategory.WriteError, path);
             case ReportTargetKind.Report or ReportTargetKind.OtherFile when NoClobber:
-                ThrowTerminatingError(Failure(new IOException($"The file '{path}' already exists and -NoClobber was given. Give -OutFile another file, or leave out -NoClobber to replace it."),
-                    ErrorIds.ReportOutFileExists, ErrorCategory.ResourceExists, path));
-                break;
+                throw Terminate(new IOException($"The file '{path}' already exists and -NoClobber was given. Give -OutFile another file, or leave out -NoClobber to replace it."),
+                    ErrorIds.ReportOutFileExists, ErrorCategory.ResourceExists, path);
             case ReportTargetKind.OtherFile when !Force:
-                ThrowTerminatingError(Failure(new IOException($"'{path}' exists and is not a report of Export-ScoutAuditReport{(target.What.Length > 0 ? $" ({target.What})" : "")}, so it was left as it is. " +
+                throw Terminate(new IOException($"'{path}' exists and is not a report of Export-ScoutAuditReport{(target.What.Length > 0 ? $" ({target.What})" : "")}, so it was left as it is. " +
                     "Give -OutFile another file, or add -Force to replace it."),
-                    ErrorIds.ReportOutFileNotReport, ErrorCategory.ResourceExists, path));
-                break;
+                    ErrorIds.ReportOutFileNotReport, ErrorCategory.ResourceExists, path);
             case ReportTargetKind.Report when target.ReadOnly && !Force:
-                ThrowTerminatingError(Failure(new UnauthorizedAccessException($"The report '{path}' is read-only. Add -Force to replace it (the new report is read-only too), or give -OutFile another file."),
-                    ErrorIds.ReportOutFileReadOnly, ErrorCategory.PermissionDenied, path));
-                break;
+                throw Terminate(new UnauthorizedAccessException($"The report '{path}' is read-only. Add -Force to replace it (the new report is read-only too), or give -OutFile another file."),
+                    ErrorIds.ReportOutFileReadOnly, ErrorCategory.PermissionDenied, path);
         }
     }
 
@@ -244,8 +238,7 @@ public sealed class ExportScoutAuditReportCommand : AuditCommandBase
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             if (clearedReadOnly) TryQuietly(() => File.SetAttributes(output, File.GetAttributes(output) | FileAttributes.ReadOnly));
-            ThrowTerminatingError(Failure(new IOException($"The report could not be written to '{output}': {error.Message}", error), ErrorIds.ReportWriteFailed, ErrorCategory.WriteError, output));
-            throw; // not reached
+            throw Terminate(new IOException($"The report could not be written to '{output}': {error.Message}", error), ErrorIds.ReportWriteFailed, ErrorCategory.WriteError, output);
         }
         finally
         {

@@ -74,11 +74,11 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
         // -Event is the first position, so `Get-ScoutAuditEvent ./a.jsonl` would look for events of type
         // "./a.jsonl" and find none, in silence: a log's name is never taken for an event type.
         if (Event?.FirstOrDefault(LooksLikeALog) is { } path)
-            ThrowTerminatingError(Failure(new ArgumentException($"-Event '{path}' is the name of a log file, not an event type; give the log as -Path '{path}' (-Event is the first position)."),
-                ErrorIds.EventTypeIsPath, ErrorCategory.InvalidArgument, path));
+            throw Terminate(new ArgumentException($"-Event '{path}' is the name of a log file, not an event type; give the log as -Path '{path}' (-Event is the first position)."),
+                ErrorIds.EventTypeIsPath, ErrorCategory.InvalidArgument, path);
         if (Wait && Until is not null)
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Wait follows the log without end, and -Until ends the events at a time: use one or the other."),
-                ErrorIds.InvalidWait, ErrorCategory.InvalidArgument, Until));
+            throw Terminate(new ArgumentException("-Wait follows the log without end, and -Until ends the events at a time: use one or the other."),
+                ErrorIds.InvalidWait, ErrorCategory.InvalidArgument, Until);
     }
 
     private static bool LooksLikeALog(string type) =>
@@ -89,14 +89,14 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
         var filter = TimeWindow(Since, Until) with { EventTypeTest = AnyOf(Event), SessionIdTest = AnyOf(SessionId), ModelTest = AnyOf(Model), After = After };
         var targets = ReadTargets(Path, LiteralPath, waiting: Wait);
         if (Wait && (targets = targets.ToList()) is List<ReadTarget> { Count: > 1 } several)
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Wait follows one log; got {several.Count} logs. Run one Get-ScoutAuditEvent -Wait for each log."),
-                ErrorIds.InvalidWait, ErrorCategory.InvalidArgument, Path ?? LiteralPath));
+            throw Terminate(new ArgumentException($"-Wait follows one log; got {several.Count} logs. Run one Get-ScoutAuditEvent -Wait for each log."),
+                ErrorIds.InvalidWait, ErrorCategory.InvalidArgument, Path ?? LiteralPath);
         foreach (var target in targets)
         {
             var given = target.Given;
             if (Wait && target.IsArchive)
-                ThrowTerminatingError(Failure(new ArgumentException($"-Wait follows a log as it is written, and '{target.Path}' is an archive, which never changes; follow its log: -Path '{target.LogPath}'."),
-                    ErrorIds.InvalidWait, ErrorCategory.InvalidArgument, given));
+                throw Terminate(new ArgumentException($"-Wait follows a log as it is written, and '{target.Path}' is an archive, which never changes; follow its log: -Path '{target.LogPath}'."),
+                    ErrorIds.InvalidWait, ErrorCategory.InvalidArgument, given);
             if (Last is { } count && !Wait)
             {
                 foreach (var auditEvent in Read(target, given, log => log.Last(count, filter, PipelineStopping))) WriteObject(new AuditEvent(auditEvent, target.LogPath).ToPSObject());

@@ -35,8 +35,7 @@ public sealed class GetScoutAuditLogCommand : LogPathsCommandBase
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            ThrowTerminatingError(Failure(error, ErrorIds.AuditLogReadFailed, ErrorCategory.ReadError, path));
-            throw; // not reached
+            throw Terminate(error, ErrorIds.AuditLogReadFailed, ErrorCategory.ReadError, path);
         }
         if (entry is not null) WritePendingDiagnostics(entry);
         return new AuditLogInfo(path, size, archives, settings, entry?.UnsyncedLines ?? 0, entry?.AtRiskLines ?? 0);

@@ -158,11 +158,11 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
             // A follower never ends, so the logs after the first would never be sent; a checkpoint file belongs to one log.
             var several = logs.Select(l => l.Log).ToArray();
             if (Wait)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Wait follows one log; got {several.Length} logs. Run one Send-ScoutAuditEvent -Wait for each log."),
-                    ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, several));
+                throw Terminate(new ArgumentException($"-Wait follows one log; got {several.Length} logs. Run one Send-ScoutAuditEvent -Wait for each log."),
+                    ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, several);
             if (CheckpointPath is not null)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-CheckpointPath keeps the checkpoint of one log; got {several.Length} logs. Leave it out to keep each log's checkpoint beside it, or send each log with a -CheckpointPath of its own."),
-                    ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, several));
+                throw Terminate(new ArgumentException($"-CheckpointPath keeps the checkpoint of one log; got {several.Length} logs. Leave it out to keep each log's checkpoint beside it, or send each log with a -CheckpointPath of its own."),
+                    ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, several);
         }
         foreach (var (given, path) in logs)
         {
@@ -226,13 +226,11 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         }
         catch (AuditLogException error)
         {
-            ThrowTerminatingError(Failure(error, ErrorIds.ForwardingCheckpointUnreadable, ErrorCategory.ReadError, error.Path));
-            return;
+            throw Terminate(error, ErrorIds.ForwardingCheckpointUnreadable, ErrorCategory.ReadError, error.Path);
         }
         catch (ArgumentException error)
         {
-            ThrowTerminatingError(Failure(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, shown));
-            return;
+            throw Terminate(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, shown);
         }
         var forwarder = chosen.Forwarder;
         var delivered = Delivered(() => forwarder.Send(batch, PipelineStopping), forwarder);
@@ -287,25 +285,21 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         }
         catch (AuditLogException error)
         {
-            ThrowTerminatingError(Failure(error, ErrorIds.ForwardingCheckpointUnreadable, ErrorCategory.ReadError, error.Path));
-            return;
+            throw Terminate(error, ErrorIds.ForwardingCheckpointUnreadable, ErrorCategory.ReadError, error.Path);
         }
         catch (ForwarderRunningException error)
         {
-            ThrowTerminatingError(Failure(error, ErrorIds.ForwarderRunning, ErrorCategory.ResourceBusy, path));
-            return;
+            throw Terminate(error, ErrorIds.ForwarderRunning, ErrorCategory.ResourceBusy, path);
         }
         catch (ArgumentException error)
         {
             // A header the forwarder cannot send as given (Content-Type, which it sets itself).
-            ThrowTerminatingError(Failure(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, OtlpEndpoint.Redacted(options.Endpoint)));
-            return;
+            throw Terminate(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, OtlpEndpoint.Redacted(options.Endpoint));
         }
         catch (IOException error)
         {
             // The lock file beside the checkpoint cannot be made, or is not the caller's own.
-            ThrowTerminatingError(Failure(error, ErrorIds.ForwardingCheckpointUnwritable, ErrorCategory.WriteError, path));
-            return;
+            throw Terminate(error, ErrorIds.ForwardingCheckpointUnwritable, ErrorCategory.WriteError, path);
         }
         TellWhereCheckpointIs(forwarder.Checkpoint.Location);
         using (forwarder)
@@ -364,19 +358,16 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         }
         catch (ForwardingException error)
         {
-            ThrowTerminatingError(Failure(error, ErrorIds.ForwardingFailed, error.StatusCode is null ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult, error.Endpoint));
-            throw; // not reached
+            throw Terminate(error, ErrorIds.ForwardingFailed, error.StatusCode is null ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult, error.Endpoint);
         }
         catch (AuditLogException error)
         {
-            ThrowTerminatingError(Failure(error, ErrorIds.ForwardingCheckpointUnwritable, ErrorCategory.WriteError, error.Path));
-            throw; // not reached
+            throw Terminate(error, ErrorIds.ForwardingCheckpointUnwritable, ErrorCategory.WriteError, error.Path);
         }
         catch (ForwarderRunningException error)
         {
             // A log whose directory was made after this forwarder started: its lock was taken at the first delivery.
-            ThrowTerminatingError(Failure(error, ErrorIds.ForwarderRunning, ErrorCategory.ResourceBusy, forwarder.LogPath));
-            throw; // not reached
+            throw Terminate(error, ErrorIds.ForwarderRunning, ErrorCategory.ResourceBusy, forwarder.LogPath);
         }
     }
 
@@ -392,7 +383,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
             $"The checkpoint '{forwarder.Checkpoint.Path}' says the collector acknowledged the events up to id {forwarder.Checkpoint.LastId}, but the log '{forwarder.LogPath}' ends at id {end}: " +
             "it was deleted and begun again, or cut back, since. Its events reuse ids the collector has seen, which a receiver that deduplicates by scout.id would drop. " +
             "Delete the checkpoint to send this log from its start, or give -CheckpointPath (and a new -ResourceAttribute to tell the logs apart) for a new one.");
-        ThrowTerminatingError(new ErrorRecord(error, ErrorIds.ForwardingCheckpointAhead, ErrorCategory.InvalidData, forwarder.Checkpoint.Path));
+        throw Terminate(error, ErrorIds.ForwardingCheckpointAhead, ErrorCategory.InvalidData, forwarder.Checkpoint.Path);
     }
 
     /// <summary>
@@ -440,8 +431,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         catch (ArgumentException error)
         {
             // The endpoint without its secrets: the target reaches $Error, logs and transcripts.
-            ThrowTerminatingError(Failure(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, endpoint.IsAbsoluteUri ? OtlpEndpoint.Redacted(endpoint) : null));
-            throw; // not reached
+            throw Terminate(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, endpoint.IsAbsoluteUri ? OtlpEndpoint.Redacted(endpoint) : null);
         }
     }
 
@@ -521,8 +511,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         var problem = value is null
             ? "No endpoint: give -Endpoint (such as https://collector.example.com:4318), or set $env:OTEL_EXPORTER_OTLP_ENDPOINT or $env:OTEL_EXPORTER_OTLP_LOGS_ENDPOINT."
             : $"${name} is not an absolute URL (its value is not shown); give one such as https://collector.example.com:4318.";
-        ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, name));
-        throw new InvalidOperationException(); // not reached
+        throw Terminate(new ArgumentException(problem), ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, name);
     }
 
     /// <summary>The protocol of the environment; http/protobuf, the specification's default, when none is set.</summary>

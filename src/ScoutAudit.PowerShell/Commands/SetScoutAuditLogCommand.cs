@@ -96,8 +96,8 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
         }
         catch (ArgumentOutOfRangeException error)
         {
-            ThrowTerminatingError(Failure(error, ErrorIds.InvalidLogSetting, ErrorCategory.InvalidArgument, error.ActualValue,
-                InvalidArgument(error.ParamName == nameof(Core.SyncPolicy.Interval) ? nameof(SyncInterval) : nameof(SyncEveryLines), error)));
+            throw Terminate(error, ErrorIds.InvalidLogSetting, ErrorCategory.InvalidArgument, error.ActualValue,
+                InvalidArgument(error.ParamName == nameof(Core.SyncPolicy.Interval) ? nameof(SyncInterval) : nameof(SyncEveryLines), error));
         }
         var rotationSize = bound.ContainsKey(nameof(RotationSize))
             ? RotationSize is null or 0 ? null : AtLeastTheMinimum(RotationSize.Value)
@@ -118,8 +118,7 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
         var meant = size <= 1024 ? $"{size}MB" : $"{size}KB";
         var error = new ArgumentOutOfRangeException(nameof(RotationSize), size,
             $"{size} bytes is below the minimum of {LogSettings.MinimumRotationSize / 1024} KB; did you mean {meant}? Give 0 or $null to never rotate by size.");
-        ThrowTerminatingError(Failure(error, ErrorIds.InvalidLogSetting, ErrorCategory.InvalidArgument, size, InvalidArgument(nameof(RotationSize), error)));
-        return size; // not reached: ThrowTerminatingError always throws
+        throw Terminate(error, ErrorIds.InvalidLogSetting, ErrorCategory.InvalidArgument, size, InvalidArgument(nameof(RotationSize), error));
     }
 
     private ArchiveRetention? NewRetention(ArchiveRetention? current)
@@ -134,8 +133,7 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
         }
         catch (ArgumentOutOfRangeException error)
         {
-            ThrowTerminatingError(Failure(error, ErrorIds.InvalidLogSetting, ErrorCategory.InvalidArgument, error.ActualValue, InvalidArgument(nameof(KeepArchivesFor), error)));
-            throw; // not reached
+            throw Terminate(error, ErrorIds.InvalidLogSetting, ErrorCategory.InvalidArgument, error.ActualValue, InvalidArgument(nameof(KeepArchivesFor), error));
         }
     }
 

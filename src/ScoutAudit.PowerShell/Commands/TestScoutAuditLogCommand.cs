@@ -88,10 +88,10 @@ public sealed class TestScoutAuditLogCommand : LogCommandBase
     protected override void BeginProcessing()
     {
         if (Adopt)
-            ThrowTerminatingError(Failure(new ArgumentException(
+            throw Terminate(new ArgumentException(
                     "Test-ScoutAuditLog no longer adds archives to the chain: a test writes nothing to the log. " +
                     "Run Register-ScoutAuditArchive -Path <log> to add the archives outside the chain (it asks for each), then Test-ScoutAuditLog. Nothing was verified.", nameof(Adopt)),
-                ErrorIds.ParameterMoved, ErrorCategory.InvalidArgument, "Adopt"));
+                ErrorIds.ParameterMoved, ErrorCategory.InvalidArgument, "Adopt");
         if (PublicKey is not null) _publicKey = ReadKey(PublicKey, nameof(PublicKey), needPrivateKey: false);
     }
 

@@ -147,7 +147,7 @@ public sealed class WriteScoutAuditEventCommand : AuditCommandBase
         {
             // The log itself is unusable: no later record could be written either.
             WritePendingDiagnostics(entry);
-            ThrowTerminatingError(Failure(error, ErrorIds.AuditLogWriteFailed, ErrorCategory.WriteError, entry.Path));
+            throw Terminate(error, ErrorIds.AuditLogWriteFailed, ErrorCategory.WriteError, entry.Path);
         }
         catch (ArgumentException error)
         {
