@@ -409,7 +409,15 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     /// <summary>The forwarder's options from the parameters and, where they are not given, OpenTelemetry's standard environment variables.</summary>
     private OtlpForwarderOptions Options()
     {
-        var endpoint = Endpoint ?? EndpointFromEnvironment();
+        Uri endpoint;
+        try
+        {
+            endpoint = Endpoint ?? OtlpEnvironment.Endpoint();
+        }
+        catch (ArgumentException error)
+        {
+            throw Terminate(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, error.ParamName);
+        }
         try
         {
             var options = new OtlpForwarderOptions
@@ -417,8 +425,8 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
                 Endpoint = endpoint,
                 Headers = Headers(),
                 ServiceName = ServiceName,
-                Protocol = Protocol is null ? ProtocolFromEnvironment() : OtlpProtocols.Parse(Protocol, "-Protocol"),
-                Compression = Compression ?? CompressionFromEnvironment(),
+                Protocol = Protocol is null ? OtlpEnvironment.Protocol() : OtlpProtocols.Parse(Protocol, "-Protocol"),
+                Compression = Compression ?? OtlpEnvironment.Compression(),
                 ResourceAttributes = ResourceAttribute is null ? new Dictionary<string, string>() : Strings(ResourceAttribute, nameof(ResourceAttribute)),
                 GiveUpAfter = GiveUpAfter,
                 RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
@@ -444,7 +452,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     {
         if (Token is not null && Credential is not null)
             throw new ArgumentException("Give -Token (Authorization: Bearer) or -Credential (Authorization: Basic), not both: a request has one Authorization header.", nameof(Token));
-        var headers = Header is null ? HeadersFromEnvironment() : Strings(Header, nameof(Header), checkHeaders: true);
+        var headers = Header is null ? OtlpEnvironment.Headers() : Strings(Header, nameof(Header), checkHeaders: true);
         var (authorization, source) = Token is not null
             ? ("Bearer " + new NetworkCredential(string.Empty, Token).Password, "-Token")
             : Credential is not null ? (Basic(Credential), "-Credential") : (null, null);
@@ -488,48 +496,6 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         WriteWarning(Inert($"The headers {string.Join(", ", options.Headers.Keys.Select(name => $"'{name}'"))} go to '{OtlpEndpoint.Redacted(endpoint)}' over plain http, " +
             "where anyone on the network between can read them: use an https:// endpoint."));
     }
-
-    /// <summary>
-    /// One of OpenTelemetry's exporter settings, as its exporters read them: the logs signal's own
-    /// variable (<c>OTEL_EXPORTER_OTLP_LOGS_&lt;setting&gt;</c>), else the general one; null when neither is set.
-    /// </summary>
-    private static (string Name, string Value)? OtelSetting(string setting)
-    {
-        foreach (var name in new[] { $"OTEL_EXPORTER_OTLP_LOGS_{setting}", $"OTEL_EXPORTER_OTLP_{setting}" })
-        {
-            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value) return (name, value);
-        }
-        return null;
-    }
-
-    /// <summary>The endpoint of the environment; a URL without a path gets /v1/logs from <see cref="OtlpForwarderOptions.ResolveEndpoint"/>.</summary>
-    private Uri EndpointFromEnvironment()
-    {
-        var (name, value) = OtelSetting("ENDPOINT") ?? (null!, null!);
-        if (value is not null && Uri.TryCreate(value, UriKind.Absolute, out var uri)) return uri;
-        // A value that is no URL is not shown: it may hold a secret, where a query would have been masked.
-        var problem = value is null
-            ? "No endpoint: give -Endpoint (such as https://collector.example.com:4318), or set $env:OTEL_EXPORTER_OTLP_ENDPOINT or $env:OTEL_EXPORTER_OTLP_LOGS_ENDPOINT."
-            : $"${name} is not an absolute URL (its value is not shown); give one such as https://collector.example.com:4318.";
-        throw Terminate(new ArgumentException(problem), ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, name);
-    }
-
-    /// <summary>The protocol of the environment; http/protobuf, the specification's default, when none is set.</summary>
-    private static OtlpProtocol ProtocolFromEnvironment() =>
-        OtelSetting("PROTOCOL") is { } setting ? OtlpProtocols.Parse(setting.Value, "$" + setting.Name) : OtlpProtocol.HttpProtobuf;
-
-    /// <summary>The compression of the environment: gzip or none.</summary>
-    private static OtlpCompression CompressionFromEnvironment() => OtelSetting("COMPRESSION") switch
-    {
-        null => OtlpCompression.None,
-        { Value: var value } when value.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) => OtlpCompression.None,
-        { Value: var value } when value.Trim().Equals("gzip", StringComparison.OrdinalIgnoreCase) => OtlpCompression.Gzip,
-        { } other => throw new ArgumentException($"${other.Name} is '{other.Value}'; OTLP allows gzip or none."),
-    };
-
-    /// <summary>The headers of the environment: <c>name=value,name2=value2</c>, values URL-encoded (<see cref="OtlpHeaders.Parse"/>).</summary>
-    private static Dictionary<string, string> HeadersFromEnvironment() =>
-        OtelSetting("HEADERS") is { } setting ? OtlpHeaders.Parse(setting.Value, "$env:" + setting.Name) : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// A hashtable's entries as text; a value that is not a plain value is refused (a header is text). A
