@@ -14,7 +14,7 @@ public class AggregateTests
     [Fact]
     public void LastHoursStartsAtTheTopOfTheUtcHourHoursBeforeTheCurrentOne()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 2, 13, 14, 35, 10, TimeSpan.Zero));
+        var clock = new TestClock(new DateTimeOffset(2026, 2, 13, 14, 35, 10, TimeSpan.Zero));
         Assert.Equal(new DateTimeOffset(2026, 2, 13, 13, 0, 0, TimeSpan.Zero), EventFilter.LastHours(1, clock).Since);
         Assert.Equal(new DateTimeOffset(2026, 2, 12, 14, 0, 0, TimeSpan.Zero), EventFilter.LastHours(24, clock).Since);
         Assert.Null(EventFilter.LastHours(1, clock).Until);
@@ -33,7 +33,7 @@ public class AggregateTests
     public void SpendOfTheLastHourSumsFromTheTopOfThePreviousHour()
     {
         using var folder = new TempFolder();
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 2, 13, 14, 35, 0, TimeSpan.Zero));
+        var clock = new TestClock(new DateTimeOffset(2026, 2, 13, 14, 35, 0, TimeSpan.Zero));
         var top = new DateTimeOffset(2026, 2, 13, 13, 0, 0, TimeSpan.Zero);
         using var log = LogOf(folder, clock,
             Events.At(top.AddMilliseconds(-1), cost: 100),
@@ -51,7 +51,7 @@ public class AggregateTests
     public void SpendOfAnEmptyWindowIsZero()
     {
         using var folder = new TempFolder();
-        using var log = LogOf(folder, new ManualTimeProvider());
+        using var log = LogOf(folder, new TestClock());
         Assert.Equal(new SpendRow(null, 0m, 0, 0, 0, null, null), Assert.Single(log.Spend()));
         Assert.Empty(log.Spend(grouping: SpendGrouping.Model));
     }
@@ -61,7 +61,7 @@ public class AggregateTests
     {
         using var folder = new TempFolder();
         var start = Events.Start;
-        using var log = LogOf(folder, new ManualTimeProvider(),
+        using var log = LogOf(folder, new TestClock(),
             Events.At(start, "nav", "a", 0.01, "llama"),
             Events.At(start.AddMinutes(70), "nav", "b", 0.02, "gpt"),
             Events.At(start.AddHours(11), "brief", "a", 0.04, "llama"),
@@ -89,7 +89,7 @@ public class AggregateTests
     public void AccuracyCountsNavAndValidationFailures()
     {
         using var folder = new TempFolder();
-        using var log = LogOf(folder, new ManualTimeProvider(),
+        using var log = LogOf(folder, new TestClock(),
             Events.At(Events.Start, "nav"), Events.At(Events.Start, "nav"), Events.At(Events.Start, "nav"),
             Events.At(Events.Start, "validation_fail"), Events.At(Events.Start, "brief"),
             Events.At(Events.Start.AddDays(-1), "validation_fail"));
@@ -103,7 +103,7 @@ public class AggregateTests
     public void AccuracyWithoutNavIsAHundredPercentAndStillCountsFailures()
     {
         using var folder = new TempFolder();
-        using var log = LogOf(folder, new ManualTimeProvider(), Events.At(Events.Start, "validation_fail"));
+        using var log = LogOf(folder, new TestClock(), Events.At(Events.Start, "validation_fail"));
         var report = log.Accuracy();
         Assert.Equal((0L, 1L, 100.0), (report.TotalNav, report.ValidationFailCount, report.AccuracyPct));
     }

@@ -25,7 +25,7 @@ public class DeletedDirectoryTests
         using var folder = new TempFolder();
         var directory = folder.File("logs");
         var path = Path.Combine(directory, "audit.jsonl");
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         var diagnostics = new RecordingDiagnostics();
         using var log = new AuditLog(path, new AuditLogOptions { Time = time, Diagnostics = diagnostics });
         log.Append(Numbered(0));
@@ -56,7 +56,7 @@ public class DeletedDirectoryTests
     {
         using var folder = new TempFolder();
         var path = folder.File("a", "b", "audit.jsonl");
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         using var log = new AuditLog(path, new AuditLogOptions { Time = time });
         log.Append(Numbered(0));
         time.Advance(TimeSpan.FromSeconds(1));

@@ -15,11 +15,11 @@ public sealed class RotationIntervalTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private AuditLog Open(ManualTimeProvider time, RotationInterval interval = RotationInterval.Hour) =>
+    private AuditLog Open(TestClock time, RotationInterval interval = RotationInterval.Hour) =>
         new(_path, new AuditLogOptions { RotationSize = null, RotationInterval = interval, Time = time });
 
-    /// <summary>Writes one event stamped with the manual clock's time, then lets the writer's lease end.</summary>
-    private static void Write(AuditLog log, ManualTimeProvider time, string marker)
+    /// <summary>Writes one event stamped with the test clock's time, then lets the writer's lease end.</summary>
+    private static void Write(AuditLog log, TestClock time, string marker)
     {
         log.Append(new AuditEvent("nav", time.GetUtcNow(), "s") { Reason = marker });
         time.Advance(TimeSpan.FromMilliseconds(5)); // the lease timer ends the writer's lease
@@ -41,7 +41,7 @@ public sealed class RotationIntervalTests : IDisposable
     [Fact]
     public void TheFirstWriteAfterAnHourBoundarySealsTheHourBeforeIt()
     {
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 5, 4, 10, 15, 0, TimeSpan.Zero));
+        var time = new TestClock(new DateTimeOffset(2026, 5, 4, 10, 15, 0, TimeSpan.Zero));
         using (var log = Open(time))
         {
             Write(log, time, "10:15");
@@ -58,7 +58,7 @@ public sealed class RotationIntervalTests : IDisposable
     [Fact]
     public void AnIdleWritersTimerSealsAtTheBoundaryWithoutAnotherWrite()
     {
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 5, 4, 23, 50, 0, TimeSpan.Zero));
+        var time = new TestClock(new DateTimeOffset(2026, 5, 4, 23, 50, 0, TimeSpan.Zero));
         using (var log = Open(time, RotationInterval.Day))
         {
             Write(log, time, "23:50");
@@ -76,7 +76,7 @@ public sealed class RotationIntervalTests : IDisposable
     {
         // Another process wrote at 09:59 and ended; this one starts writing at 10:01.
         File.WriteAllText(_path, "{\"ts\": \"2026-05-04T09:59:00.000Z\", \"event\": \"nav\", \"session_id\": \"s\", \"reason\": \"09:59\"}\n");
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 5, 4, 10, 1, 0, TimeSpan.Zero));
+        var time = new TestClock(new DateTimeOffset(2026, 5, 4, 10, 1, 0, TimeSpan.Zero));
         using (var log = Open(time)) Write(log, time, "10:01");
 
         Assert.Equal([["09:59"]], ArchivedReasons());
@@ -86,7 +86,7 @@ public sealed class RotationIntervalTests : IDisposable
     [Fact]
     public void WithoutAnIntervalTheFileGrowsAcrossBoundaries()
     {
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 5, 4, 10, 15, 0, TimeSpan.Zero));
+        var time = new TestClock(new DateTimeOffset(2026, 5, 4, 10, 15, 0, TimeSpan.Zero));
         using (var log = Open(time, RotationInterval.None))
         {
             Write(log, time, "10:15");

@@ -84,7 +84,7 @@ public class RotationTests
     {
         // The original names archives to the second and overwrites: it lost 2,644 of 3,000 events here.
         using var folder = new TempFolder();
-        var frozen = new ManualTimeProvider(new DateTimeOffset(2026, 2, 13, 14, 30, 22, TimeSpan.Zero));
+        var frozen = new TestClock(new DateTimeOffset(2026, 2, 13, 14, 30, 22, TimeSpan.Zero));
         using (var log = Open(folder, rotationSize: 600, time: frozen))
         {
             for (var i = 0; i < 3000; i++) log.Append(Numbered(i));
@@ -259,7 +259,7 @@ public class RotationTests
     {
         using var folder = new TempFolder();
         var path = folder.File("audit.jsonl");
-        var time = new ManualTimeProvider(); // the lease ends only when the test moves the clock
+        var time = new TestClock(); // the lease ends only when the test moves the clock
         var diagnostics = new RecordingDiagnostics();
         using (var log = new AuditLog(path, new AuditLogOptions { Time = time, RotationSize = null, Diagnostics = diagnostics }))
         {
@@ -307,7 +307,7 @@ public class RotationTests
     {
         using var folder = new TempFolder();
         var path = folder.File("audit.jsonl");
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         using (var log = new AuditLog(path, new AuditLogOptions { Time = time, RotationSize = null }))
         {
             log.Append(Numbered(0));

@@ -34,7 +34,7 @@ public class SyncPolicyTests
     public void TheCadenceSyncsEveryTenthLine()
     {
         using var folder = new TempFolder();
-        using var log = Open(folder, SyncPolicy.Default, new ManualTimeProvider());
+        using var log = Open(folder, SyncPolicy.Default, new TestClock());
         for (var i = 1; i <= 9; i++) log.Append(Events.At(Events.Start));
         Thread.Sleep(50); // no sync may be on its way either
         Assert.Equal(9, log.UnsyncedLines);
@@ -48,7 +48,7 @@ public class SyncPolicyTests
         using var folder = new TempFolder();
         using var syncing = new ManualResetEventSlim(false);
         using var release = new ManualResetEventSlim(false);
-        using var log = Open(folder, SyncPolicy.Default, new ManualTimeProvider(), syncStarting: () =>
+        using var log = Open(folder, SyncPolicy.Default, new TestClock(), syncStarting: () =>
         {
             syncing.Set();
             release.Wait(TimeSpan.FromSeconds(30));
@@ -74,7 +74,7 @@ public class SyncPolicyTests
     public void TheLineCountOfTheCadenceIsConfigurable()
     {
         using var folder = new TempFolder();
-        using var log = Open(folder, new SyncPolicy { EveryLines = 3 }, new ManualTimeProvider());
+        using var log = Open(folder, new SyncPolicy { EveryLines = 3 }, new TestClock());
         log.Append(Events.At(Events.Start));
         log.Append(Events.At(Events.Start));
         Assert.Equal(2, log.UnsyncedLines);
@@ -86,7 +86,7 @@ public class SyncPolicyTests
     public void AnIdleTailIsSyncedByTheTimerWithinTheInterval()
     {
         using var folder = new TempFolder();
-        var clock = new ManualTimeProvider();
+        var clock = new TestClock();
         using var log = Open(folder, SyncPolicy.Default, clock);
         log.Append(Events.At(Events.Start));
         log.Append(Events.At(Events.Start));
@@ -101,7 +101,7 @@ public class SyncPolicyTests
     public void TheIntervalOfTheCadenceIsConfigurable()
     {
         using var folder = new TempFolder();
-        var clock = new ManualTimeProvider();
+        var clock = new TestClock();
         using var log = Open(folder, new SyncPolicy { Interval = TimeSpan.FromMilliseconds(250) }, clock);
         log.Append(Events.At(Events.Start));
         clock.Advance(TimeSpan.FromMilliseconds(249));
@@ -114,7 +114,7 @@ public class SyncPolicyTests
     public void AWriteAfterTheIntervalSyncsAtOnce()
     {
         using var folder = new TempFolder();
-        var clock = new ManualTimeProvider();
+        var clock = new TestClock();
         using var log = Open(folder, SyncPolicy.Default, clock);
         log.Append(Events.At(Events.Start));
         clock.Advance(TimeSpan.FromSeconds(1)); // timer syncs the first line
@@ -127,7 +127,7 @@ public class SyncPolicyTests
     public void EveryEventIsSyncedBeforeAppendReturns()
     {
         using var folder = new TempFolder();
-        using var log = Open(folder, new SyncPolicy { Mode = SyncMode.EveryEvent }, new ManualTimeProvider());
+        using var log = Open(folder, new SyncPolicy { Mode = SyncMode.EveryEvent }, new TestClock());
         for (var i = 0; i < 3; i++)
         {
             log.Append(Events.At(Events.Start));
@@ -158,7 +158,7 @@ public class SyncPolicyTests
     public void WithoutAPolicyLinesWaitForFlush()
     {
         using var folder = new TempFolder();
-        var clock = new ManualTimeProvider();
+        var clock = new TestClock();
         using var log = Open(folder, new SyncPolicy { Mode = SyncMode.None }, clock);
         for (var i = 0; i < 25; i++) log.Append(Events.At(Events.Start));
         clock.Advance(TimeSpan.FromMinutes(5));
@@ -171,7 +171,7 @@ public class SyncPolicyTests
     public void AFailedBackgroundSyncIsReportedNotThrown()
     {
         using var folder = new TempFolder();
-        var clock = new ManualTimeProvider();
+        var clock = new TestClock();
         var diagnostics = new RecordingDiagnostics();
         using var log = Open(folder, SyncPolicy.Default, clock, diagnostics, failingSync: true);
         log.Append(Events.At(Events.Start));
@@ -188,7 +188,7 @@ public class SyncPolicyTests
     {
         using var folder = new TempFolder();
         var diagnostics = new RecordingDiagnostics();
-        using var log = Open(folder, SyncPolicy.Default, new ManualTimeProvider(), diagnostics, failingSync: true);
+        using var log = Open(folder, SyncPolicy.Default, new TestClock(), diagnostics, failingSync: true);
 
         for (var i = 1; i <= 10; i++) log.Append(Events.At(Events.Start));
 
@@ -210,7 +210,7 @@ public class SyncPolicyTests
         var diagnostics = new RecordingDiagnostics();
         var log = new AuditLog(folder.File("audit.jsonl"), new AuditLogOptions
         {
-            Time = new ManualTimeProvider(),
+            Time = new TestClock(),
             Diagnostics = diagnostics,
             SyncStarting = () =>
             {
@@ -247,7 +247,7 @@ public class SyncPolicyTests
     public void AFailedSyncOfAnEveryEventLogIsAnError()
     {
         using var folder = new TempFolder();
-        using var log = Open(folder, new SyncPolicy { Mode = SyncMode.EveryEvent }, new ManualTimeProvider(), failingSync: true);
+        using var log = Open(folder, new SyncPolicy { Mode = SyncMode.EveryEvent }, new TestClock(), failingSync: true);
         var error = Assert.Throws<AuditLogException>(() => log.Append(Events.At(Events.Start)));
         Assert.StartsWith($"The event was written to '{folder.File("audit.jsonl")}' but could not be synced: ", error.Message);
         Assert.Contains("fsync failed: Invalid argument", error.Message);

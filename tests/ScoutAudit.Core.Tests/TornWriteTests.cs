@@ -62,7 +62,7 @@ public class TornWriteTests(ITestOutputHelper output)
 
     /// <summary>
     /// The case the lease check above cannot see: another writer dies inside a write while this one
-    /// holds its lease (a manual clock keeps the lease from ending). The next event lands on the
+    /// holds its lease (a test clock keeps the lease from ending). The next event lands on the
     /// fragment; it is written again on a line of its own, so it is read exactly once.
     /// </summary>
     [Fact]
@@ -71,7 +71,7 @@ public class TornWriteTests(ITestOutputHelper output)
         using var folder = new TempFolder();
         var path = folder.File("audit.jsonl");
         var diagnostics = new RecordingDiagnostics();
-        using (var writer = new AuditLog(path, new AuditLogOptions { Time = new ManualTimeProvider(), Diagnostics = diagnostics, RotationSize = null }))
+        using (var writer = new AuditLog(path, new AuditLogOptions { Time = new TestClock(), Diagnostics = diagnostics, RotationSize = null }))
         {
             writer.Append(Tagged("writer", 0));
             // Another process, appending under its own shared lease, is killed half-way through its line.

@@ -1,13 +1,19 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace ScoutAudit.Core.Tests.Forwarding;
 
 /// <summary>
 /// A clock on which every wait ends at once: a timer fires as it is made and moves the clock forward by
 /// its due time. Each wait asked for is kept, so tests check backoff without sleeping through it.
 /// </summary>
-public sealed class InstantWaits(DateTimeOffset start) : TimeProvider
+/// <remarks>
+/// The clock itself is <see cref="FakeTimeProvider"/>'s; only its timers are not. The forwarder waits
+/// out a backoff with a blocking Task.Delay on its own thread, so a FakeTimeProvider timer would need a
+/// second thread to notice the wait and Advance past it; here the wait is the Advance.
+/// </remarks>
+public sealed class InstantWaits(DateTimeOffset start) : FakeTimeProvider(start)
 {
     private readonly List<TimeSpan> _waits = [];
-    private DateTimeOffset _now = start;
 
     public InstantWaits()
         : this(new DateTimeOffset(2026, 2, 13, 14, 30, 0, TimeSpan.Zero))
@@ -25,22 +31,13 @@ public sealed class InstantWaits(DateTimeOffset start) : TimeProvider
         }
     }
 
-    public override DateTimeOffset GetUtcNow()
-    {
-        lock (_waits) return _now;
-    }
-
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-    public override long GetTimestamp() => GetUtcNow().UtcTicks;
-
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         int count;
         lock (_waits)
         {
             _waits.Add(dueTime);
-            _now += dueTime;
+            Advance(dueTime);
             count = _waits.Count;
         }
         AfterWait?.Invoke(count);
