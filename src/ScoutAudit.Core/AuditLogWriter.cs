@@ -34,28 +34,19 @@ internal sealed class AuditLogWriter : IDisposable
 
     private readonly LogFiles _files;
     private readonly AuditLogOptions _options;
-    private readonly SyncPolicy _policy;
     private readonly TimeProvider _time;
     private readonly IAuditDiagnostics _diagnostics;
     private readonly LogRotation _rotation;
     private readonly Action _sealed;
     private CrossProcessLock _appendLock;
     private CrossProcessLock _sealIntent;
-    private readonly ITimer? _idleSync;
     private readonly ITimer _leaseEnd;
     private readonly ITimer? _intervalEnd;
     private readonly object _writeLock = new();
-    private readonly object _syncLock = new();
     private AppendOnlyFile? _file;
     private FileIdentity _fileIdentity;
-    private long _written;
-    private long _synced;
-
-    /// <summary>Lines that were unsynced when a sync of them failed, and the highest line such a sync tried to cover.</summary>
-    private long _atRiskLines, _atRiskThrough;
-    private long _syncedAt;
-    private int _idleSyncArmed;
-    private int _backgroundSyncQueued;
+    private readonly SyncLedger _ledger;
+    private readonly SyncStrategy _sync;
     private DateTimeOffset _rotationPausedUntil;
     private bool _leased;
     private long _leaseTakenAt;
@@ -66,7 +57,6 @@ internal sealed class AuditLogWriter : IDisposable
     private DateTimeOffset? _intervalEndsAt;
     private bool _disposed;
     private bool _toldReadableByOthers;
-    private readonly GroupCommit? _groupCommit;
 
     /// <summary>The processes (ids) a seal last waited for, so that the warning is said once while they hold the file.</summary>
     private string? _sealDeferredBy;
@@ -75,21 +65,17 @@ internal sealed class AuditLogWriter : IDisposable
     {
         _files = files;
         _options = options;
-        _policy = options.SyncPolicy;
         _time = options.Time;
         _diagnostics = options.Diagnostics;
         _rotation = rotation;
         _sealed = onSealed;
         _appendLock = appendLock;
         _sealIntent = sealIntent;
-        _syncedAt = _time.GetTimestamp();
+        _ledger = new SyncLedger(files.Active, options);
         _leaseEnd = _time.CreateTimer(_ => EndIdleLease(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (options.RotationInterval != RotationInterval.None)
             _intervalEnd = _time.CreateTimer(_ => SealAtIntervalEnd(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        if (_policy.Mode == SyncMode.Cadence)
-            _idleSync = _time.CreateTimer(_ => SyncIdleTail(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        if (_policy.Mode == SyncMode.EveryEvent)
-            _groupCommit = new GroupCommit(() => Volatile.Read(ref _written), () => Volatile.Read(ref _synced), SyncFromGroupCommit, files.Active);
+        _sync = SyncStrategy.For(_ledger, options, files.Active);
     }
 
     /// <summary>
@@ -152,29 +138,16 @@ internal sealed class AuditLogWriter : IDisposable
     public string Path => _files.Active;
 
     /// <summary>Lines written but not yet known to be on stable storage.</summary>
-    public long UnsyncedLines => Volatile.Read(ref _written) - Volatile.Read(ref _synced);
+    public long UnsyncedLines => _ledger.Unsynced;
 
-    /// <summary>
-    /// Lines written before a sync that failed. They stay counted for as long as this writer lives:
-    /// after a failed fsync Linux may have dropped their pages and cleared the error, so a later
-    /// sync that succeeds cannot vouch for them (PostgreSQL's "fsyncgate"). Close reports them.
-    /// </summary>
-    public long AtRiskLines => Volatile.Read(ref _atRiskLines);
+    /// <summary>Lines written before a sync that failed (<see cref="SyncLedger.AtRisk"/>). Close reports them.</summary>
+    public long AtRiskLines => _ledger.AtRisk;
 
     /// <summary>Lines written so far (a sequence number).</summary>
-    public long WrittenLines => Volatile.Read(ref _written);
+    public long WrittenLines => _ledger.Written;
 
-    /// <summary>
-    /// A seal made by this process synced the active file before renaming it: the lines written
-    /// before <paramref name="writtenBefore"/> was read are on disk, and no longer counted unsynced.
-    /// </summary>
-    public void CoveredBySeal(long writtenBefore)
-    {
-        lock (_syncLock)
-        {
-            if (writtenBefore > Volatile.Read(ref _synced)) Volatile.Write(ref _synced, writtenBefore);
-        }
-    }
+    /// <inheritdoc cref="SyncLedger.CoveredBySeal"/>
+    public void CoveredBySeal(long writtenBefore) => _ledger.CoveredBySeal(writtenBefore);
 
     /// <summary>Writes the event's line; rotates first when the active file is full; syncs when the policy says so.</summary>
     /// <exception cref="ArgumentException">The event cannot be written (too large, a value JSON cannot hold); nothing was written.</exception>
@@ -198,7 +171,7 @@ internal sealed class AuditLogWriter : IDisposable
                     Write(line.WrittenSpan);
                     if (_intervalEnd is not null && _intervalEndsAt is null) StartInterval(_time.GetUtcNow());
                     _leaseAppends++;
-                    sequence = ++_written;
+                    sequence = _ledger.NextLine();
                     break;
                 }
                 EndLease(); // sealing takes the append lock exclusive
@@ -207,35 +180,11 @@ internal sealed class AuditLogWriter : IDisposable
         }
         if (line.Capacity > 64 * 1024) t_line = null; // do not keep a huge buffer per thread
 
-        switch (_policy.Mode)
-        {
-            case SyncMode.EveryEvent:
-                _groupCommit!.WaitFor(sequence);
-                break;
-            case SyncMode.Cadence when sequence - Volatile.Read(ref _synced) >= 2L * _policy.EveryLines:
-                // The sync in flight has not caught up: wait for it, and sync what it did not cover.
-                SyncThrough(sequence);
-                break;
-            case SyncMode.Cadence when sequence - Volatile.Read(ref _synced) >= _policy.EveryLines
-                                       || _time.GetElapsedTime(Volatile.Read(ref _syncedAt)) >= _policy.Interval:
-                SyncInBackground();
-                ArmIdleSync(); // a sync already in flight may have started before this line
-                break;
-            case SyncMode.Cadence:
-                ArmIdleSync();
-                break;
-        }
+        _sync.AfterAppend(sequence);
     }
 
     /// <summary>Syncs everything written so far.</summary>
-    public void Flush()
-    {
-        lock (_syncLock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            SyncNow(Volatile.Read(ref _written));
-        }
-    }
+    public void Flush() => ObjectDisposedException.ThrowIf(!_ledger.SyncAllUnlessClosed(), this);
 
     /// <summary>
     /// Syncs and closes. The file is closed even when the final sync fails, which then throws, as it
@@ -245,25 +194,26 @@ internal sealed class AuditLogWriter : IDisposable
     public void Close()
     {
         lock (_writeLock)
-        lock (_syncLock)
+        lock (_ledger.Gate)
         {
             if (_disposed) return;
             _disposed = true;
+            _ledger.Close();
             CarryStrandedLines(); // before the timers go: it may take a lease
-            _idleSync?.Dispose();
+            _sync.StopTimers();
             _leaseEnd.Dispose();
             _intervalEnd?.Dispose();
             try
             {
-                SyncNow(_written);
-                _groupCommit?.Finish(null);
+                _ledger.SyncAll();
+                _sync.Finish(null);
                 if (AtRiskLines is > 0 and var atRisk)
                     throw new AuditLogException(Path,
                         $"{atRisk} line{(atRisk == 1 ? "" : "s")} written to '{Path}' before a sync that failed may not be on disk: after a failed sync the system may drop written data and report success later, so no later sync vouches for them. Check the log with Test-ScoutAuditLog and keep the events elsewhere if they matter.");
             }
             catch (AuditLogException error)
             {
-                _groupCommit?.Finish(error);
+                _sync.Finish(error);
                 throw;
             }
             finally
@@ -470,18 +420,9 @@ internal sealed class AuditLogWriter : IDisposable
             // The original's rotation deletes the file after reading it: what this writer (or another
             // process) appended in between is only in the deleted file until carried into the new one.
             if (_file is not null) StrandedLines.Carry(_files, _file.Handle, file, _diagnostics);
-            lock (_syncLock)
-            {
-                if (_file is not null)
-                {
-                    // Rotation synced the old file before renaming it; a foreign tool may not have.
-                    TrySync(_file);
-                    _file.Dispose();
-                    Volatile.Write(ref _synced, _written);
-                }
-                _file = file;
-                _fileIdentity = file.Identity;
-            }
+            _ledger.SwitchTo(file);
+            _file = file;
+            _fileIdentity = file.Identity;
             return _fileIdentity;
         }
         catch (IOException error)
@@ -603,122 +544,6 @@ internal sealed class AuditLogWriter : IDisposable
             _rotationPausedUntil = _time.GetUtcNow() + RotationBackOff;
             _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.RotationFailed, Path,
                 $"'{Path}' could not be rotated; it goes on growing, and rotation is tried again in {RotationBackOff.TotalMinutes:0} minute(s): {error.Message}", Exception: error));
-        }
-    }
-
-    private void SyncThrough(long sequence)
-    {
-        lock (_syncLock)
-        {
-            if (_disposed || Volatile.Read(ref _synced) >= sequence) return; // an earlier sync covered it
-            try
-            {
-                SyncNow(Volatile.Read(ref _written));
-            }
-            catch (AuditLogException error)
-            {
-                _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SyncFailed, Path, error.Message, Exception: error));
-                ArmIdleSync();
-            }
-        }
-    }
-
-    /// <summary>
-    /// The cadence's sync, off the writer's thread: the append that makes a sync due returns while it
-    /// runs, as Serilog's flush interval does, instead of waiting an fsync (about as long as the rest
-    /// of a PowerShell call). At most one is queued or running; a writer that finds twice the cadence
-    /// unsynced waits for it (see Append), which bounds what a power loss can take. Never throws: a
-    /// failure is reported and the idle timer tries again.
-    /// </summary>
-    private void SyncInBackground()
-    {
-        if (Interlocked.CompareExchange(ref _backgroundSyncQueued, 1, 0) != 0) return;
-        ThreadPool.UnsafeQueueUserWorkItem(static writer =>
-        {
-            try
-            {
-                lock (writer._syncLock)
-                {
-                    if (!writer._disposed && writer.UnsyncedLines > 0) writer.SyncNow(Volatile.Read(ref writer._written));
-                }
-            }
-            catch (AuditLogException error)
-            {
-                writer._diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SyncFailed, writer.Path,
-                    $"The background sync of '{writer.Path}' failed; the lines are written but may not be on disk yet: {error.Message}", Exception: error));
-                writer.ArmIdleSync();
-            }
-            finally
-            {
-                Volatile.Write(ref writer._backgroundSyncQueued, 0);
-            }
-        }, this, preferLocal: false);
-    }
-
-    /// <summary>The group commit thread's sync: everything written up to <paramref name="through"/>.</summary>
-    private void SyncFromGroupCommit(long through)
-    {
-        lock (_syncLock)
-        {
-            if (!_disposed && Volatile.Read(ref _synced) < through) SyncNow(through);
-        }
-    }
-
-    /// <summary>Must be called under the sync lock. <paramref name="through"/> was read before the sync starts.</summary>
-    private void SyncNow(long through)
-    {
-        try
-        {
-            _options.SyncStarting?.Invoke();
-            _file?.Sync();
-        }
-        catch (IOException error)
-        {
-            var from = Math.Max(Volatile.Read(ref _synced), _atRiskThrough);
-            if (through > from)
-            {
-                Volatile.Write(ref _atRiskLines, _atRiskLines + (through - from));
-                _atRiskThrough = through;
-            }
-            throw new AuditLogException(Path, $"'{Path}' could not be synced to disk: {error.Message}", error);
-        }
-        Volatile.Write(ref _synced, Math.Max(_synced, through));
-        Volatile.Write(ref _syncedAt, _time.GetTimestamp());
-    }
-
-    private static void TrySync(AppendOnlyFile file)
-    {
-        try
-        {
-            file.Sync();
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private void ArmIdleSync()
-    {
-        if (_idleSync is not null && Interlocked.Exchange(ref _idleSyncArmed, 1) == 0)
-            _idleSync.Change(_policy.Interval, Timeout.InfiniteTimeSpan);
-    }
-
-    /// <summary>The timer: syncs a tail that no further write came to sync. Never throws.</summary>
-    private void SyncIdleTail()
-    {
-        Volatile.Write(ref _idleSyncArmed, 0);
-        try
-        {
-            lock (_syncLock)
-            {
-                if (_disposed || UnsyncedLines == 0) return;
-                SyncNow(Volatile.Read(ref _written));
-            }
-        }
-        catch (Exception error)
-        {
-            _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SyncFailed, Path,
-                $"The background sync of '{Path}' failed; the lines are written but may not be on disk yet: {error.Message}", Exception: error));
         }
     }
 }
