@@ -138,6 +138,15 @@ internal sealed class SyncLedger(string path, AuditLogOptions options)
         }
     }
 
+    /// <summary>Throws when a sync failed since the writer opened (<see cref="AtRisk"/>): its lines may not be on disk, whatever later syncs said.</summary>
+    /// <exception cref="AuditLogException">Some lines are at risk.</exception>
+    public void ThrowIfAnyAtRisk()
+    {
+        if (AtRisk is > 0 and var atRisk)
+            throw new AuditLogException(path,
+                $"{atRisk} line{(atRisk == 1 ? "" : "s")} written to '{path}' before a sync that failed may not be on disk: after a failed sync the system may drop written data and report success later, so no later sync vouches for them. Check the log with Test-ScoutAuditLog and keep the events elsewhere if they matter.");
+    }
+
     /// <summary>Must be called under the gate. <paramref name="through"/> was read before the sync starts.</summary>
     private void SyncNow(long through)
     {
