@@ -3,93 +3,59 @@ using System.Buffers;
 namespace ScoutAudit.Core;
 
 /// <summary>
-/// Appends events to the active file: one complete line per write call, thread-safe, synced as the
-/// <see cref="SyncPolicy"/> says. Concurrent appends that need a sync share one (group commit): a sync
-/// covers every line written before it started.
+/// Appends events to the active file: one complete line per write call, thread-safe; seals the file
+/// when it is due, and closes. What it leaves to others, each in its own type:
+/// <list type="bullet">
+/// <item><see cref="AppendLease"/>: appends happen under a lease on the log's cross-process append
+/// lock. Taking one checks that the handle still refers to the file at the log's path (a rotation,
+/// here or in another process, renames it) and reopens the path if not (<see cref="CurrentFile"/>).</item>
+/// <item><see cref="SealSchedule"/>: when the file is sealed, by size and by interval.</item>
+/// <item><see cref="SyncStrategy"/> and <see cref="SyncLedger"/>: when lines are synced, and what
+/// is unsynced or at risk.</item>
+/// </list>
 /// <para>
-/// Appends happen under a lease: the log's append lock held shared for at most
-/// <see cref="LeaseDuration"/> or <see cref="LeaseAppends"/> appends, whichever ends first (a timer
-/// ends an idle lease). Taking a lease checks that the handle still refers to the file at the log's
-/// path (a rotation, here or in another process, renames it) and reopens the path if not. A sealer
-/// waits at most one lease; the lease spares every append the lock and identity system calls.
-/// The file is sealed first when it has reached the rotation size. See <see cref="LogRotation"/>.
+/// Two locks. The write lock (<c>_writeLock</c>) guards <c>_file</c>, <c>_fileIdentity</c>,
+/// <c>_activeSize</c> and <c>_disposed</c>, and with them the state of the lease, the seal
+/// schedule and the readable-by-others notice, which have no lock of their own. The sync lock is the
+/// ledger's (<see cref="SyncLedger.Gate"/>); Close takes it after the write lock, the only order
+/// in which the two are held together.
 /// </para>
 /// <para>
-/// Taking a lease also checks that the lock files are still those this writer holds: a log whose
-/// directory was deleted (a test's cleanup, a cleanup job) is made again, directory and lock files,
-/// and written as a new log, with one report that its earlier files are gone.
+/// Over 300 lines on purpose: append, the rewrite of a line that landed on a fragment, the reopening
+/// of the file at the log's path under a new lease, sealing and close all read and change the
+/// write lock's fields; kept in one type, the lock and everything it guards are seen together.
 /// </para>
 /// </summary>
 internal sealed class AuditLogWriter : IDisposable
 {
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_line;
 
-    private static readonly TimeSpan RotationBackOff = TimeSpan.FromMinutes(1);
-
-    /// <summary>Longest a writer holds the append lock without giving a sealer its turn.</summary>
-    internal static readonly TimeSpan LeaseDuration = TimeSpan.FromMilliseconds(2);
-
-    /// <summary>Most appends under one lease.</summary>
-    internal const int LeaseAppends = 256;
-
     private readonly LogFiles _files;
-    private readonly AuditLogOptions _options;
-    private readonly SyncPolicy _policy;
-    private readonly TimeProvider _time;
     private readonly IAuditDiagnostics _diagnostics;
     private readonly LogRotation _rotation;
     private readonly Action _sealed;
-    private CrossProcessLock _appendLock;
-    private CrossProcessLock _sealIntent;
-    private readonly ITimer? _idleSync;
-    private readonly ITimer _leaseEnd;
-    private readonly ITimer? _intervalEnd;
+    private readonly AppendLease _lease;
+    private readonly SealSchedule _sealing;
+    private readonly SyncLedger _ledger;
+    private readonly SyncStrategy _sync;
+    private readonly ReadableByOthersNotice _readableByOthers;
     private readonly object _writeLock = new();
-    private readonly object _syncLock = new();
     private AppendOnlyFile? _file;
     private FileIdentity _fileIdentity;
-    private long _written;
-    private long _synced;
-
-    /// <summary>Lines that were unsynced when a sync of them failed, and the highest line such a sync tried to cover.</summary>
-    private long _atRiskLines, _atRiskThrough;
-    private long _syncedAt;
-    private int _idleSyncArmed;
-    private int _backgroundSyncQueued;
-    private DateTimeOffset _rotationPausedUntil;
-    private bool _leased;
-    private long _leaseTakenAt;
-    private int _leaseAppends;
     private long _activeSize;
-
-    /// <summary>With a rotation interval: when the interval of the active file's oldest line ends (null: the file holds no line yet).</summary>
-    private DateTimeOffset? _intervalEndsAt;
     private bool _disposed;
-    private bool _toldReadableByOthers;
-    private readonly GroupCommit? _groupCommit;
 
-    /// <summary>The processes (ids) a seal last waited for, so that the warning is said once while they hold the file.</summary>
-    private string? _sealDeferredBy;
-
-    private AuditLogWriter(LogFiles files, AuditLogOptions options, LogRotation rotation, Action onSealed, CrossProcessLock appendLock, CrossProcessLock sealIntent)
+    private AuditLogWriter(LogFiles files, AuditLogOptions options, LogRotation rotation, Action onSealed, AppendLease lease)
     {
         _files = files;
-        _options = options;
-        _policy = options.SyncPolicy;
-        _time = options.Time;
         _diagnostics = options.Diagnostics;
         _rotation = rotation;
         _sealed = onSealed;
-        _appendLock = appendLock;
-        _sealIntent = sealIntent;
-        _syncedAt = _time.GetTimestamp();
-        _leaseEnd = _time.CreateTimer(_ => EndIdleLease(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        if (options.RotationInterval != RotationInterval.None)
-            _intervalEnd = _time.CreateTimer(_ => SealAtIntervalEnd(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        if (_policy.Mode == SyncMode.Cadence)
-            _idleSync = _time.CreateTimer(_ => SyncIdleTail(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        if (_policy.Mode == SyncMode.EveryEvent)
-            _groupCommit = new GroupCommit(() => Volatile.Read(ref _written), () => Volatile.Read(ref _synced), SyncFromGroupCommit, files.Active);
+        _lease = lease;
+        _ledger = new SyncLedger(files.Active, options);
+        _sealing = new SealSchedule(files.Active, options, SealAtIntervalEnd);
+        _sync = SyncStrategy.For(_ledger, options, files.Active);
+        _readableByOthers = new ReadableByOthersNotice(files.Active, options.Diagnostics);
     }
 
     /// <summary>
@@ -99,82 +65,26 @@ internal sealed class AuditLogWriter : IDisposable
     /// </summary>
     public static AuditLogWriter Open(LogFiles files, AuditLogOptions options, LogRotation rotation, Action onSealed)
     {
-        try
-        {
-            OwnerOnly.CreateDirectory(files.Directory);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            throw new AuditLogException(files.Active, $"The audit log '{files.Active}' cannot be opened for writing: {error.Message}", error);
-        }
-        if (FileSafety.WhyShared(files.Directory, forWriting: true) is { } shared)
-        {
-            if (!options.AllowSharedDirectory)
-                throw new AuditLogException(files.Active, $"The audit log '{files.Active}' is not written: its directory '{files.Directory}' is not yours alone ({shared}), " +
-                    "and whoever may change it may put a link or a file of theirs in place of the log's files between two writes. Keep the log in a directory only you may write, " +
-                    "or allow this one knowingly (Set-ScoutAuditLog -AllowSharedDirectory; about_ScoutAuditSecurity).", new UnsafeFileException(files.Directory, shared));
-            options.Diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SharedDirectory, files.Active,
-                $"The audit log '{files.Active}' is written in a directory that is not yours alone: '{files.Directory}' ({shared}). It is allowed for this log (-AllowSharedDirectory)."));
-        }
-        CrossProcessLock? appendLock = null;
-        try
-        {
-            appendLock = CrossProcessLock.Open(files.AppendLock, options.LockWaitLimit);
-            return new AuditLogWriter(files, options, rotation, onSealed, appendLock, CrossProcessLock.Open(files.SealIntent, options.LockWaitLimit));
-        }
-        catch (UnsafeFileException error)
-        {
-            appendLock?.Dispose();
-            throw new AuditLogException(files.Active, $"The audit log '{files.Active}' cannot be opened for writing: {error.Message}", error);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            appendLock?.Dispose();
-            throw new AuditLogException(files.Active, CannotOpenLocks(files, error), error);
-        }
-    }
-
-    /// <summary>
-    /// Why the lock files could not be opened, said of the log: they are the first files a writer makes
-    /// beside it, so when they are missing the fault is the directory's (read-only, immutable, or a file
-    /// system such as /proc that makes no files), and naming a lock file the user never asked for would
-    /// only puzzle. Existing lock files that cannot be opened (a read-only file system) are named.
-    /// The inner exception keeps the call that failed.
-    /// </summary>
-    private static string CannotOpenLocks(LogFiles files, Exception error)
-    {
-        var reason = error.InnerException is System.ComponentModel.Win32Exception system ? system.Message : error.Message;
-        return File.Exists(files.AppendLock) && File.Exists(files.SealIntent)
-            ? $"The audit log '{files.Active}' cannot be opened for writing: its lock files '{files.AppendLock}' and '{files.SealIntent}' cannot be opened ({reason})."
-            : $"The audit log '{files.Active}' cannot be opened for writing: no file can be created in '{files.Directory}' ({reason}).";
+        WritableDirectory.Prepare(files, options);
+        AuditLogWriter? writer = null;
+        // The lease's idle timer is armed by the first lease, after the writer exists.
+        var lease = AppendLease.Open(files, options, () => writer!.EndIdleLease());
+        return writer = new AuditLogWriter(files, options, rotation, onSealed, lease);
     }
 
     public string Path => _files.Active;
 
     /// <summary>Lines written but not yet known to be on stable storage.</summary>
-    public long UnsyncedLines => Volatile.Read(ref _written) - Volatile.Read(ref _synced);
+    public long UnsyncedLines => _ledger.Unsynced;
 
-    /// <summary>
-    /// Lines written before a sync that failed. They stay counted for as long as this writer lives:
-    /// after a failed fsync Linux may have dropped their pages and cleared the error, so a later
-    /// sync that succeeds cannot vouch for them (PostgreSQL's "fsyncgate"). Close reports them.
-    /// </summary>
-    public long AtRiskLines => Volatile.Read(ref _atRiskLines);
+    /// <summary>Lines written before a sync that failed (<see cref="SyncLedger.AtRisk"/>). Close reports them.</summary>
+    public long AtRiskLines => _ledger.AtRisk;
 
     /// <summary>Lines written so far (a sequence number).</summary>
-    public long WrittenLines => Volatile.Read(ref _written);
+    public long WrittenLines => _ledger.Written;
 
-    /// <summary>
-    /// A seal made by this process synced the active file before renaming it: the lines written
-    /// before <paramref name="writtenBefore"/> was read are on disk, and no longer counted unsynced.
-    /// </summary>
-    public void CoveredBySeal(long writtenBefore)
-    {
-        lock (_syncLock)
-        {
-            if (writtenBefore > Volatile.Read(ref _synced)) Volatile.Write(ref _synced, writtenBefore);
-        }
-    }
+    /// <inheritdoc cref="SyncLedger.CoveredBySeal"/>
+    public void CoveredBySeal(long writtenBefore) => _ledger.CoveredBySeal(writtenBefore);
 
     /// <summary>Writes the event's line; rotates first when the active file is full; syncs when the policy says so.</summary>
     /// <exception cref="ArgumentException">The event cannot be written (too large, a value JSON cannot hold); nothing was written.</exception>
@@ -191,51 +101,27 @@ internal sealed class AuditLogWriter : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             while (true)
             {
-                if (_leased && LeaseIsOver()) EndLease();
-                if (!_leased) TakeLease();
-                if (!IsFull())
+                if (_lease.Held && _lease.IsOver) _lease.End();
+                if (!_lease.Held) TakeLease();
+                if (!_sealing.IsDue(_activeSize))
                 {
                     Write(line.WrittenSpan);
-                    if (_intervalEnd is not null && _intervalEndsAt is null) StartInterval(_time.GetUtcNow());
-                    _leaseAppends++;
-                    sequence = ++_written;
+                    _sealing.LineWritten();
+                    _lease.CountAppend();
+                    sequence = _ledger.NextLine();
                     break;
                 }
-                EndLease(); // sealing takes the append lock exclusive
+                _lease.End(); // sealing takes the append lock exclusive
                 Seal();
             }
         }
         if (line.Capacity > 64 * 1024) t_line = null; // do not keep a huge buffer per thread
 
-        switch (_policy.Mode)
-        {
-            case SyncMode.EveryEvent:
-                _groupCommit!.WaitFor(sequence);
-                break;
-            case SyncMode.Cadence when sequence - Volatile.Read(ref _synced) >= 2L * _policy.EveryLines:
-                // The sync in flight has not caught up: wait for it, and sync what it did not cover.
-                SyncThrough(sequence);
-                break;
-            case SyncMode.Cadence when sequence - Volatile.Read(ref _synced) >= _policy.EveryLines
-                                       || _time.GetElapsedTime(Volatile.Read(ref _syncedAt)) >= _policy.Interval:
-                SyncInBackground();
-                ArmIdleSync(); // a sync already in flight may have started before this line
-                break;
-            case SyncMode.Cadence:
-                ArmIdleSync();
-                break;
-        }
+        _sync.AfterAppend(sequence);
     }
 
     /// <summary>Syncs everything written so far.</summary>
-    public void Flush()
-    {
-        lock (_syncLock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            SyncNow(Volatile.Read(ref _written));
-        }
-    }
+    public void Flush() => ObjectDisposedException.ThrowIf(!_ledger.SyncAllUnlessClosed(), this);
 
     /// <summary>
     /// Syncs and closes. The file is closed even when the final sync fails, which then throws, as it
@@ -245,33 +131,31 @@ internal sealed class AuditLogWriter : IDisposable
     public void Close()
     {
         lock (_writeLock)
-        lock (_syncLock)
+        lock (_ledger.Gate)
         {
             if (_disposed) return;
             _disposed = true;
+            _ledger.Close();
             CarryStrandedLines(); // before the timers go: it may take a lease
-            _idleSync?.Dispose();
-            _leaseEnd.Dispose();
-            _intervalEnd?.Dispose();
+            _sync.StopTimers();
+            _lease.StopIdleTimer();
+            _sealing.Dispose();
             try
             {
-                SyncNow(_written);
-                _groupCommit?.Finish(null);
-                if (AtRiskLines is > 0 and var atRisk)
-                    throw new AuditLogException(Path,
-                        $"{atRisk} line{(atRisk == 1 ? "" : "s")} written to '{Path}' before a sync that failed may not be on disk: after a failed sync the system may drop written data and report success later, so no later sync vouches for them. Check the log with Test-ScoutAuditLog and keep the events elsewhere if they matter.");
+                _ledger.SyncAll();
+                _sync.Finish(null);
+                _ledger.ThrowIfAnyAtRisk();
             }
             catch (AuditLogException error)
             {
-                _groupCommit?.Finish(error);
+                _sync.Finish(error);
                 throw;
             }
             finally
             {
-                if (_leased) EndLease();
+                _lease.EndIfHeld();
                 _file?.Dispose();
-                _appendLock.Dispose();
-                _sealIntent.Dispose();
+                _lease.Dispose();
             }
         }
     }
@@ -288,7 +172,7 @@ internal sealed class AuditLogWriter : IDisposable
         if (_file is null || NativeFile.LinkCountOf(_file.Handle) != 0 || !File.Exists(Path)) return;
         try
         {
-            if (_leased) EndLease(); // a lease taken before the delete still sees the old file
+            _lease.EndIfHeld(); // a lease taken before the delete still sees the old file
             TakeLease();
         }
         catch (AuditLogException error)
@@ -311,31 +195,12 @@ internal sealed class AuditLogWriter : IDisposable
         }
     }
 
-    /// <summary>
-    /// Takes the append lock shared (passing the seal-intent lock, so a waiting sealer goes first)
-    /// and makes sure this writer appends to the file now at the log's path.
-    /// </summary>
+    /// <summary>Takes a lease (<see cref="AppendLease"/>) and makes sure this writer appends to the file now at the log's path, its last line whole.</summary>
     private void TakeLease()
     {
         while (true)
         {
-            try
-            {
-                using (_sealIntent.Acquire(exclusive: false)) _appendLock.Take(exclusive: false);
-            }
-            catch (IOException error)
-            {
-                throw new AuditLogException(Path, $"The audit log '{Path}' cannot be locked for appending: {error.Message}", error);
-            }
-            _leased = true;
-            _leaseTakenAt = _time.GetTimestamp();
-            _leaseAppends = 0;
-            if (!LocksAreAtTheirPaths())
-            {
-                EndLease();
-                ReopenDeletedLocks();
-                continue;
-            }
+            _lease.Take();
             bool tailTorn;
             try
             {
@@ -343,58 +208,15 @@ internal sealed class AuditLogWriter : IDisposable
             }
             catch
             {
-                EndLease();
+                _lease.End();
                 throw;
             }
             if (!tailTorn) break;
             // Another writer's lease may cover a write in progress; only with every lease ended is the tail really torn.
-            EndLease();
+            _lease.End();
             RepairTornTail();
         }
-        _leaseEnd.Change(LeaseDuration, Timeout.InfiniteTimeSpan);
-    }
-
-    /// <summary>Whether the append lock this writer holds is the file at its path (called under the lease).</summary>
-    private bool LocksAreAtTheirPaths()
-    {
-        try
-        {
-            return _appendLock.IsAt(_files.AppendLock);
-        }
-        catch (IOException error)
-        {
-            EndLease();
-            throw new AuditLogException(Path, $"The audit log '{Path}' cannot be opened for writing: {error.Message}", error);
-        }
-    }
-
-    /// <summary>
-    /// The lock files were deleted, with the log's directory or on their own (ScoutAudit never deletes
-    /// them): this writer's locks no longer exclude a writer or sealer that opened the files now at
-    /// their paths. Makes the directory again when it is gone (owner-only, as for a new log), opens the
-    /// lock files there, and reports it once. The active file follows with the lease (CurrentFile).
-    /// </summary>
-    private void ReopenDeletedLocks()
-    {
-        var directoryWasGone = !Directory.Exists(_files.Directory);
-        CrossProcessLock? appendLock = null;
-        try
-        {
-            OwnerOnly.CreateDirectory(_files.Directory);
-            appendLock = CrossProcessLock.Open(_files.AppendLock, _options.LockWaitLimit);
-            var sealIntent = CrossProcessLock.Open(_files.SealIntent, _options.LockWaitLimit);
-            _appendLock.Dispose();
-            _sealIntent.Dispose();
-            (_appendLock, _sealIntent) = (appendLock, sealIntent);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            appendLock?.Dispose();
-            throw new AuditLogException(Path, $"The audit log '{Path}' cannot be opened for writing again after its files were deleted: {error.Message}", error);
-        }
-        _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.LogFilesDeleted, Path, directoryWasGone
-            ? $"The directory '{_files.Directory}' of the audit log '{Path}' was deleted since this process last wrote to it, and its earlier files are gone with it. It was made again (readable by its owner only) and the log is written anew from this event on."
-            : $"The lock files of the audit log '{Path}' were deleted since this process last wrote to it (with the log's directory, made again by another process, or on their own): if the directory went, the log's earlier files are gone. This process writes on with the new lock files."));
+        _lease.ArmIdleEnd();
     }
 
     private void RepairTornTail()
@@ -411,33 +233,12 @@ internal sealed class AuditLogWriter : IDisposable
         }
     }
 
-    private bool LeaseIsOver() => _leaseAppends >= LeaseAppends || _time.GetElapsedTime(_leaseTakenAt) >= LeaseDuration;
-
-    /// <summary>Called under the write lock.</summary>
-    private void EndLease()
-    {
-        _leased = false;
-        try
-        {
-            _appendLock.Release();
-        }
-        catch (IOException error)
-        {
-            _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.RotationFailed, Path, $"The append lock of '{Path}' could not be released: {error.Message}", Exception: error));
-        }
-    }
-
-    /// <summary>The timer: a writer that stopped appending gives up its lease, so a sealer can go on. Never throws.</summary>
+    /// <summary>The lease's idle timer: a writer that stopped appending gives up its lease, so a sealer can go on. Never throws.</summary>
     private void EndIdleLease()
     {
         lock (_writeLock)
         {
-            if (!_leased || _disposed) return;
-            // The clock is read once: read twice, a thread descheduled in between saw a lease not yet
-            // over, then a negative time left, which Timer.Change throws on (a crash in a timer callback).
-            var left = LeaseDuration - _time.GetElapsedTime(_leaseTakenAt);
-            if (left <= TimeSpan.Zero) EndLease();
-            else _leaseEnd.Change(left, Timeout.InfiniteTimeSpan);
+            if (!_disposed) _lease.EndIfIdle();
         }
     }
 
@@ -460,28 +261,15 @@ internal sealed class AuditLogWriter : IDisposable
             }
 
             var file = AppendOnlyFile.Open(Path);
-            ReportIfReadableByOthers(file);
+            _readableByOthers.CheckOnce(file);
             tailTorn = file.EndsWithoutNewline();
-            if (_intervalEnd is not null)
-            {
-                _intervalEndsAt = null;
-                if (file.Identity.Size > 0) StartInterval(OldestLineTime(file));
-            }
+            _sealing.FileOpened(file);
             // The original's rotation deletes the file after reading it: what this writer (or another
             // process) appended in between is only in the deleted file until carried into the new one.
             if (_file is not null) StrandedLines.Carry(_files, _file.Handle, file, _diagnostics);
-            lock (_syncLock)
-            {
-                if (_file is not null)
-                {
-                    // Rotation synced the old file before renaming it; a foreign tool may not have.
-                    TrySync(_file);
-                    _file.Dispose();
-                    Volatile.Write(ref _synced, _written);
-                }
-                _file = file;
-                _fileIdentity = file.Identity;
-            }
+            _ledger.SwitchTo(file);
+            _file = file;
+            _fileIdentity = file.Identity;
             return _fileIdentity;
         }
         catch (IOException error)
@@ -491,59 +279,18 @@ internal sealed class AuditLogWriter : IDisposable
     }
 
     /// <summary>
-    /// Says once per writer that the active file may be read by group or others. Their read permission
-    /// is left as it is: the owner may have given it on purpose (a log shipper's group), and the
-    /// original creates the file so under umask 022; their write permission was already taken away
-    /// (<see cref="FileSafety.RequireWritable"/>).
-    /// </summary>
-    private void ReportIfReadableByOthers(AppendOnlyFile file)
-    {
-        if (OperatingSystem.IsWindows() || _toldReadableByOthers) return;
-        var status = NativeFile.StatusOf(file.Handle);
-        if ((status.Mode & FileSafety.ReadableByOthers) == 0) return;
-        _toldReadableByOthers = true;
-        _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.LogReadableByOthers, Path,
-            $"The audit log '{Path}' may be read by {((status.Mode & UnixFileMode.OtherRead) != 0 ? "every user" : "its group")} (mode {status.ModeText}): " +
-            $"its events, costs and reasons are theirs to read. 'chmod 600 {Path}' makes it yours alone (ScoutAudit makes its own files so)."));
-    }
-
-    private bool IsFull() =>
-        ((_options.RotationSize is { } limit && _activeSize >= limit) || IntervalIsOver()) && _time.GetUtcNow() >= _rotationPausedUntil;
-
-    private bool IntervalIsOver() => _activeSize > 0 && _intervalEndsAt is { } end && _time.GetUtcNow() >= end;
-
-    /// <summary>Starts the interval of the active file's oldest line, and arms the timer that seals it when it ends.</summary>
-    private void StartInterval(DateTimeOffset oldest)
-    {
-        var end = _options.RotationInterval.Next(oldest);
-        _intervalEndsAt = end;
-        var due = end - _time.GetUtcNow();
-        _intervalEnd!.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-    }
-
-    /// <summary>
-    /// The timer: seals an idle active file when its interval ends, so that no event waits unsealed
+    /// The interval timer: seals an idle active file when its interval ends, so that no event waits unsealed
     /// longer than an interval because no later one came. Never throws (Seal reports failures).
     /// </summary>
     private void SealAtIntervalEnd()
     {
         lock (_writeLock)
         {
-            if (_disposed || !IntervalIsOver() || _time.GetUtcNow() < _rotationPausedUntil) return;
-            if (_leased) EndLease(); // sealing takes the append lock exclusive
+            if (_disposed || !_sealing.IntervalSealIsDue(_activeSize)) return;
+            _lease.EndIfHeld(); // sealing takes the append lock exclusive
             Seal();
-            _intervalEndsAt = null; // the next lease finds the new active file and starts its interval
+            _sealing.IntervalSealed();
         }
-    }
-
-    /// <summary>The time of the file's first line, or now when it has none that reads in its first 4 KiB (called with a file just opened).</summary>
-    private DateTimeOffset OldestLineTime(AppendOnlyFile file)
-    {
-        var start = new byte[4096];
-        var read = file.ReadAt(start, 0);
-        var end = start.AsSpan(0, read).IndexOf((byte)'\n');
-        // Any JSON form the original reads (another tool may have written the first line), not only its own header.
-        return end > 0 && AuditLineParser.TryParse(start.AsSpan(0, end), out var first, out _) ? first!.Timestamp : _time.GetUtcNow();
     }
 
     /// <summary>
@@ -582,143 +329,19 @@ internal sealed class AuditLogWriter : IDisposable
     {
         try
         {
-            // An interval seals whatever the size; the size limit is checked again under the lock, where another writer may have sealed first.
-            if (_rotation.Seal(IntervalIsOver() ? null : _options.RotationSize) is not null)
+            if (_rotation.Seal(_sealing.SealAtLeast(_activeSize)) is not null)
             {
-                _sealDeferredBy = null;
+                _sealing.Sealed();
                 _sealed();
             }
         }
         catch (SealDeferredException deferred)
         {
-            // Looked for again after the back-off; said once for as long as the same processes hold the file.
-            _rotationPausedUntil = _time.GetUtcNow() + RotationBackOff;
-            var holders = string.Join(",", deferred.Writers.Select(w => w.ProcessId));
-            if (holders == _sealDeferredBy) return;
-            _sealDeferredBy = holders;
-            _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.RotationFailed, Path, deferred.Message, Exception: deferred));
+            _sealing.Deferred(deferred);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            _rotationPausedUntil = _time.GetUtcNow() + RotationBackOff;
-            _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.RotationFailed, Path,
-                $"'{Path}' could not be rotated; it goes on growing, and rotation is tried again in {RotationBackOff.TotalMinutes:0} minute(s): {error.Message}", Exception: error));
-        }
-    }
-
-    private void SyncThrough(long sequence)
-    {
-        lock (_syncLock)
-        {
-            if (_disposed || Volatile.Read(ref _synced) >= sequence) return; // an earlier sync covered it
-            try
-            {
-                SyncNow(Volatile.Read(ref _written));
-            }
-            catch (AuditLogException error)
-            {
-                _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SyncFailed, Path, error.Message, Exception: error));
-                ArmIdleSync();
-            }
-        }
-    }
-
-    /// <summary>
-    /// The cadence's sync, off the writer's thread: the append that makes a sync due returns while it
-    /// runs, as Serilog's flush interval does, instead of waiting an fsync (about as long as the rest
-    /// of a PowerShell call). At most one is queued or running; a writer that finds twice the cadence
-    /// unsynced waits for it (see Append), which bounds what a power loss can take. Never throws: a
-    /// failure is reported and the idle timer tries again.
-    /// </summary>
-    private void SyncInBackground()
-    {
-        if (Interlocked.CompareExchange(ref _backgroundSyncQueued, 1, 0) != 0) return;
-        ThreadPool.UnsafeQueueUserWorkItem(static writer =>
-        {
-            try
-            {
-                lock (writer._syncLock)
-                {
-                    if (!writer._disposed && writer.UnsyncedLines > 0) writer.SyncNow(Volatile.Read(ref writer._written));
-                }
-            }
-            catch (AuditLogException error)
-            {
-                writer._diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SyncFailed, writer.Path,
-                    $"The background sync of '{writer.Path}' failed; the lines are written but may not be on disk yet: {error.Message}", Exception: error));
-                writer.ArmIdleSync();
-            }
-            finally
-            {
-                Volatile.Write(ref writer._backgroundSyncQueued, 0);
-            }
-        }, this, preferLocal: false);
-    }
-
-    /// <summary>The group commit thread's sync: everything written up to <paramref name="through"/>.</summary>
-    private void SyncFromGroupCommit(long through)
-    {
-        lock (_syncLock)
-        {
-            if (!_disposed && Volatile.Read(ref _synced) < through) SyncNow(through);
-        }
-    }
-
-    /// <summary>Must be called under the sync lock. <paramref name="through"/> was read before the sync starts.</summary>
-    private void SyncNow(long through)
-    {
-        try
-        {
-            _options.SyncStarting?.Invoke();
-            _file?.Sync();
-        }
-        catch (IOException error)
-        {
-            var from = Math.Max(Volatile.Read(ref _synced), _atRiskThrough);
-            if (through > from)
-            {
-                Volatile.Write(ref _atRiskLines, _atRiskLines + (through - from));
-                _atRiskThrough = through;
-            }
-            throw new AuditLogException(Path, $"'{Path}' could not be synced to disk: {error.Message}", error);
-        }
-        Volatile.Write(ref _synced, Math.Max(_synced, through));
-        Volatile.Write(ref _syncedAt, _time.GetTimestamp());
-    }
-
-    private static void TrySync(AppendOnlyFile file)
-    {
-        try
-        {
-            file.Sync();
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private void ArmIdleSync()
-    {
-        if (_idleSync is not null && Interlocked.Exchange(ref _idleSyncArmed, 1) == 0)
-            _idleSync.Change(_policy.Interval, Timeout.InfiniteTimeSpan);
-    }
-
-    /// <summary>The timer: syncs a tail that no further write came to sync. Never throws.</summary>
-    private void SyncIdleTail()
-    {
-        Volatile.Write(ref _idleSyncArmed, 0);
-        try
-        {
-            lock (_syncLock)
-            {
-                if (_disposed || UnsyncedLines == 0) return;
-                SyncNow(Volatile.Read(ref _written));
-            }
-        }
-        catch (Exception error)
-        {
-            _diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SyncFailed, Path,
-                $"The background sync of '{Path}' failed; the lines are written but may not be on disk yet: {error.Message}", Exception: error));
+            _sealing.Failed(error);
         }
     }
 }

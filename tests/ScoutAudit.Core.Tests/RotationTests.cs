@@ -271,7 +271,7 @@ public class RotationTests
                 archive.Write(read); // ...the original archives what it read
             File.Delete(path); // ...and deletes the file
             log.Append(Numbered(3)); // within the same lease, to the deleted file
-            time.Advance(AuditLogWriter.LeaseDuration + TimeSpan.FromMilliseconds(1)); // the lease ends
+            time.Advance(AppendLease.Duration + TimeSpan.FromMilliseconds(1)); // the lease ends
             log.Append(Numbered(4)); // the next lease finds the path gone, carries 2 and 3, then appends
         }
 
@@ -312,7 +312,7 @@ public class RotationTests
         {
             log.Append(Numbered(0));
             File.Delete(path);
-            time.Advance(AuditLogWriter.LeaseDuration + TimeSpan.FromMilliseconds(1));
+            time.Advance(AppendLease.Duration + TimeSpan.FromMilliseconds(1));
             log.Append(Numbered(1));
         }
 
