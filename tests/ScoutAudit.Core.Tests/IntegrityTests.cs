@@ -364,6 +364,25 @@ public sealed class IntegrityTests : IDisposable
     }
 
     [Fact]
+    public void TheIndexEndsItsLinesAsTheLogDoesCarriageReturnsIncluded()
+    {
+        WriteHistory();
+        File.WriteAllText(_files.Index, string.Join("\r\n", IndexLines()) + "\r\n\r\r\n");
+
+        Assert.Empty(Verify().Findings);
+    }
+
+    [Fact]
+    public void ATabOnlyLineOfTheIndexIsNotAnEntryAsInTheLog()
+    {
+        WriteHistory();
+        WriteIndex([IndexLines()[0], "\t", .. IndexLines()[1..]]);
+
+        var finding = Assert.Single(Verify().Findings);
+        Assert.Equal((IntegrityFindingKind.IndexLineDamaged, 2L), (finding.Kind, finding.Line));
+    }
+
+    [Fact]
     public void QueriesGiveTheOriginalsArchivesHintsThatStayOutsideTheChain()
     {
         var archives = WriteHistory();
