@@ -469,21 +469,18 @@ public sealed class AuditLog : IDisposable
         var diagnostics = Options.Diagnostics;
         var lines = new BackwardLineReader(file, length);
         var numbers = new LineNumbers();
-        var last = true;
-        while (newestFirst.Count < count && lines.Previous(out var line, out var offset, out var tooLong))
+        while (newestFirst.Count < count && lines.Previous(out var line, out var offset, out var status))
         {
             cancellation.ThrowIfCancellationRequested();
-            var isLast = last;
-            last = false;
-            if (tooLong)
+            if (status == LineStatus.TooLong)
             {
-                Skip(offset, $"the line is longer than {LineReader.DefaultMaxLineBytes} bytes");
+                Skip(offset, LineJudge.TooLong(lines.SkippedLength));
                 continue;
             }
-            if (line.Trim((byte)' ').IsEmpty) continue;
+            if (LineJudge.IsBlank(line)) continue;
             if (!AuditLineParser.TryParse(line, out var e, out var problem))
             {
-                Skip(offset, isLast && offset + line.Length == length ? $"the last line is torn (no final newline) and incomplete: {problem}" : problem!);
+                Skip(offset, LineJudge.NotAnEvent(status, problem!));
                 continue;
             }
             e!.Id = positionBase + offset;

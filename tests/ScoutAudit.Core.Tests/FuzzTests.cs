@@ -216,7 +216,7 @@ public class FuzzTests
 
             // What LineReader hands the parser: the bytes before the newline, trailing CRs removed.
             var seen = content.Skip(start).Take(content.Count - start - (terminator.Length == 0 ? 0 : 1)).ToArray().AsSpan().TrimEnd((byte)'\r');
-            if (seen.Trim(" \t"u8).IsEmpty) continue;
+            if (seen.IsEmpty) continue; // blank; a line of whitespace is reported, as the original warns of it
             if (AuditLineParser.TryParse(seen, out var e, out _)) expected.Add(e!);
             else
             {

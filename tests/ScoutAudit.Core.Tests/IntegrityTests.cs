@@ -339,6 +339,49 @@ public sealed class IntegrityTests : IDisposable
         Assert.Equal((1, 1), (summary.Errors, summary.Warnings));
     }
 
+    [Theory]
+    [MemberData(nameof(OddLines.Kinds), MemberType = typeof(OddLines))]
+    public void TheVerifierFindsALineExactlyWhenAForwardReadReportsIt(string kind)
+    {
+        using var folder = new TempFolder();
+        var path = OddLines.Write(folder, kind);
+        var findings = new List<IntegrityFinding>();
+
+        using (var log = new AuditLog(path, new AuditLogOptions { RotationSize = null })) log.Verify(null, findings.Add);
+
+        var ofLines = findings.Where(f => f.Line is not null).Select(f => (f.Kind, f.Line!.Value)).ToList();
+        if (OddLines.Report(kind) is { } report)
+        {
+            Assert.Equal([(IntegrityFindingKind.LineDamaged, OddLines.Number)], ofLines);
+            if (kind == OddLines.OverLong) // in the words a read reports it with
+                Assert.Equal($"Line {OddLines.Number} is not an event ({report.TrimEnd('.')}): it was possibly altered (a crash tears a line only at the end of a 4 KiB page).",
+                    findings.Single(f => f.Line is not null).Message);
+        }
+        else
+        {
+            Assert.Empty(ofLines);
+        }
+    }
+
+    [Fact]
+    public void TheIndexEndsItsLinesAsTheLogDoesCarriageReturnsIncluded()
+    {
+        WriteHistory();
+        File.WriteAllText(_files.Index, string.Join("\r\n", IndexLines()) + "\r\n\r\r\n");
+
+        Assert.Empty(Verify().Findings);
+    }
+
+    [Fact]
+    public void ATabOnlyLineOfTheIndexIsNotAnEntryAsInTheLog()
+    {
+        WriteHistory();
+        WriteIndex([IndexLines()[0], "\t", .. IndexLines()[1..]]);
+
+        var finding = Assert.Single(Verify().Findings);
+        Assert.Equal((IntegrityFindingKind.IndexLineDamaged, 2L), (finding.Kind, finding.Line));
+    }
+
     [Fact]
     public void QueriesGiveTheOriginalsArchivesHintsThatStayOutsideTheChain()
     {

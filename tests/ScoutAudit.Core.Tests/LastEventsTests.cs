@@ -97,6 +97,40 @@ public class LastEventsTests
         Assert.StartsWith($"Skipped line 5 of '{path}'", diagnostics.Of(AuditDiagnosticKind.LineSkipped)[0].Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(OddLines.Kinds), MemberType = typeof(OddLines))]
+    public void LastJudgesAnOddLineAsAForwardReadDoes(string kind)
+    {
+        using var folder = new TempFolder();
+        var path = OddLines.Write(folder, kind);
+        var diagnostics = new RecordingDiagnostics();
+
+        using (var log = new AuditLog(path, new AuditLogOptions { Diagnostics = diagnostics })) Assert.Equal(OddLines.EventsRead(kind), log.Last(10).Count);
+
+        OddLines.AssertReported(path, kind, diagnostics);
+    }
+
+    [Theory]
+    [InlineData("{\"ts\": \"2026-02")]
+    [InlineData("{\"ts\": \"2026-02\r")]
+    [InlineData("{\"ts\": \"2026-02\r\r")]
+    public void ATornLastLineIsReportedAsTornAsAForwardReadReportsIt(string torn)
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("audit.jsonl");
+        using (var log = new AuditLog(path)) log.Append(Events.At(Events.Start));
+        File.AppendAllText(path, torn);
+        var forward = new RecordingDiagnostics();
+        var backward = new RecordingDiagnostics();
+
+        using (var log = new AuditLog(path, new AuditLogOptions { Diagnostics = forward })) Assert.Single(log.Query());
+        using (var log = new AuditLog(path, new AuditLogOptions { Diagnostics = backward })) Assert.Single(log.Last(5));
+
+        var expected = Assert.Single(forward.Of(AuditDiagnosticKind.LineSkipped)).Message;
+        Assert.StartsWith($"Skipped line 2 of '{path}': the last line is torn (no final newline) and incomplete: ", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, Assert.Single(backward.Of(AuditDiagnosticKind.LineSkipped)).Message);
+    }
+
     [Fact]
     public void TheLastEventsOfABigFileAreFoundReadingOnlyItsEnd()
     {
@@ -131,7 +165,7 @@ public class LastEventsTests
         using SafeFileHandle file = File.OpenHandle(path);
         var reader = new BackwardLineReader(file, new FileInfo(path).Length, limit);
         var read = new List<string>();
-        while (reader.Previous(out var line, out _, out var tooLong)) read.Add(tooLong ? "<too long>" : Encoding.ASCII.GetString(line));
+        while (reader.Previous(out var line, out _, out var status)) read.Add(status == LineStatus.TooLong ? "<too long>" : Encoding.ASCII.GetString(line));
 
         read.Reverse();
         Assert.Equal(lines.Select(l => l.Length > limit ? "<too long>" : l), read);

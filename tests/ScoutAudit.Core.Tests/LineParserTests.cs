@@ -116,6 +116,7 @@ public class LineParserTests
     [InlineData("{\"ts\":\"2026-02-13T14:30:22.123Z\",\"event\":7,\"session_id\":\"s\"}", "field 'event' is a JSON number; expected a string")]
     [InlineData("{\"ts\":\"\\ud800\",\"event\":\"nav\",\"session_id\":\"s\"}", "a value cannot be read")]
     [InlineData("", "the line is empty")]
+    [InlineData(" \t ", "the line holds only whitespace")]
     public void WhatIsNotAValidEventIsRefusedWithAReason(string line, string reason) =>
         Assert.StartsWith(reason, Refuse(line));
 

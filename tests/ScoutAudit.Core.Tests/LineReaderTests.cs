@@ -1,4 +1,5 @@
 using System.Text;
+using ScoutAudit.Core.Tests.Support;
 
 namespace ScoutAudit.Core.Tests;
 
@@ -20,6 +21,24 @@ public class LineReaderTests
     public void LinesAreSplitOnNewlinesWithCarriageReturnsRemoved() =>
         Assert.Equal([(LineStatus.Line, "first"), (LineStatus.Line, "second"), (LineStatus.Line, "")],
             ReadAll("first\r\nsecond\n\n"));
+
+    [Fact]
+    public void EveryCarriageReturnBeforeANewlineBelongsToTheLineEnding() =>
+        Assert.Equal([(LineStatus.Line, "first"), (LineStatus.Line, ""), (LineStatus.Line, "a\rb"), (LineStatus.Unterminated, "last")],
+            ReadAll("first\r\r\n\r\na\rb\nlast\r"));
+
+    [Theory]
+    [MemberData(nameof(OddLines.Kinds), MemberType = typeof(OddLines))]
+    public void AForwardReadJudgesAnOddLineAsTheOriginalDoes(string kind)
+    {
+        using var folder = new TempFolder();
+        var path = OddLines.Write(folder, kind);
+        var diagnostics = new RecordingDiagnostics();
+
+        Assert.Equal(OddLines.EventsRead(kind), Events.ReadAll(path, diagnostics).Count);
+
+        OddLines.AssertReported(path, kind, diagnostics);
+    }
 
     [Fact]
     public void ALastLineWithoutNewlineIsReportedAsUnterminated() =>

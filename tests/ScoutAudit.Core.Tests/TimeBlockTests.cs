@@ -59,6 +59,24 @@ public class TimeBlockTests
         return (events, reports, skipped);
     }
 
+    [Theory]
+    [MemberData(nameof(OddLines.Kinds), MemberType = typeof(OddLines))]
+    public void ABlockIsCleanOnlyWhenAForwardReadReportsNoneOfItsLines(string kind)
+    {
+        using var folder = new TempFolder();
+        var path = OddLines.Write(folder, kind);
+
+        using (var file = File.OpenHandle(path))
+        {
+            var block = TimeBlocks.Summarise(file, 0, new FileInfo(path).Length, CancellationToken.None);
+            Assert.Equal((OddLines.Number, OddLines.Report(kind) is null), (block.Lines, block.Clean));
+        }
+        var fullScan = Read(path, EventFilter.All, SmallBlocks).Reports;
+        var afterEverything = new EventFilter { Since = Events.Start.AddHours(1) };
+        Assert.Equal(fullScan, Read(path, afterEverything, SmallBlocks).Reports); // summarises the blocks
+        Assert.Equal(fullScan, Read(path, afterEverything, SmallBlocks).Reports); // reads by the summaries
+    }
+
     [Fact]
     public void AWindowGivesAFullScansEventsAndReportsOnRandomFilesAsTheyGrowAndChange()
     {

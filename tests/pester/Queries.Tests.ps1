@@ -153,6 +153,18 @@ Describe 'Queries' {
             "$warnings" | Should -Match 'Skipped 2 lines'
         }
 
+        It 'skips an empty line in silence and warns of a tab-only one as the original does, with -Last alike' {
+            [System.IO.File]::WriteAllText($log, "$($seed[0])`n`r`n`t`n$($seed[1])`r`r`n")
+
+            $forward = Get-ScoutAuditEvent -Path $log -WarningVariable forwardWarnings -WarningAction SilentlyContinue
+            $last = Get-ScoutAuditEvent -Path $log -Last 5 -WarningVariable lastWarnings -WarningAction SilentlyContinue
+
+            $forward.Reason | Should -Be @('n1', 'v1')
+            $last.Reason | Should -Be @('n1', 'v1')
+            "$forwardWarnings" | Should -Match 'Skipped 1 line of'
+            "$lastWarnings" | Should -Match 'Skipped 1 line of'
+        }
+
         It 'names each skipped line in a verbose message' {
             Set-ScoutAuditLogContent -Path $log -Line @($seed[0], 'this is not json', $seed[1])
 

@@ -128,7 +128,8 @@ public static class AuditLineParser
     private static bool TryPrepare(ref ReadOnlySpan<byte> line, out string? problem)
     {
         if (line.StartsWith(Utf8Bom)) line = line[3..];
-        problem = line.Trim(" \t"u8).IsEmpty ? "the line is empty"
+        problem = LineJudge.IsBlank(line) ? "the line is empty"
+            : LineJudge.IsOnlyWhitespace(line) ? LineJudge.OnlyWhitespace
             : !Utf8.IsValid(line) ? "the line is not valid UTF-8"
             : null;
         return problem is null;

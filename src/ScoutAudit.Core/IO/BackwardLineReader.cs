@@ -30,20 +30,27 @@ internal sealed class BackwardLineReader
     /// <summary>The bytes read from the file so far.</summary>
     public long BytesRead { get; private set; }
 
+    /// <summary>Length of the line last reported as <see cref="LineStatus.TooLong"/>, as <see cref="LineReader.SkippedLength"/> gives it.</summary>
+    public long SkippedLength { get; private set; }
+
     /// <summary>
-    /// The line before the one last returned, without its newline and a CR before it, and its file
-    /// offset; <paramref name="tooLong"/> (and an empty <paramref name="line"/>) when it is longer than
-    /// the limit. False once the file's first line has been returned. The line is valid until the next call.
+    /// The line before the one last returned, as <see cref="LineReader"/> gives it forwards: without
+    /// its ending (<see cref="LineJudge.WithoutEnding"/>), <see cref="LineStatus.Unterminated"/> when it
+    /// is the file's last and has no newline, <see cref="LineStatus.TooLong"/> (and empty) when it is
+    /// longer than the limit; and its file offset. False once the file's first line has been returned.
+    /// The line is valid until the next call.
     /// </summary>
-    public bool Previous(out ReadOnlySpan<byte> line, out long offset, out bool tooLong)
+    public bool Previous(out ReadOnlySpan<byte> line, out long offset, out LineStatus status)
     {
         line = default;
         offset = 0;
-        tooLong = false;
+        status = LineStatus.End;
         if (_lineEnd == 0) return false;
         if (_offset == _lineEnd) ReadBlockBefore();
         var end = _lineEnd;
-        if (_buffer[_start + (int)(end - 1 - _offset)] == (byte)'\n') end--;
+        var terminated = _buffer[_start + (int)(end - 1 - _offset)] == (byte)'\n';
+        if (terminated) end--;
+        var tooLong = false;
         long lineStart;
         while (true)
         {
@@ -70,10 +77,15 @@ internal sealed class BackwardLineReader
         }
         offset = lineStart;
         tooLong |= end - lineStart > _maxLineBytes; // found whole, but still longer than a forward read takes
-        if (!tooLong)
+        if (tooLong)
         {
-            line = _buffer.AsSpan(_start + (int)(lineStart - _offset), (int)(end - lineStart));
-            if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
+            status = LineStatus.TooLong;
+            SkippedLength = end - lineStart;
+        }
+        else
+        {
+            line = LineJudge.WithoutEnding(_buffer.AsSpan(_start + (int)(lineStart - _offset), (int)(end - lineStart)));
+            status = terminated ? LineStatus.Line : LineStatus.Unterminated; // only the file's last line can lack its newline
         }
         _lineEnd = lineStart;
         // What comes after the line start is returned: only the bytes before it stay buffered.

@@ -3,7 +3,7 @@ namespace ScoutAudit.Core;
 /// <summary>What <see cref="LineReader.Next"/> found.</summary>
 internal enum LineStatus
 {
-    /// <summary>A line ended by a newline (the newline and any CR before it removed).</summary>
+    /// <summary>A line ended by a newline (the newline and the CRs before it removed: <see cref="LineJudge.WithoutEnding"/>).</summary>
     Line,
 
     /// <summary>The last bytes of the stream, with no newline after them.</summary>
@@ -22,8 +22,8 @@ internal enum LineStatus
 /// </summary>
 internal sealed class LineReader
 {
-    /// <summary>Longest line read, in bytes. The writer refuses events over 1 MiB; other writers may have written more.</summary>
-    public const int DefaultMaxLineBytes = 8 * 1024 * 1024;
+    /// <summary>Longest line read, in bytes: <see cref="LineJudge.MaxLineBytes"/>.</summary>
+    public const int DefaultMaxLineBytes = LineJudge.MaxLineBytes;
 
     private readonly Stream _stream;
     private readonly int _maxLineBytes;
@@ -77,7 +77,7 @@ internal sealed class LineReader
                     line = default;
                     return LineStatus.TooLong;
                 }
-                line = TrimCarriageReturns(found);
+                line = LineJudge.WithoutEnding(found);
                 return LineStatus.Line;
             }
             _scanned = _end;
@@ -105,7 +105,7 @@ internal sealed class LineReader
                 }
                 if (_end == _start) return LineStatus.End;
                 LineNumber++;
-                line = TrimCarriageReturns(_buffer.AsSpan(_start, _end - _start));
+                line = LineJudge.WithoutEnding(_buffer.AsSpan(_start, _end - _start));
                 _start = _scanned = _end;
                 return LineStatus.Unterminated;
             }
@@ -129,6 +129,4 @@ internal sealed class LineReader
         _end += read;
         BytesRead += read;
     }
-
-    private static ReadOnlySpan<byte> TrimCarriageReturns(ReadOnlySpan<byte> line) => line.TrimEnd((byte)'\r');
 }

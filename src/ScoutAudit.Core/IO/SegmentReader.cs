@@ -304,20 +304,16 @@ internal static class SegmentReader
     private static Judgement<T> Judge<T>(LineStatus status, ReadOnlySpan<byte> line, long lineNumber, long skippedLength,
         EventFilter filter, StringPool pool, LineParser<T> parse, bool clean)
     {
-        if (status == LineStatus.TooLong)
-            return new(lineNumber, false, default!, $"the line is {skippedLength} bytes long; lines over {LineReader.DefaultMaxLineBytes} bytes are not read");
-        if (line.Trim(" \t"u8).IsEmpty) return default; // blank lines are no events, and no damage
-        string? problem;
+        if (status == LineStatus.TooLong) return new(lineNumber, false, default!, LineJudge.TooLong(skippedLength));
+        if (LineJudge.IsBlank(line)) return default;
         if (LineHeader.TryRead(line, out var timestamp, out var eventType) && !filter.MayMatch(timestamp, eventType))
         {
             // Ruled out by its time or type: only checked for damage, which is still reported.
             if (clean) return default;
-            if (AuditLineParser.IsWellFormed(line, out problem, out var headerRepeated) && !headerRepeated) return default;
+            if (LineJudge.IsWellFormedAfterHeader(line)) return default;
         }
-        if (parse(line, pool, out var value, out problem)) return new(lineNumber, true, value, null);
-        if (status == LineStatus.Unterminated)
-            problem = $"the last line is torn (no final newline) and incomplete: {problem}";
-        return new(lineNumber, false, default!, problem);
+        if (parse(line, pool, out var value, out var problem)) return new(lineNumber, true, value, null);
+        return new(lineNumber, false, default!, LineJudge.NotAnEvent(status, problem!));
     }
 
     private static string Describe(SegmentKind kind) => kind switch

@@ -176,9 +176,9 @@ internal sealed record IndexLine(int Number, byte[] Bytes, IndexLineKind Kind)
         {
             number++;
             var end = content.IndexOf((byte)'\n');
-            var line = end < 0 ? content : content[..end];
+            var line = LineJudge.WithoutEnding(end < 0 ? content : content[..end]);
             content = end < 0 ? [] : content[(end + 1)..];
-            if (line.Trim(" \t\r"u8).IsEmpty) continue;
+            if (LineJudge.IsBlank(line)) continue;
             lines.Add(Parse(number, line.ToArray(), files));
         }
         return lines;

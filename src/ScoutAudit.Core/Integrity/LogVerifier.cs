@@ -434,14 +434,14 @@ internal sealed class LogVerifier(LogFiles files, StateLocation state, ChainKey?
                 // The active file's last line, unterminated, is a write in progress or a tail the next writer repairs.
                 if (status == LineStatus.Unterminated && isActive) break;
                 completeLength = reader.Position;
-                if (status != LineStatus.TooLong && (line.Trim(" \t\r"u8).IsEmpty || IsEvent(line))) continue;
+                if (status != LineStatus.TooLong && (LineJudge.IsBlank(line) || IsEvent(line))) continue;
                 var torn = status == LineStatus.Line && TornWrite.IsRepaired(line, reader.Position - 1);
                 if (++damaged <= LinesReportedPerFile)
                     Report(torn
                         ? new(IntegrityFindingKind.TornLine, IntegritySeverity.Warning, path,
                             $"Line {reader.LineNumber} was cut short by a crash and ended by the next write: that event is lost, nothing was altered.", Line: reader.LineNumber)
                         : new(IntegrityFindingKind.LineDamaged, IntegritySeverity.Error, path,
-                            $"Line {reader.LineNumber} is not an event{(status == LineStatus.TooLong ? " (longer than 8 MiB)" : "")}: it was possibly altered (a crash tears a line only at the end of a 4 KiB page).", Line: reader.LineNumber));
+                            $"Line {reader.LineNumber} is not an event{(status == LineStatus.TooLong ? $" ({LineJudge.TooLong(reader.SkippedLength)})" : "")}: it was possibly altered (a crash tears a line only at the end of a 4 KiB page).", Line: reader.LineNumber));
             }
             if (damaged > LinesReportedPerFile)
                 Report(new(IntegrityFindingKind.LineDamaged, IntegritySeverity.Error, path,
@@ -461,8 +461,7 @@ internal sealed class LogVerifier(LogFiles files, StateLocation state, ChainKey?
     /// object (as the scans check it, building nothing); any other line is parsed in full.
     /// </summary>
     private static bool IsEvent(ReadOnlySpan<byte> line) =>
-        (LineHeader.TryRead(line, out _, out _) && AuditLineParser.IsWellFormed(line, out _, out var headerRepeated) && !headerRepeated)
-        || AuditLineParser.TryParse(line, out _, out _);
+        LineJudge.IsInOriginalForm(line, out _) || AuditLineParser.TryParse(line, out _, out _);
 
     private (string Digest, long Length) HashFile(string path)
     {

@@ -165,9 +165,9 @@ internal static class TimeBlocks
         {
             _lines++;
             if (status is LineStatus.TooLong or LineStatus.Unterminated) _unclean = true;
-            else if (!line.Trim(" \t"u8).IsEmpty)
+            else if (!LineJudge.IsBlank(line))
             {
-                if (LineHeader.TryRead(line, out var timestamp, out _) && AuditLineParser.IsWellFormed(line, out _, out var headerRepeated) && !headerRepeated)
+                if (LineJudge.IsInOriginalForm(line, out var timestamp))
                 {
                     _min = Math.Min(_min, timestamp.UtcTicks);
                     _max = Math.Max(_max, timestamp.UtcTicks);
