@@ -337,10 +337,38 @@ internal sealed class LogVerifier(LogFiles files, StateLocation state, ChainKey?
         {
             if (LogRotation.SealedSegmentIsAccountedFor(files, _chain, seal)) continue;
             if (seal == lastSeal && FileDigest.ComputePrefix(files.Active, seal.Info!.UncompressedBytes!.Value) == seal.Info.Sha256) continue;
+            if (ArchivedByAnotherTool(seal)) continue;
             Report(new(IntegrityFindingKind.ArchiveMissing, IntegritySeverity.Error, seal.Info!.Path,
                 $"The segment sealed by entry {seal.Sequence} is gone: it is neither on disk nor archived, and the chain records no removal of it.",
                 Expected: $"{seal.Info.UncompressedBytes} bytes, SHA-256 {seal.Info.Sha256}", Actual: "no file", Entry: seal.Sequence));
         }
+    }
+
+    /// <summary>
+    /// Whether an archive that no seal of the chain made begins with exactly the bytes of
+    /// <paramref name="seal"/>: the original tool opened the active file in the moment between the
+    /// seal's look for other writers and its rename, so the seal gave the file back to the active name
+    /// (<see cref="LogRotation.Seal"/>), and the original then archived it in its own rotation. Its
+    /// bytes are there, in that archive, whose own standing (chained, adopted or not) is judged with
+    /// the archives. Read only for a seal nothing else accounts for, which is rare.
+    /// </summary>
+    private bool ArchivedByAnotherTool(IndexLine seal)
+    {
+        var madeBySeals = _chain.Where(l => l.Kind == IndexLineKind.Seal).Select(l => l.Archive + ".gz").ToHashSet(StringComparer.Ordinal);
+        foreach (var segment in RotatedSegments.List(files).Where(s => s.HasArchive && !madeBySeals.Contains(s.ArchiveFile)))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            try
+            {
+                GzipIntegrity.Check(files.PathOf(segment.ArchiveFile), seal.Info!.UncompressedBytes, out var prefix, cancellation);
+                if (prefix == seal.Info.Sha256) return true;
+            }
+            catch (Exception error) when (error is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                // Judged with the archives (damaged, suspicious, unreadable); it holds no seal's bytes here.
+            }
+        }
+        return false;
     }
 
     /// <summary>A sealed segment awaiting its archive: it must be the bytes its seal record holds.</summary>

@@ -39,7 +39,7 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
             // The chain read once for both questions: the append lock is held exclusive, writers wait.
             var chain = ArchiveIndex.ReadLines(files).Where(l => l.IsChained).ToList();
             ArchiveIndex.RequireKeyFor(files, chain, options.SigningKey); // before anything: a seal the chain cannot record is not made
-            var name = ArchiveName.Next(options.Time.GetUtcNow(), RotatedSegments.List(files).Select(s => s.Name));
+            var name = ArchiveName.Next(options.Time.GetUtcNow(), RotatedSegments.List(files).Select(s => s.Name).Concat(SealedNames(chain)));
             var baseName = name.BaseName(files.Stem);
             var sealedPath = files.PathOf(baseName + ArchiveName.SealedSuffix);
             string digest;
@@ -68,6 +68,18 @@ internal sealed class LogRotation(LogFiles files, AuditLogOptions options)
             if (ForeignWriters.Of(files) is { Count: > 0 } lateWriters && ReturnToActive(sealedPath))
                 throw new SealDeferredException(files.Active, lateWriters);
             return baseName;
+        }
+    }
+
+    /// <summary>
+    /// The names the chain's seals took: a seal given back to the active file (<see cref="ReturnToActive"/>)
+    /// left its name free on disk, and a new seal that took it would have one archive stand for both.
+    /// </summary>
+    private IEnumerable<ArchiveName> SealedNames(IEnumerable<IndexLine> chain)
+    {
+        foreach (var seal in chain.Where(l => l.Kind == IndexLineKind.Seal))
+        {
+            if (ArchiveName.TryParse(seal.Archive!, files.Stem, out var name, out _)) yield return name;
         }
     }
 
