@@ -7,11 +7,8 @@ namespace ScoutAudit.PowerShell.Commands;
 [Alias("Get-ScoutAccuracy")]
 [Cmdlet(VerbsCommon.Get, "ScoutAuditAccuracy", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(AccuracyReport))]
-public sealed class GetScoutAuditAccuracyCommand : AuditCommandBase
+public sealed class GetScoutAuditAccuracyCommand : ReadPathsCommandBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
     [Parameter]
     [Instant]
     public DateTimeOffset? Since { get; set; }
@@ -19,18 +16,6 @@ public sealed class GetScoutAuditAccuracyCommand : AuditCommandBase
     [Parameter]
     [Instant]
     public DateTimeOffset? Until { get; set; }
-
-    /// <summary>The logs (or archives) to read; wildcards are expanded, several logs are read one after the other.</summary>
-    [Parameter(ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotBlank]
-    [SupportsWildcards]
-    public string[]? Path { get; set; }
-
-    /// <summary>The logs (or archives) to read, each exactly as given: for a name with <c>[</c>, <c>]</c>, <c>*</c> or <c>?</c>. Bound from a file's PSPath (Get-ChildItem).</summary>
-    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotBlank]
-    public string[]? LiteralPath { get; set; }
 
     protected override void ProcessRecord()
     {

@@ -13,11 +13,8 @@ namespace ScoutAudit.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ScoutAuditEvent", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(AuditEvent))]
-public sealed class GetScoutAuditEventCommand : AuditCommandBase
+public sealed class GetScoutAuditEventCommand : ReadPathsCommandBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
     [Parameter(Position = 0)]
     [ArgumentCompleter(typeof(EventTypeCompleter))]
     [ValidateNotNullOrEmpty]
@@ -56,18 +53,6 @@ public sealed class GetScoutAuditEventCommand : AuditCommandBase
     [Parameter]
     [Alias("Follow")]
     public SwitchParameter Wait { get; set; }
-
-    /// <summary>The logs (or archives) to read; wildcards are expanded, several logs are read one after the other.</summary>
-    [Parameter(ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotBlank]
-    [SupportsWildcards]
-    public string[]? Path { get; set; }
-
-    /// <summary>The logs (or archives) to read, each exactly as given: for a name with <c>[</c>, <c>]</c>, <c>*</c> or <c>?</c>. Bound from a file's PSPath (Get-ChildItem).</summary>
-    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotBlank]
-    public string[]? LiteralPath { get; set; }
 
     protected override void BeginProcessing()
     {
