@@ -13,8 +13,7 @@ public sealed class AuditLog : IDisposable
     private readonly object _openLock = new();
     private readonly LogFiles _files;
     private readonly LogRotation _rotation;
-    private readonly object _archivingLock = new();
-    private Task _archiving = Task.CompletedTask;
+    private readonly BackgroundArchiver _archiver;
     private AuditLogWriter? _writer;
     private bool _disposed;
     private int _toldSharedDirectory;
@@ -30,6 +29,7 @@ public sealed class AuditLog : IDisposable
         Options = options ?? AuditLogOptions.Default;
         _files = new LogFiles(Path);
         _rotation = new LogRotation(_files, Options);
+        _archiver = new BackgroundArchiver(Path, _rotation, Options);
     }
 
     /// <summary>The default log: <c>$SCOUT_AUDIT_PATH</c>, else <c>~/.scout/audit.jsonl</c>.</summary>
@@ -115,8 +115,7 @@ public sealed class AuditLog : IDisposable
             var writtenBefore = writer?.WrittenLines ?? 0; // these lines are in the file the seal syncs
             sealedName = _rotation.Seal(minimumSize: null);
             if (sealedName is not null) writer?.CoveredBySeal(writtenBefore);
-            _rotation.ArchiveSealed(ReportUnexplainedSegment, cancellation);
-            removed = ApplyRetention(shouldRemove, cancellation);
+            removed = _archiver.RunNow(shouldRemove, cancellation);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not AuditLogException)
         {
@@ -360,7 +359,7 @@ public sealed class AuditLog : IDisposable
             ? TimeBlocks.Plan(_files.TimeBlocks, file, length, filter, Options.TimeBlockBytes, Options.Diagnostics, cancellation)
             : null;
 
-    private static AuditDiagnostic ArchiveSkipped(Segment segment) =>
+    internal static AuditDiagnostic ArchiveSkipped(Segment segment) =>
         new(AuditDiagnosticKind.ArchiveSkipped, segment.Path, $"Skipped the archive '{segment.Path}': the index shows no event in the asked time range.");
 
     /// <summary>Passes reports on, and remembers whether a line was skipped or the file found damaged.</summary>
@@ -413,89 +412,8 @@ public sealed class AuditLog : IDisposable
     }
 
     /// <summary>The last <paramref name="count"/> events of the snapshot that pass the filter, oldest first.</summary>
-    internal IReadOnlyList<AuditEvent> Last(LogSnapshot snapshot, int count, EventFilter filter, CancellationToken cancellation)
-    {
-        var diagnostics = Options.Diagnostics;
-        var progress = Options.ReadProgress;
-        var newestFirst = new List<AuditEvent>(Math.Min(count, 1024));
-        // Sizes only for a progress report: a stat per archive is not free on a long history.
-        var sizes = progress is null ? null : snapshot.Segments.Select(SegmentReader.SizeOf).ToArray();
-        progress?.AddTotal(sizes!.Sum());
-        long done = 0;
-        for (var i = snapshot.Segments.Count - 1; i >= 0 && newestFirst.Count < count; i--)
-        {
-            var segment = snapshot.Segments[i];
-            if (filter.EndsBeforeAfter(segment.Base + segment.Length)) break; // this one and every older one end at or before -After
-            if (segment.Index?.IsOutside(filter.Since, filter.Until) == true)
-            {
-                diagnostics.Report(ArchiveSkipped(segment));
-            }
-            else if (LogSnapshot.RandomAccessOf(segment) is { } file)
-            {
-                var before = newestFirst.Count;
-                var read = LastOfFile(segment.Path, segment.Base, file.File, file.Length, filter, count, newestFirst, cancellation);
-                progress?.AddRead(read);
-                done += read;
-                for (var found = before; found < newestFirst.Count; found++) progress?.AddFound();
-                continue;
-            }
-            else
-            {
-                // An archive, forwards: its last matches are the newest of what is left to find.
-                var window = new Queue<AuditEvent>();
-                foreach (var e in SegmentReader.Read(segment, filter, diagnostics, new StringPools(), null, cancellation))
-                {
-                    if (window.Count == count - newestFirst.Count) window.Dequeue();
-                    window.Enqueue(e);
-                }
-                newestFirst.AddRange(window.Reverse());
-                for (var found = 0; found < window.Count; found++) progress?.AddFound();
-            }
-            if (progress is not null)
-            {
-                progress.AddRead(sizes![i]);
-                done += sizes[i];
-            }
-        }
-        if (progress is not null && sizes!.Sum() > done) progress.AddRead(sizes!.Sum() - done); // what the answer did not need counts as done
-        newestFirst.Reverse();
-        return newestFirst;
-    }
-
-    /// <summary>Adds the file's matching events, newest first, to <paramref name="newestFirst"/> until it holds <paramref name="count"/>; returns the bytes read.</summary>
-    private long LastOfFile(string path, long positionBase, SafeFileHandle file, long length, EventFilter filter, int count,
-        List<AuditEvent> newestFirst, CancellationToken cancellation)
-    {
-        var diagnostics = Options.Diagnostics;
-        var lines = new BackwardLineReader(file, length);
-        var numbers = new LineNumbers();
-        while (newestFirst.Count < count && lines.Previous(out var line, out var offset, out var status))
-        {
-            cancellation.ThrowIfCancellationRequested();
-            if (status == LineStatus.TooLong)
-            {
-                Skip(offset, LineJudge.TooLong(lines.SkippedLength));
-                continue;
-            }
-            if (LineJudge.IsBlank(line)) continue;
-            if (!AuditLineParser.TryParse(line, out var e, out var problem))
-            {
-                Skip(offset, LineJudge.NotAnEvent(status, problem!));
-                continue;
-            }
-            e!.Id = positionBase + offset;
-            if (!filter.Matches(e)) continue;
-            if (e.InvalidFields.Count > 0 || e.OmittedExtraFields > 0) OddValues.OfEvent(e, path, numbers.At(file, offset), diagnostics);
-            newestFirst.Add(e);
-        }
-        return lines.BytesRead;
-
-        void Skip(long offset, string problem)
-        {
-            var number = numbers.At(file, offset);
-            diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.LineSkipped, path, $"Skipped line {number} of '{path}': {problem}.", number));
-        }
-    }
+    internal IReadOnlyList<AuditEvent> Last(LogSnapshot snapshot, int count, EventFilter filter, CancellationToken cancellation) =>
+        LastEvents.Read(snapshot, count, filter, Options, cancellation);
 
     /// <summary>Spend in the window, computed while streaming; one row, or one per group.</summary>
     public IReadOnlyList<SpendRow> Spend(EventFilter? filter = null, SpendGrouping grouping = SpendGrouping.None, CancellationToken cancellation = default)
@@ -524,7 +442,7 @@ public sealed class AuditLog : IDisposable
     public void Close()
     {
         var writer = Detach();
-        WaitForArchiving();
+        _archiver.Wait();
         writer?.Close();
     }
 
@@ -532,7 +450,7 @@ public sealed class AuditLog : IDisposable
     public void Dispose()
     {
         var writer = Detach();
-        WaitForArchiving();
+        _archiver.Wait();
         writer?.Dispose();
     }
 
@@ -555,56 +473,10 @@ public sealed class AuditLog : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_writer is not null) return _writer;
-            _writer = AuditLogWriter.Open(_files, Options, _rotation, ScheduleArchiving);
+            _writer = AuditLogWriter.Open(_files, Options, _rotation, _archiver.Schedule);
             // A rotation interrupted by a crash (here or in another process) is finished in the background.
-            if (RotatedSegments.List(_files).Any(s => s.HasSealed || s.HasTemporary)) ScheduleArchiving();
+            if (RotatedSegments.List(_files).Any(s => s.HasSealed || s.HasTemporary)) _archiver.Schedule();
             return _writer;
         }
-    }
-
-    /// <summary>Queues one archiving pass after any running one; writers never wait for it.</summary>
-    private void ScheduleArchiving()
-    {
-        lock (_archivingLock)
-        {
-            _archiving = _archiving.ContinueWith(_ => ArchivePass(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-        }
-    }
-
-    private void ArchivePass()
-    {
-        try
-        {
-            _rotation.ArchiveSealed(ReportUnexplainedSegment, CancellationToken.None);
-            ApplyRetention(CancellationToken.None);
-        }
-        catch (Exception error)
-        {
-            Options.Diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.RotationFailed, Path,
-                $"Archiving the sealed segments of '{Path}' failed; they stay readable and are archived by the next rotation or open: {error.Message}", Exception: error));
-        }
-    }
-
-    private void ReportUnexplainedSegment(string segment, string why) =>
-        Options.Diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.RotationFailed, segment,
-            $"The sealed segment '{segment}' is not archived: {why}. It stays as it is and queries read it; Test-ScoutAuditLog reports it."));
-
-    /// <summary>After a rotation: removes the archives <see cref="AuditLogOptions.Retention"/> no longer keeps, recording each in the chain.</summary>
-    private void ApplyRetention(CancellationToken cancellation) => ApplyRetention(_ => true, cancellation);
-
-    /// <summary>
-    /// <see cref="ApplyRetention(CancellationToken)"/> of the archives <paramref name="shouldRemove"/> agrees to;
-    /// returns the archives removed.
-    /// </summary>
-    private IReadOnlyList<ArchiveInfo> ApplyRetention(Func<ArchiveInfo, bool> shouldRemove, CancellationToken cancellation) =>
-        Options.Retention is { } retention
-            ? _rotation.Remove(Options.Time.GetUtcNow() - retention.MaxAge, retention.Keep, $"the log's retention setting: remove {retention}", shouldRemove, cancellation)
-            : [];
-
-    private void WaitForArchiving()
-    {
-        Task archiving;
-        lock (_archivingLock) archiving = _archiving;
-        archiving.Wait();
     }
 }
