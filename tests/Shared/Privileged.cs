@@ -174,9 +174,20 @@ internal sealed class Tmpfs : IDisposable
     public void Remount(long? sizeBytes = null, bool readOnly = false)
     {
         Size = sizeBytes ?? Size;
-        if (mount("tmpfs", FullPath, "tmpfs", MS_REMOUNT | (readOnly ? MS_RDONLY : 0), Options(Size)) != 0)
-            throw Privileged.Error($"mount -o remount '{FullPath}'");
+        // A remount read-only is refused (EBUSY) while any process holds a file of it open for
+        // writing, and a child that another test forks in the same moment holds the parent's files
+        // until it execs: waited out for a few seconds. A handle the module really left open stays
+        // open past them, and fails the test as before.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (mount("tmpfs", FullPath, "tmpfs", MS_REMOUNT | (readOnly ? MS_RDONLY : 0), Options(Size)) != 0)
+        {
+            var error = Privileged.Error($"mount -o remount '{FullPath}'");
+            if (error.NativeErrorCode != EBUSY || DateTime.UtcNow > deadline) throw error;
+            Thread.Sleep(50);
+        }
     }
+
+    private const int EBUSY = 16;
 
     public void Dispose()
     {
