@@ -18,6 +18,9 @@ Describe 'Export-ScoutAuditReport' {
         $log = Join-Path $folder 'audit.jsonl'
         $report = Join-Path $folder 'report.html'
         $today = [DateTimeOffset]::new([DateTime]::UtcNow.Date, [TimeSpan]::Zero)
+        # An event of the last minute: in the report's window at any hour (today at 01:00 is
+        # still in the future in the first hour of a UTC day, and Write refuses future times).
+        $recent = [DateTimeOffset]::UtcNow.AddMinutes(-1)
     }
 
     AfterEach {
@@ -25,7 +28,7 @@ Describe 'Export-ScoutAuditReport' {
     }
 
     It 'writes one page of the last 30 UTC days with the totals of Get-ScoutAuditSpend and Get-ScoutAuditAccuracy, and returns it with -PassThru' {
-        Write-ScoutAuditEvent nav -Model gpt-4o-mini -Cost 0.25 -InputTokens 100 -OutputTokens 10 -Timestamp $today.AddHours(1) -Path $log
+        Write-ScoutAuditEvent nav -Model gpt-4o-mini -Cost 0.25 -InputTokens 100 -OutputTokens 10 -Timestamp $recent -Path $log
         Write-ScoutAuditEvent validation_fail -Reason 'bad <b>json</b>' -Timestamp $today.AddDays(-29) -Path $log
         Write-ScoutAuditEvent nav -Model old -Cost 99 -Timestamp $today.AddDays(-30) -Path $log
 
@@ -52,7 +55,7 @@ Describe 'Export-ScoutAuditReport' {
     It 'shows control and bidirectional characters of a log as U+FFFD, as the console views do' {
         # A reason and a model carrying a right-to-left override, an escape sequence (a window title), a bell and a line separator.
         $hostile = "pay `u{202E}gnp.exe `e]0;owned`a done`u{2028}x"
-        Write-ScoutAuditEvent validation_fail -Reason $hostile -Model "m`u{2066}odel`e[2J" -Timestamp $today.AddHours(1) -Path $log
+        Write-ScoutAuditEvent validation_fail -Reason $hostile -Model "m`u{2066}odel`e[2J" -Timestamp $recent -Path $log
 
         Export-ScoutAuditReport -Path $log -OutFile $report
 
@@ -114,9 +117,9 @@ Describe 'Export-ScoutAuditReport' {
 
     It 'reports the logs a wildcard matches, archives left out, and a name with [ given as -LiteralPath' {
         $bracketed = Join-Path $folder 'team[1].jsonl'
-        Write-ScoutAuditEvent nav -Cost 0.25 -Timestamp $today.AddHours(1) -Path $log
+        Write-ScoutAuditEvent nav -Cost 0.25 -Timestamp $recent -Path $log
         $null = Invoke-ScoutAuditRotation -Path $log -Confirm:$false
-        Write-ScoutAuditEvent nav -Cost 0.5 -Timestamp $today.AddHours(1) -Path $bracketed
+        Write-ScoutAuditEvent nav -Cost 0.5 -Timestamp $recent -Path $bracketed
         Close-ScoutAuditLog -Path $log; Close-ScoutAuditLog -LiteralPath $bracketed
 
         Export-ScoutAuditReport -Path (Join-Path $folder '*.jsonl*') -OutFile $report -Verbose 4>&1 | Out-Null
