@@ -1,5 +1,3 @@
-using Microsoft.Win32.SafeHandles;
-
 namespace ScoutAudit.Core;
 
 /// <summary>
@@ -7,16 +5,20 @@ namespace ScoutAudit.Core;
 /// Appends go through one writer opened on first use; queries stream the whole history, oldest
 /// first. Thread-safe, and safe with other processes appending and rotating the same log
 /// (see <see cref="LogRotation"/>). Dispose syncs and closes.
+/// <para>The one public door to a log, and so one file over 300 lines of mostly documentation: each
+/// member hands the work to the part that does it (<see cref="AuditLogWriter"/>, <see cref="HistoryReader"/>,
+/// <see cref="LastEvents"/>, <see cref="LogRotation"/>, <see cref="ArchiveUpkeep"/>, <see cref="BackgroundArchiver"/>, <see cref="LogVerifier"/>).</para>
 /// </summary>
 public sealed class AuditLog : IDisposable
 {
     private readonly object _openLock = new();
     private readonly LogFiles _files;
     private readonly LogRotation _rotation;
+    private readonly ArchiveUpkeep _upkeep;
     private readonly BackgroundArchiver _archiver;
+    private readonly HistoryReader _history;
     private AuditLogWriter? _writer;
     private bool _disposed;
-    private int _toldSharedDirectory;
 
     /// <param name="path">The active file, such as <c>~/.scout/audit.jsonl</c> (already expanded).</param>
     /// <param name="options">Sync policy, rotation size, diagnostics and clock; the original's defaults when null.</param>
@@ -29,7 +31,9 @@ public sealed class AuditLog : IDisposable
         Options = options ?? AuditLogOptions.Default;
         _files = new LogFiles(Path);
         _rotation = new LogRotation(_files, Options);
-        _archiver = new BackgroundArchiver(Path, _rotation, Options);
+        _upkeep = new ArchiveUpkeep(_files, Options);
+        _archiver = new BackgroundArchiver(Path, _rotation, _upkeep, Options);
+        _history = new HistoryReader(_files, _upkeep, Options);
     }
 
     /// <summary>The default log: <c>$SCOUT_AUDIT_PATH</c>, else <c>~/.scout/audit.jsonl</c>.</summary>
@@ -53,12 +57,7 @@ public sealed class AuditLog : IDisposable
     /// Whether there is anything to read: the active file, a sealed segment or an archive. Touches no
     /// file; a query of a log without any reads as empty, so a caller can tell a mistyped path apart.
     /// </summary>
-    public bool HasFiles =>
-        File.Exists(Path) ||
-        File.Exists(_files.Index) || // a log whose archives were all removed by recorded retention
-        (Directory.Exists(_files.Directory) &&
-         Directory.EnumerateFiles(_files.Directory, _files.Stem + "_*").Any(file =>
-             ArchiveName.TryParse(System.IO.Path.GetFileName(file), _files.Stem, out _, out var suffix) && suffix != ArchiveName.TemporarySuffix));
+    public bool HasFiles => _files.AnyExist;
 
     /// <summary>Size of the active file in bytes (0 when it does not exist).</summary>
     public long ActiveFileSize => new FileInfo(Path) is { Exists: true } active ? active.Length : 0;
@@ -93,7 +92,7 @@ public sealed class AuditLog : IDisposable
     /// Returns the new archive, or null when the active file was empty.
     /// </summary>
     /// <exception cref="AuditLogException">Sealing or archiving failed (a full disk, a read-only directory); no event was lost.</exception>
-    public ArchiveInfo? Rotate(CancellationToken cancellation = default) => Rotate(_ => true, cancellation).Archive;
+    public ArchiveDescription? Rotate(CancellationToken cancellation = default) => Rotate(_ => true, cancellation).Archive;
 
     /// <summary>
     /// Rotates now, as <see cref="Rotate(CancellationToken)"/> does, and then removes the archives the
@@ -103,25 +102,18 @@ public sealed class AuditLog : IDisposable
     /// was empty) and the archives removed.
     /// </summary>
     /// <exception cref="AuditLogException">Sealing, archiving or a removal failed (a full disk, a read-only directory); no event was lost.</exception>
-    public RotationResult Rotate(Func<ArchiveInfo, bool> shouldRemove, CancellationToken cancellation = default)
+    public RotationResult Rotate(Func<ArchiveDescription, bool> shouldRemove, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(shouldRemove);
         if (!HasFiles) return new(null, []); // no log yet: nothing to rotate, and no lock file to create for it
-        IReadOnlyList<ArchiveInfo> removed;
-        string? sealedName;
-        try
+        var (sealedName, removed) = ChangeFiles(() =>
         {
             var writer = Volatile.Read(ref _writer);
             var writtenBefore = writer?.WrittenLines ?? 0; // these lines are in the file the seal syncs
-            sealedName = _rotation.Seal(minimumSize: null);
+            var sealedName = _rotation.Seal(minimumSize: null);
             if (sealedName is not null) writer?.CoveredBySeal(writtenBefore);
-            removed = _archiver.RunNow(shouldRemove, cancellation);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not AuditLogException)
-        {
-            throw new AuditLogException(Path,
-                $"Rotating '{Path}' failed; no event was lost, and what was sealed stays readable and is archived by the next rotation or open: {error.Message}", error);
-        }
+            return (sealedName, _archiver.RunNow(shouldRemove, cancellation));
+        }, $"Rotating '{Path}' failed; no event was lost, and what was sealed stays readable and is archived by the next rotation or open");
         var archive = sealedName is null ? null : Archives().FirstOrDefault(a => System.IO.Path.GetFileName(a.Path) == sealedName + ArchiveName.ArchiveSuffix);
         return new(archive, removed);
     }
@@ -129,16 +121,16 @@ public sealed class AuditLog : IDisposable
     /// <summary>
     /// The archives the log's retention would remove if the log were rotated now (oldest first), counting
     /// the archive the rotation would make when the active file holds anything: what
-    /// <see cref="Rotate(Func{ArchiveInfo, bool}, CancellationToken)"/> would ask about, for a
+    /// <see cref="Rotate(Func{ArchiveDescription, bool}, CancellationToken)"/> would ask about, for a
     /// rotation that is only described (-WhatIf). Reads only.
     /// </summary>
-    public IReadOnlyList<ArchiveInfo> ArchivesRetentionWouldRemove()
+    public IReadOnlyList<ArchiveDescription> ArchivesRetentionWouldRemove()
     {
         if (Options.Retention is not { } retention) return [];
         var now = Options.Time.GetUtcNow();
         var archives = Archives().ToList();
-        ArchiveInfo? next = null;
-        if (ActiveFileSize > 0) archives.Add(next = new ArchiveInfo(Path, 0, now, now));
+        ArchiveDescription? next = null;
+        if (ActiveFileSize > 0) archives.Add(next = new ArchiveDescription(Path, 0, now, now));
         return [.. ArchiveRetention.Select(archives, now - retention.MaxAge, retention.Keep, _files.Stem).Where(a => !ReferenceEquals(a, next))];
     }
 
@@ -181,17 +173,8 @@ public sealed class AuditLog : IDisposable
     /// Returns the archives adopted.
     /// </summary>
     /// <exception cref="AuditLogException">The index could not be written.</exception>
-    public IReadOnlyList<ArchiveInfo> Adopt(Func<ArchiveInfo, bool> shouldAdopt, Action<string, Exception> skipped, CancellationToken cancellation = default)
-    {
-        try
-        {
-            return _rotation.Adopt(shouldAdopt, skipped, cancellation);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not AuditLogException)
-        {
-            throw new AuditLogException(Path, $"Adding archives to the chain of '{Path}' failed: {error.Message}", error);
-        }
-    }
+    public IReadOnlyList<ArchiveDescription> Adopt(Func<ArchiveDescription, bool> shouldAdopt, Action<string, Exception> skipped, CancellationToken cancellation = default) =>
+        ChangeFiles(() => _upkeep.Adopt(shouldAdopt, skipped, cancellation), $"Adding archives to the chain of '{Path}' failed");
 
     /// <summary>
     /// Removes archives (retention by hand): those whose newest event is before <paramref name="before"/>
@@ -201,88 +184,57 @@ public sealed class AuditLog : IDisposable
     /// that verification tells retention from deletion. Returns the archives removed.
     /// </summary>
     /// <exception cref="AuditLogException">An archive could not be removed or its removal recorded.</exception>
-    public IReadOnlyList<ArchiveInfo> RemoveArchives(DateTimeOffset? before, int? keep, string reason, Func<ArchiveInfo, bool> shouldRemove, CancellationToken cancellation = default)
-    {
-        try
-        {
-            return _rotation.Remove(before, keep, reason, shouldRemove, cancellation);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not AuditLogException)
-        {
-            throw new AuditLogException(Path, $"Removing archives of '{Path}' failed; the chain records each removal made before the failure: {error.Message}", error);
-        }
-    }
+    public IReadOnlyList<ArchiveDescription> RemoveArchives(DateTimeOffset? before, int? keep, string reason, Func<ArchiveDescription, bool> shouldRemove, CancellationToken cancellation = default) =>
+        ChangeFiles(() => _upkeep.Remove(before, keep, reason, shouldRemove, cancellation), RemovalFailed);
 
     /// <summary>
     /// Removes the archives named by <paramref name="archivePaths"/> (full paths; a path that is not one
     /// of the log's archives now is passed over), as far as <paramref name="shouldRemove"/> agrees, oldest
-    /// first, each removal recorded in the chain as <see cref="RemoveArchives(DateTimeOffset?, int?, string, Func{ArchiveInfo, bool}, CancellationToken)"/>
+    /// first, each removal recorded in the chain as <see cref="RemoveArchives(DateTimeOffset?, int?, string, Func{ArchiveDescription, bool}, CancellationToken)"/>
     /// records it. Returns the archives removed.
     /// </summary>
     /// <exception cref="AuditLogException">An archive could not be removed or its removal recorded.</exception>
-    public IReadOnlyList<ArchiveInfo> RemoveArchives(IReadOnlySet<string> archivePaths, string reason, Func<ArchiveInfo, bool> shouldRemove, CancellationToken cancellation = default)
+    public IReadOnlyList<ArchiveDescription> RemoveArchives(IReadOnlySet<string> archivePaths, string reason, Func<ArchiveDescription, bool> shouldRemove, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(archivePaths);
+        return ChangeFiles(() => _upkeep.Remove(Archives().Where(a => archivePaths.Contains(a.Path)), reason, shouldRemove, cancellation), RemovalFailed);
+    }
+
+    private string RemovalFailed => $"Removing archives of '{Path}' failed; the chain records each removal made before the failure";
+
+    /// <summary>Runs a change to the log's files; a file system failure becomes an <see cref="AuditLogException"/> that begins with <paramref name="failed"/>.</summary>
+    private T ChangeFiles<T>(Func<T> change, string failed)
+    {
         try
         {
-            return _rotation.Remove(Archives().Where(a => archivePaths.Contains(a.Path)), reason, shouldRemove, cancellation);
+            return change();
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not AuditLogException)
         {
-            throw new AuditLogException(Path, $"Removing archives of '{Path}' failed; the chain records each removal made before the failure: {error.Message}", error);
+            throw new AuditLogException(Path, $"{failed}: {error.Message}", error);
         }
     }
 
     /// <summary>The log's archives, oldest first.</summary>
-    public IReadOnlyList<ArchiveInfo> Archives() => _rotation.Archives();
+    public IReadOnlyList<ArchiveDescription> Archives() => _upkeep.Archives();
 
     /// <summary>The events that pass <paramref name="filter"/>, oldest file first, in file order.</summary>
     public IEnumerable<AuditEvent> Query(EventFilter? filter = null, CancellationToken cancellation = default) =>
-        ReadHistory(filter ?? EventFilter.All, cancellation, SegmentReader.Read);
+        ReadHistory(filter ?? EventFilter.All, LineValues.Events, cancellation);
 
     /// <summary>What aggregates need of the events that pass the filter, read without building events; negative costs reported when <paramref name="sumsCost"/>.</summary>
     private IEnumerable<EventSummary> Summaries(EventFilter filter, CancellationToken cancellation, bool sumsCost) =>
-        ReadHistory<EventSummary>(filter, cancellation, sumsCost
-            ? static (segment, filter, diagnostics, pools, progress, cancellation) => SegmentReader.Summaries(segment, filter, diagnostics, pools, progress, cancellation, sumsCost: true)
-            : static (segment, filter, diagnostics, pools, progress, cancellation) => SegmentReader.Summaries(segment, filter, diagnostics, pools, progress, cancellation, sumsCost: false));
+        ReadHistory(filter, sumsCost ? LineValues.CostSummaries : LineValues.Summaries, cancellation);
 
-    private IEnumerable<T> ReadHistory<T>(EventFilter filter, CancellationToken cancellation, SegmentRead<T> read)
+    private IEnumerable<T> ReadHistory<T>(EventFilter filter, LineValues<T> values, CancellationToken cancellation)
     {
         using var snapshot = TakeSnapshot();
-        ReportAfterPastEnd(snapshot, filter);
-        foreach (var item in ReadHistory(snapshot, filter, lineNumbers: null, cancellation, read)) yield return item;
+        _history.ReportAfterPastEnd(snapshot, filter);
+        foreach (var item in _history.Read(snapshot, filter, values, lineNumbers: null, cancellation)) yield return item;
     }
-
-    /// <summary>Says so when <see cref="EventFilter.After"/> is at or past the end of the history: the answer is empty whatever is written before it.</summary>
-    private void ReportAfterPastEnd(LogSnapshot snapshot, EventFilter filter)
-    {
-        if (filter.After is { } after && after >= snapshot.End && snapshot.Segments.Count > 0)
-            Options.Diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.AfterPastEnd, Path,
-                $"No event of '{Path}' comes after id {after}: the log ends at id {snapshot.End}. An id kept from before the log was deleted and begun again names nothing in it."));
-    }
-
-    private delegate IEnumerable<T> SegmentRead<T>(Segment segment, EventFilter filter, IAuditDiagnostics diagnostics, StringPools pools, ReadProgress? progress,
-        CancellationToken cancellation);
 
     /// <summary>The files of the log now, opened: what one query reads (see <see cref="LogSnapshot"/>), as far as <see cref="AuditLogOptions.ReadsFile"/> says.</summary>
-    internal LogSnapshot TakeSnapshot()
-    {
-        ReportSharedDirectory();
-        return LogSnapshot.Take(_files, Options.Diagnostics).Keeping(Options.ReadsFile);
-    }
-
-    /// <summary>
-    /// Says once per log object that another user than the directory's owner may change the files it
-    /// reads (<see cref="FileSafety.WhyShared"/>): they could have replaced any of them. Reading goes on:
-    /// the chain (Test-ScoutAuditLog) is what tells what was replaced.
-    /// </summary>
-    private void ReportSharedDirectory()
-    {
-        if (Interlocked.Exchange(ref _toldSharedDirectory, 1) != 0) return;
-        if (SharedDirectory() is { } shared)
-            Options.Diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SharedDirectory, Path,
-                $"The audit log '{Path}' lies in a directory others may change: '{_files.Directory}' ({shared}). Any of its files may have been put there by them; Test-ScoutAuditLog tells what the chain vouches for."));
-    }
+    internal LogSnapshot TakeSnapshot() => _history.TakeSnapshot();
 
     /// <summary>
     /// Why the log's directory may be changed by another user than its owner (writable by everyone, or
@@ -297,103 +249,10 @@ public sealed class AuditLog : IDisposable
     /// being at or before <see cref="EventFilter.After"/> are not reported (a follower skips them all, every time).
     /// </summary>
     internal IEnumerable<AuditEvent> Query(LogSnapshot snapshot, EventFilter filter, LineNumbers lineNumbers, CancellationToken cancellation) =>
-        ReadHistory(snapshot, filter, lineNumbers, cancellation, SegmentReader.Read);
+        _history.Read(snapshot, filter, LineValues.Events, lineNumbers, cancellation);
 
     /// <summary>The directory and file name stem of the log's files, for watching them.</summary>
     internal (string Directory, string Stem) Location => (_files.Directory, _files.Stem);
-
-    private IEnumerable<T> ReadHistory<T>(LogSnapshot snapshot, EventFilter filter, LineNumbers? lineNumbers, CancellationToken cancellation, SegmentRead<T> read)
-    {
-        var diagnostics = Options.Diagnostics;
-        var progress = Options.ReadProgress;
-        var pools = new StringPools(); // the same strings recur in every segment
-        var sizes = progress is null ? null : snapshot.Segments.Select(SegmentReader.SizeOf).ToArray();
-        if (progress is not null) progress.AddTotal(sizes!.Sum());
-        var readWhole = new List<string>(); // archives without an index entry, read to their end without damage
-        for (var i = 0; i < snapshot.Segments.Count; i++)
-        {
-            var segment = snapshot.Segments[i];
-            var outside = segment.Index?.IsOutside(filter.Since, filter.Until) == true;
-            var beforeAfter = filter.EndsBeforeAfter(segment.Base + segment.Length);
-            if (outside || beforeAfter)
-            {
-                if (segment.Kind == SegmentKind.Archive && (outside || lineNumbers is null))
-                    diagnostics.Report(outside ? ArchiveSkipped(segment) : new AuditDiagnostic(AuditDiagnosticKind.ArchiveSkipped, segment.Path,
-                        $"Skipped the archive '{segment.Path}': its events all come at or before id {filter.After}."));
-                progress?.AddRead(sizes![i]);
-                continue;
-            }
-            if (LogSnapshot.RandomAccessOf(segment) is { } file)
-                segment = segment with { Ranges = AfterRange(segment, file.File, file.Length, filter, lineNumbers) ?? ActiveRanges(segment, file.File, file.Length, filter, cancellation) };
-            var watch = segment is { Kind: SegmentKind.Archive, Index: null } ? new DamageWatch(diagnostics) : null;
-            var before = progress?.BytesRead ?? 0;
-            foreach (var item in read(segment, filter, watch ?? diagnostics, pools, progress, cancellation))
-            {
-                progress?.AddFound();
-                yield return item;
-            }
-            if (watch is { SawDamage: false }) readWhole.Add(segment.Path);
-            if (progress is null) continue;
-            // What was not read of the file (a damaged archive's rest) counts as done with it.
-            var unread = sizes![i] - (progress.BytesRead - before);
-            if (unread > 0) progress.AddRead(unread);
-        }
-        IndexArchives(readWhole, diagnostics, cancellation);
-    }
-
-    /// <summary>
-    /// With <see cref="EventFilter.After"/> inside a file read at any offset (the active file, a
-    /// sealed segment), the one part of it that holds the lines after that id: resuming costs what
-    /// was written since, not the file. Null when the id is not inside the file.
-    /// </summary>
-    private static IReadOnlyList<ReadRange>? AfterRange(Segment segment, SafeFileHandle file, long length, EventFilter filter, LineNumbers? lineNumbers)
-    {
-        if (filter.After is not { } after || after < segment.Base) return null;
-        var start = LineNumbers.StartAfter(file, after - segment.Base, length);
-        return [new ReadRange(start, length - start, (lineNumbers ?? new LineNumbers()).At(file, start))];
-    }
-
-    /// <summary>The blocks of the active file that can hold the filter's time window (<see cref="TimeBlocks"/>), or null to read it all.</summary>
-    private IReadOnlyList<ReadRange>? ActiveRanges(Segment segment, SafeFileHandle file, long length, EventFilter filter, CancellationToken cancellation) =>
-        segment.Kind == SegmentKind.Active
-            ? TimeBlocks.Plan(_files.TimeBlocks, file, length, filter, Options.TimeBlockBytes, Options.Diagnostics, cancellation)
-            : null;
-
-    internal static AuditDiagnostic ArchiveSkipped(Segment segment) =>
-        new(AuditDiagnosticKind.ArchiveSkipped, segment.Path, $"Skipped the archive '{segment.Path}': the index shows no event in the asked time range.");
-
-    /// <summary>Passes reports on, and remembers whether a line was skipped or the file found damaged.</summary>
-    private sealed class DamageWatch(IAuditDiagnostics inner) : IAuditDiagnostics
-    {
-        public bool SawDamage { get; private set; }
-
-        public void Report(AuditDiagnostic diagnostic)
-        {
-            if (diagnostic.Kind is AuditDiagnosticKind.LineSkipped or AuditDiagnosticKind.ArchiveDamaged or AuditDiagnosticKind.ArchiveSuspicious) SawDamage = true;
-            inner.Report(diagnostic);
-        }
-    }
-
-    /// <summary>
-    /// After a read that went through archives without a current index entry (the original's, which
-    /// keeps no index) and found them whole, gives them one, so that the next query skips them by
-    /// time. A log this process may not write to, or an archiver at work, leaves them as they are:
-    /// the index never decides an answer, it only saves reading.
-    /// </summary>
-    private void IndexArchives(List<string> archives, IAuditDiagnostics diagnostics, CancellationToken cancellation)
-    {
-        if (archives.Count == 0) return;
-        try
-        {
-            foreach (var path in _rotation.Index(archives, cancellation))
-                diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, path, $"Added the archive '{path}' to the index, so later queries can skip it by time."));
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, _files.Index,
-                $"The archives without an index entry were read in full but could not be added to the index '{_files.Index}': {error.Message}", Exception: error));
-        }
-    }
 
     /// <summary>
     /// The last <paramref name="count"/> events that pass the filter, oldest first (the original's
@@ -407,7 +266,7 @@ public sealed class AuditLog : IDisposable
             throw new ArgumentOutOfRangeException(nameof(count), count, $"The number of last events must be 1 or more; got {count}.");
         filter ??= EventFilter.All;
         using var snapshot = TakeSnapshot();
-        ReportAfterPastEnd(snapshot, filter);
+        _history.ReportAfterPastEnd(snapshot, filter);
         return Last(snapshot, count, filter, cancellation);
     }
 
@@ -416,7 +275,7 @@ public sealed class AuditLog : IDisposable
         LastEvents.Read(snapshot, count, filter, Options, cancellation);
 
     /// <summary>Spend in the window, computed while streaming; one row, or one per group.</summary>
-    public IReadOnlyList<SpendRow> Spend(EventFilter? filter = null, SpendGrouping grouping = SpendGrouping.None, CancellationToken cancellation = default)
+    public IReadOnlyList<SpendTotals> Spend(EventFilter? filter = null, SpendGrouping? grouping = null, CancellationToken cancellation = default)
     {
         filter ??= EventFilter.All;
         var spend = new SpendCalculator(grouping, filter);
@@ -425,16 +284,10 @@ public sealed class AuditLog : IDisposable
     }
 
     /// <summary>Navigation accuracy in the window (the original's <c>accuracy_metrics</c>).</summary>
-    public AccuracyReport Accuracy(EventFilter? filter = null, CancellationToken cancellation = default)
+    public AccuracyMetrics Accuracy(EventFilter? filter = null, CancellationToken cancellation = default)
     {
         filter ??= EventFilter.All;
-        long nav = 0, fails = 0;
-        foreach (var e in Summaries(filter, cancellation, sumsCost: false))
-        {
-            if (e.Event == KnownEventTypes.Nav) nav++;
-            else if (e.Event == KnownEventTypes.ValidationFail) fails++;
-        }
-        return AccuracyReport.From(nav, fails, filter);
+        return AccuracyMetrics.Of(Summaries(filter, cancellation, sumsCost: false), filter);
     }
 
     /// <summary>Syncs and closes the writer, after waiting for background archiving. Queries still work afterwards; appends do not.</summary>

@@ -52,7 +52,7 @@ public class AggregateTests
     {
         using var folder = new TempFolder();
         using var log = LogOf(folder, new TestClock());
-        Assert.Equal(new SpendRow(null, 0m, 0, 0, 0, null, null), Assert.Single(log.Spend()));
+        Assert.Equal(new SpendTotals(null, 0m, 0, 0, 0, null, null), Assert.Single(log.Spend()));
         Assert.Empty(log.Spend(grouping: SpendGrouping.Model));
     }
 
@@ -79,7 +79,7 @@ public class AggregateTests
     [Fact]
     public void AMillionTinyCostsSumToExactlyThree()
     {
-        var spend = new SpendCalculator(SpendGrouping.None, EventFilter.All);
+        var spend = new SpendCalculator(grouping: null, EventFilter.All);
         var e = new EventSummary(Events.Start, "nav", "s", null, 0.000003, null, null);
         for (var i = 0; i < 1_000_000; i++) spend.Add(e);
         Assert.Equal(3m, Assert.Single(spend.Result()).Cost);

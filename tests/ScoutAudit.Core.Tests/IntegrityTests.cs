@@ -260,7 +260,7 @@ public sealed class IntegrityTests : IDisposable
         File.Delete(_files.Index); // as the original leaves its log: archives, no index
 
         var (before, beforeSummary) = Verify();
-        IReadOnlyList<ArchiveInfo> adopted;
+        IReadOnlyList<ArchiveDescription> adopted;
         using (var log = new AuditLog(_path)) adopted = log.Adopt(_ => true, (_, error) => throw error);
         var (after, afterSummary) = Verify();
         // The original rotates the log again: an archive with no entry, newer than the chain's start.
@@ -402,7 +402,7 @@ public sealed class IntegrityTests : IDisposable
     {
         var archives = WriteHistory();
 
-        IReadOnlyList<ArchiveInfo> removed;
+        IReadOnlyList<ArchiveDescription> removed;
         using (var log = new AuditLog(_path)) removed = log.RemoveArchives(before: null, keep: 10, "test: keep 10", _ => true);
         var (findings, summary) = Verify();
 
@@ -420,7 +420,7 @@ public sealed class IntegrityTests : IDisposable
     {
         var archives = WriteHistory();
 
-        IReadOnlyList<ArchiveInfo> removed;
+        IReadOnlyList<ArchiveDescription> removed;
         using (var log = new AuditLog(_path)) removed = log.RemoveArchives(Start.AddHours(5), keep: null, "test: before hour 5", _ => true);
 
         Assert.Equal(archives[..5], removed.Select(a => a.Path));

@@ -192,7 +192,7 @@ public class PermissionTests
         using var tmpfs = new Tmpfs(1024 * 1024);
         var path = tmpfs.File("audit.jsonl");
         Write(path, 0, 5);
-        ArchiveInfo unreadable, readable;
+        ArchiveDescription unreadable, readable;
         using (var log = new AuditLog(path)) unreadable = log.Rotate()!;
         Write(path, 5, 5);
         using (var log = new AuditLog(path)) readable = log.Rotate()!;

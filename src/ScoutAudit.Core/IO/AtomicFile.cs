@@ -9,8 +9,13 @@ namespace ScoutAudit.Core;
 /// </summary>
 internal static class AtomicFile
 {
-    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/>; on failure the file keeps its old content and no temporary file is left.</summary>
-    public static void Replace(string path, ReadOnlySpan<byte> content)
+    /// <summary>
+    /// Writes <paramref name="content"/> to <paramref name="path"/>; on failure the file keeps its old
+    /// content and no temporary file is left. Not <paramref name="durable"/> (a hint that is made
+    /// again when lost, such as <see cref="TimeBlocksFile"/>): nothing is synced, so a power cut may
+    /// leave the old content or an empty file, never a mix.
+    /// </summary>
+    public static void Replace(string path, ReadOnlySpan<byte> content, bool durable = true)
     {
         string temporary;
         using (var stream = CreateTemporaryBeside(path, out temporary))
@@ -18,7 +23,7 @@ internal static class AtomicFile
             try
             {
                 stream.Write(content);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: durable);
             }
             catch
             {
@@ -36,7 +41,7 @@ internal static class AtomicFile
             TryDelete(temporary);
             throw;
         }
-        NativeFile.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (durable) NativeFile.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     /// <summary>

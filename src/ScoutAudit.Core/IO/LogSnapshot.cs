@@ -14,7 +14,7 @@ internal enum SegmentKind
 /// One file of a query's snapshot. Sealed and active files are opened when the snapshot is taken.
 /// <see cref="Ranges"/>, when set, are the only parts of the file a query needs to read.
 /// </summary>
-internal sealed record Segment(string Path, SegmentKind Kind, Stream? Opened, ArchiveInfo? Index, IReadOnlyList<ReadRange>? Ranges = null)
+internal sealed record Segment(string Path, SegmentKind Kind, Stream? Opened, ArchiveDescription? Index, IReadOnlyList<ReadRange>? Ranges = null)
 {
     /// <summary>
     /// Where the segment's first byte stands in the log's whole history: the uncompressed bytes of
@@ -100,7 +100,7 @@ internal sealed class LogSnapshot : IDisposable
     }
 
     /// <summary>The archives and sealed segments, oldest first; called under the shared append lock, so no seal happens meanwhile.</summary>
-    private static void List(LogFiles files, Dictionary<string, ArchiveInfo> index, List<Segment> segments, IAuditDiagnostics diagnostics)
+    private static void List(LogFiles files, Dictionary<string, ArchiveDescription> index, List<Segment> segments, IAuditDiagnostics diagnostics)
     {
         HashSet<string>? sealRecords = null; // read under the lock, and only when a sealed segment is there (they are short-lived)
         foreach (var rotated in RotatedSegments.List(files))
@@ -163,7 +163,7 @@ internal sealed class LogSnapshot : IDisposable
     /// no longer on disk (retention, a deletion) by their entry, in the order of their names.
     /// Returns where the history ends.
     /// </summary>
-    private static long PlaceInHistory(LogFiles files, Dictionary<string, ArchiveInfo> index, List<Segment> segments)
+    private static long PlaceInHistory(LogFiles files, Dictionary<string, ArchiveDescription> index, List<Segment> segments)
     {
         var onDisk = segments.Select(s => System.IO.Path.GetFileName(s.Path)).ToHashSet(StringComparer.Ordinal);
         var gone = new List<(ArchiveName Name, long Bytes)>();

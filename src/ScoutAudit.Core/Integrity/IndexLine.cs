@@ -43,8 +43,8 @@ internal sealed record IndexLine(int Number, byte[] Bytes, IndexLineKind Kind)
     /// <summary>The archive's file name (for a removal, the archive removed; for a seal, the sealed segment).</summary>
     public string? Archive { get; private init; }
 
-    /// <summary>For a seal: the segment's path, length in <see cref="ArchiveInfo.UncompressedBytes"/> and SHA-256 of its bytes in <see cref="ArchiveInfo.Sha256"/>.</summary>
-    public ArchiveInfo? Info { get; private init; }
+    /// <summary>For a seal: the segment's path, length in <see cref="ArchiveDescription.UncompressedBytes"/> and SHA-256 of its bytes in <see cref="ArchiveDescription.Sha256"/>.</summary>
+    public ArchiveDescription? Info { get; private init; }
 
     public long? Sequence { get; private init; }
 
@@ -86,14 +86,14 @@ internal sealed record IndexLine(int Number, byte[] Bytes, IndexLineKind Kind)
         [.. unsigned.AsSpan(0, unsigned.Length - 1), .. SignatureMember, .. Encoding.ASCII.GetBytes(signature), (byte)'"', (byte)'}'];
 
     /// <summary>An unchained description of an archive (a hint).</summary>
-    public static IndexLine Hint(ArchiveInfo info) => new(0, [], IndexLineKind.Hint) { Archive = Path.GetFileName(info.Path), Info = info };
+    public static IndexLine Hint(ArchiveDescription info) => new(0, [], IndexLineKind.Hint) { Archive = Path.GetFileName(info.Path), Info = info };
 
     /// <summary>A chained archive entry, before its place in the chain is known.</summary>
-    public static IndexLine ArchiveEntry(ArchiveInfo info, bool adopted) =>
+    public static IndexLine ArchiveEntry(ArchiveDescription info, bool adopted) =>
         new(0, [], IndexLineKind.Archive) { Archive = Path.GetFileName(info.Path), Info = info, Adopted = adopted };
 
     /// <summary>A chained removal record, before its place in the chain is known.</summary>
-    public static IndexLine RemovalEntry(ArchiveInfo info, DateTimeOffset at, string reason) =>
+    public static IndexLine RemovalEntry(ArchiveDescription info, DateTimeOffset at, string reason) =>
         new(0, [], IndexLineKind.Removal) { Archive = Path.GetFileName(info.Path), Info = info, RemovedAt = at, Reason = reason };
 
     /// <summary>A chained seal record of the segment <paramref name="segmentPath"/>, before its place in the chain is known.</summary>
@@ -101,7 +101,7 @@ internal sealed record IndexLine(int Number, byte[] Bytes, IndexLineKind Kind)
         new(0, [], IndexLineKind.Seal)
         {
             Archive = Path.GetFileName(segmentPath),
-            Info = new ArchiveInfo(segmentPath, 0, UncompressedBytes: length, Sha256: sha256),
+            Info = new ArchiveDescription(segmentPath, 0, UncompressedBytes: length, Sha256: sha256),
             Supersedes = supersedes,
         };
 
@@ -231,7 +231,7 @@ internal sealed record IndexLine(int Number, byte[] Bytes, IndexLineKind Kind)
             {
                 Kind = IndexLineKind.Seal,
                 Archive = name,
-                Info = new ArchiveInfo(files.PathOf(name), 0, UncompressedBytes: root.GetProperty("bytes").GetInt64(), Sha256: root.GetProperty("sha256").GetString()),
+                Info = new ArchiveDescription(files.PathOf(name), 0, UncompressedBytes: root.GetProperty("bytes").GetInt64(), Sha256: root.GetProperty("sha256").GetString()),
                 Supersedes = FileName(OptionalString(root, "supersedes")),
             };
         }
@@ -257,7 +257,7 @@ internal sealed record IndexLine(int Number, byte[] Bytes, IndexLineKind Kind)
         };
     }
 
-    private static ArchiveInfo Describe(JsonElement root, string path) => new(
+    private static ArchiveDescription Describe(JsonElement root, string path) => new(
         path,
         root.GetProperty("gz_bytes").GetInt64(),
         Timestamp(root, "first_ts"),

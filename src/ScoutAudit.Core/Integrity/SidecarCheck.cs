@@ -42,7 +42,7 @@ internal sealed class SidecarCheck(LogFiles files, Action<IntegrityFinding> repo
     private void CheckHintOfUnchainedArchive(IndexLine hint, bool callersAlone)
     {
         var said = hint.Info!;
-        ArchiveInfo bytes;
+        ArchiveDescription bytes;
         try
         {
             if (new FileInfo(said.Path) is not { Exists: true } archive || archive.Length != said.CompressedBytes) return; // queries read it whole
@@ -62,13 +62,13 @@ internal sealed class SidecarCheck(LogFiles files, Action<IntegrityFinding> repo
     }
 
     /// <summary>Whether a description says the same as <paramref name="truth"/> in what it states (an older hint may leave out lines and bytes).</summary>
-    private static bool SaysTheSame(ArchiveInfo said, ArchiveInfo truth) =>
+    private static bool SaysTheSame(ArchiveDescription said, ArchiveDescription truth) =>
         Time(said.FirstTimestamp) == Time(truth.FirstTimestamp) && Time(said.LastTimestamp) == Time(truth.LastTimestamp)
         && said.CompressedBytes == truth.CompressedBytes
         && (said.Lines is null || said.Lines == truth.Lines)
         && (said.UncompressedBytes is null || said.UncompressedBytes == truth.UncompressedBytes);
 
-    private static string Describe(ArchiveInfo info) =>
+    private static string Describe(ArchiveDescription info) =>
         $"events from {Time(info.FirstTimestamp)} to {Time(info.LastTimestamp)}, {info.Lines?.ToString() ?? "?"} lines, " +
         $"{info.UncompressedBytes?.ToString() ?? "?"} bytes, {info.CompressedBytes} compressed";
 

@@ -26,7 +26,7 @@ internal static class LastEvents
             if (filter.EndsBeforeAfter(segment.Base + segment.Length)) break; // this one and every older one end at or before -After
             if (segment.Index?.IsOutside(filter.Since, filter.Until) == true)
             {
-                diagnostics.Report(AuditLog.ArchiveSkipped(segment));
+                diagnostics.Report(HistoryReader.ArchiveSkipped(segment));
             }
             else if (LogSnapshot.RandomAccessOf(segment) is { } file)
             {
@@ -41,7 +41,7 @@ internal static class LastEvents
             {
                 // An archive, forwards: its last matches are the newest of what is left to find.
                 var window = new Queue<AuditEvent>();
-                foreach (var e in SegmentReader.Read(segment, filter, diagnostics, new StringPools(), null, cancellation))
+                foreach (var e in SegmentReader.Read(segment, new ReadContext(filter, diagnostics, new StringPools(), null, cancellation), LineValues.Events))
                 {
                     if (window.Count == count - newestFirst.Count) window.Dequeue();
                     window.Enqueue(e);

@@ -1,7 +1,7 @@
 namespace ScoutAudit.Core;
 
 /// <summary>Sums spend while events stream past; memory grows with the number of groups only.</summary>
-internal sealed class SpendCalculator(SpendGrouping grouping, EventFilter filter)
+internal sealed class SpendCalculator(SpendGrouping? grouping, EventFilter filter)
 {
     private readonly Dictionary<string, Totals> _groups = new(StringComparer.Ordinal);
     private Totals _ungrouped = new();
@@ -49,7 +49,7 @@ internal sealed class SpendCalculator(SpendGrouping grouping, EventFilter filter
     public void Add(EventSummary e)
     {
         var key = KeyOf(e);
-        if (grouping == SpendGrouping.None) _ungrouped.Add(e);
+        if (grouping is null) _ungrouped.Add(e);
         else if (key is null) _withoutModel.Add(e);
         else
         {
@@ -58,9 +58,9 @@ internal sealed class SpendCalculator(SpendGrouping grouping, EventFilter filter
         }
     }
 
-    public IReadOnlyList<SpendRow> Result()
+    public IReadOnlyList<SpendTotals> Result()
     {
-        if (grouping == SpendGrouping.None) return [Row(null, _ungrouped)];
+        if (grouping is null) return [Row(null, _ungrouped)];
         var rows = _groups.Select(pair => Row(pair.Key, pair.Value)).ToList();
         if (_withoutModel.Events > 0) rows.Add(Row(null, _withoutModel));
         return grouping is SpendGrouping.Hour or SpendGrouping.Day
@@ -68,7 +68,7 @@ internal sealed class SpendCalculator(SpendGrouping grouping, EventFilter filter
             : rows.OrderByDescending(r => r.Cost).ThenBy(r => r.Group, StringComparer.Ordinal).ToList();
     }
 
-    private SpendRow Row(string? group, Totals totals) =>
+    private SpendTotals Row(string? group, Totals totals) =>
         new(group, totals.Cost, totals.Events, totals.InputTokens, totals.OutputTokens, filter.Since, filter.Until);
 
     private string? KeyOf(EventSummary e) => grouping switch

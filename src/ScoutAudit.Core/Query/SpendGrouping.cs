@@ -1,9 +1,10 @@
 namespace ScoutAudit.Core;
 
-/// <summary>How spend is broken down. Hours and days are UTC periods.</summary>
+/// <summary>
+/// How spend is broken down (Get-ScoutAuditSpend -By); no grouping is null. Hours and days are UTC periods.
+/// </summary>
 public enum SpendGrouping
 {
-    None,
     Model,
     Event,
     SessionId,

@@ -42,9 +42,7 @@ internal static class TimeBlocks
     /// minimums overlap: a small gain, within this machine's noise); 64 KiB took 25 ms.
     /// </summary>
     public const int DefaultBlockBytes = 256 * 1024;
-    private const string Magic = "scout-time-blocks 1";
-    private const int FingerprintBytes = 4096;
-    private const int TailBytes = 32;
+    public const int TailBytes = 32;
 
     /// <summary>
     /// The parts of the file a query of <paramref name="filter"/>'s time window must read, in file
@@ -58,7 +56,7 @@ internal static class TimeBlocks
         if (!filter.RulesOutByHeader) return null;
         if (blockBytes <= 0 || length < 2L * blockBytes) return null;
 
-        var read = Read(sidecar, out var callersAlone);
+        var read = TimeBlocksFile.Read(sidecar, out var callersAlone);
         if (!callersAlone)
         {
             diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, sidecar,
@@ -66,8 +64,8 @@ internal static class TimeBlocks
             return null;
         }
         var mayWrite = SidecarTrust.IsCallersDirectory(Path.GetDirectoryName(sidecar)!);
-        var fingerprint = Fingerprint(file);
-        var blocks = Load(read, fingerprint, file, length) ?? [];
+        var fingerprint = TimeBlocksFile.Fingerprint(file);
+        var blocks = TimeBlocksFile.Load(read, fingerprint, file, length) ?? [];
         var covered = blocks.Count == 0 ? 0 : blocks[^1].End;
         if (blocks.Count == 0 && !mayWrite)
         {
@@ -83,7 +81,7 @@ internal static class TimeBlocks
             {
                 blocks.AddRange(added);
                 covered = blocks[^1].End;
-                Save(sidecar, fingerprint, blocks, diagnostics);
+                TimeBlocksFile.Save(sidecar, fingerprint, blocks, diagnostics);
             }
         }
 
@@ -182,17 +180,11 @@ internal static class TimeBlocks
         public readonly TimeBlock Of(long offset, long length, byte[] tail) => new(offset, length, _lines, _min, _max, !_unclean, tail);
     }
 
-    private static byte[] TailOf(SafeFileHandle file, long end)
+    /// <summary>The last <see cref="TailBytes"/> bytes before <paramref name="end"/>: what tells a block still ends where it ended.</summary>
+    public static byte[] TailOf(SafeFileHandle file, long end)
     {
         var tail = new byte[TailBytes];
         return RandomAccess.Read(file, tail, end - TailBytes) == TailBytes ? tail : [];
-    }
-
-    private static string Fingerprint(SafeFileHandle file)
-    {
-        var start = new byte[FingerprintBytes];
-        var read = RandomAccess.Read(file, start, 0);
-        return Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(start.AsSpan(0, read)));
     }
 
     /// <summary>
@@ -201,129 +193,5 @@ internal static class TimeBlocks
     /// this file as it is. For Test-ScoutAuditLog, which recounts them (<see cref="SidecarCheck"/>).
     /// </summary>
     public static IReadOnlyList<TimeBlock> Described(string sidecar, SafeFileHandle file, long length, out bool callersAlone) =>
-        Load(Read(sidecar, out callersAlone), Fingerprint(file), file, length) ?? [];
-
-    /// <summary>The summaries of the sidecar read, or null when it was missing, unreadable or not about this file as it is.</summary>
-    private static List<TimeBlock>? Load((string Header, TimeBlock[] Blocks)? read, string fingerprint, SafeFileHandle file, long length)
-    {
-        if (read is not { } sidecarText || sidecarText.Header != $"{Magic} {fingerprint}") return null;
-        var blocks = new List<TimeBlock>(sidecarText.Blocks);
-        if (blocks.Count > 0 && blocks[^1].End > length) return null;
-        // The tails of the last block and of 32 others spread over the file: a line added, removed or
-        // changed in length anywhere before them moves every tail after it, so a sample finds what
-        // reading all of them would (a thousand reads cost as much as the hour's lines on a 250 MB file).
-        var step = Math.Max(1, blocks.Count / 32);
-        for (var i = blocks.Count - 1; i >= 0; i -= step)
-        {
-            if (!TailOf(file, blocks[i].End).AsSpan().SequenceEqual(blocks[i].Tail)) return null;
-        }
-        return blocks;
-    }
-
-    /// <summary>
-    /// The sidecars read in this process, by path, with the write time and length they had: a warm
-    /// session's query then reads the sidecar's state with one stat instead of parsing a line per block.
-    /// </summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTime Written, long Length, string Header, TimeBlock[] Blocks)> Parsed = new();
-
-    /// <summary>
-    /// The sidecar's header and its blocks in order (contiguous from 0), or null when it is missing
-    /// or not well formed; and whether it is the caller's alone to write, found on the handle it is
-    /// read through (a missing sidecar has nothing to distrust, an unreadable one is not trusted).
-    /// </summary>
-    private static (string Header, TimeBlock[] Blocks)? Read(string sidecar, out bool callersAlone)
-    {
-        var text = new List<string>();
-        DateTime written;
-        long size;
-        try
-        {
-            using var stream = SidecarFile.OpenForReading(sidecar, SidecarFile.StateLimit);
-            if (stream is null)
-            {
-                callersAlone = true;
-                return null;
-            }
-            callersAlone = SidecarTrust.IsCallersAlone(stream.SafeFileHandle);
-            (written, size) = (File.GetLastWriteTimeUtc(stream.SafeFileHandle), stream.Length);
-            if (Parsed.TryGetValue(sidecar, out var known) && known.Written == written && known.Length == size) return (known.Header, known.Blocks);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            while (reader.ReadLine() is { } line) text.Add(line);
-        }
-        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
-        {
-            callersAlone = true;
-            return null;
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            callersAlone = false;
-            return null;
-        }
-        if (text.Count == 0) return null;
-        var blocks = new TimeBlock[text.Count - 1];
-        long end = 0;
-        for (var i = 1; i < text.Count; i++)
-        {
-            var block = Parse(text[i]);
-            if (block is null || block.Offset != end) return null;
-            blocks[i - 1] = block;
-            end = block.End;
-        }
-        if (Parsed.Count > 64) Parsed.Clear();
-        Parsed[sidecar] = (written, size, text[0], blocks);
-        return (text[0], blocks);
-    }
-
-    private static TimeBlock? Parse(string entry)
-    {
-        var parts = entry.Split(' ');
-        if (parts.Length != 7) return null;
-        try
-        {
-            long Number(int i) => long.Parse(parts[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-            var block = new TimeBlock(Number(0), Number(1), Number(2), Number(3), Number(4), parts[5] == "1", Convert.FromBase64String(parts[6]));
-            return block is { Offset: >= 0, Length: >= TailBytes, Lines: >= 1 } && block.Tail.Length == TailBytes ? block : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-        catch (OverflowException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Replaces the sidecar as a whole (another query may be writing its own: either is right).</summary>
-    private static void Save(string sidecar, string fingerprint, List<TimeBlock> blocks, IAuditDiagnostics diagnostics)
-    {
-        var text = new StringBuilder().Append(Magic).Append(' ').Append(fingerprint).Append('\n');
-        foreach (var b in blocks)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{b.Offset} {b.Length} {b.Lines} {b.MinTicks} {b.MaxTicks} {(b.Clean ? 1 : 0)} {Convert.ToBase64String(b.Tail)}\n");
-        }
-        var temporary = $"{sidecar}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using (var stream = new FileStream(temporary, options))
-                stream.Write(Encoding.ASCII.GetBytes(text.ToString()));
-            File.Move(temporary, sidecar, overwrite: true);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
-            {
-                // Nothing was made of it that a reader would take.
-            }
-            diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, sidecar,
-                $"The time summaries of the active file could not be saved to '{sidecar}' ({error.Message}); the next query makes them again."));
-        }
-    }
+        TimeBlocksFile.Load(TimeBlocksFile.Read(sidecar, out callersAlone), TimeBlocksFile.Fingerprint(file), file, length) ?? [];
 }

@@ -19,11 +19,11 @@ namespace ScoutAudit.Core;
 public sealed record SpendReport(
     DateTimeOffset Since,
     DateTimeOffset Until,
-    SpendRow Totals,
-    AccuracyReport Accuracy,
+    SpendTotals Totals,
+    AccuracyMetrics Accuracy,
     IReadOnlyList<SpendReportDay> Days,
-    IReadOnlyList<SpendRow> Models,
-    IReadOnlyList<SpendRow> Sessions,
+    IReadOnlyList<SpendTotals> Models,
+    IReadOnlyList<SpendTotals> Sessions,
     IReadOnlyList<long> EventsByHourOfDay,
     IReadOnlyList<long> EventsByDayOfWeek,
     IReadOnlyList<KeyValuePair<string?, long>> FailureReasons,
@@ -37,4 +37,4 @@ public sealed record SpendReport(
 /// One UTC day of a report: its spend (<c>Get-ScoutAuditSpend -By Day</c>), its spend by model, and its
 /// accuracy (<c>Get-ScoutAuditAccuracy</c> over the day).
 /// </summary>
-public sealed record SpendReportDay(DateOnly Date, SpendRow Spend, IReadOnlyDictionary<string, decimal> CostByModel, decimal CostWithoutModel, AccuracyReport Accuracy);
+public sealed record SpendReportDay(DateOnly Date, SpendTotals Spend, IReadOnlyDictionary<string, decimal> CostByModel, decimal CostWithoutModel, AccuracyMetrics Accuracy);

@@ -4,7 +4,7 @@ namespace ScoutAudit.Core;
 /// Builds a <see cref="SpendReport"/> from events streamed past it (from one log or several):
 /// memory grows with the days, models and sessions of the window and at most
 /// <see cref="MaxDistinctReasons"/> failure reasons, never with the number of events. The sums are
-/// the engine's (<see cref="SpendCalculator"/>, <see cref="AccuracyReport"/>), so the report's
+/// the engine's (<see cref="SpendCalculator"/>, <see cref="AccuracyMetrics"/>), so the report's
 /// numbers are the cmdlets' numbers.
 /// </summary>
 public sealed class SpendReportBuilder
@@ -40,7 +40,7 @@ public sealed class SpendReportBuilder
         FirstDay = firstDay;
         LastDay = lastDay;
         _window = new EventFilter { Since = StartOf(firstDay), Until = StartOf(lastDay.AddDays(1)) };
-        _totals = new SpendCalculator(SpendGrouping.None, _window);
+        _totals = new SpendCalculator(grouping: null, _window);
         _models = new SpendCalculator(SpendGrouping.Model, _window);
         _sessions = new SpendCalculator(SpendGrouping.SessionId, _window);
         _days = new SpendCalculator(SpendGrouping.Day, _window);
@@ -99,13 +99,13 @@ public sealed class SpendReportBuilder
         {
             var filter = new EventFilter { Since = StartOf(date), Until = StartOf(date.AddDays(1)) };
             var key = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            var spend = daySpend.TryGetValue(key, out var row) ? row with { Since = filter.Since, Until = filter.Until } : new SpendRow(key, 0, 0, 0, 0, filter.Since, filter.Until);
+            var spend = daySpend.TryGetValue(key, out var row) ? row with { Since = filter.Since, Until = filter.Until } : new SpendTotals(key, 0, 0, 0, 0, filter.Since, filter.Until);
             var (byModel, nav, fails) = _perDay.TryGetValue(date, out var day) ? day : (null, 0, 0);
             var models = byModel?.Result() ?? [];
             days.Add(new SpendReportDay(date, spend,
                 models.Where(m => m.Group is not null).ToDictionary(m => m.Group!, m => m.Cost, StringComparer.Ordinal),
                 models.Where(m => m.Group is null).Sum(m => m.Cost),
-                AccuracyReport.From(nav, fails, filter)));
+                AccuracyMetrics.From(nav, fails, filter)));
         }
         var reasons = _reasons.Select(pair => new KeyValuePair<string?, long>(pair.Key, pair.Value));
         if (_failsWithoutReason > 0) reasons = reasons.Append(new KeyValuePair<string?, long>(null, _failsWithoutReason));
@@ -114,7 +114,7 @@ public sealed class SpendReportBuilder
         return new SpendReport(
             _window.Since!.Value, _window.Until!.Value,
             _totals.Result()[0],
-            AccuracyReport.From(_nav, _fails, _window),
+            AccuracyMetrics.From(_nav, _fails, _window),
             days,
             _models.Result(),
             [.. _sessions.Result().Take(TopCount)],

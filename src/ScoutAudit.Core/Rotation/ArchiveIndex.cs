@@ -21,7 +21,7 @@ internal static class ArchiveIndex
     /// What queries may take from the index (see the class summary), by archive file name; damaged
     /// lines are ignored. Hints left out for the index's owner or mode are said to <paramref name="diagnostics"/>.
     /// </summary>
-    public static Dictionary<string, ArchiveInfo> Read(LogFiles files, IAuditDiagnostics? diagnostics = null)
+    public static Dictionary<string, ArchiveDescription> Read(LogFiles files, IAuditDiagnostics? diagnostics = null)
     {
         var lines = ReadLines(files, out var callersAlone, out var refused);
         if (refused is not null)
@@ -30,7 +30,7 @@ internal static class ArchiveIndex
         if (!callersAlone && diagnostics is not null && lines.Any(l => l.Kind == IndexLineKind.Hint))
             diagnostics.Report(new AuditDiagnostic(AuditDiagnosticKind.SegmentRead, files.Index,
                 $"The archive index '{files.Index}' is not yours alone to write (another user owns it, or group or others may write it): its hints, which nothing vouches for, decide nothing, so the archives outside the chain are read whole."));
-        var descriptions = new Dictionary<string, ArchiveInfo>(StringComparer.Ordinal);
+        var descriptions = new Dictionary<string, ArchiveDescription>(StringComparer.Ordinal);
         foreach (var (archive, line) in Describing(lines, trustHints: callersAlone)) descriptions[archive] = line.Info!;
         return descriptions;
     }
@@ -101,11 +101,11 @@ internal static class ArchiveIndex
     /// found on disk that the chain takes over), signed when <paramref name="key"/> is given, and
     /// syncs it. The caller holds the rotate lock.
     /// </summary>
-    public static void AppendArchive(LogFiles files, ArchiveInfo info, ChainKey? key, bool adopted = false) =>
+    public static void AppendArchive(LogFiles files, ArchiveDescription info, ChainKey? key, bool adopted = false) =>
         AppendChained(files, IndexLine.ArchiveEntry(info, adopted), key);
 
     /// <summary>Appends the chain's record that an archive was removed, and why. The caller holds the rotate lock.</summary>
-    public static void AppendRemoval(LogFiles files, ArchiveInfo info, DateTimeOffset at, string reason, ChainKey? key) =>
+    public static void AppendRemoval(LogFiles files, ArchiveDescription info, DateTimeOffset at, string reason, ChainKey? key) =>
         AppendChained(files, IndexLine.RemovalEntry(info, at, reason), key);
 
     /// <summary>
@@ -115,7 +115,7 @@ internal static class ArchiveIndex
     /// the handle it would write with: queries would not take the hint from it, and a reader has no
     /// business adding to another's file.
     /// </summary>
-    public static bool AppendHint(LogFiles files, ArchiveInfo info)
+    public static bool AppendHint(LogFiles files, ArchiveDescription info)
     {
         using var handle = NativeFile.OpenForAppend(files.Index);
         if (!SidecarTrust.IsCallersAlone(handle)) return false;

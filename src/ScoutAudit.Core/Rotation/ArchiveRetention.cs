@@ -39,14 +39,14 @@ public sealed record ArchiveRetention
     /// its rotation time from its name, which no event of it is later than) and that are not among the
     /// newest <paramref name="keep"/>. Null for a criterion means it does not restrict.
     /// </summary>
-    internal static List<ArchiveInfo> Select(IReadOnlyList<ArchiveInfo> archives, DateTimeOffset? before, int? keep, string stem)
+    internal static List<ArchiveDescription> Select(IReadOnlyList<ArchiveDescription> archives, DateTimeOffset? before, int? keep, string stem)
     {
         if (before is null && keep is null) return [];
         var candidates = keep is { } k ? archives.Take(Math.Max(0, archives.Count - k)) : archives;
         return before is not { } cutoff ? [.. candidates] : [.. candidates.Where(a => NewestEvent(a, stem) is { } newest && newest < cutoff)];
     }
 
-    private static DateTimeOffset? NewestEvent(ArchiveInfo archive, string stem) =>
+    private static DateTimeOffset? NewestEvent(ArchiveDescription archive, string stem) =>
         archive.LastTimestamp ?? (ArchiveName.TryParse(System.IO.Path.GetFileName(archive.Path), stem, out var name, out _)
             ? new DateTimeOffset(name.Stamp, TimeSpan.Zero).AddSeconds(1) // the name is truncated to the second
             : null);

@@ -14,7 +14,7 @@ internal static class ArchiveWriter
     /// Compresses the segment; returns the archive's description and the SHA-256 of the bytes
     /// compressed (lowercase hex), to be compared with the segment's seal record.
     /// </summary>
-    public static (ArchiveInfo Archive, string SealedDigest) Compress(string sealedPath, string archivePath, CancellationToken cancellation)
+    public static (ArchiveDescription Archive, string SealedDigest) Compress(string sealedPath, string archivePath, CancellationToken cancellation)
     {
         var temporaryPath = archivePath + ".tmp";
         try
@@ -29,7 +29,7 @@ internal static class ArchiveWriter
         }
     }
 
-    private static (ArchiveInfo, string) Compress(string sealedPath, string archivePath, string temporaryPath, CancellationToken cancellation)
+    private static (ArchiveDescription, string) Compress(string sealedPath, string archivePath, string temporaryPath, CancellationToken cancellation)
     {
         byte[] digest;
         using var sealedDigest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -59,7 +59,7 @@ internal static class ArchiveWriter
         NativeFile.SyncDirectory(Path.GetDirectoryName(archivePath)!);
 
         var (first, last, lines) = Describe(sealedPath, cancellation);
-        return (new ArchiveInfo(archivePath, new FileInfo(archivePath).Length, first, last, lines, uncompressed, Convert.ToHexString(digest).ToLowerInvariant()),
+        return (new ArchiveDescription(archivePath, new FileInfo(archivePath).Length, first, last, lines, uncompressed, Convert.ToHexString(digest).ToLowerInvariant()),
             Convert.ToHexString(sealedDigest.GetHashAndReset()).ToLowerInvariant());
     }
 
@@ -77,7 +77,7 @@ internal static class ArchiveWriter
 
     /// <summary>Describes an archive that exists but has no index entry (a crash came between rename and index).</summary>
     /// <exception cref="InvalidDataException">The archive is damaged, or decompresses past <see cref="ArchiveBounds"/>.</exception>
-    public static ArchiveInfo DescribeArchive(string archivePath, CancellationToken cancellation)
+    public static ArchiveDescription DescribeArchive(string archivePath, CancellationToken cancellation)
     {
         var (digest, length) = FileDigest.Compute(archivePath);
         long uncompressed;
@@ -90,7 +90,7 @@ internal static class ArchiveWriter
             (first, last, lines) = Describe(counting, cancellation);
             uncompressed = counting.BytesRead;
         }
-        return new ArchiveInfo(archivePath, length, first, last, lines, uncompressed, digest);
+        return new ArchiveDescription(archivePath, length, first, last, lines, uncompressed, digest);
     }
 
     private static (DateTimeOffset? First, DateTimeOffset? Last, long Lines) Describe(string path, CancellationToken cancellation)

@@ -6,7 +6,7 @@ namespace ScoutAudit.Core;
 /// recorded in the chain. After a writer's own seal this runs in the background, one pass after
 /// another, so that no writer waits for it; an explicit rotation runs it at once on its own thread.
 /// </summary>
-internal sealed class BackgroundArchiver(string path, LogRotation rotation, AuditLogOptions options)
+internal sealed class BackgroundArchiver(string path, LogRotation rotation, ArchiveUpkeep upkeep, AuditLogOptions options)
 {
     private readonly object _passLock = new();
     private Task _pass = Task.CompletedTask; // guarded by _passLock: the last pass queued
@@ -32,11 +32,11 @@ internal sealed class BackgroundArchiver(string path, LogRotation rotation, Audi
     /// Archives and applies the retention now, removing the archives <paramref name="shouldRemove"/>
     /// agrees to; returns those removed. Failures are thrown to the caller.
     /// </summary>
-    public IReadOnlyList<ArchiveInfo> RunNow(Func<ArchiveInfo, bool> shouldRemove, CancellationToken cancellation)
+    public IReadOnlyList<ArchiveDescription> RunNow(Func<ArchiveDescription, bool> shouldRemove, CancellationToken cancellation)
     {
         rotation.ArchiveSealed(ReportUnexplainedSegment, cancellation);
         return options.Retention is { } retention
-            ? rotation.Remove(options.Time.GetUtcNow() - retention.MaxAge, retention.Keep, $"the log's retention setting: remove {retention}", shouldRemove, cancellation)
+            ? upkeep.Remove(options.Time.GetUtcNow() - retention.MaxAge, retention.Keep, $"the log's retention setting: remove {retention}", shouldRemove, cancellation)
             : [];
     }
 

@@ -56,4 +56,15 @@ internal sealed record LogFiles
     public string Verified { get; }
 
     public string PathOf(string fileName) => System.IO.Path.Combine(Directory, fileName);
+
+    /// <summary>
+    /// Whether there is anything to read: the active file, a sealed segment, an archive, or the
+    /// index of a log whose archives were all removed by recorded retention. Touches no file.
+    /// </summary>
+    public bool AnyExist =>
+        File.Exists(Active) ||
+        File.Exists(Index) ||
+        (System.IO.Directory.Exists(Directory) &&
+         System.IO.Directory.EnumerateFiles(Directory, Stem + "_*").Any(file =>
+             ArchiveName.TryParse(System.IO.Path.GetFileName(file), Stem, out _, out var suffix) && suffix != ArchiveName.TemporarySuffix));
 }

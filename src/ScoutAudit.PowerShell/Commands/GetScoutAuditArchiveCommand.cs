@@ -27,7 +27,7 @@ public sealed class GetScoutAuditArchiveCommand : LogPathsCommandBase
                     ErrorIds.AuditLogNotFound, ErrorCategory.ObjectNotFound, path));
                 continue;
             }
-            IReadOnlyList<Core.ArchiveInfo> archives;
+            IReadOnlyList<Core.ArchiveDescription> archives;
             try
             {
                 archives = log.Archives();

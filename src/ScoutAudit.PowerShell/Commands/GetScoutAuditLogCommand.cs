@@ -24,8 +24,8 @@ public sealed class GetScoutAuditLogCommand : LogPathsCommandBase
     private AuditLogInfo Describe(string path)
     {
         var entry = LogRegistry.Instance.Find(path);
-        var settings = entry?.Settings ?? LogSettings.Default;
-        IReadOnlyList<Core.ArchiveInfo> archives;
+        var settings = entry?.Settings ?? AuditLogOptions.Default;
+        IReadOnlyList<Core.ArchiveDescription> archives;
         long size;
         try
         {

@@ -37,8 +37,8 @@ public sealed class GetScoutAuditSpendCommand : AuditCommandBase
     public DateTimeOffset? Until { get; set; }
 
     [Parameter]
-    [ArgumentCompleter(typeof(SpendGroupByCompleter))]
-    public SpendGroupBy? By { get; set; }
+    [ArgumentCompleter(typeof(SpendGroupingCompleter))]
+    public SpendGrouping? By { get; set; }
 
     /// <summary>The logs (or archives) to sum; wildcards are expanded, each log is a row (or rows) of its own.</summary>
     [Parameter(ParameterSetName = WindowSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -63,15 +63,6 @@ public sealed class GetScoutAuditSpendCommand : AuditCommandBase
 
     private void Spend(ReadTarget target, EventFilter filter)
     {
-        var grouping = By switch
-        {
-            SpendGroupBy.Model => SpendGrouping.Model,
-            SpendGroupBy.Event => SpendGrouping.Event,
-            SpendGroupBy.SessionId => SpendGrouping.SessionId,
-            SpendGroupBy.Hour => SpendGrouping.Hour,
-            SpendGroupBy.Day => SpendGrouping.Day,
-            _ => SpendGrouping.None,
-        };
-        foreach (var row in Read(target, target.Given, log => log.Spend(filter, grouping, PipelineStopping))) WriteObject(new SpendRow(row, target.Path));
+        foreach (var row in Read(target, target.Given, log => log.Spend(filter, By, PipelineStopping))) WriteObject(new SpendRow(row, target.Path));
     }
 }

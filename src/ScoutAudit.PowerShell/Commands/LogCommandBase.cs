@@ -45,7 +45,7 @@ public abstract class LogCommandBase : AuditCommandBase
     private protected IReadOnlyList<string> CollectedLogs => _logs;
 
     /// <summary>An archive as a question or a What if names it: its path and, where the index describes it, its time range.</summary>
-    private protected static string DescribeArchive(Core.ArchiveInfo archive) =>
+    private protected static string DescribeArchive(Core.ArchiveDescription archive) =>
         Inert(archive.FirstTimestamp is { } first && archive.LastTimestamp is { } last
             ? string.Create(CultureInfo.CurrentCulture, $"{archive.Path} (events {first.LocalDateTime:g} to {last.LocalDateTime:g})")
             : archive.Path);

@@ -27,7 +27,7 @@ public sealed class RegisterScoutAuditArchiveCommand : LogPathsCommandBase
                     ErrorIds.AuditLogNotFound, ErrorCategory.ObjectNotFound, path));
                 continue;
             }
-            IReadOnlyList<Core.ArchiveInfo> adopted;
+            IReadOnlyList<Core.ArchiveDescription> adopted;
             try
             {
                 adopted = entry.Log.Adopt(

@@ -130,9 +130,9 @@ public sealed class RemoveScoutAuditArchiveCommand : LogCommandBase
         if (chosen.Count > 0) Remove(entry, log => log.RemoveArchives(chosen, reason, Approve, PipelineStopping));
     }
 
-    private void Remove(LogEntry entry, Func<AuditLog, IReadOnlyList<Core.ArchiveInfo>> remove)
+    private void Remove(LogEntry entry, Func<AuditLog, IReadOnlyList<Core.ArchiveDescription>> remove)
     {
-        IReadOnlyList<Core.ArchiveInfo> removed;
+        IReadOnlyList<Core.ArchiveDescription> removed;
         try
         {
             removed = remove(entry.Log);
@@ -153,7 +153,7 @@ public sealed class RemoveScoutAuditArchiveCommand : LogCommandBase
         }
     }
 
-    private bool Approve(Core.ArchiveInfo archive) =>
+    private bool Approve(Core.ArchiveDescription archive) =>
         ShouldProcess(DescribeArchive(archive), "Remove the archive, recording its removal in the archive index's chain");
 
     private string DefaultReason()

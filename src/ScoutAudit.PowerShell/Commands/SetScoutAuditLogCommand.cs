@@ -84,7 +84,13 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
             WriteObject(new AuditLogInfo(path, entry.Log.ActiveFileSize, entry.Log.Archives(), settings, entry.UnsyncedLines, entry.AtRiskLines));
     }
 
-    private LogSettings NewSettings(LogSettings current)
+    /// <summary>
+    /// The smallest rotation size Set-ScoutAuditLog takes: below it every few events would become an
+    /// archive, and a value such as 10 is a forgotten unit (10MB) far more often than a wish.
+    /// </summary>
+    internal const long MinimumRotationSize = 4 * 1024;
+
+    private AuditLogOptions NewSettings(AuditLogOptions current)
     {
         var bound = MyInvocation.BoundParameters;
         var policy = current.SyncPolicy;
@@ -111,13 +117,13 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
             AllowSharedDirectory = bound.ContainsKey(nameof(AllowSharedDirectory)) ? AllowSharedDirectory.IsPresent : current.AllowSharedDirectory };
     }
 
-    /// <summary>A rotation size of at least <see cref="LogSettings.MinimumRotationSize"/>; a smaller one is refused, suggesting the unit it most likely lacks.</summary>
+    /// <summary>A rotation size of at least <see cref="MinimumRotationSize"/>; a smaller one is refused, suggesting the unit it most likely lacks.</summary>
     private long AtLeastTheMinimum(long size)
     {
-        if (size >= LogSettings.MinimumRotationSize) return size;
+        if (size >= MinimumRotationSize) return size;
         var meant = size <= 1024 ? $"{size}MB" : $"{size}KB";
         var error = new ArgumentOutOfRangeException(nameof(RotationSize), size,
-            $"{size} bytes is below the minimum of {LogSettings.MinimumRotationSize / 1024} KB; did you mean {meant}? Give 0 or $null to never rotate by size.");
+            $"{size} bytes is below the minimum of {MinimumRotationSize / 1024} KB; did you mean {meant}? Give 0 or $null to never rotate by size.");
         throw Terminate(error, ErrorIds.InvalidLogSetting, ErrorCategory.InvalidArgument, size, InvalidArgument(nameof(RotationSize), error));
     }
 
@@ -137,7 +143,7 @@ public sealed class SetScoutAuditLogCommand : AuditCommandBase
         }
     }
 
-    private static string Describe(LogSettings settings) =>
+    private static string Describe(AuditLogOptions settings) =>
         $"sync policy {settings.SyncPolicy}, rotation {(settings.RotationSize is { } size ? $"at {size} bytes" : "never by size")}" +
         (settings.RotationInterval == Core.RotationInterval.None ? ", " : $" and every {settings.RotationInterval} (UTC), ") +
         (settings.SigningKey is { } key ? $"archive index entries signed with key {key.Id}" : "archive index entries unsigned") +

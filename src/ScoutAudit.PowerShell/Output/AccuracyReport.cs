@@ -3,7 +3,7 @@ namespace ScoutAudit;
 /// <summary>Navigation accuracy in a window: the original's <c>accuracy_metrics</c>.</summary>
 public sealed class AccuracyReport
 {
-    internal AccuracyReport(Core.AccuracyReport report, string path)
+    internal AccuracyReport(Core.AccuracyMetrics report, string path)
     {
         Path = path;
         TotalNav = report.TotalNav;

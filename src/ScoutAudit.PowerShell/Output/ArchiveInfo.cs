@@ -7,7 +7,7 @@ namespace ScoutAudit;
 /// </summary>
 public sealed class ArchiveInfo
 {
-    internal ArchiveInfo(Core.ArchiveInfo archive, string logPath)
+    internal ArchiveInfo(Core.ArchiveDescription archive, string logPath)
     {
         Path = archive.Path;
         LogPath = logPath;

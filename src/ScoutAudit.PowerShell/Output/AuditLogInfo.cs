@@ -5,7 +5,7 @@ namespace ScoutAudit;
 /// <summary>A log this session knows: where it is, how big, its archives and its settings for the session.</summary>
 public sealed class AuditLogInfo
 {
-    internal AuditLogInfo(string path, long size, IReadOnlyList<Core.ArchiveInfo> archives, PowerShell.Session.LogSettings settings, long unsyncedLines, long atRiskLines)
+    internal AuditLogInfo(string path, long size, IReadOnlyList<Core.ArchiveDescription> archives, AuditLogOptions settings, long unsyncedLines, long atRiskLines)
     {
         var (rotationSize, syncPolicy) = (settings.RotationSize, settings.SyncPolicy);
         SigningKey = settings.SigningKey?.Id;

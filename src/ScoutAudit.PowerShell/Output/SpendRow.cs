@@ -3,7 +3,7 @@ namespace ScoutAudit;
 /// <summary>Spend of one group, or of every event in the window when not grouped.</summary>
 public sealed class SpendRow
 {
-    internal SpendRow(Core.SpendRow row, string path)
+    internal SpendRow(Core.SpendTotals row, string path)
     {
         Path = path;
         Group = InertText.Of(row.Group);

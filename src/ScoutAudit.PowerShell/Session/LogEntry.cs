@@ -9,7 +9,7 @@ namespace ScoutAudit.PowerShell.Session;
 internal sealed class LogEntry
 {
     private readonly object _lock = new();
-    private LogSettings _settings = LogSettings.Default;
+    private AuditLogOptions _settings = AuditLogOptions.Default;
     private AuditLog? _log;
 
     public LogEntry(string path)
@@ -21,7 +21,8 @@ internal sealed class LogEntry
 
     public PendingDiagnostics Diagnostics { get; } = new();
 
-    public LogSettings Settings
+    /// <summary>What Set-ScoutAuditLog set for this log for the rest of the session (the diagnostics are the entry's own).</summary>
+    public AuditLogOptions Settings
     {
         get
         {
@@ -61,7 +62,7 @@ internal sealed class LogEntry
     {
         get
         {
-            lock (_lock) return _log ??= new AuditLog(Path, OptionsFor(_settings, Diagnostics));
+            lock (_lock) return _log ??= new AuditLog(Path, _settings with { Diagnostics = Diagnostics });
         }
     }
 
@@ -85,7 +86,7 @@ internal sealed class LogEntry
 
     /// <summary>Applies new settings: the open log is synced and closed, and reopened with them on next use.</summary>
     /// <exception cref="AuditLogException">The final sync of the old log failed; the settings are applied all the same.</exception>
-    public void Reconfigure(LogSettings settings)
+    public void Reconfigure(AuditLogOptions settings)
     {
         AuditLog? old;
         lock (_lock)
@@ -113,8 +114,4 @@ internal sealed class LogEntry
     /// <summary>Options for reading the log: only the diagnostics differ from a writer's.</summary>
     public static AuditLogOptions ReadOptions(IAuditDiagnostics diagnostics) =>
         new() { Diagnostics = diagnostics };
-
-    private static AuditLogOptions OptionsFor(LogSettings settings, IAuditDiagnostics diagnostics) =>
-        new() { SyncPolicy = settings.SyncPolicy, RotationSize = settings.RotationSize, RotationInterval = settings.RotationInterval, SigningKey = settings.SigningKey, Retention = settings.Retention,
-            AllowSharedDirectory = settings.AllowSharedDirectory, Diagnostics = diagnostics };
 }

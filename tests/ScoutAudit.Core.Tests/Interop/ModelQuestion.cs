@@ -80,7 +80,7 @@ internal sealed record ModelQuestion(string Name, IReadOnlyList<string> Args)
     /// Core's spend over the events the original returned, summed as the original's hourly_spend sums
     /// (<c>sum(e.get("cost", 0) or 0)</c>, in float, in file order).
     /// </summary>
-    private void AssertSameSpend(JsonElement events, SpendRow spend)
+    private void AssertSameSpend(JsonElement events, SpendTotals spend)
     {
         double cost = 0;
         long input = 0, output = 0;

@@ -14,5 +14,5 @@ namespace ScoutAudit.Core;
 /// <param name="OutputTokens">Total output tokens.</param>
 /// <param name="Since">Start of the window (inclusive), if any.</param>
 /// <param name="Until">End of the window (exclusive), if any.</param>
-public sealed record SpendRow(
+public sealed record SpendTotals(
     string? Group, decimal Cost, long Events, long InputTokens, long OutputTokens, DateTimeOffset? Since, DateTimeOffset? Until);

@@ -12,7 +12,7 @@ namespace ScoutAudit.Core;
 /// <param name="Lines">Number of lines (events and any damaged lines).</param>
 /// <param name="UncompressedBytes">Size of the sealed segment the archive was made from.</param>
 /// <param name="Sha256">SHA-256 of the archive file, lowercase hex.</param>
-public sealed record ArchiveInfo(
+public sealed record ArchiveDescription(
     string Path,
     long CompressedBytes,
     DateTimeOffset? FirstTimestamp = null,
