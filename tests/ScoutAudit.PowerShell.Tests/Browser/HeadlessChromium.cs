@@ -1,14 +1,14 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json;
+using PuppeteerSharp;
 
 namespace ScoutAudit.PowerShell.Tests.Browser;
 
 /// <summary>
-/// One headless Chromium with one page, driven over the DevTools protocol: open a file, see every
-/// request it attempted and every Content-Security-Policy violation, evaluate script, take
-/// screenshots. Chromium is <c>$SCOUT_CHROMIUM</c>, else <c>chromium</c>, <c>chromium-browser</c> or
-/// <c>google-chrome</c> on PATH. Every call gives up after 30 s, so that no test hangs.
+/// One headless Chromium with one page, driven by PuppeteerSharp: open a file, see every request it
+/// attempted and every Content-Security-Policy violation, evaluate script, take screenshots.
+/// Chromium is <c>$SCOUT_CHROMIUM</c>, else <c>chromium</c>, <c>chromium-browser</c> or
+/// <c>google-chrome</c> on PATH; PuppeteerSharp is given its path and never downloads a browser.
+/// Every call gives up after 30 s, so that no test hangs.
 /// A page made no request when <see cref="RequestsSent"/> is the page alone and
 /// <see cref="CspViolations"/> is empty: the first misses nothing that reached the network, the
 /// second catches what the page's policy stopped before it (a refused fetch leaves no other trace).
@@ -20,30 +20,27 @@ public sealed class HeadlessChromium : IDisposable
     /// <summary>Set to 1 (as CI does) so that a missing Chromium fails the browser tests instead of skipping them.</summary>
     public const string RequireVariable = "SCOUT_REQUIRE_CHROMIUM";
 
-    /// <summary>The name of the function the DevTools protocol installs in every page to report CSP violations.</summary>
+    /// <summary>The name of the function exposed in every page to report CSP violations.</summary>
     private const string CspBinding = "__scoutAuditCspViolation";
 
     private static readonly string[] ExecutableNames = ["chromium", "chromium-browser", "google-chrome"];
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly Lazy<(string? Path, string? Problem)> Located = new(Locate);
 
-    private readonly Process _process;
-    private readonly string _userDataDir;
-    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly IBrowser _browser;
+    private readonly IPage _page;
     private readonly object _gate = new();
     private readonly List<string> _requests = [];
     private readonly Dictionary<string, string> _requestUrls = [];
     private readonly List<FailedRequest> _failedRequests = [];
     private readonly List<string> _cspViolations = [];
     private readonly List<string> _consoleMessages = [];
-    private DevToolsConnection? _connection;
-    private TaskCompletionSource? _loaded;
     private bool _disposed;
 
-    private HeadlessChromium(Process process, string userDataDir)
+    private HeadlessChromium(IBrowser browser, IPage page)
     {
-        _process = process;
-        _userDataDir = userDataDir;
+        _browser = browser;
+        _page = page;
     }
 
     /// <summary>True when <c>SCOUT_REQUIRE_CHROMIUM=1</c>.</summary>
@@ -84,7 +81,7 @@ public sealed class HeadlessChromium : IDisposable
     /// <summary>The blocked URI of every <c>securitypolicyviolation</c> since <see cref="Open"/> (<c>inline</c> for inline script or style).</summary>
     public IReadOnlyList<string> CspViolations => Snapshot(_cspViolations);
 
-    /// <summary>Console output, browser log entries and uncaught exceptions since <see cref="Open"/>, as "source level: text".</summary>
+    /// <summary>Console output, browser log entries and uncaught exceptions since <see cref="Open"/>, as "console level: text" or "exception error: text".</summary>
     public IReadOnlyList<string> ConsoleMessages => Snapshot(_consoleMessages);
 
     /// <summary>Starts Chromium on about:blank and connects to its page.</summary>
@@ -93,37 +90,31 @@ public sealed class HeadlessChromium : IDisposable
     {
         var executable = Executable ?? throw new InvalidOperationException(
             $"{Located.Value.Problem}; {RequireVariable}=1 makes this a failure instead of a skip.");
-        var userDataDir = Path.Combine(Path.GetTempPath(), "scoutaudit-chromium", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(userDataDir);
-        var start = new ProcessStartInfo(executable)
+        var options = new LaunchOptions
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
+            ExecutablePath = executable,
+            HeadlessMode = HeadlessMode.True, // --headless=new
+            Args =
+            [
+                "--no-sandbox", // root in a container has no user namespace for the sandbox
+                "--disable-gpu",
+            ],
+            DefaultViewport = null, // Chromium's own window until SetViewport
+            Timeout = (int)Timeout.TotalMilliseconds,
+            ProtocolTimeout = (int)Timeout.TotalMilliseconds,
         };
-        foreach (var argument in new[]
-                 {
-                     "--headless=new",
-                     "--no-sandbox", // root in a container has no user namespace for the sandbox
-                     "--disable-gpu",
-                     "--remote-debugging-port=0",
-                     $"--user-data-dir={userDataDir}",
-                     "--no-first-run",
-                     "--no-default-browser-check",
-                     "about:blank",
-                 })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        var browser = new HeadlessChromium(Process.Start(start)!, userDataDir);
+        var browser = Wait(Puppeteer.LaunchAsync(options), $"Chromium ({executable}) did not start");
         try
         {
-            browser.Connect();
-            return browser;
+            var page = Wait(browser.PagesAsync(), "Chromium has no page").FirstOrDefault()
+                ?? Wait(browser.NewPageAsync(), "Chromium opened no page");
+            var chromium = new HeadlessChromium(browser, page);
+            chromium.Watch();
+            return chromium;
         }
         catch
         {
-            browser.Dispose();
+            Close(browser);
             throw;
         }
     }
@@ -144,44 +135,40 @@ public sealed class HeadlessChromium : IDisposable
             _failedRequests.Clear();
             _cspViolations.Clear();
             _consoleMessages.Clear();
-            _loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
-        var navigation = Send("Page.navigate", new { url });
-        if (navigation.TryGetProperty("errorText", out var failure))
-            throw new InvalidOperationException($"Chromium could not open {url}: {failure.GetString()}");
-        if (!_loaded.Task.Wait(Timeout))
-            throw new TimeoutException($"{url} did not fire its load event within {Timeout.TotalSeconds:0} s.");
+        Wait(_page.GoToAsync(url, WaitUntilNavigation.Load), $"Chromium could not open {url}");
         // securitypolicyviolation events are dispatched as tasks of their own; one timer turn later they have all run.
         Evaluate("new Promise(resolve => setTimeout(resolve, 50))");
     }
 
     /// <summary>
     /// Evaluates <paramref name="expression"/> in the page (awaiting a promise) and returns its value
-    /// as JSON (of kind Undefined for undefined); DevTools evaluation is not subject to the page's Content-Security-Policy.
+    /// as JSON (of kind Undefined for undefined and for null); DevTools evaluation is not subject to the page's Content-Security-Policy.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The expression threw; the message holds the exception text.</exception>
+    /// <exception cref="InvalidOperationException">The expression threw (the message holds the exception text), or the browser is gone.</exception>
     public JsonElement Evaluate(string expression)
     {
-        var answer = Send("Runtime.evaluate", new { expression, returnByValue = true, awaitPromise = true });
-        if (answer.TryGetProperty("exceptionDetails", out var details))
-            throw new InvalidOperationException($"`{expression}` threw: {ExceptionText(details)}");
-        return answer.GetProperty("result").TryGetProperty("value", out var value) ? value : default;
+        // PuppeteerSharp answers a closed page with a NullReferenceException.
+        if (_disposed || _page.IsClosed) throw new InvalidOperationException($"`{expression}` could not be evaluated: Chromium is closed.");
+        try
+        {
+            return _page.EvaluateExpressionAsync<JsonElement>(expression).GetAwaiter().GetResult();
+        }
+        catch (EvaluationFailedException error)
+        {
+            throw new InvalidOperationException($"`{expression}` threw: {error.Message}", error);
+        }
+        catch (PuppeteerException error)
+        {
+            throw new InvalidOperationException($"`{expression}` could not be evaluated: {error.Message}", error);
+        }
     }
 
     /// <summary>Writes a PNG of the page: the whole document when <paramref name="fullPage"/>, else the viewport.</summary>
     public void Screenshot(string pngPath, bool fullPage = true)
     {
-        object parameters = new { format = "png" };
-        if (fullPage)
-        {
-            var metrics = Send("Page.getLayoutMetrics");
-            var size = metrics.TryGetProperty("cssContentSize", out var css) ? css : metrics.GetProperty("contentSize");
-            var clip = new { x = 0, y = 0, width = Math.Ceiling(size.GetProperty("width").GetDouble()), height = Math.Ceiling(size.GetProperty("height").GetDouble()), scale = 1 };
-            parameters = new { format = "png", captureBeyondViewport = true, clip };
-        }
-        var shot = Send("Page.captureScreenshot", parameters);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(pngPath))!);
-        File.WriteAllBytes(pngPath, Convert.FromBase64String(shot.GetProperty("data").GetString()!));
+        Wait(_page.ScreenshotAsync(pngPath, new ScreenshotOptions { Type = ScreenshotType.Png, FullPage = fullPage }), $"Chromium took no screenshot {pngPath}");
     }
 
     /// <summary>Sets the page's viewport in CSS pixels (device scale 1, not mobile).</summary>
@@ -189,103 +176,47 @@ public sealed class HeadlessChromium : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        Send("Emulation.setDeviceMetricsOverride", new { width, height, deviceScaleFactor = 1, mobile = false });
+        Wait(_page.SetViewportAsync(new ViewPortOptions { Width = width, Height = height, DeviceScaleFactor = 1, IsMobile = false }), "Chromium set no viewport");
     }
 
-    /// <summary>Sends a DevTools command to the page and returns its result.</summary>
-    /// <exception cref="InvalidOperationException">The browser answered with an error or went away.</exception>
-    /// <exception cref="TimeoutException">No answer within 30 s.</exception>
-    public JsonElement Send(string method, object? parameters = null) =>
-        (_connection ?? throw new InvalidOperationException("Chromium is not connected.")).Send(method, parameters, Timeout);
-
-    /// <summary>Closes the browser (killing it if it does not go), and removes its profile.</summary>
+    /// <summary>Closes the browser (PuppeteerSharp kills it if it does not go, and removes its profile).</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        if (_connection is { } connection)
-        {
-            _connection = null;
-            try
-            {
-                connection.Send("Browser.close", null, TimeSpan.FromSeconds(5));
-            }
-            catch (Exception error) when (error is InvalidOperationException or TimeoutException)
-            {
-                // Closing drops the connection, often before the answer: the exit below is what counts.
-            }
-            connection.Dispose();
-        }
-        if (!_process.WaitForExit(TimeSpan.FromSeconds(5)))
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(TimeSpan.FromSeconds(5));
-        }
-        _process.Dispose();
-        DeleteProfile();
+        Close(_browser);
     }
 
-    private void Connect()
+    private static void Close(IBrowser browser)
     {
-        _process.ErrorDataReceived += (_, line) => Remember(line.Data);
-        _process.OutputDataReceived += (_, line) => Remember(line.Data);
-        _process.BeginErrorReadLine();
-        _process.BeginOutputReadLine();
-
-        var port = ReadDevToolsPort();
-        _connection = DevToolsConnection.Connect(PageWebSocketUrl(port), Timeout);
-        _connection.EventReceived += Record;
-        Send("Network.enable");
-        Send("Page.enable");
-        Send("Runtime.enable");
-        Send("Log.enable");
-        // Runtime bindings and scripts added on new documents run whatever the page's policy forbids,
-        // so the listener sees violations even on a page that allows no script at all.
-        Send("Runtime.addBinding", new { name = CspBinding });
-        Send("Page.addScriptToEvaluateOnNewDocument", new
+        try
         {
-            source = $$"""
-                (() => {
-                    const report = globalThis.{{CspBinding}};
-                    document.addEventListener('securitypolicyviolation', e => report(e.blockedURI), true);
-                })();
-                """,
-        });
+            browser.CloseAsync().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            browser.Dispose();
+        }
     }
 
-    private int ReadDevToolsPort()
+    private void Watch()
     {
-        var file = Path.Combine(_userDataDir, "DevToolsActivePort");
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Timeout)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"Chromium exited with code {_process.ExitCode} before opening its DevTools port:\n{Stderr()}");
-            try
-            {
-                var firstLine = File.ReadLines(file).FirstOrDefault();
-                if (int.TryParse(firstLine, out var port) && port > 0) return port;
-            }
-            catch (IOException)
-            {
-                // Not written yet, or being written.
-            }
-            Thread.Sleep(50);
-        }
-        throw new InvalidOperationException($"Chromium wrote no {file} within {Timeout.TotalSeconds:0} s:\n{Stderr()}");
-    }
-
-    private static Uri PageWebSocketUrl(int port)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = Timeout };
-        using var targets = JsonDocument.Parse(http.GetStringAsync("json").GetAwaiter().GetResult());
-        foreach (var target in targets.RootElement.EnumerateArray())
-        {
-            if (target.GetProperty("type").GetString() == "page")
-                return new Uri(target.GetProperty("webSocketDebuggerUrl").GetString()!);
-        }
-        using var created = http.PutAsync("json/new?about:blank", null).GetAwaiter().GetResult().EnsureSuccessStatusCode();
-        using var page = JsonDocument.Parse(created.Content.ReadAsStringAsync().GetAwaiter().GetResult());
-        return new Uri(page.RootElement.GetProperty("webSocketDebuggerUrl").GetString()!);
+        // PuppeteerSharp's Request and RequestFailed events drop Network.loadingFailed's blockedReason, the one
+        // field that tells a request the page's policy stopped from one that reached the network: the page's
+        // own DevTools session is read for those two events instead. It raises them in the order they arrive.
+        _page.Client.MessageReceived += (_, message) => Record(message.MessageID, message.MessageData);
+        _page.Console += (_, console) => Add(_consoleMessages, $"console {console.Message.Type}: {console.Message.Text}");
+        _page.PageError += (_, error) => Add(_consoleMessages, $"exception error: {error.Message}");
+        // Exposed functions and scripts added on new documents run whatever the page's policy forbids,
+        // so the listener sees violations even on a page that allows no script at all. PuppeteerSharp
+        // calls the function as the binding's event arrives, before the answers that follow it.
+        Wait(_page.ExposeFunctionAsync<string, bool>(CspBinding, blockedUri => Add(_cspViolations, blockedUri)), "Chromium exposed no function");
+        Wait(_page.EvaluateExpressionOnNewDocumentAsync($$"""
+            (() => {
+                const report = globalThis.{{CspBinding}};
+                document.addEventListener('securitypolicyviolation', e => report(e.blockedURI), true);
+            })();
+            """), "Chromium took no script for new documents");
     }
 
     private void Record(string method, JsonElement parameters)
@@ -305,66 +236,38 @@ public sealed class HeadlessChromium : IDisposable
                         parameters.GetProperty("errorText").GetString() ?? "",
                         parameters.TryGetProperty("blockedReason", out var reason) ? reason.GetString() : null));
                     break;
-                case "Runtime.bindingCalled" when parameters.GetProperty("name").GetString() == CspBinding:
-                    _cspViolations.Add(parameters.GetProperty("payload").GetString()!);
-                    break;
-                case "Log.entryAdded":
-                    var entry = parameters.GetProperty("entry");
-                    _consoleMessages.Add($"{entry.GetProperty("source")} {entry.GetProperty("level")}: {entry.GetProperty("text")}");
-                    break;
-                case "Runtime.consoleAPICalled":
-                    var texts = parameters.GetProperty("args").EnumerateArray()
-                        .Select(argument => argument.TryGetProperty("value", out var value) ? value.ToString() : argument.GetProperty("type").GetString());
-                    _consoleMessages.Add($"console {parameters.GetProperty("type")}: {string.Join(' ', texts)}");
-                    break;
-                case "Runtime.exceptionThrown":
-                    _consoleMessages.Add($"exception error: {ExceptionText(parameters.GetProperty("exceptionDetails"))}");
-                    break;
-                case "Page.loadEventFired":
-                    _loaded?.TrySetResult();
-                    break;
             }
         }
     }
 
-    private static string ExceptionText(JsonElement details) =>
-        details.TryGetProperty("exception", out var exception) && exception.TryGetProperty("description", out var description)
-            ? description.GetString()!
-            : details.GetProperty("text").GetString()!;
+    private bool Add(List<string> records, string record)
+    {
+        lock (_gate) records.Add(record);
+        return true;
+    }
 
     private IReadOnlyList<T> Snapshot<T>(List<T> records)
     {
         lock (_gate) return records.ToArray();
     }
 
-    private void Remember(string? line)
+    /// <summary>Waits for a PuppeteerSharp call, turning its failures into <see cref="InvalidOperationException"/>s that say what was being done.</summary>
+    private static void Wait(Task task, string failure)
     {
-        if (line is null) return;
-        _stderr.Enqueue(line);
-        while (_stderr.Count > 40) _stderr.TryDequeue(out _);
+        try
+        {
+            task.GetAwaiter().GetResult();
+        }
+        catch (PuppeteerException error)
+        {
+            throw new InvalidOperationException($"{failure}: {error.Message}", error);
+        }
     }
 
-    private string Stderr() => string.Join('\n', _stderr);
-
-    private void DeleteProfile()
+    private static T Wait<T>(Task<T> task, string failure)
     {
-        // Chromium's helpers may still be writing for a moment after the browser exits.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                if (Directory.Exists(_userDataDir)) Directory.Delete(_userDataDir, recursive: true);
-                return;
-            }
-            catch (IOException) when (attempt < 10)
-            {
-                Thread.Sleep(100);
-            }
-            catch (IOException)
-            {
-                return;
-            }
-        }
+        Wait((Task)task, failure);
+        return task.Result;
     }
 
     private static (string? Path, string? Problem) Locate()
@@ -391,15 +294,3 @@ public sealed class HeadlessChromium : IDisposable
 
 /// <summary>A request that did not complete: its URL, Chromium's error text and, when it was blocked, why (<c>csp</c>, <c>mixed-content</c>, ...).</summary>
 public sealed record FailedRequest(string Url, string Error, string? BlockedReason);
-
-/// <summary>
-/// A fact that needs headless Chromium: skipped, with the reason, when it is not installed; run (and
-/// so failed, with the reason) when <c>SCOUT_REQUIRE_CHROMIUM=1</c>, as in CI.
-/// </summary>
-public sealed class ChromiumFactAttribute : FactAttribute
-{
-    public ChromiumFactAttribute()
-    {
-        if (HeadlessChromium.SkipReason is { } why) Skip = why;
-    }
-}
