@@ -12,13 +12,7 @@ public sealed class AuditEvent
     private static readonly KeyValuePair<string, JsonElement>[] NoExtras = [];
     private static readonly InvalidField[] NoInvalidFields = [];
 
-    private double? _cost;
-    private long? _inputTokens;
-    private long? _outputTokens;
-    private IReadOnlyList<string>? _files;
-    private double? _confidence;
-    private double? _durationMs;
-    private JsonElement? _config;
+    private FieldValues _values;
     private IReadOnlyList<KeyValuePair<string, JsonElement>> _extras = NoExtras;
 
     /// <summary>An event of type <paramref name="eventType"/> stamped now, in this process's session.</summary>
@@ -63,37 +57,31 @@ public sealed class AuditEvent
     public string SessionId { get; }
 
     /// <summary>Cost in dollars, finite and not negative.</summary>
-    public double? Cost { get => _cost; init => _cost = EventFieldRules.Cost(value); }
+    public double? Cost { get => _values.Cost; init => _values.Cost = EventFieldRules.Cost(value); }
 
     /// <summary>The model that did the work.</summary>
-    public string? Model { get; init; }
+    public string? Model { get => _values.Model; init => _values.Model = value; }
 
     /// <summary>Input tokens, not negative.</summary>
-    public long? InputTokens { get => _inputTokens; init => _inputTokens = EventFieldRules.Tokens(value, StandardFields.InputTokens); }
+    public long? InputTokens { get => _values.InputTokens; init => _values.InputTokens = EventFieldRules.Tokens(value, StandardFields.InputTokens); }
 
     /// <summary>Output tokens, not negative.</summary>
-    public long? OutputTokens { get => _outputTokens; init => _outputTokens = EventFieldRules.Tokens(value, StandardFields.OutputTokens); }
+    public long? OutputTokens { get => _values.OutputTokens; init => _values.OutputTokens = EventFieldRules.Tokens(value, StandardFields.OutputTokens); }
 
     /// <summary>The files the event concerns.</summary>
-    public IReadOnlyList<string>? Files { get => _files; init => _files = EventFieldRules.Files(value); }
+    public IReadOnlyList<string>? Files { get => _values.Files; init => _values.Files = EventFieldRules.Files(value); }
 
     /// <summary>Why the event happened, free text.</summary>
-    public string? Reason { get; init; }
+    public string? Reason { get => _values.Reason; init => _values.Reason = value; }
 
     /// <summary>Confidence from 0 to 100.</summary>
-    public double? Confidence { get => _confidence; init => _confidence = EventFieldRules.Confidence(value); }
+    public double? Confidence { get => _values.Confidence; init => _values.Confidence = EventFieldRules.Confidence(value); }
 
     /// <summary>Duration in milliseconds, finite and not negative.</summary>
-    public double? DurationMs { get => _durationMs; init => _durationMs = EventFieldRules.DurationMs(value); }
+    public double? DurationMs { get => _values.DurationMs; init => _values.DurationMs = EventFieldRules.DurationMs(value); }
 
     /// <summary>A configuration snapshot: a JSON object (build one with <see cref="JsonValues"/>).</summary>
-    public JsonElement? Config
-    {
-        get => _config;
-        init => _config = value is { ValueKind: not JsonValueKind.Object } v
-            ? throw new ArgumentException($"Config must be a JSON object; got a JSON {v.ValueKind.ToString().ToLowerInvariant()}.", StandardFields.Config)
-            : value;
-    }
+    public JsonElement? Config { get => _values.Config; init => _values.Config = EventFieldRules.Config(value); }
 
     /// <summary>
     /// Fields beyond the standard ones, in the order they are written. Names must be unique and
@@ -121,8 +109,8 @@ public sealed class AuditEvent
     /// </summary>
     public int OmittedExtraFields { get; private init; }
 
-    /// <summary>How numbers that the original could write either as int or float were written; see <see cref="NumberForms"/>.</summary>
-    internal NumberForms Forms { get; private init; }
+    /// <summary>The optional standard fields' values and number forms, for the code that walks <see cref="StandardFields.All"/>.</summary>
+    internal ref readonly FieldValues Values => ref _values;
 
     /// <summary>The value of an extra field, or null when the event has none of that name.</summary>
     public JsonElement? GetExtra(string name)
@@ -142,39 +130,25 @@ public sealed class AuditEvent
     internal static AuditEvent FromLine(DateTimeOffset timestamp, string eventType, string sessionId, in LineFields fields) =>
         new(timestamp, eventType, sessionId)
         {
-            _cost = fields.Cost,
-            Model = fields.Model,
-            _inputTokens = fields.InputTokens,
-            _outputTokens = fields.OutputTokens,
-            _files = fields.Files,
-            Reason = fields.Reason,
-            _confidence = fields.Confidence,
-            _durationMs = fields.DurationMs,
-            _config = fields.Config,
+            _values = fields.Values,
             _extras = fields.Extras?.ToList((name, value) => new KeyValuePair<string, JsonElement>(name, value)) ?? (IReadOnlyList<KeyValuePair<string, JsonElement>>)NoExtras,
             InvalidFields = fields.Invalid?.ToList((_, field) => field) ?? (IReadOnlyList<InvalidField>)NoInvalidFields,
-            Forms = fields.Forms,
             OmittedExtraFields = fields.OmittedExtraFields,
         };
 
     /// <summary>The same event with other JSON trees in config and extra fields (as redaction makes it); nothing is validated again.</summary>
-    internal AuditEvent WithTrees(JsonElement? config, IReadOnlyList<KeyValuePair<string, JsonElement>>? extras) =>
-        new(Timestamp, Event, SessionId)
+    internal AuditEvent WithTrees(JsonElement? config, IReadOnlyList<KeyValuePair<string, JsonElement>>? extras)
+    {
+        var values = _values;
+        values.Config = config;
+        return new(Timestamp, Event, SessionId)
         {
-            _cost = _cost,
-            Model = Model,
-            _inputTokens = _inputTokens,
-            _outputTokens = _outputTokens,
-            _files = _files,
-            Reason = Reason,
-            _confidence = _confidence,
-            _durationMs = _durationMs,
-            _config = config,
+            _values = values,
             _extras = extras ?? NoExtras,
             InvalidFields = InvalidFields,
-            Forms = Forms,
             OmittedExtraFields = OmittedExtraFields,
         };
+    }
 
     private static IReadOnlyList<KeyValuePair<string, JsonElement>> ValidateExtras(IEnumerable<KeyValuePair<string, JsonElement>>? extras)
     {
@@ -192,41 +166,4 @@ public sealed class AuditEvent
         }
         return list;
     }
-}
-
-/// <summary>The optional fields of a line as the parser found them (internal hand-over to <see cref="AuditEvent.FromLine"/>).</summary>
-internal struct LineFields
-{
-    public double? Cost;
-    public string? Model;
-    public long? InputTokens;
-    public long? OutputTokens;
-    public IReadOnlyList<string>? Files;
-    public string? Reason;
-    public double? Confidence;
-    public double? DurationMs;
-    public JsonElement? Config;
-    public FieldList<JsonElement>? Extras;
-    public FieldList<InvalidField>? Invalid;
-    public NumberForms Forms;
-
-    /// <summary>The line's count of extra-field members when it has more than <see cref="EventFieldRules.MaxExtraFields"/> (then none is read), else 0.</summary>
-    public int OmittedExtraFields;
-}
-
-/// <summary>
-/// Python writes an int or a float depending on the caller's value, so <c>"cost": 0</c> and
-/// <c>"cost": 0.0</c> are both in the wild. The defaults are what the original's callers pass
-/// (cost a float; tokens, confidence and integral durations ints); a flag records a line that
-/// differs, so that reading and writing it again gives back the same bytes.
-/// </summary>
-[Flags]
-internal enum NumberForms : byte
-{
-    None = 0,
-    CostAsInteger = 1,
-    InputTokensAsFloat = 2,
-    OutputTokensAsFloat = 4,
-    ConfidenceAsFloat = 8,
-    DurationAsFloat = 16,
 }

@@ -80,6 +80,12 @@ public static class EventFieldRules
         return files!;
     }
 
+    /// <summary>A configuration snapshot: a JSON object, or none.</summary>
+    public static System.Text.Json.JsonElement? Config(System.Text.Json.JsonElement? value) =>
+        value is { ValueKind: not System.Text.Json.JsonValueKind.Object } v
+            ? throw new ArgumentException($"Config must be a JSON object; got a JSON {v.ValueKind.ToString().ToLowerInvariant()}.", StandardFields.Config)
+            : value;
+
     public static string ExtraFieldName(string? name)
     {
         if (string.IsNullOrEmpty(name))

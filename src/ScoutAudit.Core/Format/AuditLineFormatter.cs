@@ -30,68 +30,13 @@ public static class AuditLineFormatter
         output.Write(", \"session_id\": "u8);
         PythonJsonWriter.WriteString(output, e.SessionId);
 
-        var forms = e.Forms;
+        ref readonly var values = ref e.Values;
         var invalid = e.InvalidFields.Count > 0 ? e.InvalidFields : null; // a line read with fields of the wrong type
-        if (e.Cost is { } cost)
+        foreach (var field in StandardFields.Optional)
         {
-            output.Write(", \"cost\": "u8);
-            if ((forms & NumberForms.CostAsInteger) != 0) PythonJsonWriter.WriteIntegralDouble(output, cost, StandardFields.Cost);
-            else PythonJsonWriter.WriteFloat(output, cost, StandardFields.Cost);
+            if (values.Has(field)) WriteField(output, field, in values);
+            else if (invalid is not null) WriteInvalid(output, invalid, field.Name);
         }
-        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.Cost);
-        if (e.Model is { } model)
-        {
-            output.Write(", \"model\": "u8);
-            PythonJsonWriter.WriteString(output, model);
-        }
-        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.Model);
-        if (e.InputTokens is { } input)
-        {
-            output.Write(", \"input_t\": "u8);
-            WriteCount(output, input, (forms & NumberForms.InputTokensAsFloat) != 0);
-        }
-        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.InputTokens);
-        if (e.OutputTokens is { } outputTokens)
-        {
-            output.Write(", \"output_t\": "u8);
-            WriteCount(output, outputTokens, (forms & NumberForms.OutputTokensAsFloat) != 0);
-        }
-        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.OutputTokens);
-        if (e.Files is { } files)
-        {
-            output.Write(", \"files\": ["u8);
-            for (var i = 0; i < files.Count; i++)
-            {
-                if (i > 0) output.Write(", "u8);
-                PythonJsonWriter.WriteString(output, files[i]);
-            }
-            output.Write("]"u8);
-        }
-        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.Files);
-        if (e.Reason is { } reason)
-        {
-            output.Write(", \"reason\": "u8);
-            PythonJsonWriter.WriteString(output, reason);
-        }
-        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.Reason);
-        if (e.Confidence is { } confidence)
-        {
-            output.Write(", \"confidence\": "u8);
-            WriteMeasure(output, confidence, (forms & NumberForms.ConfidenceAsFloat) != 0, StandardFields.Confidence);
-        }
-        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.Confidence);
-        if (e.DurationMs is { } duration)
-        {
-            output.Write(", \"duration_ms\": "u8);
-            WriteMeasure(output, duration, (forms & NumberForms.DurationAsFloat) != 0, StandardFields.DurationMs);
-        }
-        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.DurationMs);
-        if (e.Config is { } config)
-        {
-            output.Write(", \"config\": "u8);
-            PythonJsonWriter.WriteElement(output, config, StandardFields.Config);
-        }
-        else if (invalid is not null) WriteInvalid(output, invalid, StandardFields.Config);
         foreach (var (name, value) in e.Extras)
         {
             if (value.ValueKind == System.Text.Json.JsonValueKind.Null) continue; // the original drops None extras
@@ -162,16 +107,47 @@ public static class AuditLineFormatter
         }
     }
 
-    private static void WriteCount(ArrayBufferWriter<byte> output, long value, bool asFloat)
+    /// <summary>A field that has a value, in the form its kind and the event's number forms say.</summary>
+    private static void WriteField(ArrayBufferWriter<byte> output, StandardField field, in FieldValues values)
     {
-        if (asFloat) PythonJsonWriter.WriteFloat(output, value, StandardFields.InputTokens);
-        else PythonJsonWriter.WriteInteger(output, value);
-    }
-
-    /// <summary>Confidence and duration: an int when integral (as the original's callers pass them), else a float.</summary>
-    private static void WriteMeasure(ArrayBufferWriter<byte> output, double value, bool asFloat, string field)
-    {
-        if (asFloat || Math.Floor(value) != value) PythonJsonWriter.WriteFloat(output, value, field);
-        else PythonJsonWriter.WriteIntegralDouble(output, value, field);
+        var id = field.Id;
+        var otherForm = values.Forms.IsOther(id);
+        output.Write(field.Member);
+        switch (field.Kind)
+        {
+            case FieldKind.Money:
+                // A float, as the original's callers pass it, unless the line had an int.
+                if (otherForm) PythonJsonWriter.WriteIntegralDouble(output, values.Number(id)!.Value, field.Name);
+                else PythonJsonWriter.WriteFloat(output, values.Number(id)!.Value, field.Name);
+                break;
+            case FieldKind.Measure:
+                // An int when integral, as the original's callers pass it, unless the line had a float.
+                var measure = values.Number(id)!.Value;
+                if (otherForm || Math.Floor(measure) != measure) PythonJsonWriter.WriteFloat(output, measure, field.Name);
+                else PythonJsonWriter.WriteIntegralDouble(output, measure, field.Name);
+                break;
+            case FieldKind.Count:
+                if (otherForm) PythonJsonWriter.WriteFloat(output, values.Count(id)!.Value, field.Name);
+                else PythonJsonWriter.WriteInteger(output, values.Count(id)!.Value);
+                break;
+            case FieldKind.Label or FieldKind.Text:
+                PythonJsonWriter.WriteString(output, values.Text(id)!);
+                break;
+            case FieldKind.FileList:
+                var files = values.List(id)!;
+                output.Write("["u8);
+                for (var i = 0; i < files.Count; i++)
+                {
+                    if (i > 0) output.Write(", "u8);
+                    PythonJsonWriter.WriteString(output, files[i]);
+                }
+                output.Write("]"u8);
+                break;
+            case FieldKind.Object:
+                PythonJsonWriter.WriteElement(output, values.Object(id)!.Value, field.Name);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(field), field.Kind, "Not the kind of an optional field.");
+        }
     }
 }

@@ -44,7 +44,8 @@ public static class AuditLineParser
         summary = default;
         var fields = new LineFields();
         if (!TryRead(line, pool, materialize: false, ref fields, out var header, out problem)) return false;
-        summary = new EventSummary(header.Timestamp, header.Event, header.SessionId, fields.Model, fields.Cost, fields.InputTokens, fields.OutputTokens,
+        var values = fields.Values;
+        summary = new EventSummary(header.Timestamp, header.Event, header.SessionId, values.Model, values.Cost, values.InputTokens, values.OutputTokens,
             fields.Invalid?.ToList((_, field) => field));
         return true;
     }
@@ -110,8 +111,9 @@ public static class AuditLineParser
             while (reader.Read())
             {
                 if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1) continue;
-                if (reader.ValueTextEquals("ts"u8)) timestamps++;
-                else if (reader.ValueTextEquals("event"u8)) events++;
+                var field = LineKeys.Of(ref reader);
+                if (field?.Id == FieldId.Timestamp) timestamps++;
+                else if (field?.Id == FieldId.Event) events++;
             }
             headerRepeated = timestamps > 1 || events > 1;
             problem = null;
@@ -144,96 +146,54 @@ public static class AuditLineParser
         if (!reader.Read())
             return "the line is empty";
         if (reader.TokenType != JsonTokenType.StartObject)
-            return $"not a JSON object (a JSON {Describe(reader.TokenType)})";
+            return $"not a JSON object (a JSON {JsonFieldReader.Describe(reader.TokenType)})";
 
         DateTimeOffset? timestamp = null;
         string? eventType = null, sessionId = null;
         var extraMembers = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = FieldOf(ref reader);
-            if (field == Field.Extra && ++extraMembers > EventFieldRules.MaxExtraFields)
+            var standard = LineKeys.Of(ref reader);
+            if (standard is null && ++extraMembers > EventFieldRules.MaxExtraFields)
             {
                 // More extra fields than an event may have: none of them is kept, and the rest are
                 // only walked over (no name, no value built), so the line costs a scan of its bytes.
-                if (extraMembers == EventFieldRules.MaxExtraFields + 1) DropExtras(ref fields);
+                if (extraMembers == EventFieldRules.MaxExtraFields + 1) fields.DropExtras();
                 reader.Skip();
                 continue;
             }
             // An extra field's name is needed to keep it, or to keep it as invalid (only a masked line can make it so).
-            var extraName = field == Field.Extra && (materialize || masks is not null) ? JsonText.Read(ref reader) : null;
+            var extraName = standard is null && (materialize || masks is not null) ? JsonText.Read(ref reader) : null;
             reader.Read();
-            var valueStart = reader.TokenStartIndex;
-            var isNull = reader.TokenType == JsonTokenType.Null;
-            var invalid = false;
-            string? problem = null;
-            switch (field)
+            if (standard is { IsHeader: true })
             {
-                case Field.Timestamp:
+                if (standard.Kind == FieldKind.Time)
+                {
                     if (reader.TokenType != JsonTokenType.String)
-                        return WrongType(StandardFields.Timestamp, reader.TokenType, "a string");
-                    if (!TryReadTimestamp(ref reader, out var ts))
-                        return $"field 'ts' is not an ISO 8601 time ({reader.GetString()})";
+                        return JsonFieldReader.WrongType(standard.Name, reader.TokenType, "a string");
+                    if (!JsonFieldReader.TryReadTimestamp(ref reader, out var ts))
+                        return $"field '{standard.Name}' is not an ISO 8601 time ({reader.GetString()})";
                     timestamp = ts;
-                    break;
-                case Field.Event:
-                    eventType = ReadHeaderString(ref reader, StandardFields.Event, ref problem, pool);
-                    break;
-                case Field.SessionId:
-                    sessionId = ReadHeaderString(ref reader, StandardFields.SessionId, ref problem, pool);
-                    break;
-                case Field.Cost:
-                    fields.Cost = ReadDouble(ref reader, ref invalid, out var costIsInteger);
-                    fields.Forms = Flag(fields.Forms, NumberForms.CostAsInteger, costIsInteger && !isNull);
-                    break;
-                case Field.Model:
-                    fields.Model = ReadString(ref reader, ref invalid, pool);
-                    break;
-                case Field.InputTokens:
-                    fields.InputTokens = ReadCount(ref reader, ref invalid, out var inputAsFloat);
-                    fields.Forms = Flag(fields.Forms, NumberForms.InputTokensAsFloat, inputAsFloat);
-                    break;
-                case Field.OutputTokens:
-                    fields.OutputTokens = ReadCount(ref reader, ref invalid, out var outputAsFloat);
-                    fields.Forms = Flag(fields.Forms, NumberForms.OutputTokensAsFloat, outputAsFloat);
-                    break;
-                case Field.Files:
-                    fields.Files = ReadStrings(ref reader, ref invalid, materialize, pool);
-                    break;
-                case Field.Reason:
-                    if (materialize) fields.Reason = ReadString(ref reader, ref invalid, pool: null);
-                    else invalid = reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null);
-                    break;
-                case Field.Confidence:
-                    fields.Confidence = ReadDouble(ref reader, ref invalid, out var confidenceIsInteger);
-                    fields.Forms = Flag(fields.Forms, NumberForms.ConfidenceAsFloat, !confidenceIsInteger && !isNull);
-                    break;
-                case Field.DurationMs:
-                    fields.DurationMs = ReadDouble(ref reader, ref invalid, out var durationIsInteger);
-                    fields.Forms = Flag(fields.Forms, NumberForms.DurationAsFloat, !durationIsInteger && !isNull);
-                    break;
-                case Field.Config:
-                    if (isNull) fields.Config = null;
-                    else if (reader.TokenType != JsonTokenType.StartObject) invalid = true;
-                    else if (materialize && masks is null) fields.Config = JsonElement.ParseValue(ref reader);
-                    else if (materialize) fields.Config = MaskedValue(ref reader, masks, valueStart);
-                    else reader.Skip();
-                    break;
-                default:
-                    if (materialize && masks is null) SetExtra(ref fields.Extras, extraName!, JsonElement.ParseValue(ref reader));
-                    else if (materialize && MaskedValue(ref reader, masks, valueStart) is { } value) SetExtra(ref fields.Extras, extraName!, value);
-                    else reader.Skip();
-                    break;
+                }
+                else if (JsonFieldReader.HeaderString(ref reader, pool) is not { } text)
+                    return JsonFieldReader.WrongType(standard.Name, reader.TokenType, "a string");
+                else if (standard.Id == FieldId.Event) eventType = text;
+                else sessionId = text;
+                continue;
             }
-            if (problem is not null) return problem;
-            if (field is Field.Timestamp or Field.Event or Field.SessionId) continue;
+            var valueStart = reader.TokenStartIndex;
+            var invalid = false;
+            if (standard is not null) ReadOptional(ref reader, standard, ref fields.Values, ref invalid, materialize, masks, valueStart, pool);
+            else if (materialize && masks is null) fields.SetExtra(extraName!, JsonElement.ParseValue(ref reader));
+            else if (materialize && MaskedValue(ref reader, masks, valueStart) is { } value) fields.SetExtra(extraName!, value);
+            else reader.Skip();
             if (invalid && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
             var valueEnd = reader.BytesConsumed;
             var holdsConstant = masks is not null && PythonConstants.AnyWithin(masks, valueStart, valueEnd);
             if (invalid || holdsConstant)
-                KeepInvalid(ref fields, field, extraName, line[(int)valueStart..(int)(holdsConstant ? PythonConstants.EndOf(masks!, valueEnd) : valueEnd)]);
+                fields.KeepInvalid(standard, extraName, line[(int)valueStart..(int)(holdsConstant ? PythonConstants.EndOf(masks!, valueEnd) : valueEnd)]);
             else if (fields.Invalid is not null)
-                ForgetInvalid(ref fields, field == Field.Extra ? extraName : NameOf(field)); // a repeated key: the last value wins
+                fields.ForgetInvalid(standard?.Name ?? extraName); // a repeated key: the last value wins
         }
         if (reader.TokenType != JsonTokenType.EndObject)
             return "not valid JSON (the object is not closed)";
@@ -250,218 +210,52 @@ public static class AuditLineParser
         return null;
     }
 
+    /// <summary>Reads the value of an optional standard field, as its kind holds it, with its number form.</summary>
+    private static void ReadOptional(ref Utf8JsonReader reader, StandardField field, ref FieldValues values, ref bool invalid,
+        bool materialize, List<Range>? masks, long valueStart, StringPool? pool)
+    {
+        var id = field.Id;
+        var isNull = reader.TokenType == JsonTokenType.Null;
+        switch (field.Kind)
+        {
+            case FieldKind.Money:
+                values.SetNumber(id, JsonFieldReader.Double(ref reader, ref invalid, out var moneyIsInteger));
+                values.Forms = values.Forms.With(id, moneyIsInteger && !isNull);
+                break;
+            case FieldKind.Measure:
+                values.SetNumber(id, JsonFieldReader.Double(ref reader, ref invalid, out var measureIsInteger));
+                values.Forms = values.Forms.With(id, !measureIsInteger && !isNull);
+                break;
+            case FieldKind.Count:
+                values.SetCount(id, JsonFieldReader.Count(ref reader, ref invalid, out var countAsFloat));
+                values.Forms = values.Forms.With(id, countAsFloat);
+                break;
+            case FieldKind.Label:
+                values.SetText(id, JsonFieldReader.String(ref reader, ref invalid, pool));
+                break;
+            case FieldKind.Text:
+                if (materialize) values.SetText(id, JsonFieldReader.String(ref reader, ref invalid, pool: null));
+                else invalid = reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null);
+                break;
+            case FieldKind.FileList:
+                values.SetList(id, JsonFieldReader.Strings(ref reader, ref invalid, materialize, pool));
+                break;
+            case FieldKind.Object:
+                if (isNull) values.SetObject(id, null);
+                else if (reader.TokenType != JsonTokenType.StartObject) invalid = true;
+                else if (materialize && masks is null) values.SetObject(id, JsonElement.ParseValue(ref reader));
+                else if (materialize) values.SetObject(id, MaskedValue(ref reader, masks, valueStart));
+                else reader.Skip();
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(field), field.Kind, "Not the kind of an optional field.");
+        }
+    }
+
     /// <summary>A value of a masked line as an element, or null (the value skipped) when it holds a masked constant.</summary>
     private static JsonElement? MaskedValue(ref Utf8JsonReader reader, List<Range>? masks, long valueStart)
     {
         var value = JsonElement.ParseValue(ref reader);
         return PythonConstants.AnyWithin(masks!, valueStart, reader.BytesConsumed) ? null : value;
     }
-
-    /// <summary>Keeps a field's text as invalid (the last of repeated keys wins) and clears what the field held.</summary>
-    private static void KeepInvalid(ref LineFields fields, Field field, string? extraName, ReadOnlySpan<byte> json)
-    {
-        var name = field == Field.Extra ? extraName! : NameOf(field);
-        switch (field)
-        {
-            case Field.Cost: fields.Cost = null; fields.Forms &= ~NumberForms.CostAsInteger; break;
-            case Field.Model: fields.Model = null; break;
-            case Field.InputTokens: fields.InputTokens = null; fields.Forms &= ~NumberForms.InputTokensAsFloat; break;
-            case Field.OutputTokens: fields.OutputTokens = null; fields.Forms &= ~NumberForms.OutputTokensAsFloat; break;
-            case Field.Files: fields.Files = null; break;
-            case Field.Reason: fields.Reason = null; break;
-            case Field.Confidence: fields.Confidence = null; fields.Forms &= ~NumberForms.ConfidenceAsFloat; break;
-            case Field.DurationMs: fields.DurationMs = null; fields.Forms &= ~NumberForms.DurationAsFloat; break;
-            case Field.Config: fields.Config = null; break;
-            default: fields.Extras?.Remove(name); break;
-        }
-        // A line holds no line break; a lone CR inside a value's whitespace is made a space so the text stays one line.
-        var text = System.Text.Encoding.UTF8.GetString(json).Replace('\r', ' ');
-        (fields.Invalid ??= new()).Set(name, new InvalidField(name, text));
-    }
-
-    private static void ForgetInvalid(ref LineFields fields, string? name)
-    {
-        if (name is not null) fields.Invalid!.Remove(name);
-        if (fields.Invalid!.Count == 0) fields.Invalid = null;
-    }
-
-    /// <summary>Forgets every extra field read so far, valid or not: the line has more than an event may have.</summary>
-    private static void DropExtras(ref LineFields fields)
-    {
-        fields.Extras = null;
-        if (fields.Invalid is null) return;
-        fields.Invalid.RemoveWhere(name => !StandardFields.IsStandard(name));
-        if (fields.Invalid.Count == 0) fields.Invalid = null;
-    }
-
-    private static string NameOf(Field field) => field switch
-    {
-        Field.Cost => StandardFields.Cost,
-        Field.Model => StandardFields.Model,
-        Field.InputTokens => StandardFields.InputTokens,
-        Field.OutputTokens => StandardFields.OutputTokens,
-        Field.Files => StandardFields.Files,
-        Field.Reason => StandardFields.Reason,
-        Field.Confidence => StandardFields.Confidence,
-        Field.DurationMs => StandardFields.DurationMs,
-        Field.Config => StandardFields.Config,
-        Field.Timestamp => StandardFields.Timestamp,
-        Field.Event => StandardFields.Event,
-        Field.SessionId => StandardFields.SessionId,
-        _ => throw new ArgumentOutOfRangeException(nameof(field)),
-    };
-
-    private enum Field
-    {
-        Extra, Timestamp, Event, SessionId, Cost, Model, InputTokens, OutputTokens, Files, Reason, Confidence, DurationMs, Config,
-    }
-
-    private static Field FieldOf(ref Utf8JsonReader reader)
-    {
-        if (reader.ValueIsEscaped)
-        {
-            // Rare: a key written with escapes ("\u0074s"); compare its unescaped text.
-            foreach (var (name, field) in EscapedLookup)
-            {
-                if (reader.ValueTextEquals(name)) return field;
-            }
-            return Field.Extra;
-        }
-        // By length first: one comparison for most keys instead of up to twelve.
-        var key = reader.ValueSpan;
-        return key.Length switch
-        {
-            2 when key.SequenceEqual("ts"u8) => Field.Timestamp,
-            4 when key.SequenceEqual("cost"u8) => Field.Cost,
-            5 when key.SequenceEqual("event"u8) => Field.Event,
-            5 when key.SequenceEqual("model"u8) => Field.Model,
-            5 when key.SequenceEqual("files"u8) => Field.Files,
-            6 when key.SequenceEqual("reason"u8) => Field.Reason,
-            6 when key.SequenceEqual("config"u8) => Field.Config,
-            7 when key.SequenceEqual("input_t"u8) => Field.InputTokens,
-            8 when key.SequenceEqual("output_t"u8) => Field.OutputTokens,
-            10 when key.SequenceEqual("session_id"u8) => Field.SessionId,
-            10 when key.SequenceEqual("confidence"u8) => Field.Confidence,
-            11 when key.SequenceEqual("duration_ms"u8) => Field.DurationMs,
-            _ => Field.Extra,
-        };
-    }
-
-    private static readonly (string Name, Field Field)[] EscapedLookup =
-    [
-        (StandardFields.Timestamp, Field.Timestamp), (StandardFields.Event, Field.Event), (StandardFields.SessionId, Field.SessionId),
-        (StandardFields.Cost, Field.Cost), (StandardFields.Model, Field.Model), (StandardFields.InputTokens, Field.InputTokens),
-        (StandardFields.OutputTokens, Field.OutputTokens), (StandardFields.Files, Field.Files), (StandardFields.Reason, Field.Reason),
-        (StandardFields.Confidence, Field.Confidence), (StandardFields.DurationMs, Field.DurationMs), (StandardFields.Config, Field.Config),
-    ];
-
-    private static bool TryReadTimestamp(ref Utf8JsonReader reader, out DateTimeOffset value)
-    {
-        if (!reader.ValueIsEscaped) return UtcTimestamp.TryParse(reader.ValueSpan, out value);
-        return UtcTimestamp.TryParse(System.Text.Encoding.UTF8.GetBytes(reader.GetString()!), out value);
-    }
-
-    private static string? ReadHeaderString(ref Utf8JsonReader reader, string field, ref string? problem, StringPool? pool)
-    {
-        if (reader.TokenType == JsonTokenType.String)
-            return pool is not null && !reader.ValueIsEscaped ? pool.Get(reader.ValueSpan) : JsonText.Read(ref reader);
-        problem = WrongType(field, reader.TokenType, "a string");
-        return null;
-    }
-
-    private static string? ReadString(ref Utf8JsonReader reader, ref bool invalid, StringPool? pool)
-    {
-        if (reader.TokenType == JsonTokenType.String)
-            return pool is not null && !reader.ValueIsEscaped ? pool.Get(reader.ValueSpan) : JsonText.Read(ref reader);
-        invalid = reader.TokenType != JsonTokenType.Null;
-        return null;
-    }
-
-    private static double? ReadDouble(ref Utf8JsonReader reader, ref bool invalid, out bool integerForm)
-    {
-        integerForm = false;
-        if (reader.TokenType == JsonTokenType.Null) return null;
-        if (reader.TokenType != JsonTokenType.Number)
-        {
-            invalid = true;
-            return null;
-        }
-        integerForm = PythonJsonWriter.IsIntegerForm(reader.ValueSpan);
-        // Whole numbers (confidence 85, duration_ms 1234) convert exactly from a long, at a fraction
-        // of the general parse's cost; zero takes the general path, which keeps "-0" as -0.0.
-        if (integerForm && reader.TryGetInt64(out var whole) && whole != 0 && whole is >= -(1L << 53) and <= 1L << 53) return whole;
-        if (reader.TryGetDouble(out var value) && double.IsFinite(value)) return value;
-        invalid = true; // beyond a double (1e400): Python reads inf, which sums as no number does
-        return null;
-    }
-
-    private static long? ReadCount(ref Utf8JsonReader reader, ref bool invalid, out bool floatForm)
-    {
-        floatForm = false;
-        if (reader.TokenType == JsonTokenType.Null) return null;
-        if (reader.TokenType != JsonTokenType.Number)
-        {
-            invalid = true;
-            return null;
-        }
-        if (reader.TryGetInt64(out var whole)) return whole;
-        floatForm = !PythonJsonWriter.IsIntegerForm(reader.ValueSpan);
-        if (floatForm && reader.TryGetDouble(out var value) && Math.Floor(value) == value && Math.Abs(value) < 9e18)
-            return (long)value;
-        floatForm = false;
-        invalid = true; // 3.7 tokens, or a count beyond 64 bits
-        return null;
-    }
-
-    private static IReadOnlyList<string>? ReadStrings(ref Utf8JsonReader reader, ref bool invalid, bool materialize, StringPool? pool)
-    {
-        if (reader.TokenType == JsonTokenType.Null) return null;
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            invalid = true;
-            return null;
-        }
-        // Most events name one file or none: no list for those, and file names repeat, so they are pooled.
-        string? first = null;
-        List<string>? more = null;
-        var count = 0;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.String)
-            {
-                // Not a list of strings: the rest of the list is only walked to its end.
-                invalid = true;
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
-                continue;
-            }
-            if (materialize && !invalid)
-            {
-                var file = pool is not null && !reader.ValueIsEscaped ? pool.Get(reader.ValueSpan) : JsonText.Read(ref reader);
-                if (count == 0) first = file;
-                else (more ??= [first!]).Add(file);
-            }
-            count++;
-        }
-        if (!materialize || invalid) return null;
-        return more is not null ? more : first is not null ? [first] : [];
-    }
-
-    // Python: a repeated name keeps its first position and takes the last value.
-    private static void SetExtra(ref FieldList<JsonElement>? extras, string name, JsonElement value) => (extras ??= new()).Set(name, value);
-
-    private static NumberForms Flag(NumberForms forms, NumberForms flag, bool set) => set ? forms | flag : forms & ~flag;
-
-    private static string WrongType(string field, JsonTokenType token, string expected) =>
-        $"field '{field}' is a JSON {Describe(token)}; expected {expected}";
-
-    private static string Describe(JsonTokenType token) => token switch
-    {
-        JsonTokenType.StartObject => "object",
-        JsonTokenType.StartArray => "array",
-        JsonTokenType.String => "string",
-        JsonTokenType.Number => "number",
-        JsonTokenType.True or JsonTokenType.False => "boolean",
-        JsonTokenType.Null => "null",
-        _ => token.ToString().ToLowerInvariant(),
-    };
 }

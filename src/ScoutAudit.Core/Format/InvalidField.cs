@@ -14,13 +14,5 @@ namespace ScoutAudit.Core;
 public sealed record InvalidField(string Name, string Json)
 {
     /// <summary>What the field holds when it is well typed, in words (<c>a number</c>); for an extra field, <c>a JSON value</c>.</summary>
-    public string Expected => Name switch
-    {
-        StandardFields.Cost or StandardFields.Confidence or StandardFields.DurationMs => "a finite number",
-        StandardFields.InputTokens or StandardFields.OutputTokens => "a whole number within 64 bits",
-        StandardFields.Model or StandardFields.Reason => "a string",
-        StandardFields.Files => "a list of strings",
-        StandardFields.Config => "an object",
-        _ => "a JSON value (NaN and Infinity are not)",
-    };
+    public string Expected => StandardFields.Find(Name)?.Expected ?? "a JSON value (NaN and Infinity are not)";
 }

@@ -90,22 +90,45 @@ internal sealed class OtlpLogEncoding
     /// <summary>An event's attributes, in the order they are sent.</summary>
     private void AddAttributes(AuditEvent e, List<OtlpAttribute> into)
     {
-        into.Add(OtlpAttribute.String("event.name", e.Event));
-        into.Add(OtlpAttribute.String("session.id", e.SessionId));
-        if (e.Model is not null) into.Add(OtlpAttribute.String("gen_ai.request.model", e.Model));
-        if (e.InputTokens is { } input) into.Add(OtlpAttribute.Integer("gen_ai.usage.input_tokens", input));
-        if (e.OutputTokens is { } output) into.Add(OtlpAttribute.Integer("gen_ai.usage.output_tokens", output));
+        AddFields(e, into, convention: true);
         into.Add(OtlpAttribute.String("scout.log", _logPath));
         if (e.Id is { } id) into.Add(OtlpAttribute.Integer("scout.id", id));
-        if (e.Cost is { } cost) into.Add(OtlpAttribute.Number("scout.cost", cost));
-        if (e.Files is { } files) into.Add(OtlpAttribute.StringArray("scout.files", files));
-        if (e.Reason is not null) into.Add(OtlpAttribute.String("scout.reason", e.Reason));
-        if (e.Confidence is { } confidence) into.Add(OtlpAttribute.Number("scout.confidence", confidence));
-        if (e.DurationMs is { } duration) into.Add(OtlpAttribute.Number("scout.duration_ms", duration));
-        if (e.Config is { } config) into.Add(OtlpAttribute.String("scout.config", config.GetRawText()));
+        AddFields(e, into, convention: false);
         foreach (var (name, value) in e.Extras) into.Add(FromJson("scout.extra." + name, value));
         foreach (var invalid in e.InvalidFields) into.Add(OtlpAttribute.String("scout.invalid." + invalid.Name, invalid.Json));
         if (e.OmittedExtraFields > 0) into.Add(OtlpAttribute.Integer("scout.extra_fields_omitted", e.OmittedExtraFields));
+    }
+
+    /// <summary>The standard fields that have a value and an attribute, OpenTelemetry's own or the module's <c>scout.*</c> ones, in line order.</summary>
+    private static void AddFields(AuditEvent e, List<OtlpAttribute> into, bool convention)
+    {
+        ref readonly var values = ref e.Values;
+        foreach (var field in StandardFields.Rows)
+        {
+            if (field.OtlpAttribute is not { } key || field.OtlpConvention != convention) continue;
+            var id = field.Id;
+            switch (field.Kind)
+            {
+                case FieldKind.Name:
+                    into.Add(OtlpAttribute.String(key, id == FieldId.Event ? e.Event : e.SessionId));
+                    break;
+                case FieldKind.Money or FieldKind.Measure when values.Number(id) is { } number:
+                    into.Add(OtlpAttribute.Number(key, number));
+                    break;
+                case FieldKind.Count when values.Count(id) is { } count:
+                    into.Add(OtlpAttribute.Integer(key, count));
+                    break;
+                case FieldKind.Label or FieldKind.Text when values.Text(id) is { } text:
+                    into.Add(OtlpAttribute.String(key, text));
+                    break;
+                case FieldKind.FileList when values.List(id) is { } list:
+                    into.Add(OtlpAttribute.StringArray(key, list));
+                    break;
+                case FieldKind.Object when values.Object(id) is { } json:
+                    into.Add(OtlpAttribute.String(key, json.GetRawText()));
+                    break;
+            }
+        }
     }
 
     private static OtlpAttribute FromJson(string key, JsonElement value)

@@ -81,7 +81,7 @@ public sealed class WriteScoutAuditEventCommand : AuditCommandBase
 
     /// <summary>
     /// When the event happened; now when not given. A piped record's ts or Timestamp is read by
-    /// <see cref="PipedTimestamp"/>, not by the binder: the binder would take Timestamp first, and an
+    /// <see cref="EventFieldInput.PipedTimestamp"/>, not by the binder: the binder would take Timestamp first, and an
     /// exported event's Timestamp cell is in the culture's form, to the second, where its ts is exact.
     /// </summary>
     [Parameter]
@@ -109,13 +109,6 @@ public sealed class WriteScoutAuditEventCommand : AuditCommandBase
     [Parameter]
     public SwitchParameter NoRedaction { get; set; }
 
-    /// <summary>The parameters that describe an event, as opposed to where and how it is written.</summary>
-    private static readonly string[] FieldParameters =
-    [
-        nameof(Event), nameof(Cost), nameof(Model), nameof(InputTokens), nameof(OutputTokens), nameof(Files), nameof(Reason),
-        nameof(Confidence), nameof(DurationMs), nameof(Config), nameof(Property), nameof(SessionId), nameof(Timestamp),
-    ];
-
     /// <summary>Whether the command line itself gives a field, which then applies to every piped record.</summary>
     private bool _fieldsOnCommandLine;
 
@@ -125,7 +118,7 @@ public sealed class WriteScoutAuditEventCommand : AuditCommandBase
     protected override void BeginProcessing()
     {
         // Before the first record, BoundParameters holds what the command line gave, and only that.
-        _fieldsOnCommandLine = FieldParameters.Any(MyInvocation.BoundParameters.ContainsKey);
+        _fieldsOnCommandLine = EventFieldParameters.Names.Any(MyInvocation.BoundParameters.ContainsKey);
         _verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var verbose)
             ? ((SwitchParameter)verbose).IsPresent
             : GetVariableValue("VerbosePreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
@@ -181,30 +174,30 @@ public sealed class WriteScoutAuditEventCommand : AuditCommandBase
         List<KeyValuePair<string, JsonElement>> extras = [];
         try
         {
-            if (Config is not null) config = ConfigFrom(Config);
+            if (Config is not null) config = EventFieldInput.ConfigFrom(Config);
         }
         catch (ArgumentException error)
         {
-            Refuse(Failure(WithoutSecrets(error), ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, StandardFields.Config));
+            Refuse(Failure(RedactedError.Of(error), ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, StandardFields.Config));
             return null;
         }
         try
         {
             // A piped ScoutAudit event keeps its extra fields; -Property adds to them or replaces them by name.
             if (InputObject?.BaseObject is AuditEvent { Source: var read }) extras.AddRange(EventFieldRules.ExtraFieldsRead(read).Extras);
-            if (Property is not null) extras = Merge(extras, ExtraFields(Property));
+            if (Property is not null) extras = EventFieldInput.Merge(extras, EventFieldInput.ExtraFields(Property));
         }
         catch (ArgumentException error)
         {
             Refuse(error is TooManyExtraFieldsException
                 ? InvalidField(error)
-                : Failure(WithoutSecrets(error), ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, RecordShown ?? ExtraValueShown(error.ParamName)));
+                : Failure(RedactedError.Of(error), ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, RecordShown ?? ExtraValueShown(error.ParamName)));
             return null;
         }
         DateTimeOffset? givenTime;
         try
         {
-            givenTime = Timestamp ?? PipedTimestamp();
+            givenTime = Timestamp ?? EventFieldInput.PipedTimestamp(InputObject);
         }
         catch (ArgumentTransformationMetadataException error)
         {
@@ -250,107 +243,18 @@ public sealed class WriteScoutAuditEventCommand : AuditCommandBase
         WriteWarning($"-{parameter} looks like it holds a credential (text that -Config and -Property would have written as [REDACTED]); {parameter} is the audit record and is written as given. Keep credentials out of it, and rotate this one if it is real.");
     }
 
-    /// <summary>
-    /// The time of a piped record: its ts (the line's exact form) or else its Timestamp, as -Timestamp
-    /// reads it. Null when the record has neither, or -Timestamp was given on the command line.
-    /// </summary>
-    private DateTimeOffset? PipedTimestamp()
-    {
-        if (InputObject is null || InputObject.BaseObject is System.Collections.IDictionary) return null;
-        return InvariantInstant.ToDateTimeOffset(InputObject.Properties[StandardFields.Timestamp]?.Value)
-            ?? InvariantInstant.ToDateTimeOffset(InputObject.Properties[nameof(Timestamp)]?.Value);
-    }
-
-    private static JsonElement ConfigFrom(object config)
-    {
-        if (PSInput.Adapt(config) is not string json) return JsonValues.ObjectFrom(config, StandardFields.Config, PSInput.Adapter());
-        // A JSON text, as a CSV column or a saved snapshot holds it.
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return JsonValues.ObjectFrom(document.RootElement.Clone(), StandardFields.Config);
-        }
-        catch (JsonException error)
-        {
-            throw new ArgumentException($"-Config is a string that is not JSON ({error.Message}); give a hashtable, a custom object or the text of a JSON object.", StandardFields.Config, error);
-        }
-    }
-
-    private static List<KeyValuePair<string, JsonElement>> ExtraFields(object property)
-    {
-        var fields = new List<KeyValuePair<string, JsonElement>>();
-        if (PSInput.Adapt(property) is string json) return JsonObjectFields(json);
-        foreach (var (key, value) in PSInput.Fields(property))
-        {
-            var name = PSInput.Adapt(key) as string
-                ?? throw new ArgumentException($"-Property has a key of type {key.GetType().FullName} ({key}); field names must be strings.", key.ToString());
-            EventFieldRules.ExtraFieldName(name);
-            fields.Add(new(name, JsonValues.From(value, name, PSInput.Adapter())));
-        }
-        return fields;
-    }
-
-    /// <summary>
-    /// <paramref name="fields"/> then <paramref name="given"/>, a given field replacing an earlier one of
-    /// its name, and going last: the name is looked up in a set, so the merge is linear in the fields.
-    /// </summary>
-    private static List<KeyValuePair<string, JsonElement>> Merge(List<KeyValuePair<string, JsonElement>> fields, List<KeyValuePair<string, JsonElement>> given)
-    {
-        if (fields.Count == 0 && given.Count == 0) return given;
-        var last = new Dictionary<string, int>(StringComparer.Ordinal);
-        var all = new List<KeyValuePair<string, JsonElement>>(fields.Count + given.Count);
-        all.AddRange(fields);
-        all.AddRange(given);
-        for (var i = 0; i < all.Count; i++) last[all[i].Key] = i;
-        var merged = new List<KeyValuePair<string, JsonElement>>(last.Count);
-        for (var i = 0; i < all.Count; i++)
-        {
-            if (last[all[i].Key] == i) merged.Add(all[i]);
-        }
-        return merged;
-    }
-
-    /// <summary>The fields of a JSON object text, as a CSV cell of ExtraFields holds them.</summary>
-    private static List<KeyValuePair<string, JsonElement>> JsonObjectFields(string json)
-    {
-        JsonElement fields;
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            fields = document.RootElement.Clone();
-        }
-        catch (JsonException error)
-        {
-            throw new ArgumentException($"-Property is a string that is not JSON ({error.Message}); give a hashtable, a custom object or the text of a JSON object.", nameof(Property), error);
-        }
-        if (fields.ValueKind != JsonValueKind.Object)
-            throw new ArgumentException($"-Property is JSON text of a {fields.ValueKind.ToString().ToLowerInvariant()}; it must be a JSON object of extra fields.", nameof(Property));
-        return fields.EnumerateObject().Select(field => new KeyValuePair<string, JsonElement>(EventFieldRules.ExtraFieldName(field.Name), field.Value)).ToList();
-    }
-
     /// <summary>An invalid field: Core names it in ParamName (<c>cost</c>, <c>input_t</c>, <c>config</c>, or an extra field's name).</summary>
     private ErrorRecord InvalidField(ArgumentException error)
     {
         if (error is TooManyExtraFieldsException)
             return Failure(error, ErrorIds.TooManyExtraFields, ErrorCategory.LimitsExceeded, RecordShown ?? RefusedRecord.Value(nameof(Property), Property));
-        var field = error.ParamName;
-        return field switch
+        // A standard field that a rule refused is its parameter's error; config's message is redacted, as it may quote a key.
+        return StandardFields.Find(error.ParamName) switch
         {
-            StandardFields.Event => Invalid(ErrorIds.InvalidEventField, Event),
-            StandardFields.SessionId => Invalid(ErrorIds.InvalidEventField, SessionId),
-            StandardFields.Timestamp => Invalid(ErrorIds.InvalidEventField, Timestamp),
-            StandardFields.Cost => Invalid(ErrorIds.InvalidEventField, Cost),
-            StandardFields.InputTokens => Invalid(ErrorIds.InvalidEventField, InputTokens),
-            StandardFields.OutputTokens => Invalid(ErrorIds.InvalidEventField, OutputTokens),
-            StandardFields.Files => Invalid(ErrorIds.InvalidEventField, Files),
-            StandardFields.Confidence => Invalid(ErrorIds.InvalidEventField, Confidence),
-            StandardFields.DurationMs => Invalid(ErrorIds.InvalidEventField, DurationMs),
-            StandardFields.Config => Failure(WithoutSecrets(error), ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, StandardFields.Config, InvalidArgument(nameof(Config), WithoutSecrets(error))),
-            _ => Failure(WithoutSecrets(error), ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, RecordShown ?? ExtraValueShown(field)),
+            { HasRule: true, Kind: FieldKind.Object } field => Failure(RedactedError.Of(error), ErrorIds.InvalidConfig, ErrorCategory.InvalidArgument, field.Name, InvalidArgument(field.Property, RedactedError.Of(error))),
+            { HasRule: true } field => Failure(error, ErrorIds.InvalidEventField, ErrorCategory.InvalidArgument, RecordShown ?? EventFieldParameters.ValueOf(this, field), InvalidArgument(field.Property, error)),
+            _ => Failure(RedactedError.Of(error), ErrorIds.InvalidExtraField, ErrorCategory.InvalidArgument, RecordShown ?? ExtraValueShown(error.ParamName)),
         };
-
-        ErrorRecord Invalid(string errorId, object? target) =>
-            Failure(error, errorId, ErrorCategory.InvalidArgument, RecordShown ?? target, Parameter(field) is { } parameter ? InvalidArgument(parameter, error) : null);
     }
 
     /// <summary>
@@ -362,22 +266,6 @@ public sealed class WriteScoutAuditEventCommand : AuditCommandBase
     private AuditEvent RefusedEvent(CoreEvent refused, string path) =>
         new(NoRedaction ? refused : SecretRedactor.Redact(refused), path);
 
-    /// <summary>The parameter of a standard field (<c>input_t</c> is InputTokens), or null for an extra field.</summary>
-    private static string? Parameter(string? field) => field switch
-    {
-        StandardFields.Event => nameof(Event),
-        StandardFields.SessionId => nameof(SessionId),
-        StandardFields.Timestamp => nameof(Timestamp),
-        StandardFields.Cost => nameof(Cost),
-        StandardFields.InputTokens => nameof(InputTokens),
-        StandardFields.OutputTokens => nameof(OutputTokens),
-        StandardFields.Files => nameof(Files),
-        StandardFields.Confidence => nameof(Confidence),
-        StandardFields.DurationMs => nameof(DurationMs),
-        StandardFields.Config => nameof(Config),
-        _ => null,
-    };
-
     /// <summary>
     /// The piped record a refused record's error names as its target, with its secrets redacted
     /// (<see cref="RefusedRecord"/>); null for an event given by parameters alone.
@@ -387,21 +275,6 @@ public sealed class WriteScoutAuditEventCommand : AuditCommandBase
     /// <summary>The value of the extra field a refusal names, redacted, or failing that the whole -Property redacted.</summary>
     private object? ExtraValueShown(string? name) =>
         name is not null && ExtraValue(name) is { } value ? RefusedRecord.Value(name, value) : RefusedRecord.Value(nameof(Property), Property);
-
-    /// <summary>
-    /// The refusal of a config or extra field with the secrets of its message redacted: the message may
-    /// quote a key, and a secret used as a key (an API key as a field name) would reach Get-Error.
-    /// </summary>
-    private static ArgumentException WithoutSecrets(ArgumentException error)
-    {
-        // .NET ends the message with " (Parameter 'name')": the name is redacted on its own.
-        var message = error.ParamName is { } name ? error.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : error.Message;
-        var redacted = SecretRedactor.RedactText(message);
-        var redactedName = error.ParamName is { } field ? SecretRedactor.RedactText(field) : null;
-        return ReferenceEquals(redacted, message) && ReferenceEquals(redactedName, error.ParamName)
-            ? error
-            : new ArgumentException(redacted, redactedName);
-    }
 
     private object? ExtraValue(string? name)
     {
