@@ -104,26 +104,24 @@ public sealed class OtlpForwarder : IDisposable
     /// Sends <paramref name="events"/> in batches of <paramref name="batchSize"/>, each delivered
     /// (<see cref="Deliver"/>) before the next is sent, the last one possibly smaller. Events at or
     /// before the checkpoint, or not after the one before them, are skipped: they were sent already.
+    /// <paramref name="delivered"/>, when given, is told of each batch acknowledged (with what it delivered) as it goes.
     /// </summary>
     /// <exception cref="ArgumentException">An event has no id (it was not read from a log).</exception>
-    public ForwardingSummary ForwardAll(IEnumerable<AuditEvent> events, int batchSize, CancellationToken cancellation = default)
+    public ForwardingSummary ForwardAll(IEnumerable<AuditEvent> events, int batchSize, CancellationToken cancellation = default, Action<IReadOnlyList<AuditEvent>, ForwardingSummary>? delivered = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var batch = new List<AuditEvent>(Math.Min(batchSize, 4096));
-        var total = new ForwardingSummary(0, 0, 0, Checkpoint.LastId);
+        var batches = new ForwardingBatcher(batchSize, batch => Deliver(batch, cancellation), delivered, Checkpoint.LastId);
         var last = Checkpoint.LastId;
         foreach (var auditEvent in events)
         {
             var id = IdOf(auditEvent);
             if (id <= last) continue;
             last = id;
-            batch.Add(auditEvent);
-            if (batch.Count < batchSize) continue;
-            total = Add(total, Deliver(batch, cancellation));
-            batch.Clear();
+            batches.Add(auditEvent);
         }
-        return batch.Count == 0 ? total : Add(total, Deliver(batch, cancellation));
+        batches.Flush();
+        return batches.Total;
     }
 
     /// <summary>
@@ -342,9 +340,6 @@ public sealed class OtlpForwarder : IDisposable
     /// out, and each wait is at least the one before. Whole milliseconds, as timers count.
     /// </summary>
     private static TimeSpan Jittered(TimeSpan backoff) => TimeSpan.FromMilliseconds(Math.Round(backoff.TotalMilliseconds * (0.5 + Random.Shared.NextDouble() / 2)));
-
-    private static ForwardingSummary Add(ForwardingSummary total, ForwardingSummary batch) =>
-        new(total.Sent + batch.Sent, total.Rejected + batch.Rejected, total.Batches + batch.Batches, batch.LastId);
 
     private static long IdOf(AuditEvent auditEvent) =>
         auditEvent.Id ?? throw new ArgumentException($"The event '{auditEvent.Event}' at {UtcTimestamp.Format(auditEvent.Timestamp)} has no id (it was not read from a log), so no checkpoint could record it.", nameof(auditEvent));

@@ -134,8 +134,8 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     /// <summary>The logs this command sent already: a log named again by the pipeline is not sent again.</summary>
     private readonly HashSet<string> _sentLogs = new(StringComparer.Ordinal);
 
-    /// <summary>The piped events not sent yet, per log in the order the logs first came, with what was sent of each.</summary>
-    private readonly Dictionary<string, ChosenEvents> _chosen = new(StringComparer.Ordinal);
+    /// <summary>The piped events' forwarders, one per log in the order the logs first came.</summary>
+    private readonly Dictionary<string, ChosenEventsForwarder> _chosen = new(StringComparer.Ordinal);
 
     protected override void BeginProcessing()
     {
@@ -175,10 +175,11 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     {
         foreach (var (path, chosen) in _chosen)
         {
-            if (chosen.Pending.Count > 0) SendChosen(path, chosen);
-            if (chosen.Approved) WriteObject(new ForwardingResult(path, OtlpEndpoint.RedactedUri(chosen.Forwarder?.Endpoint ?? _options!.Endpoint), chosen.Sent, chosen.Rejected, chosen.Batches, null, null));
+            Forwarding(chosen.Flush, path);
+            if (chosen.Approved) WriteObject(new ForwardingResult(path, OtlpEndpoint.RedactedUri(chosen.Endpoint ?? _options!.Endpoint), chosen.Total.Sent, chosen.Total.Rejected, chosen.Total.Batches, null, null));
         }
-        DisposeChosen();
+        foreach (var chosen in _chosen.Values) chosen.Dispose();
+        _chosen.Clear();
     }
 
     /// <summary>-WhatIf's words for one log: what would be sent where (the endpoint without its secrets), and the file it would move.</summary>
@@ -200,29 +201,39 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         return $"Send {from}{(Wait ? ", then each new one as it is written," : "")} to '{shown}'{then}";
     }
 
-    /// <summary>A piped event, added to its log's next batch; a full batch is sent at once.</summary>
+    /// <summary>A piped event, added to its log's next batch; a full batch is sent at once, as it is, leaving the checkpoint alone.</summary>
     private void Choose(AuditEvent auditEvent)
     {
-        if (!_chosen.TryGetValue(auditEvent.Path, out var chosen)) _chosen[auditEvent.Path] = chosen = new ChosenEvents(BatchSize);
-        chosen.Pending.Add(auditEvent.Source);
-        if (chosen.Pending.Count >= BatchSize) SendChosen(auditEvent.Path, chosen);
+        var path = auditEvent.Path;
+        if (!_chosen.TryGetValue(path, out var chosen))
+        {
+            var shown = OtlpEndpoint.Redacted(_options!.ResolveEndpoint());
+            _chosen[path] = chosen = new ChosenEventsForwarder(path, _options with { Notify = WriteNotice }, BatchSize, PipelineStopping)
+            {
+                Approve = batch => ShouldProcess($"{batch.Count} events of '{path}' ({Ids(batch)})", $"Send to '{shown}', leaving the checkpoint as it is"),
+                Delivered = (batch, _) =>
+                {
+                    WriteVerbose($"Delivered {batch.Count} chosen events ({Ids(batch)}) of '{path}' to '{chosen!.ShownEndpoint}'; the checkpoint is left as it is.");
+                    WriteProgress(new ProgressRecord(ProgressActivityId, $"Sending chosen events of {path}", $"{chosen.Total.Sent} events delivered to {chosen.ShownEndpoint}"));
+                },
+            };
+        }
+        Forwarding(() => chosen.Add(auditEvent.Source), path);
     }
 
-    /// <summary>One batch of a log's piped events, sent as it is until acknowledged; the checkpoint is never moved or written.</summary>
-    private void SendChosen(string path, ChosenEvents chosen)
+    /// <summary>
+    /// Sending piped events: stopped quietly by Ctrl+C; the checkpoint unreadable (read when the first
+    /// batch goes), an option refused or a refusal of the collector a terminating error.
+    /// </summary>
+    private void Forwarding(Action send, string path)
     {
-        var batch = chosen.Pending;
-        var ids = Ids(batch);
-        var shown = OtlpEndpoint.Redacted(_options!.ResolveEndpoint());
-        if (!ShouldProcess($"{batch.Count} events of '{path}' ({ids})", $"Send to '{shown}', leaving the checkpoint as it is"))
-        {
-            batch.Clear();
-            return;
-        }
-        chosen.Approved = true;
         try
         {
-            chosen.Forwarder ??= OtlpForwarder.WithoutCheckpoint(path, _options with { Notify = WriteNotice });
+            send();
+        }
+        catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
         }
         catch (AuditLogException error)
         {
@@ -230,41 +241,16 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         }
         catch (ArgumentException error)
         {
-            throw Terminate(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, shown);
+            throw Terminate(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, OtlpEndpoint.Redacted(_options!.ResolveEndpoint()));
         }
-        var forwarder = chosen.Forwarder;
-        var delivered = Delivered(() => forwarder.Send(batch, PipelineStopping), forwarder);
-        (chosen.Sent, chosen.Rejected, chosen.Batches) = (chosen.Sent + delivered.Sent, chosen.Rejected + delivered.Rejected, chosen.Batches + delivered.Batches);
-        WriteVerbose($"Delivered {batch.Count} chosen events ({ids}) of '{path}' to '{forwarder.ShownEndpoint}'; the checkpoint is left as it is.");
-        WriteProgress(new ProgressRecord(ProgressActivityId, $"Sending chosen events of {path}", $"{chosen.Sent} events delivered to {forwarder.ShownEndpoint}"));
-        batch.Clear();
-    }
-
-    private void DisposeChosen()
-    {
-        foreach (var chosen in _chosen.Values) chosen.Forwarder?.Dispose();
-        _chosen.Clear();
-    }
-
-    /// <summary>A log's piped events: the batch being filled, its forwarder, and what was delivered.</summary>
-    private sealed class ChosenEvents(int batchSize)
-    {
-        public List<CoreEvent> Pending { get; } = new(Math.Min(batchSize, 4096));
-
-        public OtlpForwarder? Forwarder { get; set; }
-
-        public long Sent { get; set; }
-
-        public long Rejected { get; set; }
-
-        public int Batches { get; set; }
-
-        /// <summary>Whether a batch was let go (not declined under -WhatIf or -Confirm): only then is there a result.</summary>
-        public bool Approved { get; set; }
+        catch (ForwardingException error)
+        {
+            throw Terminate(error, ErrorIds.ForwardingFailed, error.StatusCode is null ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult, error.Endpoint);
+        }
     }
 
     /// <summary>Chosen events' ids, not as a range: they need not follow one another.</summary>
-    private static string Ids(List<CoreEvent> batch) => batch.Count switch
+    private static string Ids(IReadOnlyList<CoreEvent> batch) => batch.Count switch
     {
         1 => $"Id {batch[0].Id}",
         <= 4 => "Ids " + string.Join(", ", batch.Select(e => e.Id)),
@@ -307,27 +293,15 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         {
             long sent = 0, rejected = 0;
             var batches = 0;
-            var batch = new List<CoreEvent>(BatchSize);
-            void Deliver()
+            void Delivered(IReadOnlyList<CoreEvent> batch, ForwardingSummary delivered)
             {
-                var delivered = Delivered(() => forwarder.Deliver(batch, PipelineStopping), forwarder);
                 (sent, rejected, batches) = (sent + delivered.Sent, rejected + delivered.Rejected, batches + delivered.Batches);
                 WriteVerbose($"Delivered events {batch[0].Id}..{batch[^1].Id} ({batch.Count}) to '{forwarder.ShownEndpoint}'; the checkpoint is {delivered.LastId}.");
                 WriteProgress(new ProgressRecord(ProgressActivityId, $"Sending the events of {path}", $"{sent} events delivered to {forwarder.ShownEndpoint}"));
-                batch.Clear();
             }
             while (true)
             {
-                using (var events = follower.ReadNew(null, PipelineStopping).GetEnumerator())
-                {
-                    // Streamed: a first run over a long history holds one batch, not the history.
-                    while (Reading(diagnostics, events, static read => read.MoveNext()))
-                    {
-                        batch.Add(events.Current);
-                        if (batch.Count == BatchSize) Deliver();
-                    }
-                }
-                if (batch.Count > 0) Deliver();
+                Delivering(() => forwarder.ForwardAll(NewEvents(follower, diagnostics), BatchSize, PipelineStopping, Delivered), forwarder);
                 if (forwarder.Checkpoint.LastId is { } acknowledged && acknowledged >= follower.End) CheckpointAhead(forwarder, follower.End);
                 WriteQueryDiagnostics(diagnostics, skippedLinesAsWarnings: Wait);
                 if (!Wait) break;
@@ -345,12 +319,19 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
 
     private const int ProgressActivityId = 0x5C0F;
 
-    /// <summary>A delivery: stopped quietly by Ctrl+C, a refusal or an unwritable checkpoint a terminating error.</summary>
-    private ForwardingSummary Delivered(Func<ForwardingSummary> deliver, OtlpForwarder forwarder)
+    /// <summary>The events of the log not read yet, streamed: a first run over a long history holds one batch, not the history.</summary>
+    private IEnumerable<CoreEvent> NewEvents(LogFollower follower, QueryDiagnostics diagnostics)
+    {
+        using var events = follower.ReadNew(null, PipelineStopping).GetEnumerator();
+        while (Reading(diagnostics, events, static read => read.MoveNext())) yield return events.Current;
+    }
+
+    /// <summary>Deliveries: stopped quietly by Ctrl+C, a refusal or an unwritable checkpoint a terminating error.</summary>
+    private void Delivering(Action deliver, OtlpForwarder forwarder)
     {
         try
         {
-            return deliver();
+            deliver();
         }
         catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
         {
