@@ -2,7 +2,6 @@ using System.Collections;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
-using System.Text;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Binding;
 using ScoutAudit.PowerShell.Completion;
@@ -175,7 +174,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     {
         foreach (var (path, chosen) in _chosen)
         {
-            Forwarding(chosen.Flush, path);
+            Forwarding(chosen.Flush, ForwardingStage.SendingChosen, path);
             if (chosen.Approved) WriteObject(new ForwardingResult(path, OtlpEndpoint.RedactedUri(chosen.Endpoint ?? _options!.Endpoint), chosen.Total.Sent, chosen.Total.Rejected, chosen.Total.Batches, null, null));
         }
         foreach (var chosen in _chosen.Values) chosen.Dispose();
@@ -218,34 +217,23 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
                 },
             };
         }
-        Forwarding(() => chosen.Add(auditEvent.Source), path);
+        Forwarding(() => chosen.Add(auditEvent.Source), ForwardingStage.SendingChosen, path);
     }
 
-    /// <summary>
-    /// Sending piped events: stopped quietly by Ctrl+C; the checkpoint unreadable (read when the first
-    /// batch goes), an option refused or a refusal of the collector a terminating error.
-    /// </summary>
-    private void Forwarding(Action send, string path)
+    /// <summary>Forwarding work: stopped quietly by Ctrl+C; a failure Core explains a terminating error (<see cref="ForwardingErrors"/>).</summary>
+    private void Forwarding(Action work, ForwardingStage stage, string path, Uri? endpoint = null)
     {
         try
         {
-            send();
+            work();
         }
         catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
-        catch (AuditLogException error)
+        catch (Exception error) when (ForwardingErrors.Of(error, stage, path, OtlpEndpoint.Redacted(endpoint ?? _options!.ResolveEndpoint())) is { } failure)
         {
-            throw Terminate(error, ErrorIds.ForwardingCheckpointUnreadable, ErrorCategory.ReadError, error.Path);
-        }
-        catch (ArgumentException error)
-        {
-            throw Terminate(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, OtlpEndpoint.Redacted(_options!.ResolveEndpoint()));
-        }
-        catch (ForwardingException error)
-        {
-            throw Terminate(error, ErrorIds.ForwardingFailed, error.StatusCode is null ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult, error.Endpoint);
+            throw Terminate(error, failure.ErrorId, failure.Category, failure.Target);
         }
     }
 
@@ -263,31 +251,10 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         var diagnostics = new QueryDiagnostics();
         var log = OpenForReading(path, diagnostics, new QueryProgress(path));
         WarnWhenNoLog(log, given, waiting: Wait);
-        OtlpForwarder forwarder;
-        try
-        {
-            // Deliver runs on this, the pipeline thread, and tells of retries and rejections as they happen.
-            forwarder = new OtlpForwarder(path, options with { Notify = WriteNotice });
-        }
-        catch (AuditLogException error)
-        {
-            throw Terminate(error, ErrorIds.ForwardingCheckpointUnreadable, ErrorCategory.ReadError, error.Path);
-        }
-        catch (ForwarderRunningException error)
-        {
-            throw Terminate(error, ErrorIds.ForwarderRunning, ErrorCategory.ResourceBusy, path);
-        }
-        catch (ArgumentException error)
-        {
-            // A header the forwarder cannot send as given (Content-Type, which it sets itself).
-            throw Terminate(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, OtlpEndpoint.Redacted(options.Endpoint));
-        }
-        catch (IOException error)
-        {
-            // The lock file beside the checkpoint cannot be made, or is not the caller's own.
-            throw Terminate(error, ErrorIds.ForwardingCheckpointUnwritable, ErrorCategory.WriteError, path);
-        }
-        TellWhereCheckpointIs(forwarder.Checkpoint.Location);
+        OtlpForwarder? forwarder = null;
+        // Deliver runs on this, the pipeline thread, and tells of retries and rejections as they happen.
+        Forwarding(() => forwarder = new OtlpForwarder(path, options with { Notify = WriteNotice }), ForwardingStage.Starting, path, options.Endpoint);
+        TellWhereCheckpointIs(forwarder!.Checkpoint.Location);
         using (forwarder)
         using (var follower = new LogFollower(log, new EventFilter { After = forwarder.Checkpoint.LastId }))
         {
@@ -301,8 +268,9 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
             }
             while (true)
             {
-                Delivering(() => forwarder.ForwardAll(NewEvents(follower, diagnostics), BatchSize, PipelineStopping, Delivered), forwarder);
-                if (forwarder.Checkpoint.LastId is { } acknowledged && acknowledged >= follower.End) CheckpointAhead(forwarder, follower.End);
+                Forwarding(() => forwarder.ForwardAll(NewEvents(follower, diagnostics), BatchSize, PipelineStopping, Delivered), ForwardingStage.Delivering, forwarder.LogPath);
+                if (forwarder.Checkpoint.AheadOf(follower.End) is { } ahead)
+                    throw Terminate(new InvalidOperationException(ahead), ErrorIds.ForwardingCheckpointAhead, ErrorCategory.InvalidData, forwarder.Checkpoint.Path);
                 WriteQueryDiagnostics(diagnostics, skippedLinesAsWarnings: Wait);
                 if (!Wait) break;
                 Reading(diagnostics, (Follower: follower, Token: PipelineStopping), static wait =>
@@ -324,47 +292,6 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     {
         using var events = follower.ReadNew(null, PipelineStopping).GetEnumerator();
         while (Reading(diagnostics, events, static read => read.MoveNext())) yield return events.Current;
-    }
-
-    /// <summary>Deliveries: stopped quietly by Ctrl+C, a refusal or an unwritable checkpoint a terminating error.</summary>
-    private void Delivering(Action deliver, OtlpForwarder forwarder)
-    {
-        try
-        {
-            deliver();
-        }
-        catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (ForwardingException error)
-        {
-            throw Terminate(error, ErrorIds.ForwardingFailed, error.StatusCode is null ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult, error.Endpoint);
-        }
-        catch (AuditLogException error)
-        {
-            throw Terminate(error, ErrorIds.ForwardingCheckpointUnwritable, ErrorCategory.WriteError, error.Path);
-        }
-        catch (ForwarderRunningException error)
-        {
-            // A log whose directory was made after this forwarder started: its lock was taken at the first delivery.
-            throw Terminate(error, ErrorIds.ForwarderRunning, ErrorCategory.ResourceBusy, forwarder.LogPath);
-        }
-    }
-
-    /// <summary>
-    /// A checkpoint past the end of the log: the log was deleted and begun again (or cut back by
-    /// hand), so its events reuse ids the collector has already acknowledged. Sending from the
-    /// checkpoint would skip them without a word, and sending from the start would make a receiver
-    /// that deduplicates drop them: the user decides.
-    /// </summary>
-    private void CheckpointAhead(OtlpForwarder forwarder, long end)
-    {
-        var error = new InvalidOperationException(
-            $"The checkpoint '{forwarder.Checkpoint.Path}' says the collector acknowledged the events up to id {forwarder.Checkpoint.LastId}, but the log '{forwarder.LogPath}' ends at id {end}: " +
-            "it was deleted and begun again, or cut back, since. Its events reuse ids the collector has seen, which a receiver that deduplicates by scout.id would drop. " +
-            "Delete the checkpoint to send this log from its start, or give -CheckpointPath (and a new -ResourceAttribute to tell the logs apart) for a new one.");
-        throw Terminate(error, ErrorIds.ForwardingCheckpointAhead, ErrorCategory.InvalidData, forwarder.Checkpoint.Path);
     }
 
     /// <summary>
@@ -390,10 +317,25 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     /// <summary>The forwarder's options from the parameters and, where they are not given, OpenTelemetry's standard environment variables.</summary>
     private OtlpForwarderOptions Options()
     {
+        var settings = new OtlpForwarderSettings
+        {
+            Endpoint = Endpoint,
+            Headers = Entries(Header),
+            Token = Token,
+            Credential = Credential is null ? null : new NetworkCredential(Credential.UserName, Credential.Password),
+            Protocol = Protocol,
+            Compression = Compression,
+            ServiceName = ServiceName,
+            ResourceAttributes = Entries(ResourceAttribute),
+            GiveUpAfter = GiveUpAfter,
+            RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
+            Proxy = Proxy,
+            ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+        };
         Uri endpoint;
         try
         {
-            endpoint = Endpoint ?? OtlpEnvironment.Endpoint();
+            endpoint = settings.ChosenEndpoint();
         }
         catch (ArgumentException error)
         {
@@ -401,17 +343,8 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         }
         try
         {
-            var options = new OtlpForwarderOptions
+            var options = settings.ToOptions(endpoint) with
             {
-                Endpoint = endpoint,
-                Headers = Headers(),
-                ServiceName = ServiceName,
-                Protocol = Protocol is null ? OtlpEnvironment.Protocol() : OtlpProtocols.Parse(Protocol, "-Protocol"),
-                Compression = Compression ?? OtlpEnvironment.Compression(),
-                ResourceAttributes = ResourceAttribute is null ? new Dictionary<string, string>() : Strings(ResourceAttribute, nameof(ResourceAttribute)),
-                GiveUpAfter = GiveUpAfter,
-                RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
-                Proxy = WebProxy(),
                 CheckpointPath = CheckpointPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CheckpointPath),
             };
             options.ResolveEndpoint();
@@ -424,47 +357,9 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         }
     }
 
-    /// <summary>
-    /// The request's headers: -Header, else OpenTelemetry's variable; then Authorization from -Token or
-    /// -Credential, which a header of -Header may not also give (which would win is not for the command to
-    /// guess), but replaces one from the variable (a default). Each checked, naming where it came from.
-    /// </summary>
-    private Dictionary<string, string> Headers()
-    {
-        if (Token is not null && Credential is not null)
-            throw new ArgumentException("Give -Token (Authorization: Bearer) or -Credential (Authorization: Basic), not both: a request has one Authorization header.", nameof(Token));
-        var headers = Header is null ? OtlpEnvironment.Headers() : Strings(Header, nameof(Header), checkHeaders: true);
-        var (authorization, source) = Token is not null
-            ? ("Bearer " + new NetworkCredential(string.Empty, Token).Password, "-Token")
-            : Credential is not null ? (Basic(Credential), "-Credential") : (null, null);
-        if (authorization is null) return headers;
-        if (Header is not null && headers.ContainsKey("Authorization"))
-            throw new ArgumentException($"-Header has an Authorization header and {source} gives one too: give one of them.", nameof(Header));
-        OtlpHeaders.Check("Authorization", authorization, source!);
-        headers["Authorization"] = authorization;
-        return headers;
-    }
-
-    /// <summary>Basic authentication's credentials (RFC 7617): user:password in UTF-8, Base64.</summary>
-    private static string Basic(PSCredential credential)
-    {
-        if (credential.UserName.Contains(':'))
-            throw new ArgumentException("The user name of -Credential has a ':', which Basic authentication cannot carry (it separates the user name from the password).", nameof(Credential));
-        return "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credential.UserName}:{credential.GetNetworkCredential().Password}"));
-    }
-
-    /// <summary>The proxy of -Proxy with -ProxyCredential; null: the system's.</summary>
-    private WebProxy? WebProxy()
-    {
-        if (Proxy is null)
-        {
-            if (ProxyCredential is not null) throw new ArgumentException("-ProxyCredential is for the proxy of -Proxy; give -Proxy too.", nameof(ProxyCredential));
-            return null;
-        }
-        if (!Proxy.IsAbsoluteUri || Proxy.UserInfo.Length > 0)
-            throw new ArgumentException($"-Proxy must be an absolute URL without a user name or password (give -ProxyCredential); got '{(Proxy.IsAbsoluteUri ? OtlpEndpoint.Redacted(Proxy) : OtlpEndpoint.Mask)}'.", nameof(Proxy));
-        return new WebProxy(Proxy) { Credentials = ProxyCredential?.GetNetworkCredential() };
-    }
+    /// <summary>A hashtable's entries in their order, without PowerShell's wrappers; the settings check them.</summary>
+    private static List<KeyValuePair<object, object?>>? Entries(IDictionary? table) => table is null ? null :
+        [.. table.Cast<DictionaryEntry>().Select(entry => KeyValuePair.Create(entry.Key is PSObject key ? key.BaseObject : entry.Key, entry.Value is PSObject value ? value.BaseObject : entry.Value))];
 
     /// <summary>
     /// Headers (credentials, as a rule) sent in clear text across a network: a warning, once, naming the
@@ -476,30 +371,5 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         if (options.Headers.Count == 0 || !OtlpEndpoint.IsCleartextRemote(endpoint)) return;
         WriteWarning(Inert($"The headers {string.Join(", ", options.Headers.Keys.Select(name => $"'{name}'"))} go to '{OtlpEndpoint.Redacted(endpoint)}' over plain http, " +
             "where anyone on the network between can read them: use an https:// endpoint."));
-    }
-
-    /// <summary>
-    /// A hashtable's entries as text; a value that is not a plain value is refused (a header is text). A
-    /// header's value may be a SecureString. With <paramref name="checkHeaders"/>, each is checked as a header.
-    /// </summary>
-    private static Dictionary<string, string> Strings(IDictionary table, string parameter, bool checkHeaders = false)
-    {
-        var strings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (DictionaryEntry entry in table)
-        {
-            var value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
-            var name = Convert.ToString(entry.Key is PSObject key ? key.BaseObject : entry.Key, System.Globalization.CultureInfo.InvariantCulture)!;
-            if (checkHeaders && value is SecureString secure) value = new NetworkCredential(string.Empty, secure).Password;
-            if (value is null or IDictionary or (IEnumerable and not string))
-            {
-                // Named by its valid beginning only: a header's "name" may be a whole "Authorization: Bearer ..." line.
-                if (checkHeaders) OtlpHeaders.Check(name, string.Empty, "-" + parameter);
-                throw new ArgumentException($"-{parameter} '{name}' must be text; got {(value is null ? "null" : value.GetType().Name)}.", parameter);
-            }
-            var text = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
-            if (checkHeaders) OtlpHeaders.Check(name, text, "-" + parameter);
-            strings[name] = text;
-        }
-        return strings;
     }
 }
