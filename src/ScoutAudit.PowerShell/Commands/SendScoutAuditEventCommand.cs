@@ -1,10 +1,6 @@
-using System.Collections;
 using System.Management.Automation;
-using System.Net;
-using System.Security;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Binding;
-using ScoutAudit.PowerShell.Completion;
 using ScoutAudit.PowerShell.Session;
 using CoreEvent = ScoutAudit.Core.AuditEvent;
 
@@ -20,84 +16,21 @@ namespace ScoutAudit.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "ScoutAuditEvent", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = LogSet)]
 [OutputType(typeof(ForwardingResult))]
-public sealed class SendScoutAuditEventCommand : AuditCommandBase
+public sealed class SendScoutAuditEventCommand : OtlpCommandBase
 {
     private const string LogSet = "Path";
     private const string LiteralLogSet = "LiteralPath";
     private const string EventSet = "InputObject";
 
-    /// <summary>The collector's OTLP/HTTP endpoint; by default $env:OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, else $env:OTEL_EXPORTER_OTLP_ENDPOINT.</summary>
-    [Parameter(Position = 0)]
-    [ValidateNotNull]
-    public Uri? Endpoint { get; set; }
-
-    /// <summary>Request headers, such as @{ 'X-Api-Key' = ... }; by default those of $env:OTEL_EXPORTER_OTLP_HEADERS.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public IDictionary? Header { get; set; }
-
-    /// <summary>A bearer token, sent as Authorization: Bearer, as Invoke-RestMethod -Token.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public SecureString? Token { get; set; }
-
-    /// <summary>A user name and password, sent as Authorization: Basic.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    [Credential]
-    public PSCredential? Credential { get; set; }
-
-    /// <summary>A proxy to send through; by default the system's (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public Uri? Proxy { get; set; }
-
-    /// <summary>The proxy's user name and password.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    [Credential]
-    public PSCredential? ProxyCredential { get; set; }
-
-    /// <summary>How long one request may take before it is abandoned and retried, in seconds.</summary>
-    [Parameter]
-    [ValidateRange(1, 86_400)]
-    public int TimeoutSec { get; set; } = 10;
-
     [Parameter]
     [ValidateRange(1, 10_000)]
     public int BatchSize { get; set; } = 512;
-
-    /// <summary>
-    /// The encoding: http/protobuf or http/json; by default $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, else
-    /// $env:OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf, as the OpenTelemetry specification says. grpc is refused.
-    /// </summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(OtlpProtocolCompleter))]
-    [ValidateNotBlank]
-    public string? Protocol { get; set; }
-
-    /// <summary>Gzip or None; by default $env:OTEL_EXPORTER_OTLP_LOGS_COMPRESSION, else $env:OTEL_EXPORTER_OTLP_COMPRESSION, else None.</summary>
-    [Parameter]
-    public OtlpCompression? Compression { get; set; }
 
     /// <summary>After the events there are, goes on with each new one as it is written, until stopped (as Get-ScoutAuditEvent -Wait; alias Follow).</summary>
     [Parameter(ParameterSetName = LogSet)]
     [Parameter(ParameterSetName = LiteralLogSet)]
     [Alias("Follow")]
     public SwitchParameter Wait { get; set; }
-
-    [Parameter]
-    [ValidateNotBlank]
-    public string ServiceName { get; set; } = "scout-audit";
-
-    /// <summary>More resource attributes, such as @{ 'deployment.environment' = 'prod' }.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public IDictionary? ResourceAttribute { get; set; }
-
-    /// <summary>How long one batch is retried before the command fails; by default until it is delivered or the command is stopped.</summary>
-    [Parameter]
-    public TimeSpan? GiveUpAfter { get; set; }
 
     /// <summary>
     /// The file that keeps the checkpoint; by default beside the log, one per endpoint, or in your
@@ -138,7 +71,7 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
 
     protected override void BeginProcessing()
     {
-        _options = Options();
+        _options = ForwarderOptions(CheckpointPath);
         WarnWhenCleartext(_options);
     }
 
@@ -303,73 +236,5 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         if (location.Note is not { } note) return;
         if (location.Place == StatePlace.CallersCache) WriteVerbose(Inert(note));
         else WriteWarning(Inert(note + " A later run sends the whole log again; give -CheckpointPath to keep it in a folder of your own."));
-    }
-
-    /// <summary>A retry as a warning; records the collector rejected as an error (they are not sent again).</summary>
-    private void WriteNotice(ForwardingNotice notice)
-    {
-        if (notice.Kind == ForwardingNoticeKind.PartialSuccess)
-            WriteError(Failure(new InvalidOperationException(notice.Message), ErrorIds.RecordsRejected, ErrorCategory.InvalidData, notice.RejectedRecords)); // the collector's words, shown inert
-        else
-            WriteWarning(Inert(notice.Message));
-    }
-
-    /// <summary>The forwarder's options from the parameters and, where they are not given, OpenTelemetry's standard environment variables.</summary>
-    private OtlpForwarderOptions Options()
-    {
-        var settings = new OtlpForwarderSettings
-        {
-            Endpoint = Endpoint,
-            Headers = Entries(Header),
-            Token = Token,
-            Credential = Credential is null ? null : new NetworkCredential(Credential.UserName, Credential.Password),
-            Protocol = Protocol,
-            Compression = Compression,
-            ServiceName = ServiceName,
-            ResourceAttributes = Entries(ResourceAttribute),
-            GiveUpAfter = GiveUpAfter,
-            RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
-            Proxy = Proxy,
-            ProxyCredential = ProxyCredential?.GetNetworkCredential(),
-        };
-        Uri endpoint;
-        try
-        {
-            endpoint = settings.ChosenEndpoint();
-        }
-        catch (ArgumentException error)
-        {
-            throw Terminate(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, error.ParamName);
-        }
-        try
-        {
-            var options = settings.ToOptions(endpoint) with
-            {
-                CheckpointPath = CheckpointPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CheckpointPath),
-            };
-            options.ResolveEndpoint();
-            return options;
-        }
-        catch (ArgumentException error)
-        {
-            // The endpoint without its secrets: the target reaches $Error, logs and transcripts.
-            throw Terminate(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, endpoint.IsAbsoluteUri ? OtlpEndpoint.Redacted(endpoint) : null);
-        }
-    }
-
-    /// <summary>A hashtable's entries in their order, without PowerShell's wrappers; the settings check them.</summary>
-    private static List<KeyValuePair<object, object?>>? Entries(IDictionary? table) => table is null ? null :
-        [.. table.Cast<DictionaryEntry>().Select(entry => KeyValuePair.Create(entry.Key is PSObject key ? key.BaseObject : entry.Key, entry.Value is PSObject value ? value.BaseObject : entry.Value))];
-
-    /// <summary>
-    /// Headers (credentials, as a rule) sent in clear text across a network: a warning, once, naming the
-    /// headers but not their values. Loopback (a collector agent on this machine) is not warned of.
-    /// </summary>
-    private void WarnWhenCleartext(OtlpForwarderOptions options)
-    {
-        var endpoint = options.ResolveEndpoint();
-        if (options.Headers.Count == 0 || !OtlpEndpoint.IsCleartextRemote(endpoint)) return;
-        WriteWarning(Inert($"The headers {string.Join(", ", options.Headers.Keys.Select(name => $"'{name}'"))} go to '{OtlpEndpoint.Redacted(endpoint)}' over plain http, " +
-            "where anyone on the network between can read them: use an https:// endpoint."));
     }
 }
