@@ -228,6 +228,20 @@ Describe 'Send-ScoutAuditEvent safety and surface' {
             (Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log).Sent | Should -Be 4 -Because 'the log-level run still starts from its own checkpoint'
         }
 
+        It 'sends piped events the checkpoint already covers again, as the help promises, and leaves the checkpoint file as it was' {
+            $receiver = Start-OtlpReceiver
+            1..3 | ForEach-Object { Write-ScoutAuditEvent nav -Reason "event $_" -Path $log }
+            $null = Send-ScoutAuditEvent -Endpoint $receiver.Endpoint -Path $log
+            $checkpoint = Get-ChildItem -LiteralPath $folder -Filter '*.forward-*.json'
+            $saved = Get-Content -LiteralPath $checkpoint.FullName -Raw
+
+            $result = Get-ScoutAuditEvent -Path $log | Select-Object -Last 2 | Send-ScoutAuditEvent -Endpoint $receiver.Endpoint
+
+            $result.Sent | Should -Be 2
+            (Get-OtlpRecord $receiver).ForEach({ $_.Attributes['scout.reason'] }) | Should -Be 'event 1', 'event 2', 'event 3', 'event 2', 'event 3'
+            Get-Content -LiteralPath $checkpoint.FullName -Raw | Should -BeExactly $saved
+        }
+
         It 'sends events of two logs, one result for each, each event with its own log' {
             $receiver = Start-OtlpReceiver
             $other = Join-Path $folder 'other.jsonl'

@@ -124,6 +124,19 @@ public sealed class ForwardingCheckpoint
         return new ForwardingCheckpoint(location, logPath, endpoint, lastId);
     }
 
+    /// <summary>
+    /// Why the checkpoint cannot be trusted when it is at or past <paramref name="end"/>, the id the log's
+    /// next event gets (<see cref="LogFollower.End"/>); null when it is before it. Such a checkpoint is left
+    /// from a log deleted and begun again (or cut back by hand), whose events reuse ids the collector has
+    /// acknowledged: sending from the checkpoint would skip them without a word, and sending from the
+    /// start would make a receiver that deduplicates drop them. The user decides.
+    /// </summary>
+    public string? AheadOf(long end) => LastId is { } acknowledged && acknowledged >= end
+        ? $"The checkpoint '{Path}' says the collector acknowledged the events up to id {LastId}, but the log '{LogPath}' ends at id {end}: " +
+          "it was deleted and begun again, or cut back, since. Its events reuse ids the collector has seen, which a receiver that deduplicates by scout.id would drop. " +
+          "Delete the checkpoint to send this log from its start, or give -CheckpointPath (and a new -ResourceAttribute to tell the logs apart) for a new one."
+        : null;
+
     /// <summary>Moves the checkpoint to <paramref name="lastId"/> and saves it before returning (unless it is kept in memory only).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="lastId"/> is not after <see cref="LastId"/>.</exception>
     /// <exception cref="AuditLogException">The file cannot be written; the checkpoint stays where it was.</exception>

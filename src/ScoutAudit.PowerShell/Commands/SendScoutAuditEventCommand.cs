@@ -1,11 +1,6 @@
-using System.Collections;
 using System.Management.Automation;
-using System.Net;
-using System.Security;
-using System.Text;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Binding;
-using ScoutAudit.PowerShell.Completion;
 using ScoutAudit.PowerShell.Session;
 using CoreEvent = ScoutAudit.Core.AuditEvent;
 
@@ -21,84 +16,21 @@ namespace ScoutAudit.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "ScoutAuditEvent", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = LogSet)]
 [OutputType(typeof(ForwardingResult))]
-public sealed class SendScoutAuditEventCommand : AuditCommandBase
+public sealed class SendScoutAuditEventCommand : OtlpCommandBase
 {
     private const string LogSet = "Path";
     private const string LiteralLogSet = "LiteralPath";
     private const string EventSet = "InputObject";
 
-    /// <summary>The collector's OTLP/HTTP endpoint; by default $env:OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, else $env:OTEL_EXPORTER_OTLP_ENDPOINT.</summary>
-    [Parameter(Position = 0)]
-    [ValidateNotNull]
-    public Uri? Endpoint { get; set; }
-
-    /// <summary>Request headers, such as @{ 'X-Api-Key' = ... }; by default those of $env:OTEL_EXPORTER_OTLP_HEADERS.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public IDictionary? Header { get; set; }
-
-    /// <summary>A bearer token, sent as Authorization: Bearer, as Invoke-RestMethod -Token.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public SecureString? Token { get; set; }
-
-    /// <summary>A user name and password, sent as Authorization: Basic.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    [Credential]
-    public PSCredential? Credential { get; set; }
-
-    /// <summary>A proxy to send through; by default the system's (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public Uri? Proxy { get; set; }
-
-    /// <summary>The proxy's user name and password.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    [Credential]
-    public PSCredential? ProxyCredential { get; set; }
-
-    /// <summary>How long one request may take before it is abandoned and retried, in seconds.</summary>
-    [Parameter]
-    [ValidateRange(1, 86_400)]
-    public int TimeoutSec { get; set; } = 10;
-
     [Parameter]
     [ValidateRange(1, 10_000)]
     public int BatchSize { get; set; } = 512;
-
-    /// <summary>
-    /// The encoding: http/protobuf or http/json; by default $env:OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, else
-    /// $env:OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf, as the OpenTelemetry specification says. grpc is refused.
-    /// </summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(OtlpProtocolCompleter))]
-    [ValidateNotBlank]
-    public string? Protocol { get; set; }
-
-    /// <summary>Gzip or None; by default $env:OTEL_EXPORTER_OTLP_LOGS_COMPRESSION, else $env:OTEL_EXPORTER_OTLP_COMPRESSION, else None.</summary>
-    [Parameter]
-    public OtlpCompression? Compression { get; set; }
 
     /// <summary>After the events there are, goes on with each new one as it is written, until stopped (as Get-ScoutAuditEvent -Wait; alias Follow).</summary>
     [Parameter(ParameterSetName = LogSet)]
     [Parameter(ParameterSetName = LiteralLogSet)]
     [Alias("Follow")]
     public SwitchParameter Wait { get; set; }
-
-    [Parameter]
-    [ValidateNotBlank]
-    public string ServiceName { get; set; } = "scout-audit";
-
-    /// <summary>More resource attributes, such as @{ 'deployment.environment' = 'prod' }.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public IDictionary? ResourceAttribute { get; set; }
-
-    /// <summary>How long one batch is retried before the command fails; by default until it is delivered or the command is stopped.</summary>
-    [Parameter]
-    public TimeSpan? GiveUpAfter { get; set; }
 
     /// <summary>
     /// The file that keeps the checkpoint; by default beside the log, one per endpoint, or in your
@@ -134,12 +66,12 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     /// <summary>The logs this command sent already: a log named again by the pipeline is not sent again.</summary>
     private readonly HashSet<string> _sentLogs = new(StringComparer.Ordinal);
 
-    /// <summary>The piped events not sent yet, per log in the order the logs first came, with what was sent of each.</summary>
-    private readonly Dictionary<string, ChosenEvents> _chosen = new(StringComparer.Ordinal);
+    /// <summary>The piped events' forwarders, one per log in the order the logs first came.</summary>
+    private readonly Dictionary<string, ChosenEventsForwarder> _chosen = new(StringComparer.Ordinal);
 
     protected override void BeginProcessing()
     {
-        _options = Options();
+        _options = ForwarderOptions(CheckpointPath);
         WarnWhenCleartext(_options);
     }
 
@@ -175,10 +107,11 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
     {
         foreach (var (path, chosen) in _chosen)
         {
-            if (chosen.Pending.Count > 0) SendChosen(path, chosen);
-            if (chosen.Approved) WriteObject(new ForwardingResult(path, OtlpEndpoint.RedactedUri(chosen.Forwarder?.Endpoint ?? _options!.Endpoint), chosen.Sent, chosen.Rejected, chosen.Batches, null, null));
+            Forwarding(chosen.Flush, ForwardingStage.SendingChosen, path);
+            if (chosen.Approved) WriteObject(new ForwardingResult(path, OtlpEndpoint.RedactedUri(chosen.Endpoint ?? _options!.Endpoint), chosen.Total.Sent, chosen.Total.Rejected, chosen.Total.Batches, null, null));
         }
-        DisposeChosen();
+        foreach (var chosen in _chosen.Values) chosen.Dispose();
+        _chosen.Clear();
     }
 
     /// <summary>-WhatIf's words for one log: what would be sent where (the endpoint without its secrets), and the file it would move.</summary>
@@ -200,71 +133,45 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         return $"Send {from}{(Wait ? ", then each new one as it is written," : "")} to '{shown}'{then}";
     }
 
-    /// <summary>A piped event, added to its log's next batch; a full batch is sent at once.</summary>
+    /// <summary>A piped event, added to its log's next batch; a full batch is sent at once, as it is, leaving the checkpoint alone.</summary>
     private void Choose(AuditEvent auditEvent)
     {
-        if (!_chosen.TryGetValue(auditEvent.Path, out var chosen)) _chosen[auditEvent.Path] = chosen = new ChosenEvents(BatchSize);
-        chosen.Pending.Add(auditEvent.Source);
-        if (chosen.Pending.Count >= BatchSize) SendChosen(auditEvent.Path, chosen);
+        var path = auditEvent.Path;
+        if (!_chosen.TryGetValue(path, out var chosen))
+        {
+            var shown = OtlpEndpoint.Redacted(_options!.ResolveEndpoint());
+            _chosen[path] = chosen = new ChosenEventsForwarder(path, _options with { Notify = WriteNotice }, BatchSize, PipelineStopping)
+            {
+                Approve = batch => ShouldProcess($"{batch.Count} events of '{path}' ({Ids(batch)})", $"Send to '{shown}', leaving the checkpoint as it is"),
+                Delivered = (batch, _) =>
+                {
+                    WriteVerbose($"Delivered {batch.Count} chosen events ({Ids(batch)}) of '{path}' to '{chosen!.ShownEndpoint}'; the checkpoint is left as it is.");
+                    WriteProgress(new ProgressRecord(ProgressActivityId, $"Sending chosen events of {path}", $"{chosen.Total.Sent} events delivered to {chosen.ShownEndpoint}"));
+                },
+            };
+        }
+        Forwarding(() => chosen.Add(auditEvent.Source), ForwardingStage.SendingChosen, path);
     }
 
-    /// <summary>One batch of a log's piped events, sent as it is until acknowledged; the checkpoint is never moved or written.</summary>
-    private void SendChosen(string path, ChosenEvents chosen)
+    /// <summary>Forwarding work: stopped quietly by Ctrl+C; a failure Core explains a terminating error (<see cref="ForwardingErrors"/>).</summary>
+    private void Forwarding(Action work, ForwardingStage stage, string path, Uri? endpoint = null)
     {
-        var batch = chosen.Pending;
-        var ids = Ids(batch);
-        var shown = OtlpEndpoint.Redacted(_options!.ResolveEndpoint());
-        if (!ShouldProcess($"{batch.Count} events of '{path}' ({ids})", $"Send to '{shown}', leaving the checkpoint as it is"))
-        {
-            batch.Clear();
-            return;
-        }
-        chosen.Approved = true;
         try
         {
-            chosen.Forwarder ??= OtlpForwarder.WithoutCheckpoint(path, _options with { Notify = WriteNotice });
+            work();
         }
-        catch (AuditLogException error)
+        catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
         {
-            throw Terminate(error, ErrorIds.ForwardingCheckpointUnreadable, ErrorCategory.ReadError, error.Path);
+            throw new PipelineStoppedException();
         }
-        catch (ArgumentException error)
+        catch (Exception error) when (ForwardingErrors.Of(error, stage, path, OtlpEndpoint.Redacted(endpoint ?? _options!.ResolveEndpoint())) is { } failure)
         {
-            throw Terminate(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, shown);
+            throw Terminate(error, failure.ErrorId, failure.Category, failure.Target);
         }
-        var forwarder = chosen.Forwarder;
-        var delivered = Delivered(() => forwarder.Send(batch, PipelineStopping), forwarder);
-        (chosen.Sent, chosen.Rejected, chosen.Batches) = (chosen.Sent + delivered.Sent, chosen.Rejected + delivered.Rejected, chosen.Batches + delivered.Batches);
-        WriteVerbose($"Delivered {batch.Count} chosen events ({ids}) of '{path}' to '{forwarder.ShownEndpoint}'; the checkpoint is left as it is.");
-        WriteProgress(new ProgressRecord(ProgressActivityId, $"Sending chosen events of {path}", $"{chosen.Sent} events delivered to {forwarder.ShownEndpoint}"));
-        batch.Clear();
-    }
-
-    private void DisposeChosen()
-    {
-        foreach (var chosen in _chosen.Values) chosen.Forwarder?.Dispose();
-        _chosen.Clear();
-    }
-
-    /// <summary>A log's piped events: the batch being filled, its forwarder, and what was delivered.</summary>
-    private sealed class ChosenEvents(int batchSize)
-    {
-        public List<CoreEvent> Pending { get; } = new(Math.Min(batchSize, 4096));
-
-        public OtlpForwarder? Forwarder { get; set; }
-
-        public long Sent { get; set; }
-
-        public long Rejected { get; set; }
-
-        public int Batches { get; set; }
-
-        /// <summary>Whether a batch was let go (not declined under -WhatIf or -Confirm): only then is there a result.</summary>
-        public bool Approved { get; set; }
     }
 
     /// <summary>Chosen events' ids, not as a range: they need not follow one another.</summary>
-    private static string Ids(List<CoreEvent> batch) => batch.Count switch
+    private static string Ids(IReadOnlyList<CoreEvent> batch) => batch.Count switch
     {
         1 => $"Id {batch[0].Id}",
         <= 4 => "Ids " + string.Join(", ", batch.Select(e => e.Id)),
@@ -277,58 +184,26 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         var diagnostics = new QueryDiagnostics();
         var log = OpenForReading(path, diagnostics, new QueryProgress(path));
         WarnWhenNoLog(log, given, waiting: Wait);
-        OtlpForwarder forwarder;
-        try
-        {
-            // Deliver runs on this, the pipeline thread, and tells of retries and rejections as they happen.
-            forwarder = new OtlpForwarder(path, options with { Notify = WriteNotice });
-        }
-        catch (AuditLogException error)
-        {
-            throw Terminate(error, ErrorIds.ForwardingCheckpointUnreadable, ErrorCategory.ReadError, error.Path);
-        }
-        catch (ForwarderRunningException error)
-        {
-            throw Terminate(error, ErrorIds.ForwarderRunning, ErrorCategory.ResourceBusy, path);
-        }
-        catch (ArgumentException error)
-        {
-            // A header the forwarder cannot send as given (Content-Type, which it sets itself).
-            throw Terminate(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, OtlpEndpoint.Redacted(options.Endpoint));
-        }
-        catch (IOException error)
-        {
-            // The lock file beside the checkpoint cannot be made, or is not the caller's own.
-            throw Terminate(error, ErrorIds.ForwardingCheckpointUnwritable, ErrorCategory.WriteError, path);
-        }
-        TellWhereCheckpointIs(forwarder.Checkpoint.Location);
+        OtlpForwarder? forwarder = null;
+        // Deliver runs on this, the pipeline thread, and tells of retries and rejections as they happen.
+        Forwarding(() => forwarder = new OtlpForwarder(path, options with { Notify = WriteNotice }), ForwardingStage.Starting, path, options.Endpoint);
+        TellWhereCheckpointIs(forwarder!.Checkpoint.Location);
         using (forwarder)
         using (var follower = new LogFollower(log, new EventFilter { After = forwarder.Checkpoint.LastId }))
         {
             long sent = 0, rejected = 0;
             var batches = 0;
-            var batch = new List<CoreEvent>(BatchSize);
-            void Deliver()
+            void Delivered(IReadOnlyList<CoreEvent> batch, ForwardingSummary delivered)
             {
-                var delivered = Delivered(() => forwarder.Deliver(batch, PipelineStopping), forwarder);
                 (sent, rejected, batches) = (sent + delivered.Sent, rejected + delivered.Rejected, batches + delivered.Batches);
                 WriteVerbose($"Delivered events {batch[0].Id}..{batch[^1].Id} ({batch.Count}) to '{forwarder.ShownEndpoint}'; the checkpoint is {delivered.LastId}.");
                 WriteProgress(new ProgressRecord(ProgressActivityId, $"Sending the events of {path}", $"{sent} events delivered to {forwarder.ShownEndpoint}"));
-                batch.Clear();
             }
             while (true)
             {
-                using (var events = follower.ReadNew(null, PipelineStopping).GetEnumerator())
-                {
-                    // Streamed: a first run over a long history holds one batch, not the history.
-                    while (Reading(diagnostics, events, static read => read.MoveNext()))
-                    {
-                        batch.Add(events.Current);
-                        if (batch.Count == BatchSize) Deliver();
-                    }
-                }
-                if (batch.Count > 0) Deliver();
-                if (forwarder.Checkpoint.LastId is { } acknowledged && acknowledged >= follower.End) CheckpointAhead(forwarder, follower.End);
+                Forwarding(() => forwarder.ForwardAll(NewEvents(follower, diagnostics), BatchSize, PipelineStopping, Delivered), ForwardingStage.Delivering, forwarder.LogPath);
+                if (forwarder.Checkpoint.AheadOf(follower.End) is { } ahead)
+                    throw Terminate(new InvalidOperationException(ahead), ErrorIds.ForwardingCheckpointAhead, ErrorCategory.InvalidData, forwarder.Checkpoint.Path);
                 WriteQueryDiagnostics(diagnostics, skippedLinesAsWarnings: Wait);
                 if (!Wait) break;
                 Reading(diagnostics, (Follower: follower, Token: PipelineStopping), static wait =>
@@ -345,45 +220,11 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
 
     private const int ProgressActivityId = 0x5C0F;
 
-    /// <summary>A delivery: stopped quietly by Ctrl+C, a refusal or an unwritable checkpoint a terminating error.</summary>
-    private ForwardingSummary Delivered(Func<ForwardingSummary> deliver, OtlpForwarder forwarder)
+    /// <summary>The events of the log not read yet, streamed: a first run over a long history holds one batch, not the history.</summary>
+    private IEnumerable<CoreEvent> NewEvents(LogFollower follower, QueryDiagnostics diagnostics)
     {
-        try
-        {
-            return deliver();
-        }
-        catch (OperationCanceledException) when (PipelineStopping.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (ForwardingException error)
-        {
-            throw Terminate(error, ErrorIds.ForwardingFailed, error.StatusCode is null ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult, error.Endpoint);
-        }
-        catch (AuditLogException error)
-        {
-            throw Terminate(error, ErrorIds.ForwardingCheckpointUnwritable, ErrorCategory.WriteError, error.Path);
-        }
-        catch (ForwarderRunningException error)
-        {
-            // A log whose directory was made after this forwarder started: its lock was taken at the first delivery.
-            throw Terminate(error, ErrorIds.ForwarderRunning, ErrorCategory.ResourceBusy, forwarder.LogPath);
-        }
-    }
-
-    /// <summary>
-    /// A checkpoint past the end of the log: the log was deleted and begun again (or cut back by
-    /// hand), so its events reuse ids the collector has already acknowledged. Sending from the
-    /// checkpoint would skip them without a word, and sending from the start would make a receiver
-    /// that deduplicates drop them: the user decides.
-    /// </summary>
-    private void CheckpointAhead(OtlpForwarder forwarder, long end)
-    {
-        var error = new InvalidOperationException(
-            $"The checkpoint '{forwarder.Checkpoint.Path}' says the collector acknowledged the events up to id {forwarder.Checkpoint.LastId}, but the log '{forwarder.LogPath}' ends at id {end}: " +
-            "it was deleted and begun again, or cut back, since. Its events reuse ids the collector has seen, which a receiver that deduplicates by scout.id would drop. " +
-            "Delete the checkpoint to send this log from its start, or give -CheckpointPath (and a new -ResourceAttribute to tell the logs apart) for a new one.");
-        throw Terminate(error, ErrorIds.ForwardingCheckpointAhead, ErrorCategory.InvalidData, forwarder.Checkpoint.Path);
+        using var events = follower.ReadNew(null, PipelineStopping).GetEnumerator();
+        while (Reading(diagnostics, events, static read => read.MoveNext())) yield return events.Current;
     }
 
     /// <summary>
@@ -395,130 +236,5 @@ public sealed class SendScoutAuditEventCommand : AuditCommandBase
         if (location.Note is not { } note) return;
         if (location.Place == StatePlace.CallersCache) WriteVerbose(Inert(note));
         else WriteWarning(Inert(note + " A later run sends the whole log again; give -CheckpointPath to keep it in a folder of your own."));
-    }
-
-    /// <summary>A retry as a warning; records the collector rejected as an error (they are not sent again).</summary>
-    private void WriteNotice(ForwardingNotice notice)
-    {
-        if (notice.Kind == ForwardingNoticeKind.PartialSuccess)
-            WriteError(Failure(new InvalidOperationException(notice.Message), ErrorIds.RecordsRejected, ErrorCategory.InvalidData, notice.RejectedRecords)); // the collector's words, shown inert
-        else
-            WriteWarning(Inert(notice.Message));
-    }
-
-    /// <summary>The forwarder's options from the parameters and, where they are not given, OpenTelemetry's standard environment variables.</summary>
-    private OtlpForwarderOptions Options()
-    {
-        Uri endpoint;
-        try
-        {
-            endpoint = Endpoint ?? OtlpEnvironment.Endpoint();
-        }
-        catch (ArgumentException error)
-        {
-            throw Terminate(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, error.ParamName);
-        }
-        try
-        {
-            var options = new OtlpForwarderOptions
-            {
-                Endpoint = endpoint,
-                Headers = Headers(),
-                ServiceName = ServiceName,
-                Protocol = Protocol is null ? OtlpEnvironment.Protocol() : OtlpProtocols.Parse(Protocol, "-Protocol"),
-                Compression = Compression ?? OtlpEnvironment.Compression(),
-                ResourceAttributes = ResourceAttribute is null ? new Dictionary<string, string>() : Strings(ResourceAttribute, nameof(ResourceAttribute)),
-                GiveUpAfter = GiveUpAfter,
-                RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
-                Proxy = WebProxy(),
-                CheckpointPath = CheckpointPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CheckpointPath),
-            };
-            options.ResolveEndpoint();
-            return options;
-        }
-        catch (ArgumentException error)
-        {
-            // The endpoint without its secrets: the target reaches $Error, logs and transcripts.
-            throw Terminate(error, ErrorIds.InvalidForwarding, ErrorCategory.InvalidArgument, endpoint.IsAbsoluteUri ? OtlpEndpoint.Redacted(endpoint) : null);
-        }
-    }
-
-    /// <summary>
-    /// The request's headers: -Header, else OpenTelemetry's variable; then Authorization from -Token or
-    /// -Credential, which a header of -Header may not also give (which would win is not for the command to
-    /// guess), but replaces one from the variable (a default). Each checked, naming where it came from.
-    /// </summary>
-    private Dictionary<string, string> Headers()
-    {
-        if (Token is not null && Credential is not null)
-            throw new ArgumentException("Give -Token (Authorization: Bearer) or -Credential (Authorization: Basic), not both: a request has one Authorization header.", nameof(Token));
-        var headers = Header is null ? OtlpEnvironment.Headers() : Strings(Header, nameof(Header), checkHeaders: true);
-        var (authorization, source) = Token is not null
-            ? ("Bearer " + new NetworkCredential(string.Empty, Token).Password, "-Token")
-            : Credential is not null ? (Basic(Credential), "-Credential") : (null, null);
-        if (authorization is null) return headers;
-        if (Header is not null && headers.ContainsKey("Authorization"))
-            throw new ArgumentException($"-Header has an Authorization header and {source} gives one too: give one of them.", nameof(Header));
-        OtlpHeaders.Check("Authorization", authorization, source!);
-        headers["Authorization"] = authorization;
-        return headers;
-    }
-
-    /// <summary>Basic authentication's credentials (RFC 7617): user:password in UTF-8, Base64.</summary>
-    private static string Basic(PSCredential credential)
-    {
-        if (credential.UserName.Contains(':'))
-            throw new ArgumentException("The user name of -Credential has a ':', which Basic authentication cannot carry (it separates the user name from the password).", nameof(Credential));
-        return "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credential.UserName}:{credential.GetNetworkCredential().Password}"));
-    }
-
-    /// <summary>The proxy of -Proxy with -ProxyCredential; null: the system's.</summary>
-    private WebProxy? WebProxy()
-    {
-        if (Proxy is null)
-        {
-            if (ProxyCredential is not null) throw new ArgumentException("-ProxyCredential is for the proxy of -Proxy; give -Proxy too.", nameof(ProxyCredential));
-            return null;
-        }
-        if (!Proxy.IsAbsoluteUri || Proxy.UserInfo.Length > 0)
-            throw new ArgumentException($"-Proxy must be an absolute URL without a user name or password (give -ProxyCredential); got '{(Proxy.IsAbsoluteUri ? OtlpEndpoint.Redacted(Proxy) : OtlpEndpoint.Mask)}'.", nameof(Proxy));
-        return new WebProxy(Proxy) { Credentials = ProxyCredential?.GetNetworkCredential() };
-    }
-
-    /// <summary>
-    /// Headers (credentials, as a rule) sent in clear text across a network: a warning, once, naming the
-    /// headers but not their values. Loopback (a collector agent on this machine) is not warned of.
-    /// </summary>
-    private void WarnWhenCleartext(OtlpForwarderOptions options)
-    {
-        var endpoint = options.ResolveEndpoint();
-        if (options.Headers.Count == 0 || !OtlpEndpoint.IsCleartextRemote(endpoint)) return;
-        WriteWarning(Inert($"The headers {string.Join(", ", options.Headers.Keys.Select(name => $"'{name}'"))} go to '{OtlpEndpoint.Redacted(endpoint)}' over plain http, " +
-            "where anyone on the network between can read them: use an https:// endpoint."));
-    }
-
-    /// <summary>
-    /// A hashtable's entries as text; a value that is not a plain value is refused (a header is text). A
-    /// header's value may be a SecureString. With <paramref name="checkHeaders"/>, each is checked as a header.
-    /// </summary>
-    private static Dictionary<string, string> Strings(IDictionary table, string parameter, bool checkHeaders = false)
-    {
-        var strings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (DictionaryEntry entry in table)
-        {
-            var value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
-            var name = Convert.ToString(entry.Key is PSObject key ? key.BaseObject : entry.Key, System.Globalization.CultureInfo.InvariantCulture)!;
-            if (checkHeaders && value is SecureString secure) value = new NetworkCredential(string.Empty, secure).Password;
-            if (value is null or IDictionary or (IEnumerable and not string))
-            {
-                // Named by its valid beginning only: a header's "name" may be a whole "Authorization: Bearer ..." line.
-                if (checkHeaders) OtlpHeaders.Check(name, string.Empty, "-" + parameter);
-                throw new ArgumentException($"-{parameter} '{name}' must be text; got {(value is null ? "null" : value.GetType().Name)}.", parameter);
-            }
-            var text = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
-            if (checkHeaders) OtlpHeaders.Check(name, text, "-" + parameter);
-            strings[name] = text;
-        }
-        return strings;
     }
 }

@@ -3,55 +3,38 @@
 # by a script (a redirect with its Location, a slow answer), and an HTTP proxy that asks for
 # credentials. Each runs in a runspace of its own in the test's process.
 
+# The listener these peers run on is the OTLP receiver's (Start-LoopbackListener).
+Import-Module ([System.IO.Path]::GetFullPath("$PSScriptRoot/OtlpReceiver.psm1"))
+
 function Start-LoopbackPeer {
     <#
     Answers each request by the next of -Script (Status, Location, Delay in seconds), then 200 {}
     once the script is used up; keeps each request's method, path and Authorization header.
     #>
     param([hashtable[]] $Script = @())
-    $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $probe.Start()
-    $port = $probe.LocalEndpoint.Port
-    $probe.Stop()
-    $listener = [System.Net.HttpListener]::new()
-    $listener.Prefixes.Add("http://127.0.0.1:$port/")
-    $listener.Start()
-    $state = [hashtable]::Synchronized(@{
-            Requests = [System.Collections.Concurrent.ConcurrentQueue[object]]::new()
-            Script   = [System.Collections.Concurrent.ConcurrentQueue[hashtable]]::new()
-        })
-    foreach ($answer in $Script) { $state.Script.Enqueue($answer) }
-    $shell = [powershell]::Create()
-    $null = $shell.AddScript({
-            param($listener, $state)
-            while ($listener.IsListening) {
-                try { $context = $listener.GetContext() } catch { break }
-                $context.Request.InputStream.CopyTo([System.IO.Stream]::Null)
-                $answer = $null
-                if (-not $state.Script.TryDequeue([ref] $answer)) { $answer = @{ Status = 200 } }
-                $state.Requests.Enqueue([pscustomobject]@{
-                        Method        = $context.Request.HttpMethod
-                        Path          = $context.Request.Url.AbsolutePath
-                        Authorization = $context.Request.Headers['Authorization']
-                    })
-                if ($answer.Delay) { Start-Sleep -Seconds $answer.Delay }
-                try {
-                    $response = $context.Response
-                    $response.StatusCode = $answer.Status
-                    if ($answer.Location) { $response.RedirectLocation = $answer.Location }
-                    $response.ContentType = 'application/json'
-                    $bytes = [System.Text.Encoding]::UTF8.GetBytes('{}')
-                    $response.OutputStream.Write($bytes, 0, $bytes.Length)
-                    $response.Close()
-                }
-                catch {
-                    # The forwarder gave up waiting (a delayed answer): serve the next request.
-                    $null = $_
-                }
-            }
-        }).AddArgument($listener).AddArgument($state)
-    $null = $shell.BeginInvoke()
-    [pscustomobject]@{ Endpoint = "http://127.0.0.1:$port"; State = $state; Listener = $listener; Shell = $shell }
+    Start-LoopbackListener -Script $Script -Answer {
+        param($context, $answer, $state)
+        $context.Request.InputStream.CopyTo([System.IO.Stream]::Null)
+        $state.Requests.Enqueue([pscustomobject]@{
+                Method        = $context.Request.HttpMethod
+                Path          = $context.Request.Url.AbsolutePath
+                Authorization = $context.Request.Headers['Authorization']
+            })
+        if ($answer.Delay) { Start-Sleep -Seconds $answer.Delay }
+        try {
+            $response = $context.Response
+            $response.StatusCode = $answer.Status
+            if ($answer.Location) { $response.RedirectLocation = $answer.Location }
+            $response.ContentType = 'application/json'
+            $bytes = [System.Text.Encoding]::UTF8.GetBytes('{}')
+            $response.OutputStream.Write($bytes, 0, $bytes.Length)
+            $response.Close()
+        }
+        catch {
+            # The forwarder gave up waiting (a delayed answer): serve the next request.
+            $null = $_
+        }
+    }
 }
 
 function Get-LoopbackPeerRequest {
@@ -62,9 +45,7 @@ function Get-LoopbackPeerRequest {
 
 function Stop-LoopbackPeer {
     param([Parameter(Mandatory)] $Peer)
-    $Peer.Listener.Stop()
-    $Peer.Listener.Close()
-    $Peer.Shell.Dispose()
+    Stop-LoopbackListener $Peer
 }
 
 function Start-TestProxy {

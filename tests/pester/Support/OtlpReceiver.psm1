@@ -28,9 +28,14 @@ function ConvertFrom-OtlpBody {
     [ScoutAudit.Core.Tests.Otlp.OtlpDecoder]::DecodeToJson($Bytes, $ContentType)
 }
 
-function Start-OtlpReceiver {
-    # -Port: a fixed port (the help's examples show 4318, OTLP/HTTP's own); by default a free one.
-    param([hashtable[]] $Script = @(), [int] $Port = 0)
+function Start-LoopbackListener {
+    <#
+    An HTTP listener on a loopback port (-Port, by default a free one) that answers in a runspace of its
+    own: each request's context goes to -Answer with the next answer of -Script (200 once it is used up)
+    and the listener's state, whose Requests queue -Answer fills. The OTLP receiver here and the plain
+    peers of ForwardingPeers.psm1 are such listeners.
+    #>
+    param([Parameter(Mandatory)] [scriptblock] $Answer, [hashtable[]] $Script = @(), [int] $Port = 0)
     $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $Port)
     $probe.Start()
     $port = $probe.LocalEndpoint.Port
@@ -42,47 +47,62 @@ function Start-OtlpReceiver {
             Requests = [System.Collections.Concurrent.ConcurrentQueue[object]]::new()
             Script   = [System.Collections.Concurrent.ConcurrentQueue[hashtable]]::new()
         })
-    foreach ($answer in $Script) { $state.Script.Enqueue($answer) }
+    foreach ($next in $Script) { $state.Script.Enqueue($next) }
     $shell = [powershell]::Create()
     $null = $shell.AddScript({
-            param($listener, $state)
+            param($listener, $state, $answerText)
+            $answer = [scriptblock]::Create($answerText)
             while ($listener.IsListening) {
                 try { $context = $listener.GetContext() } catch { break }
-                $stream = $context.Request.InputStream
-                if ($context.Request.Headers['Content-Encoding'] -eq 'gzip') {
-                    $stream = [System.IO.Compression.GZipStream]::new($stream, [System.IO.Compression.CompressionMode]::Decompress)
-                }
-                $content = [System.IO.MemoryStream]::new()
-                $stream.CopyTo($content)
-                $answer = $null
-                if (-not $state.Script.TryDequeue([ref] $answer)) { $answer = @{ Status = 200 } }
-                $state.Requests.Enqueue([pscustomobject]@{
-                        Path          = $context.Request.Url.AbsolutePath
-                        ContentType   = $context.Request.ContentType
-                        Authorization = $context.Request.Headers['Authorization']
-                        Encoding      = $context.Request.Headers['Content-Encoding']
-                        Bytes         = $content.ToArray()
-                        Status        = $answer.Status
-                        At            = [datetime]::UtcNow
-                    })
-                $response = $context.Response
-                $response.StatusCode = $answer.Status
-                if ($answer.RetryAfter) { $response.Headers.Add('Retry-After', [string] $answer.RetryAfter) }
-                $response.ContentType = 'application/json'
-                $bytes = [System.Text.Encoding]::UTF8.GetBytes($(if ($answer.Body) { $answer.Body } else { '{}' }))
-                $response.OutputStream.Write($bytes, 0, $bytes.Length)
-                $response.Close()
+                $next = $null
+                if (-not $state.Script.TryDequeue([ref] $next)) { $next = @{ Status = 200 } }
+                & $answer $context $next $state
             }
-        }).AddArgument($listener).AddArgument($state)
+        }).AddArgument($listener).AddArgument($state).AddArgument($Answer.ToString())
     $null = $shell.BeginInvoke()
     [pscustomobject]@{ Endpoint = "http://127.0.0.1:$port"; State = $state; Listener = $listener; Shell = $shell }
 }
 
+function Stop-LoopbackListener {
+    param([Parameter(Mandatory)] $Listener)
+    $Listener.Listener.Stop()
+    $Listener.Listener.Close()
+    $Listener.Shell.Dispose()
+}
+
+function Start-OtlpReceiver {
+    # -Port: a fixed port (the help's examples show 4318, OTLP/HTTP's own); by default a free one.
+    param([hashtable[]] $Script = @(), [int] $Port = 0)
+    Start-LoopbackListener -Script $Script -Port $Port -Answer {
+        param($context, $answer, $state)
+        $stream = $context.Request.InputStream
+        if ($context.Request.Headers['Content-Encoding'] -eq 'gzip') {
+            $stream = [System.IO.Compression.GZipStream]::new($stream, [System.IO.Compression.CompressionMode]::Decompress)
+        }
+        $content = [System.IO.MemoryStream]::new()
+        $stream.CopyTo($content)
+        $state.Requests.Enqueue([pscustomobject]@{
+                Path          = $context.Request.Url.AbsolutePath
+                ContentType   = $context.Request.ContentType
+                Authorization = $context.Request.Headers['Authorization']
+                Encoding      = $context.Request.Headers['Content-Encoding']
+                Bytes         = $content.ToArray()
+                Status        = $answer.Status
+                At            = [datetime]::UtcNow
+            })
+        $response = $context.Response
+        $response.StatusCode = $answer.Status
+        if ($answer.RetryAfter) { $response.Headers.Add('Retry-After', [string] $answer.RetryAfter) }
+        $response.ContentType = 'application/json'
+        $bytes = [System.Text.Encoding]::UTF8.GetBytes($(if ($answer.Body) { $answer.Body } else { '{}' }))
+        $response.OutputStream.Write($bytes, 0, $bytes.Length)
+        $response.Close()
+    }
+}
+
 function Stop-OtlpReceiver {
     param([Parameter(Mandatory)] $Receiver)
-    $Receiver.Listener.Stop()
-    $Receiver.Listener.Close()
-    $Receiver.Shell.Dispose()
+    Stop-LoopbackListener $Receiver
 }
 
 function Get-OtlpRequest {
@@ -113,4 +133,4 @@ function Get-OtlpRecord {
     }
 }
 
-Export-ModuleMember -Function Start-OtlpReceiver, Stop-OtlpReceiver, Get-OtlpRequest, Get-OtlpRecord
+Export-ModuleMember -Function Start-OtlpReceiver, Stop-OtlpReceiver, Get-OtlpRequest, Get-OtlpRecord, Start-LoopbackListener, Stop-LoopbackListener
