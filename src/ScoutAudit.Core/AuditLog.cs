@@ -68,7 +68,7 @@ public sealed class AuditLog : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The event cannot be written as it is; nothing was written.</exception>
     /// <exception cref="AuditLogException">The log cannot be written; nothing of the event stays in it.</exception>
-    public void Append(AuditEvent auditEvent) => Append(auditEvent, Options.RedactSecrets);
+    public void Append(LogEvent auditEvent) => Append(auditEvent, Options.RedactSecrets);
 
     /// <summary>
     /// Appends one event as one line, with its secrets redacted (<see cref="SecretRedactor"/>) when
@@ -76,7 +76,7 @@ public sealed class AuditLog : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The event cannot be written as it is; nothing was written.</exception>
     /// <exception cref="AuditLogException">The log cannot be written; nothing of the event stays in it.</exception>
-    public AuditEvent Append(AuditEvent auditEvent, bool redactSecrets)
+    public LogEvent Append(LogEvent auditEvent, bool redactSecrets)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         var written = redactSecrets ? SecretRedactor.Redact(auditEvent) : auditEvent;
@@ -219,7 +219,7 @@ public sealed class AuditLog : IDisposable
     public IReadOnlyList<ArchiveDescription> Archives() => _upkeep.Archives();
 
     /// <summary>The events that pass <paramref name="filter"/>, oldest file first, in file order.</summary>
-    public IEnumerable<AuditEvent> Query(EventFilter? filter = null, CancellationToken cancellation = default) =>
+    public IEnumerable<LogEvent> Query(EventFilter? filter = null, CancellationToken cancellation = default) =>
         ReadHistory(filter ?? EventFilter.All, LineValues.Events, cancellation);
 
     /// <summary>What aggregates need of the events that pass the filter, read without building events; negative costs reported when <paramref name="sumsCost"/>.</summary>
@@ -248,7 +248,7 @@ public sealed class AuditLog : IDisposable
     /// carries the active file's line count from one read to the next, and archives skipped for
     /// being at or before <see cref="EventFilter.After"/> are not reported (a follower skips them all, every time).
     /// </summary>
-    internal IEnumerable<AuditEvent> Query(LogSnapshot snapshot, EventFilter filter, LineNumbers lineNumbers, CancellationToken cancellation) =>
+    internal IEnumerable<LogEvent> Query(LogSnapshot snapshot, EventFilter filter, LineNumbers lineNumbers, CancellationToken cancellation) =>
         _history.Read(snapshot, filter, LineValues.Events, lineNumbers, cancellation);
 
     /// <summary>The directory and file name stem of the log's files, for watching them.</summary>
@@ -260,7 +260,7 @@ public sealed class AuditLog : IDisposable
     /// archives (gzip reads forwards only) one by one from the newest, until enough are found: the
     /// cost follows <paramref name="count"/>, not the history. Problems are reported for what was read.
     /// </summary>
-    public IReadOnlyList<AuditEvent> Last(int count, EventFilter? filter = null, CancellationToken cancellation = default)
+    public IReadOnlyList<LogEvent> Last(int count, EventFilter? filter = null, CancellationToken cancellation = default)
     {
         if (count < 1)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"The number of last events must be 1 or more; got {count}.");
@@ -271,7 +271,7 @@ public sealed class AuditLog : IDisposable
     }
 
     /// <summary>The last <paramref name="count"/> events of the snapshot that pass the filter, oldest first.</summary>
-    internal IReadOnlyList<AuditEvent> Last(LogSnapshot snapshot, int count, EventFilter filter, CancellationToken cancellation) =>
+    internal IReadOnlyList<LogEvent> Last(LogSnapshot snapshot, int count, EventFilter filter, CancellationToken cancellation) =>
         LastEvents.Read(snapshot, count, filter, Options, cancellation);
 
     /// <summary>Spend in the window, computed while streaming; one row, or one per group.</summary>

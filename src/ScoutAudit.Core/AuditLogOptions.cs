@@ -33,7 +33,7 @@ public sealed record AuditLogOptions
     /// <summary>
     /// Secrets in an event's config snapshot and extra fields (passwords, api keys, bearer tokens...)
     /// are replaced with <see cref="SecretRedactor.Marker"/> before the event is written (see
-    /// <see cref="SecretRedactor"/>). True by default; <see cref="AuditLog.Append(AuditEvent, bool)"/>
+    /// <see cref="SecretRedactor"/>). True by default; <see cref="AuditLog.Append(LogEvent, bool)"/>
     /// decides per event.
     /// </summary>
     public bool RedactSecrets { get; init; } = true;

@@ -89,7 +89,7 @@ internal sealed class AuditLogWriter : IDisposable
     /// <summary>Writes the event's line; rotates first when the active file is full; syncs when the policy says so.</summary>
     /// <exception cref="ArgumentException">The event cannot be written (too large, a value JSON cannot hold); nothing was written.</exception>
     /// <exception cref="AuditLogException">The write failed (nothing of the event stays in the file), or with <see cref="SyncMode.EveryEvent"/> the sync failed.</exception>
-    public void Append(AuditEvent auditEvent)
+    public void Append(LogEvent auditEvent)
     {
         var line = t_line ??= new ArrayBufferWriter<byte>(1024);
         line.ResetWrittenCount();

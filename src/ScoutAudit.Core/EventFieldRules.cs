@@ -110,7 +110,7 @@ public static class EventFieldRules
     /// allowed, as its extra fields were not read and a copy would lose them.
     /// </summary>
     /// <exception cref="TooManyExtraFieldsException">It was.</exception>
-    public static AuditEvent ExtraFieldsRead(AuditEvent auditEvent) =>
+    public static LogEvent ExtraFieldsRead(LogEvent auditEvent) =>
         auditEvent.OmittedExtraFields > 0
             ? throw new TooManyExtraFieldsException(auditEvent.OmittedExtraFields,
                 $"The event was read from a line with {auditEvent.OmittedExtraFields} extra fields, more than the {MaxExtraFields} an event may have, " +
@@ -142,7 +142,7 @@ public static class EventFieldRules
 /// An event with more extra fields than <see cref="EventFieldRules.MaxExtraFields"/>: refused on write, as
 /// a line with more costs every later reader. The message says how many it has and how many are allowed.
 /// </summary>
-public sealed class TooManyExtraFieldsException(int count, string message) : ArgumentException(message, nameof(AuditEvent.Extras))
+public sealed class TooManyExtraFieldsException(int count, string message) : ArgumentException(message, nameof(LogEvent.Extras))
 {
     /// <summary>How many extra fields the event has (for an event read from a line: the line's extra-field members).</summary>
     public int Count { get; } = count;

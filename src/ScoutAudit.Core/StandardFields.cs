@@ -7,7 +7,7 @@ namespace ScoutAudit.Core;
 /// </summary>
 /// <remarks>
 /// To add a standard field: its name here, its row in <see cref="All"/> and its <see cref="FieldId"/> at its place on
-/// the line, and its strongly typed property where one exists (<see cref="AuditEvent"/>
+/// the line, and its strongly typed property where one exists (<see cref="LogEvent"/>
 /// and <see cref="FieldValues"/>, the emitted event, Write-ScoutAuditEvent's parameter); then the docs and tests.
 /// </remarks>
 public static class StandardFields

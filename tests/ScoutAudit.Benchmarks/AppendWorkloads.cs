@@ -5,7 +5,7 @@ namespace ScoutAudit.Benchmarks;
 /// <summary>Appending: the engine against a bare FileStream loop and the original's log().</summary>
 internal static class AppendWorkloads
 {
-    private static AuditEvent Realistic(int i) => new("nav")
+    private static LogEvent Realistic(int i) => new("nav")
     {
         Cost = 0.000168,
         Model = "llama-3.1-8b",

@@ -22,7 +22,7 @@ internal sealed class Dataset(int events, DateTimeOffset end)
     public DateTimeOffset Start => end - Span;
 
     /// <summary>The events in time order; the same sequence for the same size and end.</summary>
-    public IEnumerable<AuditEvent> Events()
+    public IEnumerable<LogEvent> Events()
     {
         var random = new Random(20260213);
         var sessions = Enumerable.Range(0, 200).Select(_ => new Guid(RandomBytes(random)).ToString()).ToArray();
@@ -33,7 +33,7 @@ internal sealed class Dataset(int events, DateTimeOffset end)
             var type = Types.First(t => (pick -= t.Weight) < 0).Type;
             var input = random.Next(200, 4000);
             var output = random.Next(20, 800);
-            yield return new AuditEvent(type, Start.AddTicks(step * i), sessions[random.Next(sessions.Length)])
+            yield return new LogEvent(type, Start.AddTicks(step * i), sessions[random.Next(sessions.Length)])
             {
                 Cost = Math.Round((input * 0.15 + output * 0.6) / 1_000_000, 8),
                 Model = Models[random.Next(Models.Length)],

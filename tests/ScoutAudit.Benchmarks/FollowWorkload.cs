@@ -26,7 +26,7 @@ internal static partial class FollowWorkload
         }
         var log = Path.Combine(bench.NewDirectory("follow"), "audit.jsonl");
         using var writer = new AuditLog(log, new AuditLogOptions { RotationSize = 4 * 1024 });
-        writer.Append(new AuditEvent("nav") { Reason = "start" });
+        writer.Append(new LogEvent("nav") { Reason = "start" });
         var script = $"Import-Module '{bench.ModulePath}'; Get-ScoutAuditEvent -Path '{log}' -Wait | ForEach-Object {{ [Console]::Out.WriteLine($_.Reason); [Console]::Out.Flush() }}";
         using var ours = new Follower("dotnet", [pwsh.Dll, "-NoProfile", "-NonInteractive", "-Command", script], line => line);
         using var tail = new Follower("tail", ["-n", "1", "-F", log], line => ReasonOf().Match(line) is { Success: true } m ? m.Groups[1].Value : null);
@@ -37,7 +37,7 @@ internal static partial class FollowWorkload
         for (var i = 0; i < events; i++)
         {
             written[i] = Stopwatch.GetTimestamp();
-            writer.Append(new AuditEvent("nav") { Reason = $"e{i}" });
+            writer.Append(new LogEvent("nav") { Reason = $"e{i}" });
             Thread.Sleep(Spacing);
         }
         ours.WaitFor($"e{events - 1}", TimeSpan.FromSeconds(10));

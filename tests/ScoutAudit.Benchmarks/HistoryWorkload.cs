@@ -6,7 +6,7 @@ namespace ScoutAudit.Benchmarks;
 internal static class HistoryWorkload
 {
     /// <summary>The events before the last hour in the bench's number of archives, the last hour in the active file.</summary>
-    public static string WriteArchivedHistory(Bench bench, string name, List<AuditEvent> older, List<AuditEvent> recent)
+    public static string WriteArchivedHistory(Bench bench, string name, List<LogEvent> older, List<LogEvent> recent)
     {
         var history = Path.Combine(bench.NewDirectory(name), "audit.jsonl");
         var fast = new AuditLogOptions { RotationSize = null, SyncPolicy = new SyncPolicy { Mode = SyncMode.None } };

@@ -109,7 +109,7 @@ internal static class ReadWorkloads
     {
         File.ReadAllBytes(dataset); // into the page cache
         var filter = new EventFilter { EventTypes = ["nav"] };
-        IReadOnlyList<AuditEvent> found = [];
+        IReadOnlyList<LogEvent> found = [];
         void Backward()
         {
             using var log = new AuditLog(dataset);

@@ -76,5 +76,5 @@ internal static class RotationWorkload
         file.Flush(flushToDisk: true);
     }
 
-    private static AuditEvent Event(int i) => new("nav") { Cost = 0.000168, Model = "llama-3.1-8b", InputTokens = 1234 + i, OutputTokens = 256 };
+    private static LogEvent Event(int i) => new("nav") { Cost = 0.000168, Model = "llama-3.1-8b", InputTokens = 1234 + i, OutputTokens = 256 };
 }

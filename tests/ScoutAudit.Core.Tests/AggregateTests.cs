@@ -4,7 +4,7 @@ namespace ScoutAudit.Core.Tests;
 
 public class AggregateTests
 {
-    private static AuditLog LogOf(TempFolder folder, TimeProvider time, params AuditEvent[] events)
+    private static AuditLog LogOf(TempFolder folder, TimeProvider time, params LogEvent[] events)
     {
         var log = new AuditLog(folder.File("audit.jsonl"), new AuditLogOptions { Time = time });
         foreach (var e in events) log.Append(e);
@@ -38,7 +38,7 @@ public class AggregateTests
         using var log = LogOf(folder, clock,
             Events.At(top.AddMilliseconds(-1), cost: 100),
             Events.At(top, cost: 0.25),
-            new AuditEvent("nav", top.AddMinutes(90), "s") { Cost = 0.5, InputTokens = 10, OutputTokens = 3 },
+            new LogEvent("nav", top.AddMinutes(90), "s") { Cost = 0.5, InputTokens = 10, OutputTokens = 3 },
             Events.At(top.AddMinutes(91)));
 
         var spend = Assert.Single(log.Spend(EventFilter.LastHours(1, clock)));

@@ -73,7 +73,7 @@ public class CrashTests(ITestOutputHelper output)
         // The next open terminates the torn tail, so the next event stands on its own line, and finishes the rotation.
         var repair = new RecordingDiagnostics();
         using (var log = new AuditLog(path, new AuditLogOptions { Diagnostics = repair }))
-            log.Append(new AuditEvent("nav") { Extras = [new("writer", JsonValues.From("after", "w")), new("n", JsonValues.From(0, "n"))] });
+            log.Append(new LogEvent("nav") { Extras = [new("writer", JsonValues.From("after", "w")), new("n", JsonValues.From(0, "n"))] });
         Assert.Equal(torn ? 1 : 0, repair.Of(AuditDiagnosticKind.TornTailRepaired).Count);
         Assert.DoesNotContain(repair.Problems, p => p.Kind != AuditDiagnosticKind.TornTailRepaired);
         Assert.Empty(LoadWriterProcess.LeftoversOfRotation(Path.GetDirectoryName(path)!));

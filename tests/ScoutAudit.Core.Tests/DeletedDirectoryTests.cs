@@ -13,8 +13,8 @@ public class DeletedDirectoryTests
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OwnerOnlyDirectory = OwnerReadWrite | UnixFileMode.UserExecute;
 
-    private static AuditEvent Numbered(int n, string writer = "in-process") =>
-        new AuditEvent("nav", Events.Start.AddSeconds(n), writer)
+    private static LogEvent Numbered(int n, string writer = "in-process") =>
+        new LogEvent("nav", Events.Start.AddSeconds(n), writer)
         {
             Extras = [new("writer", JsonValues.From(writer, "writer")), new("n", JsonValues.From(n, "n"))],
         };

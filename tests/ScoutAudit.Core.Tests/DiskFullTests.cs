@@ -12,15 +12,15 @@ public class DiskFullTests
 {
     private const int Page = 4096;
 
-    private static AuditEvent Numbered(int n, int reasonLength = 1500) =>
+    private static LogEvent Numbered(int n, int reasonLength = 1500) =>
         new("nav", Events.Start.AddSeconds(n), "s") { InputTokens = n, Reason = new string('r', reasonLength) };
 
     /// <summary>Random text: gzip cannot shrink it much, so archiving it needs about as much space as the segment.</summary>
-    private static AuditEvent Incompressible(int n, Random random)
+    private static LogEvent Incompressible(int n, Random random)
     {
         var bytes = new byte[1200];
         random.NextBytes(bytes);
-        return new AuditEvent("nav", Events.Start.AddSeconds(n), "s") { InputTokens = n, Reason = Convert.ToBase64String(bytes) };
+        return new LogEvent("nav", Events.Start.AddSeconds(n), "s") { InputTokens = n, Reason = Convert.ToBase64String(bytes) };
     }
 
     private static List<long> Numbers(string path, RecordingDiagnostics? diagnostics = null) =>

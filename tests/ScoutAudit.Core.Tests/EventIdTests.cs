@@ -19,7 +19,7 @@ public sealed class EventIdTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static AuditEvent Numbered(int n) => new("nav", Start.AddMinutes(n), "s") { InputTokens = n };
+    private static LogEvent Numbered(int n) => new("nav", Start.AddMinutes(n), "s") { InputTokens = n };
 
     private List<(long Id, long N)> Read(EventFilter? filter = null)
     {

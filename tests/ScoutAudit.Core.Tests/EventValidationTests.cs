@@ -6,12 +6,12 @@ public class EventValidationTests
 {
     private static readonly DateTimeOffset When = new(2026, 2, 13, 14, 30, 22, 123, TimeSpan.Zero);
 
-    private static AuditEvent Nav() => new("nav", When, "s-1");
+    private static LogEvent Nav() => new("nav", When, "s-1");
 
     [Fact]
     public void AnEmptyEventTypeIsRefused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new AuditEvent("", When, "s-1"));
+        var error = Assert.Throws<ArgumentException>(() => new LogEvent("", When, "s-1"));
         Assert.StartsWith("The event type must not be empty.", error.Message);
         Assert.Equal("event", error.ParamName);
     }
@@ -19,10 +19,10 @@ public class EventValidationTests
     [Fact]
     public void AnEventTypeOver64CharactersIsRefused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new AuditEvent(new string('x', 65), When, "s-1"));
+        var error = Assert.Throws<ArgumentException>(() => new LogEvent(new string('x', 65), When, "s-1"));
         Assert.StartsWith("The event type is 65 characters long; at most 64 are allowed.", error.Message);
         Assert.Equal("nav", Nav().Event);
-        Assert.Equal(64, new AuditEvent(new string('x', 64), When, "s-1").Event.Length);
+        Assert.Equal(64, new LogEvent(new string('x', 64), When, "s-1").Event.Length);
     }
 
     [Theory]
@@ -31,14 +31,14 @@ public class EventValidationTests
     [InlineData("nav\u007f", "U+007F", 3)]
     public void AnEventTypeWithAControlCharacterIsRefused(string eventType, string character, int position)
     {
-        var error = Assert.Throws<ArgumentException>(() => new AuditEvent(eventType, When, "s-1"));
+        var error = Assert.Throws<ArgumentException>(() => new LogEvent(eventType, When, "s-1"));
         Assert.StartsWith($"The event type contains the control character {character} at position {position}; control characters are not allowed.", error.Message);
     }
 
     [Fact]
     public void AnEmptySessionIdIsRefused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new AuditEvent("nav", When, ""));
+        var error = Assert.Throws<ArgumentException>(() => new LogEvent("nav", When, ""));
         Assert.StartsWith("The session id must not be empty.", error.Message);
     }
 
@@ -48,20 +48,20 @@ public class EventValidationTests
     [InlineData(-0.01, "-0.01")]
     public void ACostThatIsNotFiniteOrIsNegativeIsRefused(double cost, string shown)
     {
-        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => new AuditEvent("nav", When, "s-1") { Cost = cost });
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => new LogEvent("nav", When, "s-1") { Cost = cost });
         Assert.StartsWith($"Cost must be a finite number of 0 or more; got {shown}.", refused.Message);
         Assert.Equal("cost", refused.ParamName);
     }
 
     [Fact]
-    public void ZeroCostIsAllowed() => Assert.Equal(0.0, new AuditEvent("nav", When, "s-1") { Cost = 0 }.Cost);
+    public void ZeroCostIsAllowed() => Assert.Equal(0.0, new LogEvent("nav", When, "s-1") { Cost = 0 }.Cost);
 
     [Fact]
     public void NegativeTokenCountsAreRefused()
     {
-        var input = Assert.Throws<ArgumentOutOfRangeException>(() => new AuditEvent("nav", When, "s-1") { InputTokens = -1 });
+        var input = Assert.Throws<ArgumentOutOfRangeException>(() => new LogEvent("nav", When, "s-1") { InputTokens = -1 });
         Assert.StartsWith("input_t (token count) must be 0 or more; got -1.", input.Message);
-        var output = Assert.Throws<ArgumentOutOfRangeException>(() => new AuditEvent("nav", When, "s-1") { OutputTokens = -5 });
+        var output = Assert.Throws<ArgumentOutOfRangeException>(() => new LogEvent("nav", When, "s-1") { OutputTokens = -5 });
         Assert.StartsWith("output_t (token count) must be 0 or more; got -5.", output.Message);
     }
 
@@ -71,7 +71,7 @@ public class EventValidationTests
     [InlineData(double.NaN)]
     public void ANegativeOrNonFiniteDurationIsRefused(double duration)
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new AuditEvent("nav", When, "s-1") { DurationMs = duration });
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new LogEvent("nav", When, "s-1") { DurationMs = duration });
         Assert.StartsWith("DurationMs must be a finite number of 0 or more; got", error.Message);
     }
 
@@ -82,7 +82,7 @@ public class EventValidationTests
     [InlineData(double.NaN)]
     public void ConfidenceOutside0To100IsRefused(double confidence)
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new AuditEvent("nav", When, "s-1") { Confidence = confidence });
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new LogEvent("nav", When, "s-1") { Confidence = confidence });
         Assert.StartsWith("Confidence must be a number from 0 to 100; got", error.Message);
     }
 
@@ -91,7 +91,7 @@ public class EventValidationTests
     [InlineData(100.0)]
     [InlineData(85.5)]
     public void ConfidenceFrom0To100IsAllowed(double confidence) =>
-        Assert.Equal(confidence, new AuditEvent("nav", When, "s-1") { Confidence = confidence }.Confidence);
+        Assert.Equal(confidence, new LogEvent("nav", When, "s-1") { Confidence = confidence }.Confidence);
 
     [Theory]
     [InlineData("cost")]
@@ -100,7 +100,7 @@ public class EventValidationTests
     [InlineData("config")]
     public void ExtraFieldsMayNotReuseStandardNames(string name)
     {
-        var error = Assert.Throws<ArgumentException>(() => new AuditEvent("nav", When, "s-1")
+        var error = Assert.Throws<ArgumentException>(() => new LogEvent("nav", When, "s-1")
         {
             Extras = [new(name, JsonValues.From(1, name))],
         });
@@ -110,7 +110,7 @@ public class EventValidationTests
     [Fact]
     public void AnExtraFieldNamedTwiceIsRefused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new AuditEvent("nav", When, "s-1")
+        var error = Assert.Throws<ArgumentException>(() => new LogEvent("nav", When, "s-1")
         {
             Extras = [new("team", JsonValues.From("a", "team")), new("team", JsonValues.From("b", "team"))],
         });
@@ -120,21 +120,21 @@ public class EventValidationTests
     [Fact]
     public void AConfigThatIsNotAnObjectIsRefused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new AuditEvent("nav", When, "s-1") { Config = JsonValues.From(new[] { 1, 2 }, "config") });
+        var error = Assert.Throws<ArgumentException>(() => new LogEvent("nav", When, "s-1") { Config = JsonValues.From(new[] { 1, 2 }, "config") });
         Assert.StartsWith("Config must be a JSON object; got a JSON array.", error.Message);
     }
 
     [Fact]
     public void AFilesListWithANullEntryIsRefused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new AuditEvent("nav", When, "s-1") { Files = ["a.py", null!] });
+        var error = Assert.Throws<ArgumentException>(() => new LogEvent("nav", When, "s-1") { Files = ["a.py", null!] });
         Assert.StartsWith("Files must be a list of strings; entry 1 is null.", error.Message);
     }
 
     [Fact]
     public void AnEventOver1MiBIsRefusedWhenWritten()
     {
-        var big = new AuditEvent("nav", When, "s-1") { Reason = new string('x', 1024 * 1024) };
+        var big = new LogEvent("nav", When, "s-1") { Reason = new string('x', 1024 * 1024) };
         var error = Assert.Throws<ArgumentException>(() => AuditLineFormatter.Format(big));
         Assert.Matches(@"^The event is \d+ bytes long when written; at most 1048576 bytes \(1 MiB\) are allowed per event\.", error.Message);
     }
@@ -142,8 +142,8 @@ public class EventValidationTests
     [Fact]
     public void AnEventJustUnder1MiBIsWritten()
     {
-        var header = AuditLineFormatter.Format(new AuditEvent("nav", When, "s-1") { Reason = "" }).Length;
-        var fits = new AuditEvent("nav", When, "s-1") { Reason = new string('x', EventFieldRules.MaxLineBytes - header) };
+        var header = AuditLineFormatter.Format(new LogEvent("nav", When, "s-1") { Reason = "" }).Length;
+        var fits = new LogEvent("nav", When, "s-1") { Reason = new string('x', EventFieldRules.MaxLineBytes - header) };
         Assert.Equal(EventFieldRules.MaxLineBytes, AuditLineFormatter.Format(fits).Length);
     }
 
@@ -151,7 +151,7 @@ public class EventValidationTests
     public void AnUnpairedSurrogateIsWrittenAsAnEscapeAsPythonWritesIt()
     {
         // Python keeps undecodable bytes of file names as lone surrogates and writes "\udc80".
-        var e = new AuditEvent("nav", When, "s-1") { Files = ["bad\udc80name"] };
+        var e = new LogEvent("nav", When, "s-1") { Files = ["bad\udc80name"] };
         var line = System.Text.Encoding.UTF8.GetString(AuditLineFormatter.Format(e));
         Assert.EndsWith("\"files\": [\"bad\\udc80name\"]}\n", line);
         Assert.True(AuditLineParser.TryParse(System.Text.Encoding.UTF8.GetBytes(line.TrimEnd('\n')), out var read, out _));
@@ -207,7 +207,7 @@ public class EventValidationTests
     public void TheTimestampIsKeptToTheMillisecondInUtc()
     {
         var local = new DateTimeOffset(2026, 2, 13, 15, 30, 22, 123, TimeSpan.FromHours(1)).AddTicks(4567);
-        var e = new AuditEvent("nav", local, "s-1");
+        var e = new LogEvent("nav", local, "s-1");
         Assert.Equal(new DateTimeOffset(2026, 2, 13, 14, 30, 22, 123, TimeSpan.Zero), e.Timestamp);
         Assert.Equal(TimeSpan.Zero, e.Timestamp.Offset);
     }
@@ -215,8 +215,8 @@ public class EventValidationTests
     [Fact]
     public void EventsWithoutASessionUseOneUuid4PerProcess()
     {
-        var first = new AuditEvent("nav");
-        var second = new AuditEvent("brief");
+        var first = new LogEvent("nav");
+        var second = new LogEvent("brief");
         Assert.Equal(first.SessionId, second.SessionId);
         Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", first.SessionId);
     }

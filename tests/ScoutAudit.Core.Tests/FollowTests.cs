@@ -18,14 +18,14 @@ public sealed class FollowTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static AuditEvent Numbered(int n, string eventType = "nav") => new(eventType, Start.AddSeconds(n), "s") { InputTokens = n };
+    private static LogEvent Numbered(int n, string eventType = "nav") => new(eventType, Start.AddSeconds(n), "s") { InputTokens = n };
 
     private void Write(AuditLog log, int from, int count)
     {
         for (var n = from; n < from + count; n++) log.Append(Numbered(n));
     }
 
-    private static List<long> Numbers(IEnumerable<AuditEvent> events) => [.. events.Select(e => e.InputTokens!.Value)];
+    private static List<long> Numbers(IEnumerable<LogEvent> events) => [.. events.Select(e => e.InputTokens!.Value)];
 
     [Fact]
     public void EachReadPassesOnWhatWasWrittenSinceAcrossASealAndItsArchive()
@@ -98,7 +98,7 @@ public sealed class FollowTests : IDisposable
         const int perWriter = 1_500;
         using var follower = new LogFollower(new AuditLog(_path));
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var seen = new List<AuditEvent>();
+        var seen = new List<LogEvent>();
         var following = Task.Run(() =>
         {
             foreach (var e in follower.Follow(cancellation: stop.Token))

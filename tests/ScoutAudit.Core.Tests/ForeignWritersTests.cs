@@ -15,7 +15,7 @@ public sealed class ForeignWritersTests
     {
         using var folder = new TempFolder();
         var path = folder.File("audit.jsonl");
-        using (var log = new AuditLog(path)) log.Append(new AuditEvent("nav"));
+        using (var log = new AuditLog(path)) log.Append(new LogEvent("nav"));
         var files = new LogFiles(path);
         var hugeArgument = "\u001b[2J" + new string('x', 100_000);
         using var holder = Process.Start(new ProcessStartInfo("/bin/bash")
@@ -56,7 +56,7 @@ public sealed class ForeignWritersTests
     {
         using var folder = new TempFolder();
         var path = folder.File("audit.jsonl");
-        using (var log = new AuditLog(path)) log.Append(new AuditEvent("nav"));
+        using (var log = new AuditLog(path)) log.Append(new LogEvent("nav"));
         var files = new LogFiles(path);
         SealWhileAProcessOpensTheFile(files, path);
 
@@ -84,7 +84,7 @@ public sealed class ForeignWritersTests
     {
         using var folder = new TempFolder();
         var path = folder.File("audit.jsonl");
-        using (var log = new AuditLog(path)) log.Append(new AuditEvent("nav"));
+        using (var log = new AuditLog(path)) log.Append(new LogEvent("nav"));
         var files = new LogFiles(path);
         SealWhileAProcessOpensTheFile(files, path);
 
@@ -92,7 +92,7 @@ public sealed class ForeignWritersTests
             archive.Write(File.ReadAllBytes(path));
         File.Delete(path);
         using var afterwards = new AuditLog(path);
-        afterwards.Append(new AuditEvent("deep"));
+        afterwards.Append(new LogEvent("deep"));
         afterwards.Rotate();
         afterwards.Adopt(_ => true, (archive, error) => throw new InvalidOperationException(archive, error));
 

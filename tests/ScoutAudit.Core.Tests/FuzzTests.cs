@@ -87,7 +87,7 @@ public class FuzzTests
     };
 
     /// <summary>What the reader must make of an event: its fields as the writer would write them.</summary>
-    private static string Describe(AuditEvent e)
+    private static string Describe(LogEvent e)
     {
         try
         {
@@ -197,10 +197,10 @@ public class FuzzTests
     /// newline; with the events the reader must yield, the line numbers it must report, and those of
     /// them that are not even well-formed JSON.
     /// </summary>
-    private static (byte[] Content, List<AuditEvent> Expected, List<long> Bad, List<long> IllFormed) HostileFile(Random random)
+    private static (byte[] Content, List<LogEvent> Expected, List<long> Bad, List<long> IllFormed) HostileFile(Random random)
     {
         var content = new List<byte>();
-        var expected = new List<AuditEvent>();
+        var expected = new List<LogEvent>();
         var bad = new List<long>();
         var illFormed = new List<long>();
         if (random.Next(5) == 0) content.AddRange([0xEF, 0xBB, 0xBF]);
@@ -239,7 +239,7 @@ public class FuzzTests
         using (var log = new AuditLog(sourcePath))
         {
             for (var n = 0; n < 400; n++)
-                log.Append(new AuditEvent(n % 3 == 0 ? "validation_fail" : "nav", Events.Start.AddSeconds(n), "s") { InputTokens = n, Reason = $"reason {n}", Cost = n / 1000.0 });
+                log.Append(new LogEvent(n % 3 == 0 ? "validation_fail" : "nav", Events.Start.AddSeconds(n), "s") { InputTokens = n, Reason = $"reason {n}", Cost = n / 1000.0 });
             original = log.Query().Select(Describe).ToList();
             var made = log.Rotate()!;
             archive = File.ReadAllBytes(made.Path);
@@ -255,7 +255,7 @@ public class FuzzTests
             var path = Path.Combine(directory, "audit.jsonl");
             File.WriteAllBytes(Path.Combine(directory, archiveName), Damage(archive, random));
             if (random.Next(2) == 0) File.WriteAllBytes(Path.Combine(directory, "audit.index.jsonl"), random.Next(2) == 0 ? index : Mutate(index, random));
-            var after = Enumerable.Range(0, 3).Select(n => new AuditEvent("nav", Events.Start.AddDays(1).AddSeconds(n), "after") { InputTokens = 1000 + n }).ToList();
+            var after = Enumerable.Range(0, 3).Select(n => new LogEvent("nav", Events.Start.AddDays(1).AddSeconds(n), "after") { InputTokens = 1000 + n }).ToList();
             using (var log = new AuditLog(path)) foreach (var e in after) log.Append(e);
 
             var diagnostics = new RecordingDiagnostics();

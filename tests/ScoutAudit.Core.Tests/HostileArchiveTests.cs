@@ -32,7 +32,7 @@ public class HostileArchiveTests
     private static AuditLog Open(TempFolder folder, IAuditDiagnostics? diagnostics = null) =>
         new(folder.File("audit.jsonl"), new AuditLogOptions { Diagnostics = diagnostics ?? NullAuditDiagnostics.Instance });
 
-    private static AuditEvent Numbered(int n, string? reason = null) =>
+    private static LogEvent Numbered(int n, string? reason = null) =>
         new("nav", Events.Start.AddSeconds(n), "s") { InputTokens = n, Reason = reason };
 
     /// <summary>A log of an archive (events 0 to 9) and an active file (events 10 and 11).</summary>
@@ -202,7 +202,7 @@ public class HostileArchiveTests
         // The contrived worst of tests/ScoutAudit.Benchmarks/archive-ratios.ps1: a run of one character in
         // every event, 20 events a millisecond (the most a run's distance-1 matches and repeated lines give).
         var run = new string('x', 4000);
-        static AuditEvent Repeated(int n, string? reason) => new("nav", Events.Start.AddMilliseconds(n / 20), "489bc1fd-871f-4f8d-8906-1a40ac9743a3") { Reason = reason };
+        static LogEvent Repeated(int n, string? reason) => new("nav", Events.Start.AddMilliseconds(n / 20), "489bc1fd-871f-4f8d-8906-1a40ac9743a3") { Reason = reason };
         using (var log = Open(folder))
         {
             for (var i = 0; i < 5000; i++) log.Append(Repeated(i, run));
@@ -217,7 +217,7 @@ public class HostileArchiveTests
         File.WriteAllBytes(folder.File(BombName), original);
 
         var diagnostics = new RecordingDiagnostics();
-        List<AuditEvent> read;
+        List<LogEvent> read;
         using (var log = Open(folder, diagnostics)) read = log.Query().ToList();
 
         Assert.Equal(30000, read.Count);

@@ -35,10 +35,10 @@ public sealed class IntegrityTests : IDisposable
         var archives = new List<string>();
         for (var a = 0; a < ArchiveCount; a++)
         {
-            for (var e = 0; e < 3; e++) log.Append(new AuditEvent("nav", Start.AddHours(a).AddSeconds(e), session) { InputTokens = a * 10 + e });
+            for (var e = 0; e < 3; e++) log.Append(new LogEvent("nav", Start.AddHours(a).AddSeconds(e), session) { InputTokens = a * 10 + e });
             archives.Add(log.Rotate()!.Path);
         }
-        for (var e = 0; e < 4; e++) log.Append(new AuditEvent("deep", Start.AddHours(ArchiveCount).AddSeconds(e), "s"));
+        for (var e = 0; e < 4; e++) log.Append(new LogEvent("deep", Start.AddHours(ArchiveCount).AddSeconds(e), "s"));
         return archives;
     }
 
@@ -463,7 +463,7 @@ public sealed class IntegrityTests : IDisposable
         {
             for (var a = 0; a < 5; a++)
             {
-                log.Append(new AuditEvent("nav", Start.AddHours(a), "s"));
+                log.Append(new LogEvent("nav", Start.AddHours(a), "s"));
                 archives.Add(log.Rotate()!.Path);
             }
         }

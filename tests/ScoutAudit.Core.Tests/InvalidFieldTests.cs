@@ -5,14 +5,14 @@ namespace ScoutAudit.Core.Tests;
 
 /// <summary>
 /// A line the original reads is an event even when a standard field has the wrong JSON type: the
-/// field is kept as raw JSON text in <see cref="AuditEvent.InvalidFields"/>, its property is null,
+/// field is kept as raw JSON text in <see cref="LogEvent.InvalidFields"/>, its property is null,
 /// and sums leave it out. Python's NaN and Infinity are read as the original reads them.
 /// </summary>
 public class InvalidFieldTests
 {
     private const string Head = "{\"ts\": \"2026-02-13T14:30:22.123Z\", \"event\": \"nav\", \"session_id\": \"s\"";
 
-    private static AuditEvent Parse(string rest)
+    private static LogEvent Parse(string rest)
     {
         Assert.True(AuditLineParser.TryParse(Encoding.UTF8.GetBytes(Head + rest + "}"), out var e, out var problem), problem);
         return e!;

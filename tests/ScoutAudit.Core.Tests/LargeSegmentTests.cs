@@ -23,7 +23,7 @@ public class LargeSegmentTests
                 badLines.Add(i);
                 continue;
             }
-            var e = new AuditEvent(i % 3 == 0 ? "brief" : "nav", Events.Start.AddSeconds(i), "s")
+            var e = new LogEvent(i % 3 == 0 ? "brief" : "nav", Events.Start.AddSeconds(i), "s")
             {
                 InputTokens = i,
                 Reason = new string('r', 100),
@@ -69,7 +69,7 @@ public class LargeSegmentTests
     {
         using var folder = new TempFolder();
         var random = new Random(7); // incompressible reasons keep the archive large
-        var events = Enumerable.Range(0, 20_000).Select(i => new AuditEvent("nav", Events.Start.AddSeconds(i), "s")
+        var events = Enumerable.Range(0, 20_000).Select(i => new LogEvent("nav", Events.Start.AddSeconds(i), "s")
         {
             InputTokens = i,
             Reason = Convert.ToBase64String(Enumerable.Range(0, 60).Select(_ => (byte)random.Next(256)).ToArray()),
@@ -80,7 +80,7 @@ public class LargeSegmentTests
         var bytes = File.ReadAllBytes(archive);
         Assert.True(bytes.Length > 512 * 1024);
         File.WriteAllBytes(archive, bytes[..(bytes.Length * 3 / 4)]);
-        File.WriteAllBytes(folder.File("audit.jsonl"), AuditLineFormatter.Format(new AuditEvent("nav", Events.Start, "s") { InputTokens = 999_999 }));
+        File.WriteAllBytes(folder.File("audit.jsonl"), AuditLineFormatter.Format(new LogEvent("nav", Events.Start, "s") { InputTokens = 999_999 }));
 
         var diagnostics = new RecordingDiagnostics();
         using var log = new AuditLog(folder.File("audit.jsonl"), new AuditLogOptions { Diagnostics = diagnostics });

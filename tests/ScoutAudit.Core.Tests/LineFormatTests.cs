@@ -19,7 +19,7 @@ public class LineFormatTests
     [Fact]
     public void AFullEventIsWrittenByteForByteAsTheOriginalWritesIt()
     {
-        var e = new AuditEvent("nav", When, "0b9d7f4e-1c2a-4e8b-9f3d-5a6b7c8d9e0f")
+        var e = new LogEvent("nav", When, "0b9d7f4e-1c2a-4e8b-9f3d-5a6b7c8d9e0f")
         {
             Cost = 0.000003,
             Model = "llama-3.1-8b",
@@ -54,14 +54,14 @@ public class LineFormatTests
     [Fact]
     public void AbsentFieldsAreOmittedNotWrittenAsNull()
     {
-        var line = Encoding.UTF8.GetString(AuditLineFormatter.Format(new AuditEvent("skip", When, "s")));
+        var line = Encoding.UTF8.GetString(AuditLineFormatter.Format(new LogEvent("skip", When, "s")));
         Assert.Equal("{\"ts\": \"2026-02-13T14:30:22.123Z\", \"event\": \"skip\", \"session_id\": \"s\"}\n", line);
     }
 
     [Fact]
     public void AnExtraFieldWithANullValueIsDroppedAsTheOriginalDoes()
     {
-        var e = new AuditEvent("nav", When, "s") { Extras = [new("note", JsonValues.From(null, "note")), new("n", JsonValues.From(1, "n"))] };
+        var e = new LogEvent("nav", When, "s") { Extras = [new("note", JsonValues.From(null, "note")), new("n", JsonValues.From(1, "n"))] };
         Assert.EndsWith("\"session_id\": \"s\", \"n\": 1}\n", Encoding.UTF8.GetString(AuditLineFormatter.Format(e)));
     }
 
@@ -72,7 +72,7 @@ public class LineFormatTests
     [InlineData(12.5, "12.5")]
     public void CostIsAlwaysAPythonFloat(double cost, string written)
     {
-        var line = Encoding.UTF8.GetString(AuditLineFormatter.Format(new AuditEvent("nav", When, "s") { Cost = cost }));
+        var line = Encoding.UTF8.GetString(AuditLineFormatter.Format(new LogEvent("nav", When, "s") { Cost = cost }));
         Assert.Contains($"\"cost\": {written}}}", line);
     }
 
@@ -81,14 +81,14 @@ public class LineFormatTests
     [InlineData(85.5, "85.5")]
     public void ConfidenceAndDurationAreIntsWhenWhole(double value, string written)
     {
-        var line = Encoding.UTF8.GetString(AuditLineFormatter.Format(new AuditEvent("nav", When, "s") { Confidence = value, DurationMs = value }));
+        var line = Encoding.UTF8.GetString(AuditLineFormatter.Format(new LogEvent("nav", When, "s") { Confidence = value, DurationMs = value }));
         Assert.Contains($"\"confidence\": {written}, \"duration_ms\": {written}}}", line);
     }
 
     [Fact]
     public void SingleFloatsAreWrittenWithTheirShortDecimalForm()
     {
-        var e = new AuditEvent("nav", When, "s") { Extras = [new("f", JsonValues.From(0.1f, "f"))] };
+        var e = new LogEvent("nav", When, "s") { Extras = [new("f", JsonValues.From(0.1f, "f"))] };
         Assert.Contains("\"f\": 0.1}", Encoding.UTF8.GetString(AuditLineFormatter.Format(e)));
     }
 

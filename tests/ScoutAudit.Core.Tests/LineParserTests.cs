@@ -4,7 +4,7 @@ namespace ScoutAudit.Core.Tests;
 
 public class LineParserTests
 {
-    private static AuditEvent Parse(string line)
+    private static LogEvent Parse(string line)
     {
         Assert.True(AuditLineParser.TryParse(Encoding.UTF8.GetBytes(line), out var e, out var problem), problem);
         return e!;
@@ -138,7 +138,7 @@ public class LineParserTests
     [Fact]
     public void EveryPrefixOfAValidLineIsRefusedCleanly()
     {
-        var line = AuditLineFormatter.Format(new AuditEvent("nav", DateTimeOffset.UnixEpoch, "s") { Cost = 1.5, Files = ["a"], Extras = [new("x", JsonValues.From(new[] { 1, 2 }, "x"))] });
+        var line = AuditLineFormatter.Format(new LogEvent("nav", DateTimeOffset.UnixEpoch, "s") { Cost = 1.5, Files = ["a"], Extras = [new("x", JsonValues.From(new[] { 1, 2 }, "x"))] });
         for (var length = 0; length < line.Length - 1; length++)
         {
             Assert.False(AuditLineParser.TryParse(line.AsSpan(0, length), out _, out var problem));

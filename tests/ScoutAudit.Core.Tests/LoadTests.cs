@@ -107,7 +107,7 @@ public class LoadTests(ITestOutputHelper output)
         for (var t = 0; t < writers; t++) Assert.Equal(Enumerable.Range(0, perWriter).Select(n => (long)n), seen[$"thread{t}"]);
     }
 
-    private static AuditEvent Tagged(string writer, int n) =>
+    private static LogEvent Tagged(string writer, int n) =>
         new("nav") { Extras = [new("writer", JsonValues.From(writer, "writer")), new("n", JsonValues.From(n, "n"))], Reason = "load test event with some padding text" };
 
     /// <summary>

@@ -31,7 +31,7 @@ public class ManyFieldsTests
     [Fact]
     public void AnEventWithSixtyThousandExtraFieldsIsRefusedSayingHowManyAndHowManyAreAllowed()
     {
-        var error = Assert.Throws<TooManyExtraFieldsException>(() => new AuditEvent("nav", At, "s") { Extras = Extras(60_000) });
+        var error = Assert.Throws<TooManyExtraFieldsException>(() => new LogEvent("nav", At, "s") { Extras = Extras(60_000) });
 
         Assert.Equal(60_000, error.Count);
         Assert.Equal(1024, error.Limit);
@@ -46,15 +46,15 @@ public class ManyFieldsTests
         using var folder = new TempFolder();
         var path = folder.File("audit.jsonl");
         using var log = new AuditLog(path);
-        log.Append(new AuditEvent("nav", At, "s") { Cost = 0.5 });
+        log.Append(new LogEvent("nav", At, "s") { Cost = 0.5 });
         log.Flush();
         var before = File.ReadAllBytes(path);
 
-        Assert.Throws<TooManyExtraFieldsException>(() => log.Append(new AuditEvent("nav", At, "s") { Extras = Extras(60_000) }));
+        Assert.Throws<TooManyExtraFieldsException>(() => log.Append(new LogEvent("nav", At, "s") { Extras = Extras(60_000) }));
         log.Flush();
         Assert.Equal(before, File.ReadAllBytes(path));
 
-        log.Append(new AuditEvent("brief", At, "s"));
+        log.Append(new LogEvent("brief", At, "s"));
         log.Flush();
         Assert.Equal(["nav", "brief"], log.Query().Select(e => e.Event));
     }
@@ -62,14 +62,14 @@ public class ManyFieldsTests
     [Fact]
     public void AnEventWithExactlyTheCapIsWrittenAndReadBackByteForByte()
     {
-        var e = new AuditEvent("nav", At, "s") { Extras = Extras(EventFieldRules.MaxExtraFields) };
+        var e = new LogEvent("nav", At, "s") { Extras = Extras(EventFieldRules.MaxExtraFields) };
         var line = AuditLineFormatter.Format(e);
 
         Assert.True(AuditLineParser.TryParse(line.AsSpan(0, line.Length - 1), out var read, out var problem), problem);
         Assert.Equal(EventFieldRules.MaxExtraFields, read!.Extras.Count);
         Assert.Equal(0, read.OmittedExtraFields);
         Assert.Equal(line, AuditLineFormatter.Format(read));
-        Assert.Throws<TooManyExtraFieldsException>(() => new AuditEvent("nav", At, "s") { Extras = Extras(EventFieldRules.MaxExtraFields + 1) });
+        Assert.Throws<TooManyExtraFieldsException>(() => new LogEvent("nav", At, "s") { Extras = Extras(EventFieldRules.MaxExtraFields + 1) });
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public class MultiProcessTests
             }
 
             // The next writer to open the log finishes whatever rotation a kill interrupted.
-            using (var log = new AuditLog(path)) log.Append(new AuditEvent("nav") { Extras = [new("writer", JsonValues.From("after", "w")), new("n", JsonValues.From(0, "n"))] });
+            using (var log = new AuditLog(path)) log.Append(new LogEvent("nav") { Extras = [new("writer", JsonValues.From("after", "w")), new("n", JsonValues.From(0, "n"))] });
 
             var (counts, diagnostics) = LoadWriterProcess.ReadBack(path);
             var acknowledged = all.SelectMany(w => w.Acknowledged.Select(n => (w.Writer, (long)n))).ToList();

@@ -11,7 +11,7 @@ namespace ScoutAudit.Core.Tests;
 /// </summary>
 public class PermissionTests
 {
-    private static AuditEvent Numbered(int n) => new("nav", Events.Start.AddSeconds(n), "s") { InputTokens = n };
+    private static LogEvent Numbered(int n) => new("nav", Events.Start.AddSeconds(n), "s") { InputTokens = n };
 
     private static List<long> Numbers(string path, RecordingDiagnostics? diagnostics = null) =>
         Events.ReadAll(path, diagnostics).Select(e => e.InputTokens!.Value).ToList();

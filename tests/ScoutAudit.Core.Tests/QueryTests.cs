@@ -5,7 +5,7 @@ namespace ScoutAudit.Core.Tests;
 
 public class QueryTests
 {
-    private static string WriteLog(TempFolder folder, IEnumerable<AuditEvent> events)
+    private static string WriteLog(TempFolder folder, IEnumerable<LogEvent> events)
     {
         var path = folder.File("audit.jsonl");
         using var log = new AuditLog(path);
@@ -13,7 +13,7 @@ public class QueryTests
         return path;
     }
 
-    private static readonly AuditEvent[] Day =
+    private static readonly LogEvent[] Day =
     [
         Events.At(Events.Start.AddMinutes(0), "nav", "a", 0.01, "llama"),
         Events.At(Events.Start.AddMinutes(10), "brief", "a", 0.02, "gpt"),

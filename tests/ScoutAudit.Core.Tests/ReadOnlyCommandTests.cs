@@ -44,10 +44,10 @@ public sealed class ReadOnlyCommandTests : IDisposable
         using var log = new AuditLog(_path, new AuditLogOptions { RotationSize = null });
         for (var a = 0; a < 3; a++)
         {
-            for (var e = 0; e < 3; e++) log.Append(new AuditEvent("nav", Start.AddHours(a).AddSeconds(e), "s") { Cost = 1 });
+            for (var e = 0; e < 3; e++) log.Append(new LogEvent("nav", Start.AddHours(a).AddSeconds(e), "s") { Cost = 1 });
             log.Rotate();
         }
-        for (var e = 0; e < 4; e++) log.Append(new AuditEvent("deep", Start.AddHours(3).AddSeconds(e), "s"));
+        for (var e = 0; e < 4; e++) log.Append(new LogEvent("deep", Start.AddHours(3).AddSeconds(e), "s"));
     }
 
     /// <summary>An archive of one event of cost 1000 put beside the log, outside the chain; returns its name and SHA-256.</summary>

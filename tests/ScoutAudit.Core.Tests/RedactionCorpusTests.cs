@@ -154,10 +154,10 @@ public class RedactionCorpusTests
         { "empty and boolean secrets", """{"password": "", "token": null, "api_key": false, "secrets": []}""" },
     };
 
-    private static AuditEvent Redacted(string configJson)
+    private static LogEvent Redacted(string configJson)
     {
         using var document = JsonDocument.Parse(configJson);
-        var original = new AuditEvent("nav", Events.Start, "s") { Config = document.RootElement.Clone() };
+        var original = new LogEvent("nav", Events.Start, "s") { Config = document.RootElement.Clone() };
         return SecretRedactor.Redact(original);
     }
 
@@ -176,7 +176,7 @@ public class RedactionCorpusTests
     public void ANearMissIsWrittenAsGiven(string what, string configJson)
     {
         using var document = JsonDocument.Parse(configJson);
-        var original = new AuditEvent("nav", Events.Start, "s") { Config = document.RootElement.Clone() };
+        var original = new LogEvent("nav", Events.Start, "s") { Config = document.RootElement.Clone() };
 
         var written = SecretRedactor.Redact(original);
 
@@ -193,7 +193,7 @@ public class RedactionCorpusTests
     [Fact]
     public void ASecretUsedAsAnExtraFieldNameIsReplacedAndTwoSuchNamesStayApart()
     {
-        var e = new AuditEvent("nav", Events.Start, "s")
+        var e = new LogEvent("nav", Events.Start, "s")
         {
             Extras =
             [

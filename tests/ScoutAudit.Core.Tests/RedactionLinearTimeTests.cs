@@ -78,7 +78,7 @@ public class RedactionLinearTimeTests
     {
         var value = Repeat("a.", 900 * 1024);
         using var document = JsonDocument.Parse(JsonSerializer.Serialize(new Dictionary<string, string> { ["v"] = value }));
-        var e = new AuditEvent("nav", Events.Start, "s") { Config = document.RootElement.Clone() };
+        var e = new LogEvent("nav", Events.Start, "s") { Config = document.RootElement.Clone() };
 
         var written = SecretRedactor.Redact(e);
 

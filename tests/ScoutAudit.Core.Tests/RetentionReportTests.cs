@@ -22,10 +22,10 @@ public sealed class RetentionReportTests : IDisposable
         var archives = new List<string>();
         for (var a = 0; a < 3; a++)
         {
-            log.Append(new AuditEvent("nav", Start.AddHours(a), "s"));
+            log.Append(new LogEvent("nav", Start.AddHours(a), "s"));
             archives.Add(log.Rotate()!.Path);
         }
-        log.Append(new AuditEvent("nav", Start.AddHours(3), "s"));
+        log.Append(new LogEvent("nav", Start.AddHours(3), "s"));
         return archives;
     }
 

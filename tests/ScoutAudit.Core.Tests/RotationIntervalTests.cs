@@ -21,7 +21,7 @@ public sealed class RotationIntervalTests : IDisposable
     /// <summary>Writes one event stamped with the test clock's time, then lets the writer's lease end.</summary>
     private static void Write(AuditLog log, TestClock time, string marker)
     {
-        log.Append(new AuditEvent("nav", time.GetUtcNow(), "s") { Reason = marker });
+        log.Append(new LogEvent("nav", time.GetUtcNow(), "s") { Reason = marker });
         time.Advance(TimeSpan.FromMilliseconds(5)); // the lease timer ends the writer's lease
     }
 

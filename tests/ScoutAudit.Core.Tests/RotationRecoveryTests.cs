@@ -24,7 +24,7 @@ public class RotationRecoveryTests
         var path = folder.File("audit.jsonl");
         using (var log = new AuditLog(path))
         {
-            for (var i = 0; i < Events; i++) log.Append(new AuditEvent("nav", Support.Events.Start.AddSeconds(i), "s") { InputTokens = i });
+            for (var i = 0; i < Events; i++) log.Append(new LogEvent("nav", Support.Events.Start.AddSeconds(i), "s") { InputTokens = i });
         }
         var files = new LogFiles(path);
         var baseName = new LogRotation(files, AuditLogOptions.Default).Seal(minimumSize: null)!;
@@ -90,7 +90,7 @@ public class RotationRecoveryTests
         var (files, baseName) = Interrupt(folder, crash);
 
         using (var log = new AuditLog(files.Active))
-            log.Append(new AuditEvent("nav", Support.Events.Start.AddSeconds(Events), "s") { InputTokens = Events });
+            log.Append(new LogEvent("nav", Support.Events.Start.AddSeconds(Events), "s") { InputTokens = Events });
 
         AssertFinished(files, baseName);
         AssertEveryEventOnce(files.Active, Events + 1);

@@ -15,7 +15,7 @@ public class RotationTests
             Diagnostics = diagnostics ?? NullAuditDiagnostics.Instance,
         });
 
-    private static AuditEvent Numbered(int n, DateTimeOffset? when = null) =>
+    private static LogEvent Numbered(int n, DateTimeOffset? when = null) =>
         new("nav", when ?? Events.Start.AddSeconds(n), "s") { InputTokens = n, Reason = "padding to make lines of a realistic length" };
 
     private static string[] FilesIn(TempFolder folder) =>
@@ -124,7 +124,7 @@ public class RotationTests
         var window = new EventFilter { Since = Events.Start.AddDays(3), Until = Events.Start.AddDays(4) };
 
         var diagnostics = new RecordingDiagnostics();
-        List<AuditEvent> withIndex;
+        List<LogEvent> withIndex;
         using (var log = Open(folder, diagnostics: diagnostics)) withIndex = log.Query(window).ToList();
         Assert.Equal(20, withIndex.Count);
         var read = diagnostics.Of(AuditDiagnosticKind.SegmentRead).Select(d => Path.GetFileName(d.Path)).ToList();

@@ -21,14 +21,14 @@ public class SecurityTests
         return document.RootElement.Clone();
     }
 
-    private static AuditEvent WithConfig(string configJson, params (string Name, object? Value)[] extras) =>
+    private static LogEvent WithConfig(string configJson, params (string Name, object? Value)[] extras) =>
         new("nav", Events.Start, "s")
         {
             Config = Json(configJson),
             Extras = [.. extras.Select(e => new KeyValuePair<string, JsonElement>(e.Name, JsonValues.From(e.Value, e.Name)))],
         };
 
-    private static string LineOf(AuditEvent e, bool redact = true)
+    private static string LineOf(LogEvent e, bool redact = true)
     {
         using var folder = new TempFolder();
         var path = folder.File("audit.jsonl");
@@ -261,7 +261,7 @@ public class SecurityTests
         using (var log = new AuditLog(path))
         {
             foreach (var text in hostile)
-                log.Append(new AuditEvent("nav", Events.Start, "s") { Reason = text, Model = text, Config = JsonValues.ObjectFrom(new Dictionary<string, object> { [text] = text }, "config"), Extras = [new("x" + text, JsonValues.From(text, "x"))] });
+                log.Append(new LogEvent("nav", Events.Start, "s") { Reason = text, Model = text, Config = JsonValues.ObjectFrom(new Dictionary<string, object> { [text] = text }, "config"), Extras = [new("x" + text, JsonValues.From(text, "x"))] });
         }
 
         var bytes = File.ReadAllBytes(path);

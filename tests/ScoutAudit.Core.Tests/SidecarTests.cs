@@ -44,10 +44,10 @@ public sealed class SidecarTests : IDisposable
         var archives = new List<string>();
         for (var a = 0; a < ArchiveCount; a++)
         {
-            for (var e = 0; e < 3; e++) log.Append(new AuditEvent("nav", Start.AddHours(a).AddSeconds(e), "s") { Cost = 0.01, InputTokens = a * 10 + e });
+            for (var e = 0; e < 3; e++) log.Append(new LogEvent("nav", Start.AddHours(a).AddSeconds(e), "s") { Cost = 0.01, InputTokens = a * 10 + e });
             archives.Add(log.Rotate()!.Path);
         }
-        for (var e = 0; e < ActiveEvents; e++) log.Append(new AuditEvent("deep", ActiveStart.AddSeconds(e * 10), "s") { Cost = 0.001, InputTokens = 1000 + e });
+        for (var e = 0; e < ActiveEvents; e++) log.Append(new LogEvent("deep", ActiveStart.AddSeconds(e * 10), "s") { Cost = 0.001, InputTokens = 1000 + e });
         return archives;
     }
 

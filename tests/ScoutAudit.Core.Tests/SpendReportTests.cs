@@ -30,7 +30,7 @@ public sealed class SpendReportTests : IDisposable
             var time = StartOf(FirstDay).AddMinutes(minute);
             if (DateOnly.FromDateTime(time.UtcDateTime).Day == 10 && time.Month == 10) continue;
             var type = types[random.Next(types.Length)];
-            log.Append(new AuditEvent(type, time, $"s{random.Next(30)}")
+            log.Append(new LogEvent(type, time, $"s{random.Next(30)}")
             {
                 Model = models[random.Next(models.Length)],
                 Cost = Math.Round(random.NextDouble() / 100, 6),
@@ -98,9 +98,9 @@ public sealed class SpendReportTests : IDisposable
         var day = new DateOnly(2026, 5, 4);
         using (var log = new AuditLog(_path))
         {
-            log.Append(new AuditEvent("nav", StartOf(day).AddTicks(-1), "s") { Cost = 5 });
-            log.Append(new AuditEvent("brief", StartOf(day).AddHours(1), "s") { Cost = 0.25 });
-            log.Append(new AuditEvent("nav", StartOf(day.AddDays(1)), "s") { Cost = 7 });
+            log.Append(new LogEvent("nav", StartOf(day).AddTicks(-1), "s") { Cost = 5 });
+            log.Append(new LogEvent("brief", StartOf(day).AddHours(1), "s") { Cost = 0.25 });
+            log.Append(new LogEvent("nav", StartOf(day.AddDays(1)), "s") { Cost = 7 });
         }
         var builder = new SpendReportBuilder(day, day);
         using (var log = new AuditLog(_path)) foreach (var e in log.Query()) builder.Add(e);
@@ -119,8 +119,8 @@ public sealed class SpendReportTests : IDisposable
         var day = new DateOnly(2026, 5, 4);
         var builder = new SpendReportBuilder(day, day);
         for (var i = 0; i < SpendReportBuilder.MaxDistinctReasons + 500; i++)
-            builder.Add(new AuditEvent("validation_fail", StartOf(day).AddSeconds(i % 80_000), "s") { Reason = i < 20 ? "frequent" : $"unique {i}" });
-        builder.Add(new AuditEvent("validation_fail", StartOf(day), "s"));
+            builder.Add(new LogEvent("validation_fail", StartOf(day).AddSeconds(i % 80_000), "s") { Reason = i < 20 ? "frequent" : $"unique {i}" });
+        builder.Add(new LogEvent("validation_fail", StartOf(day), "s"));
         var report = builder.Build();
 
         Assert.Equal(new KeyValuePair<string?, long>("frequent", 20), report.FailureReasons[0]);

@@ -40,7 +40,7 @@ public class StandardFieldTableTests
     public void EveryFieldIsAPropertyOfTheEventNamedAsTheTableSays()
     {
         foreach (var field in StandardFields.All)
-            Assert.True(typeof(AuditEvent).GetProperty(field.Property) is not null, $"AuditEvent has no property {field.Property} for '{field.Name}'.");
+            Assert.True(typeof(LogEvent).GetProperty(field.Property) is not null, $"LogEvent has no property {field.Property} for '{field.Name}'.");
     }
 
     [Theory]
@@ -52,7 +52,7 @@ public class StandardFieldTableTests
 
         Assert.True(AuditLineParser.TryParse(Encoding.UTF8.GetBytes(line.TrimEnd('\n')), out var e, out var problem), problem);
 
-        Assert.NotNull(typeof(AuditEvent).GetProperty(field.Property)!.GetValue(e));
+        Assert.NotNull(typeof(LogEvent).GetProperty(field.Property)!.GetValue(e));
         Assert.Empty(e!.InvalidFields);
         Assert.Equal(line, Encoding.UTF8.GetString(AuditLineFormatter.Format(e)));
     }
@@ -66,7 +66,7 @@ public class StandardFieldTableTests
 
         Assert.True(AuditLineParser.TryParse(Encoding.UTF8.GetBytes(line.TrimEnd('\n')), out var e, out var problem), problem);
 
-        Assert.Null(typeof(AuditEvent).GetProperty(field.Property)!.GetValue(e));
+        Assert.Null(typeof(LogEvent).GetProperty(field.Property)!.GetValue(e));
         var invalid = Assert.Single(e!.InvalidFields);
         Assert.Equal(name, invalid.Name);
         Assert.Equal(field.Expected, invalid.Expected);

@@ -145,7 +145,7 @@ public class SyncPolicyTests
         {
             var writers = Enumerable.Range(0, 4).Select(t => new Thread(() =>
             {
-                for (var i = 0; i < 100; i++) log.Append(new AuditEvent("nav", Events.Start, $"w{t}") { InputTokens = i });
+                for (var i = 0; i < 100; i++) log.Append(new LogEvent("nav", Events.Start, $"w{t}") { InputTokens = i });
             })).ToList();
             writers.ForEach(w => w.Start());
             writers.ForEach(w => w.Join());

@@ -32,10 +32,10 @@ public sealed class TamperTests : IDisposable
         var archives = new List<string>();
         for (var a = 0; a < ArchiveCount; a++)
         {
-            for (var e = 0; e < 3; e++) log.Append(new AuditEvent("nav", Start.AddHours(a).AddSeconds(e), "s") { Cost = 1 });
+            for (var e = 0; e < 3; e++) log.Append(new LogEvent("nav", Start.AddHours(a).AddSeconds(e), "s") { Cost = 1 });
             archives.Add(log.Rotate()!.Path);
         }
-        for (var e = 0; e < 4; e++) log.Append(new AuditEvent("deep", Start.AddHours(ArchiveCount).AddSeconds(e), "s"));
+        for (var e = 0; e < 4; e++) log.Append(new LogEvent("deep", Start.AddHours(ArchiveCount).AddSeconds(e), "s"));
         return archives;
     }
 
@@ -155,7 +155,7 @@ public sealed class TamperTests : IDisposable
         var diagnostics = new RecordingDiagnostics();
         using (var log = new AuditLog(_path, new AuditLogOptions { RotationSize = null, SigningKey = key, Diagnostics = diagnostics }))
         {
-            log.Append(new AuditEvent("nav", Start.AddDays(1), "s"));
+            log.Append(new LogEvent("nav", Start.AddDays(1), "s"));
             log.Rotate();
         }
         using var publicKey = PublicOf(key);
@@ -176,7 +176,7 @@ public sealed class TamperTests : IDisposable
     public void ASegmentEditedAfterItsSealIsNotArchived()
     {
         using (var log = new AuditLog(_path, new AuditLogOptions { RotationSize = null }))
-            for (var e = 0; e < 3; e++) log.Append(new AuditEvent("nav", Start.AddSeconds(e), "s") { Cost = 1 });
+            for (var e = 0; e < 3; e++) log.Append(new LogEvent("nav", Start.AddSeconds(e), "s") { Cost = 1 });
         var rotation = new LogRotation(_files, AuditLogOptions.Default);
         var segment = _files.PathOf(rotation.Seal(minimumSize: null)! + ArchiveName.SealedSuffix);
         File.WriteAllText(segment, File.ReadAllText(segment).Replace("\"cost\": 1", "\"cost\": 9"));
@@ -237,7 +237,7 @@ public sealed class TamperTests : IDisposable
     {
         WriteHistory();
         Assert.Empty(Verify().Findings);
-        using (var log = new AuditLog(_path, new AuditLogOptions { RotationSize = null })) log.Append(new AuditEvent("nav", Start.AddDays(2), "s"));
+        using (var log = new AuditLog(_path, new AuditLogOptions { RotationSize = null })) log.Append(new LogEvent("nav", Start.AddDays(2), "s"));
 
         Assert.Empty(Verify().Findings);
     }
@@ -313,7 +313,7 @@ public sealed class TamperTests : IDisposable
         var diagnostics = new RecordingDiagnostics();
         using (var log = new AuditLog(_path, new AuditLogOptions { RotationSize = 1024, Diagnostics = diagnostics }))
         {
-            for (var e = 0; e < 40; e++) log.Append(new AuditEvent("nav", Start.AddDays(1).AddSeconds(e), "s"));
+            for (var e = 0; e < 40; e++) log.Append(new LogEvent("nav", Start.AddDays(1).AddSeconds(e), "s"));
             var refused = Assert.Throws<AuditLogException>(() => log.Rotate());
             Assert.Contains("signed", refused.Message);
         }
@@ -390,14 +390,14 @@ public sealed class TamperTests : IDisposable
     public void ASealInterruptedBetweenItsRecordAndItsRenameIsTakenOverByTheNextSeal()
     {
         using (var log = new AuditLog(_path, new AuditLogOptions { RotationSize = null }))
-            for (var e = 0; e < 3; e++) log.Append(new AuditEvent("nav", Start.AddSeconds(e), "s"));
+            for (var e = 0; e < 3; e++) log.Append(new LogEvent("nav", Start.AddSeconds(e), "s"));
         var (digest, length) = FileDigest.Compute(_path);
         ArchiveIndex.AppendChained(_files, IndexLine.SealEntry(_files.PathOf("audit_20260301_000000.jsonl"), length, digest), key: null);
         var (interrupted, _) = Verify();
 
         using (var log = new AuditLog(_path, new AuditLogOptions { RotationSize = null }))
         {
-            for (var e = 3; e < 5; e++) log.Append(new AuditEvent("nav", Start.AddSeconds(e), "s"));
+            for (var e = 3; e < 5; e++) log.Append(new LogEvent("nav", Start.AddSeconds(e), "s"));
             log.Rotate();
         }
         var (findings, summary) = Verify();
@@ -413,7 +413,7 @@ public sealed class TamperTests : IDisposable
     public void ASealedSegmentDeletedBeforeItsArchiveIsMissing()
     {
         using (var log = new AuditLog(_path, new AuditLogOptions { RotationSize = null }))
-            for (var e = 0; e < 3; e++) log.Append(new AuditEvent("nav", Start.AddSeconds(e), "s"));
+            for (var e = 0; e < 3; e++) log.Append(new LogEvent("nav", Start.AddSeconds(e), "s"));
         var segment = _files.PathOf(new LogRotation(_files, AuditLogOptions.Default).Seal(minimumSize: null)! + ArchiveName.SealedSuffix);
         File.Delete(segment);
 

@@ -87,7 +87,7 @@ public class TornWriteTests(ITestOutputHelper output)
         Assert.Single(read.Of(AuditDiagnosticKind.LineSkipped)); // the fragment with the first copy of event 1
     }
 
-    private static AuditEvent Tagged(string writer, int n) =>
+    private static LogEvent Tagged(string writer, int n) =>
         new("nav") { Extras = [new("writer", JsonValues.From(writer, "w")), new("n", JsonValues.From(n, "n"))] };
 
     /// <summary>

@@ -58,7 +58,7 @@ public class WriterTests
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
                 for (var i = 0; i < perThread; i++)
-                    log.Append(new AuditEvent("nav", Events.Start, $"thread-{t}") { InputTokens = i, Reason = new string('r', i % 97) });
+                    log.Append(new LogEvent("nav", Events.Start, $"thread-{t}") { InputTokens = i, Reason = new string('r', i % 97) });
             });
         }
 
@@ -81,8 +81,8 @@ public class WriterTests
         {
             for (var i = 0; i < 100; i++)
             {
-                first.Append(new AuditEvent("nav", Events.Start, "first") { InputTokens = i });
-                second.Append(new AuditEvent("nav", Events.Start, "second") { InputTokens = i });
+                first.Append(new LogEvent("nav", Events.Start, "first") { InputTokens = i });
+                second.Append(new LogEvent("nav", Events.Start, "second") { InputTokens = i });
             }
         }
         var events = Events.ReadAll(path);
@@ -120,8 +120,8 @@ public class WriterTests
         log.Append(Events.At(Events.Start));
         var before = File.ReadAllBytes(path);
 
-        Assert.Throws<ArgumentException>(() => log.Append(new AuditEvent("nav", Events.Start, "s") { Reason = new string('x', 2_000_000) }));
-        Assert.Throws<ArgumentException>(() => log.Append(new AuditEvent("nav", Events.Start, "s") { Extras = [new("n", JsonValues.From(1, "n")), new("x", default)] }));
+        Assert.Throws<ArgumentException>(() => log.Append(new LogEvent("nav", Events.Start, "s") { Reason = new string('x', 2_000_000) }));
+        Assert.Throws<ArgumentException>(() => log.Append(new LogEvent("nav", Events.Start, "s") { Extras = [new("n", JsonValues.From(1, "n")), new("x", default)] }));
         Assert.Equal(before, File.ReadAllBytes(path));
     }
 

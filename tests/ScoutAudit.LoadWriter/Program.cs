@@ -39,7 +39,7 @@ using (var log = new AuditLog(path, options))
     {
         try
         {
-            log.Append(new AuditEvent("nav") { Extras = [new("writer", JsonValues.From(writer, "writer")), new("n", JsonValues.From(i, "n"))], Reason = reason });
+            log.Append(new LogEvent("nav") { Extras = [new("writer", JsonValues.From(writer, "writer")), new("n", JsonValues.From(i, "n"))], Reason = reason });
         }
         catch (AuditLogException error)
         {

@@ -33,7 +33,7 @@ public enum AuditDiagnosticKind
     /// <summary>
     /// An event was read from a line with more extra fields than an event may have
     /// (<see cref="EventFieldRules.MaxExtraFields"/>): its standard fields were read, its extra fields were
-    /// not (<see cref="AuditEvent.OmittedExtraFields"/> says how many the line has; the line on disk is
+    /// not (<see cref="LogEvent.OmittedExtraFields"/> says how many the line has; the line on disk is
     /// unchanged). Reading it cost a scan of its bytes, not one property per field. One per event.
     /// </summary>
     ExtraFieldsOmitted,

@@ -29,7 +29,7 @@ public sealed class StandardField
 
     /// <summary>
     /// The PowerShell-style name of the property that holds it (<c>InputTokens</c>): Core's
-    /// <see cref="AuditEvent"/> property, the emitted event's property and Write-ScoutAuditEvent's parameter.
+    /// <see cref="LogEvent"/> property, the emitted event's property and Write-ScoutAuditEvent's parameter.
     /// </summary>
     public string Property { get; }
 

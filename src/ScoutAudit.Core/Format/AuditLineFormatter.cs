@@ -10,7 +10,7 @@ public static class AuditLineFormatter
 {
     /// <summary>The event's line, newline included, as UTF-8 bytes.</summary>
     /// <exception cref="ArgumentException">A value cannot be represented, or the line would exceed <see cref="EventFieldRules.MaxLineBytes"/>.</exception>
-    public static byte[] Format(AuditEvent auditEvent)
+    public static byte[] Format(LogEvent auditEvent)
     {
         var output = new ArrayBufferWriter<byte>(512);
         Write(auditEvent, output);
@@ -18,7 +18,7 @@ public static class AuditLineFormatter
     }
 
     /// <summary>Appends the event's line, newline included, to <paramref name="output"/>.</summary>
-    internal static void Write(AuditEvent e, ArrayBufferWriter<byte> output)
+    internal static void Write(LogEvent e, ArrayBufferWriter<byte> output)
     {
         CheckExtraFieldCount(e);
         var start = output.WrittenCount;
@@ -65,7 +65,7 @@ public static class AuditLineFormatter
     /// An event read from a line over the cap has lost its extra fields, and an event read with invalid
     /// extra fields writes them too: either way, a line with more than the cap is not written.
     /// </summary>
-    private static void CheckExtraFieldCount(AuditEvent e)
+    private static void CheckExtraFieldCount(LogEvent e)
     {
         EventFieldRules.ExtraFieldsRead(e);
         var count = e.Extras.Count;

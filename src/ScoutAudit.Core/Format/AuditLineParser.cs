@@ -22,21 +22,21 @@ public static class AuditLineParser
 
     /// <summary>Parses <paramref name="line"/> (without its line ending).</summary>
     /// <returns>True with the event, or false with <paramref name="problem"/> saying what is wrong.</returns>
-    public static bool TryParse(ReadOnlySpan<byte> line, out AuditEvent? auditEvent, out string? problem) =>
+    public static bool TryParse(ReadOnlySpan<byte> line, out LogEvent? auditEvent, out string? problem) =>
         TryParse(line, null, out auditEvent, out problem);
 
     /// <summary>As the public overload, taking repeated strings from <paramref name="pool"/>.</summary>
-    internal static bool TryParse(ReadOnlySpan<byte> line, StringPool? pool, out AuditEvent? auditEvent, out string? problem)
+    internal static bool TryParse(ReadOnlySpan<byte> line, StringPool? pool, out LogEvent? auditEvent, out string? problem)
     {
         auditEvent = null;
         var fields = new LineFields();
         if (!TryRead(line, pool, materialize: true, ref fields, out var header, out problem)) return false;
-        auditEvent = AuditEvent.FromLine(header.Timestamp, header.Event, header.SessionId, fields);
+        auditEvent = LogEvent.FromLine(header.Timestamp, header.Event, header.SessionId, fields);
         return true;
     }
 
     /// <summary>
-    /// Reads what aggregates need, checking the line exactly as <see cref="TryParse(ReadOnlySpan{byte}, out AuditEvent?, out string?)"/>
+    /// Reads what aggregates need, checking the line exactly as <see cref="TryParse(ReadOnlySpan{byte}, out LogEvent?, out string?)"/>
     /// does but building nothing else (no event, no reason, files or config).
     /// </summary>
     internal static bool TrySummarize(ReadOnlySpan<byte> line, StringPool pool, out EventSummary summary, out string? problem)

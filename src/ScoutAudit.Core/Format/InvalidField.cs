@@ -6,7 +6,7 @@ namespace ScoutAudit.Core;
 /// range (a token count beyond a 64-bit integer, <c>1e400</c>), or a value holding one of the tokens
 /// Python writes for non-finite floats (<c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>), which JSON
 /// itself does not have. The original reads such a line as an event, so Core does too: the
-/// standard property is null (an extra field is absent from <see cref="AuditEvent.Extras"/>), the
+/// standard property is null (an extra field is absent from <see cref="LogEvent.Extras"/>), the
 /// value is kept here as the line's JSON text, and sums leave it out.
 /// </summary>
 /// <param name="Name">The field's name as the line spells it (<c>cost</c>, or an extra field's name).</param>

@@ -4,7 +4,7 @@ namespace ScoutAudit.Core;
 
 /// <summary>
 /// The fields of a line as the parser found them, beyond its header (internal hand-over to
-/// <see cref="AuditEvent.FromLine"/>): the standard values, the extra fields and the invalid ones.
+/// <see cref="LogEvent.FromLine"/>): the standard values, the extra fields and the invalid ones.
 /// </summary>
 internal struct LineFields
 {

@@ -43,10 +43,10 @@ public sealed class ChosenEventsForwarder : IDisposable
     public string LogPath { get; }
 
     /// <summary>Asked before each batch is sent; a batch it declines is dropped, neither sent nor counted.</summary>
-    public Func<IReadOnlyList<AuditEvent>, bool>? Approve { get; init; }
+    public Func<IReadOnlyList<LogEvent>, bool>? Approve { get; init; }
 
     /// <summary>Told of each batch the collector acknowledged, with what it delivered.</summary>
-    public Action<IReadOnlyList<AuditEvent>, ForwardingSummary>? Delivered { get; init; }
+    public Action<IReadOnlyList<LogEvent>, ForwardingSummary>? Delivered { get; init; }
 
     /// <summary>Whether a batch was approved: only then was anything sent, or a result is due.</summary>
     public bool Approved { get; private set; }
@@ -64,7 +64,7 @@ public sealed class ChosenEventsForwarder : IDisposable
     /// <exception cref="ArgumentException">An option is not valid (the forwarder is made at the first batch).</exception>
     /// <exception cref="AuditLogException">The log's checkpoint is damaged or cannot be read.</exception>
     /// <exception cref="ForwardingException">The collector refused a batch, or retries went on past <see cref="OtlpForwarderOptions.GiveUpAfter"/>.</exception>
-    public void Add(AuditEvent auditEvent)
+    public void Add(LogEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         _batches.Add(auditEvent);
@@ -75,7 +75,7 @@ public sealed class ChosenEventsForwarder : IDisposable
 
     public void Dispose() => _forwarder?.Dispose();
 
-    private ForwardingSummary? Send(IReadOnlyList<AuditEvent> batch)
+    private ForwardingSummary? Send(IReadOnlyList<LogEvent> batch)
     {
         if (Approve is { } approve && !approve(batch)) return null;
         Approved = true;

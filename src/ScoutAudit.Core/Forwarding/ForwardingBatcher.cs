@@ -10,20 +10,20 @@ namespace ScoutAudit.Core;
 internal sealed class ForwardingBatcher
 {
     private readonly int _batchSize;
-    private readonly List<AuditEvent> _batch;
-    private readonly Func<IReadOnlyList<AuditEvent>, ForwardingSummary?> _deliver;
-    private readonly Action<IReadOnlyList<AuditEvent>, ForwardingSummary>? _delivered;
+    private readonly List<LogEvent> _batch;
+    private readonly Func<IReadOnlyList<LogEvent>, ForwardingSummary?> _deliver;
+    private readonly Action<IReadOnlyList<LogEvent>, ForwardingSummary>? _delivered;
 
     /// <param name="batchSize">The most events in one batch (one request).</param>
     /// <param name="deliver">Sends a batch until it is acknowledged and says what was delivered; null when the batch was declined (neither sent nor counted).</param>
     /// <param name="delivered">Told of each batch delivered, with what it delivered, after <see cref="Total"/> counts it.</param>
     /// <param name="lastId">The checkpoint before the first batch: <see cref="Total"/>'s LastId until a batch is delivered.</param>
-    public ForwardingBatcher(int batchSize, Func<IReadOnlyList<AuditEvent>, ForwardingSummary?> deliver, Action<IReadOnlyList<AuditEvent>, ForwardingSummary>? delivered = null, long? lastId = null)
+    public ForwardingBatcher(int batchSize, Func<IReadOnlyList<LogEvent>, ForwardingSummary?> deliver, Action<IReadOnlyList<LogEvent>, ForwardingSummary>? delivered = null, long? lastId = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentNullException.ThrowIfNull(deliver);
         _batchSize = batchSize;
-        _batch = new List<AuditEvent>(Math.Min(batchSize, 4096));
+        _batch = new List<LogEvent>(Math.Min(batchSize, 4096));
         _deliver = deliver;
         _delivered = delivered;
         Total = new ForwardingSummary(0, 0, 0, lastId);
@@ -33,7 +33,7 @@ internal sealed class ForwardingBatcher
     public ForwardingSummary Total { get; private set; }
 
     /// <summary>Adds an event to the open batch, and delivers the batch when it is full.</summary>
-    public void Add(AuditEvent auditEvent)
+    public void Add(LogEvent auditEvent)
     {
         _batch.Add(auditEvent);
         if (_batch.Count >= _batchSize) Flush();

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace ScoutAudit.Core;
 
 /// <summary>
-/// How far a log has been forwarded to one endpoint: the <see cref="AuditEvent.Id"/> of the last event
+/// How far a log has been forwarded to one endpoint: the <see cref="LogEvent.Id"/> of the last event
 /// the collector acknowledged. Forwarding resumes with the events after it
 /// (<see cref="EventFilter.After"/>), so a forwarder stopped at any point sends again at most the
 /// batch it had open.

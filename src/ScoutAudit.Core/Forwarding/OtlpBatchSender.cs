@@ -28,7 +28,7 @@ internal sealed class OtlpBatchSender : IDisposable
     /// <summary>Posts the batch until it is acknowledged, tells of the records the collector rejected, and returns its answer; <paramref name="range"/> names the events in messages.</summary>
     /// <exception cref="ForwardingException">The collector refused the batch, or retries went on past <see cref="OtlpForwarderOptions.GiveUpAfter"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled; the batch may or may not have arrived.</exception>
-    public OtlpExportResponse Send(IReadOnlyList<AuditEvent> batch, string range, CancellationToken cancellation)
+    public OtlpExportResponse Send(IReadOnlyList<LogEvent> batch, string range, CancellationToken cancellation)
     {
         var answer = Post(batch, range, cancellation);
         Report(batch, range, answer);
@@ -38,7 +38,7 @@ internal sealed class OtlpBatchSender : IDisposable
     public void Dispose() => _exchange.Dispose();
 
     /// <summary>The retry loop: posts the batch until it is acknowledged, and returns the collector's answer.</summary>
-    private OtlpExportResponse Post(IReadOnlyList<AuditEvent> batch, string range, CancellationToken cancellation)
+    private OtlpExportResponse Post(IReadOnlyList<LogEvent> batch, string range, CancellationToken cancellation)
     {
         var time = _options.TimeProvider;
         var body = Compressed(_encoding.Encode(batch, time.GetUtcNow()));
@@ -73,7 +73,7 @@ internal sealed class OtlpBatchSender : IDisposable
     }
 
     /// <summary>Tells of the records a collector rejected in an acknowledged batch.</summary>
-    private void Report(IReadOnlyList<AuditEvent> batch, string range, OtlpExportResponse answer)
+    private void Report(IReadOnlyList<LogEvent> batch, string range, OtlpExportResponse answer)
     {
         if (answer.RejectedLogRecords > 0 || answer.ErrorMessage is not null)
         {

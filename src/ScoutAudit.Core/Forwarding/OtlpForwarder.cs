@@ -93,7 +93,7 @@ public sealed class OtlpForwarder : IDisposable
     /// <paramref name="delivered"/>, when given, is told of each batch acknowledged (with what it delivered) as it goes.
     /// </summary>
     /// <exception cref="ArgumentException">An event has no id (it was not read from a log).</exception>
-    public ForwardingSummary ForwardAll(IEnumerable<AuditEvent> events, int batchSize, CancellationToken cancellation = default, Action<IReadOnlyList<AuditEvent>, ForwardingSummary>? delivered = null)
+    public ForwardingSummary ForwardAll(IEnumerable<LogEvent> events, int batchSize, CancellationToken cancellation = default, Action<IReadOnlyList<LogEvent>, ForwardingSummary>? delivered = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -118,7 +118,7 @@ public sealed class OtlpForwarder : IDisposable
     /// <exception cref="ForwardingException">The collector refused the batch, or retries went on past <see cref="OtlpForwarderOptions.GiveUpAfter"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled; the batch may or may not have arrived.</exception>
     /// <exception cref="AuditLogException">The batch was delivered but the checkpoint could not be saved: the next run sends it again.</exception>
-    public ForwardingSummary Deliver(IReadOnlyList<AuditEvent> batch, CancellationToken cancellation = default)
+    public ForwardingSummary Deliver(IReadOnlyList<LogEvent> batch, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0) return new ForwardingSummary(0, 0, 0, Checkpoint.LastId);
@@ -136,7 +136,7 @@ public sealed class OtlpForwarder : IDisposable
     /// </summary>
     /// <exception cref="ForwardingException">The collector refused the batch, or retries went on past <see cref="OtlpForwarderOptions.GiveUpAfter"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled; the batch may or may not have arrived.</exception>
-    public ForwardingSummary Send(IReadOnlyList<AuditEvent> batch, CancellationToken cancellation = default)
+    public ForwardingSummary Send(IReadOnlyList<LogEvent> batch, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0) return new ForwardingSummary(0, 0, 0, Checkpoint.LastId);
@@ -158,10 +158,10 @@ public sealed class OtlpForwarder : IDisposable
         if (_locks && _lock is null) _lock = ForwarderLock.TryTake(Checkpoint, ShownEndpoint);
     }
 
-    private static long IdOf(AuditEvent auditEvent) =>
+    private static long IdOf(LogEvent auditEvent) =>
         auditEvent.Id ?? throw new ArgumentException($"The event '{auditEvent.Event}' at {UtcTimestamp.Format(auditEvent.Timestamp)} has no id (it was not read from a log), so no checkpoint could record it.", nameof(auditEvent));
 
-    private void CheckOrder(IReadOnlyList<AuditEvent> batch)
+    private void CheckOrder(IReadOnlyList<LogEvent> batch)
     {
         var previous = Checkpoint.LastId;
         foreach (var auditEvent in batch)
@@ -177,6 +177,6 @@ public sealed class OtlpForwarder : IDisposable
         }
     }
 
-    private static string Range(IReadOnlyList<AuditEvent> batch) =>
+    private static string Range(IReadOnlyList<LogEvent> batch) =>
         batch.Count == 1 ? $"{batch[0].Id}" : $"{batch[0].Id}..{batch[^1].Id}";
 }

@@ -19,22 +19,22 @@ namespace ScoutAudit.Core;
 /// <item><c>resourceLogs[0].resource</c>: <c>service.name</c> (default <c>scout-audit</c>), <c>host.name</c>
 /// (<see cref="Environment.MachineName"/>), then the caller's resource attributes (strings);</item>
 /// <item><c>scopeLogs[0].scope.name</c>: <c>ScoutAudit</c>, with the assembly's version;</item>
-/// <item><c>timeUnixNano</c>: <see cref="AuditEvent.Timestamp"/> (left out for a time before 1970, which the
+/// <item><c>timeUnixNano</c>: <see cref="LogEvent.Timestamp"/> (left out for a time before 1970, which the
 /// field cannot hold); <c>observedTimeUnixNano</c>: when the batch was encoded; <c>severityNumber</c> 9
 /// (<c>INFO</c>) and <c>severityText</c> <c>INFO</c>; <c>eventName</c> (OTLP 1.5), the attribute <c>event.name</c> and the string body: the event type;</item>
 /// <item><c>session.id</c>; <c>gen_ai.request.model</c> (Model); <c>gen_ai.usage.input_tokens</c> and
 /// <c>gen_ai.usage.output_tokens</c> (intValue);</item>
-/// <item><c>scout.log</c> (the log's full path) and <c>scout.id</c> (intValue, <see cref="AuditEvent.Id"/>): together
+/// <item><c>scout.log</c> (the log's full path) and <c>scout.id</c> (intValue, <see cref="LogEvent.Id"/>): together
 /// the event's identity, on which a receiver deduplicates what at-least-once delivery repeats;</item>
 /// <item><c>scout.cost</c>, <c>scout.confidence</c>, <c>scout.duration_ms</c> (doubleValue); <c>scout.files</c>
 /// (arrayValue of stringValue); <c>scout.reason</c>; <c>scout.config</c> (the object's JSON text);</item>
 /// <item>each extra field as <c>scout.extra.&lt;name&gt;</c>: a string as stringValue, a whole number within 64
 /// bits as intValue, another number as doubleValue (a whole number beyond 64 bits as its digits, stringValue,
 /// so that none is lost), true and false as boolValue, null as an empty value, an object or array as its JSON text;</item>
-/// <item>each of <see cref="AuditEvent.InvalidFields"/> as <c>scout.invalid.&lt;name&gt;</c>: its JSON text as on
+/// <item>each of <see cref="LogEvent.InvalidFields"/> as <c>scout.invalid.&lt;name&gt;</c>: its JSON text as on
 /// disk (<c>"0.5"</c> with its quotes, <c>NaN</c>), so nothing the line holds is dropped;</item>
 /// <item><c>scout.extra_fields_omitted</c> (intValue): for a line with more extra fields than an event may have
-/// (<see cref="EventFieldRules.MaxExtraFields"/>), how many it has; none of them is sent (<see cref="AuditEvent.OmittedExtraFields"/>),
+/// (<see cref="EventFieldRules.MaxExtraFields"/>), how many it has; none of them is sent (<see cref="LogEvent.OmittedExtraFields"/>),
 /// so a record costs the collector and the forwarder no more than any other.</item>
 /// </list>
 /// Absent fields are not sent.
@@ -72,7 +72,7 @@ internal sealed class OtlpLogEncoding
     public OtlpProtocol Protocol { get; }
 
     /// <summary>The request body for <paramref name="batch"/>, observed at <paramref name="observed"/>, in <see cref="Protocol"/>'s encoding. One call at a time.</summary>
-    public byte[] Encode(IReadOnlyList<AuditEvent> batch, DateTimeOffset observed)
+    public byte[] Encode(IReadOnlyList<LogEvent> batch, DateTimeOffset observed)
     {
         _attributes.Clear();
         var records = new OtlpRecord[batch.Count];
@@ -88,7 +88,7 @@ internal sealed class OtlpLogEncoding
     }
 
     /// <summary>An event's attributes, in the order they are sent.</summary>
-    private void AddAttributes(AuditEvent e, List<OtlpAttribute> into)
+    private void AddAttributes(LogEvent e, List<OtlpAttribute> into)
     {
         AddFields(e, into, convention: true);
         into.Add(OtlpAttribute.String("scout.log", _logPath));
@@ -100,7 +100,7 @@ internal sealed class OtlpLogEncoding
     }
 
     /// <summary>The standard fields that have a value and an attribute, OpenTelemetry's own or the module's <c>scout.*</c> ones, in line order.</summary>
-    private static void AddFields(AuditEvent e, List<OtlpAttribute> into, bool convention)
+    private static void AddFields(LogEvent e, List<OtlpAttribute> into, bool convention)
     {
         ref readonly var values = ref e.Values;
         foreach (var field in StandardFields.Rows)

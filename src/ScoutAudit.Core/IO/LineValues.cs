@@ -22,7 +22,7 @@ internal static class LineValues
     /// Events, each given its id (its line's position in the log's history). Large files are parsed
     /// on every core.
     /// </summary>
-    public static readonly LineValues<AuditEvent> Events = new(
+    public static readonly LineValues<LogEvent> Events = new(
         ParseEvent, static (filter, e) => filter.Matches(e), OddValues.OfEvent, Parallel: true, Place: static (e, position) => e.Id = position);
 
     /// <summary>
@@ -35,7 +35,7 @@ internal static class LineValues
     /// <summary>What spend needs of each event: <see cref="Summaries"/>, with negative costs reported.</summary>
     public static readonly LineValues<EventSummary> CostSummaries = Summaries with { ReportOddValues = OddValues.OfSummedSummary };
 
-    private static bool ParseEvent(ReadOnlySpan<byte> line, StringPool pool, out AuditEvent value, out string? problem)
+    private static bool ParseEvent(ReadOnlySpan<byte> line, StringPool pool, out LogEvent value, out string? problem)
     {
         var parsed = AuditLineParser.TryParse(line, pool, out var e, out problem);
         value = e!;

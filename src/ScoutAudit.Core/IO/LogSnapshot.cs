@@ -19,7 +19,7 @@ internal sealed record Segment(string Path, SegmentKind Kind, Stream? Opened, Ar
     /// <summary>
     /// Where the segment's first byte stands in the log's whole history: the uncompressed bytes of
     /// every segment before it, archives gone from the disk included while the index describes them.
-    /// An event's <see cref="AuditEvent.Id"/> is this plus its line's offset in the segment.
+    /// An event's <see cref="LogEvent.Id"/> is this plus its line's offset in the segment.
     /// </summary>
     public long Base { get; init; }
 
@@ -41,7 +41,7 @@ internal sealed class LogSnapshot : IDisposable
     public IReadOnlyList<Segment> Segments { get; }
 
     /// <summary>
-    /// Where the history ends: the <see cref="AuditEvent.Id"/> a line appended after the snapshot
+    /// Where the history ends: the <see cref="LogEvent.Id"/> a line appended after the snapshot
     /// gets is this or more.
     /// </summary>
     public long End { get; private set; }

@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace ScoutAudit.Core;
 
 /// <summary>
-/// Builds the JSON trees of <see cref="AuditEvent.Config"/> and <see cref="AuditEvent.Extras"/> from
+/// Builds the JSON trees of <see cref="LogEvent.Config"/> and <see cref="LogEvent.Extras"/> from
 /// .NET values: strings, booleans, numbers, null, lists, and dictionaries with string keys.
 /// Anything else (a date, a script block, a cycle, NaN, nesting deeper than
 /// <see cref="EventFieldRules.MaxDepth"/>) is refused with an error that names the field and the path

@@ -38,7 +38,7 @@ public sealed record EventFilter
 
     public IReadOnlyCollection<string>? SessionIds { get; init; }
 
-    /// <summary>Only events whose <see cref="AuditEvent.Id"/> is greater: a query resumes after the last event it saw.</summary>
+    /// <summary>Only events whose <see cref="LogEvent.Id"/> is greater: a query resumes after the last event it saw.</summary>
     public long? After { get; init; }
 
     /// <summary>Whether a segment whose events have ids below <paramref name="end"/> holds none after <see cref="After"/>.</summary>
@@ -127,7 +127,7 @@ public sealed record EventFilter
     private byte[][]? _eventTypesUtf8;
 
     /// <summary>True when the event passes every condition.</summary>
-    public bool Matches(AuditEvent e) => (After is null || e.Id > After) && Matches(e.Timestamp, e.Event, e.SessionId, e.Model);
+    public bool Matches(LogEvent e) => (After is null || e.Id > After) && Matches(e.Timestamp, e.Event, e.SessionId, e.Model);
 
     internal bool Matches(EventSummary e) => Matches(e.Timestamp, e.Event, e.SessionId, e.Model);
 

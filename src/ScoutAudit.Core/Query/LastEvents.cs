@@ -11,11 +11,11 @@ namespace ScoutAudit.Core;
 internal static class LastEvents
 {
     /// <summary>The last <paramref name="count"/> events of the snapshot that pass the filter, oldest first.</summary>
-    public static IReadOnlyList<AuditEvent> Read(LogSnapshot snapshot, int count, EventFilter filter, AuditLogOptions options, CancellationToken cancellation)
+    public static IReadOnlyList<LogEvent> Read(LogSnapshot snapshot, int count, EventFilter filter, AuditLogOptions options, CancellationToken cancellation)
     {
         var diagnostics = options.Diagnostics;
         var progress = options.ReadProgress;
-        var newestFirst = new List<AuditEvent>(Math.Min(count, 1024));
+        var newestFirst = new List<LogEvent>(Math.Min(count, 1024));
         // Sizes only for a progress report: a stat per archive is not free on a long history.
         var sizes = progress is null ? null : snapshot.Segments.Select(SegmentReader.SizeOf).ToArray();
         progress?.AddTotal(sizes!.Sum());
@@ -40,7 +40,7 @@ internal static class LastEvents
             else
             {
                 // An archive, forwards: its last matches are the newest of what is left to find.
-                var window = new Queue<AuditEvent>();
+                var window = new Queue<LogEvent>();
                 foreach (var e in SegmentReader.Read(segment, new ReadContext(filter, diagnostics, new StringPools(), null, cancellation), LineValues.Events))
                 {
                     if (window.Count == count - newestFirst.Count) window.Dequeue();
@@ -62,7 +62,7 @@ internal static class LastEvents
 
     /// <summary>Adds the file's matching events, newest first, to <paramref name="newestFirst"/> until it holds <paramref name="count"/>; returns the bytes read.</summary>
     private static long LastOfFile(string path, long positionBase, SafeFileHandle file, long length, EventFilter filter, int count,
-        List<AuditEvent> newestFirst, IAuditDiagnostics diagnostics, CancellationToken cancellation)
+        List<LogEvent> newestFirst, IAuditDiagnostics diagnostics, CancellationToken cancellation)
     {
         var lines = new BackwardLineReader(file, length);
         var numbers = new LineNumbers();

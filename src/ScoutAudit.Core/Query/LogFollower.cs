@@ -52,7 +52,7 @@ public sealed class LogFollower : IDisposable
     /// <paramref name="cancellation"/> is cancelled (which ends the enumeration with <see cref="OperationCanceledException"/>)
     /// or the consumer stops.
     /// </summary>
-    public IEnumerable<AuditEvent> Follow(int? last = null, CancellationToken cancellation = default)
+    public IEnumerable<LogEvent> Follow(int? last = null, CancellationToken cancellation = default)
     {
         foreach (var e in ReadNew(last, cancellation)) yield return e;
         Volatile.Write(ref _caughtUp, true);
@@ -68,7 +68,7 @@ public sealed class LogFollower : IDisposable
     /// <paramref name="last"/>, only the last that many of them. Reading them to the end moves
     /// <see cref="Position"/> to the end of the log as it was when the read began.
     /// </summary>
-    public IEnumerable<AuditEvent> ReadNew(int? last = null, CancellationToken cancellation = default)
+    public IEnumerable<LogEvent> ReadNew(int? last = null, CancellationToken cancellation = default)
     {
         using var snapshot = _log.TakeSnapshot();
         var active = ActiveFileOf(snapshot); // before reading: a segment's file is closed when it has been read

@@ -12,7 +12,7 @@ internal static class OddValues
 {
     private const int QuotedLength = 60;
 
-    public static void OfEvent(AuditEvent e, string path, long lineNumber, IAuditDiagnostics diagnostics)
+    public static void OfEvent(LogEvent e, string path, long lineNumber, IAuditDiagnostics diagnostics)
     {
         if (e.InvalidFields.Count > 0) ReportInvalid(e.InvalidFields, path, lineNumber, diagnostics);
         if (e.OmittedExtraFields > 0)

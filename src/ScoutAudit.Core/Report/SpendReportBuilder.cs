@@ -54,7 +54,7 @@ public sealed class SpendReportBuilder
     public EventFilter Window => _window;
 
     /// <summary>Adds an event; one outside the window is left out.</summary>
-    public void Add(AuditEvent e)
+    public void Add(LogEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
         if (!_window.Matches(e)) return;

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace ScoutAudit.Core;
 
 /// <summary>
-/// Takes secrets out of an event's <see cref="AuditEvent.Config"/> and <see cref="AuditEvent.Extras"/>
+/// Takes secrets out of an event's <see cref="LogEvent.Config"/> and <see cref="LogEvent.Extras"/>
 /// before it reaches the disk, replacing them with <see cref="Marker"/>. Two ways a secret is recognised:
 /// <list type="bullet">
 /// <item>by its key: the value of a field named like a secret (<c>password</c>, <c>api_key</c>, <c>apiKey</c>,
@@ -79,7 +79,7 @@ public static partial class SecretRedactor
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Judged = new(StringComparer.Ordinal);
 
     /// <summary>The event with its secrets replaced; the same instance when it holds none.</summary>
-    public static AuditEvent Redact(AuditEvent auditEvent)
+    public static LogEvent Redact(LogEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         if (auditEvent.Config is null && auditEvent.Extras.Count == 0) return auditEvent;

@@ -3,7 +3,6 @@ using ScoutAudit.PowerShell.Binding;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Completion;
 using ScoutAudit.PowerShell.Session;
-using CoreEvent = ScoutAudit.Core.AuditEvent;
 
 namespace ScoutAudit.PowerShell.Commands;
 
@@ -118,8 +117,8 @@ public sealed class GetScoutAuditEventCommand : ReadPathsCommandBase
             WriteQueryDiagnostics(diagnostics, skippedLinesAsWarnings: summarised);
             if (!summarised) WriteProgressIfDue(progress, diagnostics);
         }
-        Func<CancellationToken, IEnumerable<CoreEvent>> source = follower is null ? token => log.Query(filter, token) : token => follower.Follow(Last, token);
-        using (var events = new ReadAhead<CoreEvent>(source, PipelineStopping))
+        Func<CancellationToken, IEnumerable<LogEvent>> source = follower is null ? token => log.Query(filter, token) : token => follower.Follow(Last, token);
+        using (var events = new ReadAhead<LogEvent>(source, PipelineStopping))
         {
             // While the scan finds nothing, this thread still writes its progress and verbose messages.
             // Once a follower has caught up there is no progress to show: waking once a second to write what it reported is enough.

@@ -2,7 +2,6 @@ using System.Management.Automation;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Binding;
 using ScoutAudit.PowerShell.Session;
-using CoreEvent = ScoutAudit.Core.AuditEvent;
 
 namespace ScoutAudit.PowerShell.Commands;
 
@@ -171,7 +170,7 @@ public sealed class SendScoutAuditEventCommand : OtlpCommandBase
     }
 
     /// <summary>Chosen events' ids, not as a range: they need not follow one another.</summary>
-    private static string Ids(IReadOnlyList<CoreEvent> batch) => batch.Count switch
+    private static string Ids(IReadOnlyList<LogEvent> batch) => batch.Count switch
     {
         1 => $"Id {batch[0].Id}",
         <= 4 => "Ids " + string.Join(", ", batch.Select(e => e.Id)),
@@ -193,7 +192,7 @@ public sealed class SendScoutAuditEventCommand : OtlpCommandBase
         {
             long sent = 0, rejected = 0;
             var batches = 0;
-            void Delivered(IReadOnlyList<CoreEvent> batch, ForwardingSummary delivered)
+            void Delivered(IReadOnlyList<LogEvent> batch, ForwardingSummary delivered)
             {
                 (sent, rejected, batches) = (sent + delivered.Sent, rejected + delivered.Rejected, batches + delivered.Batches);
                 WriteVerbose($"Delivered events {batch[0].Id}..{batch[^1].Id} ({batch.Count}) to '{forwarder.ShownEndpoint}'; the checkpoint is {delivered.LastId}.");
@@ -221,7 +220,7 @@ public sealed class SendScoutAuditEventCommand : OtlpCommandBase
     private const int ProgressActivityId = 0x5C0F;
 
     /// <summary>The events of the log not read yet, streamed: a first run over a long history holds one batch, not the history.</summary>
-    private IEnumerable<CoreEvent> NewEvents(LogFollower follower, QueryDiagnostics diagnostics)
+    private IEnumerable<LogEvent> NewEvents(LogFollower follower, QueryDiagnostics diagnostics)
     {
         using var events = follower.ReadNew(null, PipelineStopping).GetEnumerator();
         while (Reading(diagnostics, events, static read => read.MoveNext())) yield return events.Current;

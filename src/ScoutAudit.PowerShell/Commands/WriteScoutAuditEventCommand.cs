@@ -4,7 +4,6 @@ using ScoutAudit.Core;
 using ScoutAudit.PowerShell.Binding;
 using ScoutAudit.PowerShell.Completion;
 using ScoutAudit.PowerShell.Session;
-using CoreEvent = ScoutAudit.Core.AuditEvent;
 
 namespace ScoutAudit.PowerShell.Commands;
 
@@ -166,7 +165,7 @@ public sealed class WriteScoutAuditEventCommand : AuditCommandBase
     }
 
     /// <summary>The event the parameters describe, or null when one of them is invalid (then refused).</summary>
-    private CoreEvent? BuildEvent()
+    private LogEvent? BuildEvent()
     {
         // Config and extra fields are converted first, on their own, so that a failure there is
         // told apart from a failure of a standard field: an extra field may be named like one.
@@ -210,7 +209,7 @@ public sealed class WriteScoutAuditEventCommand : AuditCommandBase
         {
             var now = DateTimeOffset.UtcNow;
             var timestamp = givenTime is { } given ? EventFieldRules.Timestamp(given, now) : now;
-            return new CoreEvent(Event, timestamp, SessionId ?? ProcessSession.Id)
+            return new LogEvent(Event, timestamp, SessionId ?? ProcessSession.Id)
             {
                 Cost = Cost,
                 Model = Model,
@@ -263,7 +262,7 @@ public sealed class WriteScoutAuditEventCommand : AuditCommandBase
     /// Export-Clixml saves. A refused config names only its field (<c>config</c>): it has no JSON form
     /// to redact.
     /// </summary>
-    private AuditEvent RefusedEvent(CoreEvent refused, string path) =>
+    private AuditEvent RefusedEvent(LogEvent refused, string path) =>
         new(NoRedaction ? refused : SecretRedactor.Redact(refused), path);
 
     /// <summary>

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using ScoutAudit.Core;
 using ScoutAudit.PowerShell;
-using CoreEvent = ScoutAudit.Core.AuditEvent;
 
 namespace ScoutAudit;
 
@@ -21,11 +20,11 @@ namespace ScoutAudit;
 /// </remarks>
 public sealed partial class AuditEvent
 {
-    private readonly CoreEvent _event;
+    private readonly LogEvent _event;
     private object? _config; // made on first use: most events are never asked for it
     private FileList? _files;
 
-    internal AuditEvent(CoreEvent auditEvent, string path)
+    internal AuditEvent(LogEvent auditEvent, string path)
     {
         _event = auditEvent;
         Path = path;
@@ -95,7 +94,7 @@ public sealed partial class AuditEvent
     /// <summary>The log the event was read from or written to (its active file's full path).</summary>
     public string Path { get; }
 
-    internal CoreEvent Source => _event;
+    internal LogEvent Source => _event;
 
     /// <summary>The event's line time (UTC, as in the log) and type.</summary>
     public override string ToString() => $"{ts} {Event}";

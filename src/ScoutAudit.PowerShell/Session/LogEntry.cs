@@ -72,7 +72,7 @@ internal sealed class LogEntry
     /// between fetching and appending; Core refuses before writing anything then, so the append is
     /// retried once on a freshly opened log.
     /// </summary>
-    public Core.AuditEvent Append(Core.AuditEvent auditEvent, bool redactSecrets)
+    public Core.LogEvent Append(Core.LogEvent auditEvent, bool redactSecrets)
     {
         try
         {

@@ -29,7 +29,7 @@ public sealed class ForwardingTestLog : IDisposable
 
     public List<ForwardingNotice> Notices { get; } = [];
 
-    public static AuditEvent Numbered(int n) => new("nav", Start.AddSeconds(n), "s") { InputTokens = n, Reason = "padding to make lines of a realistic length" };
+    public static LogEvent Numbered(int n) => new("nav", Start.AddSeconds(n), "s") { InputTokens = n, Reason = "padding to make lines of a realistic length" };
 
     public static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 
@@ -40,7 +40,7 @@ public sealed class ForwardingTestLog : IDisposable
         for (var n = from; n < from + count; n++) log.Append(Numbered(n));
     }
 
-    public List<AuditEvent> Events(long? after = null)
+    public List<LogEvent> Events(long? after = null)
     {
         using var log = new AuditLog(Path);
         return [.. log.Query(new EventFilter { After = after })];

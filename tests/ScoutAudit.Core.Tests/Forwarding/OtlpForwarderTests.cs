@@ -259,7 +259,7 @@ public sealed class OtlpForwarderTests : IDisposable
 
         var error = Assert.Throws<ArgumentException>(() => forwarder.Deliver(all[5..]));
         Assert.Contains("at or before the checkpoint", error.Message);
-        Assert.Throws<ArgumentException>(() => forwarder.Deliver([new AuditEvent("nav")]));
+        Assert.Throws<ArgumentException>(() => forwarder.Deliver([new LogEvent("nav")]));
         var summary = forwarder.ForwardAll(all.Concat(all), 4);
 
         Assert.Equal(0, summary.Sent);

@@ -41,7 +41,7 @@ public sealed class OtlpMappingTests : IDisposable
         _log.Protocol = protocol;
         using (var log = new AuditLog(_log.Path))
         {
-            log.Append(new AuditEvent("validation_fail", When, "sess-7")
+            log.Append(new LogEvent("validation_fail", When, "sess-7")
             {
                 Cost = 0.25,
                 Model = "claude-sonnet",
@@ -115,7 +115,7 @@ public sealed class OtlpMappingTests : IDisposable
     public void AbsentFieldsAreNotSent(OtlpProtocol protocol)
     {
         _log.Protocol = protocol;
-        using (var log = new AuditLog(_log.Path)) log.Append(new AuditEvent("nav", When, "s"));
+        using (var log = new AuditLog(_log.Path)) log.Append(new LogEvent("nav", When, "s"));
 
         var record = Assert.Single(ForwardOnly().Records);
 

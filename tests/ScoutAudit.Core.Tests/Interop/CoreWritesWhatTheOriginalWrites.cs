@@ -44,8 +44,8 @@ public sealed class CoreWritesWhatTheOriginalWrites
         const string session = "s";
         var name = isExtra ? "value" : StandardFields.Config;
         var e = isExtra
-            ? new AuditEvent("nav", Time, session) { Extras = [new(name, JsonValues.From(value, name))] }
-            : new AuditEvent("nav", Time, session) { Config = JsonValues.ObjectFrom(value, name) };
+            ? new LogEvent("nav", Time, session) { Extras = [new(name, JsonValues.From(value, name))] }
+            : new LogEvent("nav", Time, session) { Config = JsonValues.ObjectFrom(value, name) };
         string line;
         try
         {

@@ -5,7 +5,7 @@ namespace ScoutAudit.Core.Tests.Interop;
 /// <summary>Compares an event of Core with the same event as the original sees it (a JSON object), field by field.</summary>
 internal static class EventAssert
 {
-    public static void Matches(JsonElement expected, AuditEvent actual, string where)
+    public static void Matches(JsonElement expected, LogEvent actual, string where)
     {
         Assert.True(expected.ValueKind == JsonValueKind.Object, $"{where}: expected a JSON object, got {expected.GetRawText()}");
         Assert.True(expected.GetProperty(StandardFields.Timestamp).GetString() == UtcTimestamp.Format(actual.Timestamp),

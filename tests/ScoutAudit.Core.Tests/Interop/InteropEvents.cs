@@ -29,19 +29,19 @@ internal static class InteropEvents
     private static readonly string[] Types = ["nav", "nav", "brief", "nav", "cascade", "deep", "nav", "skip", "tldr"];
 
     /// <summary>The fixed set, in time order.</summary>
-    public static IReadOnlyList<AuditEvent> Fixed() =>
+    public static IReadOnlyList<LogEvent> Fixed() =>
         Enumerable.Range(0, Count)
             .Select(i => Build(i, Start.AddMinutes(29 * i).AddMilliseconds(i * 7919 % 60000)))
             .ToList();
 
     /// <summary>Events over the 8 hours before <paramref name="now"/>, every 7 minutes, oldest first.</summary>
-    public static IReadOnlyList<AuditEvent> Recent(DateTimeOffset now) =>
+    public static IReadOnlyList<LogEvent> Recent(DateTimeOffset now) =>
         Enumerable.Range(0, 8 * 60 / 7 + 1)
             .Reverse()
             .Select(k => Build(k, now.AddMinutes(-7 * k).AddMilliseconds(-(k * 613 % 1000))))
             .ToList();
 
-    private static AuditEvent Build(int i, DateTimeOffset at) =>
+    private static LogEvent Build(int i, DateTimeOffset at) =>
         new(i % 10 == 3 ? KnownEventTypes.ValidationFail : Types[i % Types.Length], at, Sessions[i % Sessions.Length])
         {
             Cost = Costs[i % Costs.Length],

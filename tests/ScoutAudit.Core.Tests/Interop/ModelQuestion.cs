@@ -64,7 +64,7 @@ internal sealed record ModelQuestion(string Name, IReadOnlyList<string> Args)
         return at >= 0 ? Args[at + 1] : null;
     }
 
-    private void AssertSameEvents(JsonElement expected, IReadOnlyList<AuditEvent> actual)
+    private void AssertSameEvents(JsonElement expected, IReadOnlyList<LogEvent> actual)
     {
         Assert.True(expected.GetArrayLength() == actual.Count,
             $"{Name}: Core finds {actual.Count} events; the original {expected.GetArrayLength()}");

@@ -20,10 +20,10 @@ public sealed class OriginalRotationIsVerified
         {
             for (var a = 0; a < 3; a++)
             {
-                log.Append(new AuditEvent("nav", DateTimeOffset.UtcNow, "s") { Cost = 1 });
+                log.Append(new LogEvent("nav", DateTimeOffset.UtcNow, "s") { Cost = 1 });
                 log.Rotate();
             }
-            for (var e = 0; e < 4; e++) log.Append(new AuditEvent("deep", DateTimeOffset.UtcNow, "s"));
+            for (var e = 0; e < 4; e++) log.Append(new LogEvent("deep", DateTimeOffset.UtcNow, "s"));
         }
         var (before, _) = Verify(path);
         var archivesBefore = Directory.GetFiles(folder.FullPath, "*.jsonl.gz").Length;

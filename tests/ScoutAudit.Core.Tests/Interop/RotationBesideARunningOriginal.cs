@@ -33,7 +33,7 @@ public sealed class RotationBesideARunningOriginal
         {
             for (var n = 0; n < 300; n++)
             {
-                log.Append(new AuditEvent("nav") { Reason = "module " + padding, Extras = [new("n", JsonValues.From(n, "n"))] });
+                log.Append(new LogEvent("nav") { Reason = "module " + padding, Extras = [new("n", JsonValues.From(n, "n"))] });
                 Thread.Sleep(10);
             }
             original.Wait(TimeSpan.FromMinutes(2));
@@ -51,5 +51,5 @@ public sealed class RotationBesideARunningOriginal
         Assert.NotEmpty(Directory.GetFiles(folder.FullPath, "*.jsonl.gz"));
     }
 
-    private static long Number(AuditEvent e) => e.GetExtra("n")!.Value.GetInt64();
+    private static long Number(LogEvent e) => e.GetExtra("n")!.Value.GetInt64();
 }

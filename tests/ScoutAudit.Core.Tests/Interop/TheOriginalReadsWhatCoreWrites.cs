@@ -111,7 +111,7 @@ public sealed class TheOriginalReadsWhatCoreWrites
         Assert.True(spends[0] < spends[1] && spends[1] < spends[2], $"The spends for 1, 2 and 5 hours do not grow: {string.Join(", ", spends)}");
     }
 
-    private static string WriteWithCore(TempFolder temp, IEnumerable<AuditEvent> events)
+    private static string WriteWithCore(TempFolder temp, IEnumerable<LogEvent> events)
     {
         var path = temp.File("audit.jsonl");
         using var log = new AuditLog(path);

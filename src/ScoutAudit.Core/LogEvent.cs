@@ -7,7 +7,7 @@ namespace ScoutAudit.Core;
 /// and at what cost. Every field set through this API is validated as it is set
 /// (<see cref="EventFieldRules"/>); events read from disk carry what the line holds.
 /// </summary>
-public sealed class AuditEvent
+public sealed class LogEvent
 {
     private static readonly KeyValuePair<string, JsonElement>[] NoExtras = [];
     private static readonly InvalidField[] NoInvalidFields = [];
@@ -16,7 +16,7 @@ public sealed class AuditEvent
     private IReadOnlyList<KeyValuePair<string, JsonElement>> _extras = NoExtras;
 
     /// <summary>An event of type <paramref name="eventType"/> stamped now, in this process's session.</summary>
-    public AuditEvent(string eventType)
+    public LogEvent(string eventType)
         : this(eventType, DateTimeOffset.UtcNow, ProcessSession.Id)
     {
     }
@@ -25,14 +25,14 @@ public sealed class AuditEvent
     /// An event with an explicit time and session. The time is kept to the millisecond,
     /// as the line stores it.
     /// </summary>
-    public AuditEvent(string eventType, DateTimeOffset timestamp, string sessionId)
+    public LogEvent(string eventType, DateTimeOffset timestamp, string sessionId)
     {
         Event = EventFieldRules.EventType(eventType);
         SessionId = EventFieldRules.SessionId(sessionId);
         Timestamp = UtcTimestamp.TruncateToMilliseconds(timestamp);
     }
 
-    private AuditEvent(DateTimeOffset timestamp, string eventType, string sessionId)
+    private LogEvent(DateTimeOffset timestamp, string eventType, string sessionId)
     {
         Timestamp = timestamp;
         Event = eventType;
@@ -127,7 +127,7 @@ public sealed class AuditEvent
     /// type is kept in <see cref="InvalidFields"/>), ranges are not, since a log must show what was
     /// written even when it breaks today's rules.
     /// </summary>
-    internal static AuditEvent FromLine(DateTimeOffset timestamp, string eventType, string sessionId, in LineFields fields) =>
+    internal static LogEvent FromLine(DateTimeOffset timestamp, string eventType, string sessionId, in LineFields fields) =>
         new(timestamp, eventType, sessionId)
         {
             _values = fields.Values,
@@ -137,7 +137,7 @@ public sealed class AuditEvent
         };
 
     /// <summary>The same event with other JSON trees in config and extra fields (as redaction makes it); nothing is validated again.</summary>
-    internal AuditEvent WithTrees(JsonElement? config, IReadOnlyList<KeyValuePair<string, JsonElement>>? extras)
+    internal LogEvent WithTrees(JsonElement? config, IReadOnlyList<KeyValuePair<string, JsonElement>>? extras)
     {
         var values = _values;
         values.Config = config;
