@@ -261,3 +261,74 @@ Describe 'Events exported with Export-Csv and read back with Import-Csv' {
         (Read-Line $copy).event | Should -Be @('validation_fail', 'deep')
     }
 }
+
+Describe 'The properties of a record that no parameter takes' {
+    BeforeEach {
+        $log = Join-Path $TestDrive "$([guid]::NewGuid()).jsonl"
+    }
+
+    AfterEach {
+        Close-ScoutAuditLog -Path $log
+    }
+
+    It 'writes a CSV column that names no field as an extra field, as the original''s log(**fields) does' {
+        "Event,Cost,Ticket`nnav,0.25,T-1`nbrief,0.5,T-2" | ConvertFrom-Csv | Write-ScoutAuditEvent -Path $log
+
+        $lines = Read-Line $log
+        $lines.Ticket | Should -Be @('T-1', 'T-2')
+        $lines.cost | Should -Be @(0.25, 0.5)
+    }
+
+    It 'never takes a column named Path or Id as a field, nor lets Path redirect the write' {
+        $elsewhere = Join-Path $TestDrive 'elsewhere.jsonl'
+        "Event,Path,Id,Note`nnav,$elsewhere,7,kept" | ConvertFrom-Csv | Write-ScoutAuditEvent -Path $log
+
+        $elsewhere | Should -Not -Exist
+        $line = Read-Line $log
+        $line.PSObject.Properties.Name | Should -Not -Contain 'Path'
+        $line.PSObject.Properties.Name | Should -Not -Contain 'Id'
+        $line.Note | Should -Be 'kept'
+    }
+
+    It 'keeps every field of the original''s lines read with ConvertFrom-Json' {
+        # Lines in the original's form with the fields its log(**fields) writes beyond the standard ones.
+        $lines = @(
+            '{"ts": "2026-11-24T07:22:49.371Z", "event": "tldr", "session_id": "s1", "note": "free text", "attempt": 3, "ratio": 0.75, "ok": true, "tags": ["a", 1, 2.5], "meta": {"k": "v", "n": [1, {"x": 2}]}, "\u65e5\u672c": "\u5024"}'
+            '{"ts": "2026-11-24T07:22:50.000Z", "event": "nav", "session_id": "s2", "cost": 0.0125, "model": "m", "input_t": 12, "output_t": 3, "ticket": "SCOUT-142"}'
+            '{"ts": "2026-11-24T07:22:51.000Z", "event": "brief", "session_id": "s3"}'
+        )
+
+        $lines | ConvertFrom-Json | Write-ScoutAuditEvent -Path $log
+        Close-ScoutAuditLog -Path $log
+
+        Get-Content $log | Should -Be $lines -Because 'each line is written as the original wrote it'
+        $read = @($lines | ConvertFrom-Json)
+        $written = @(Read-Line $log)
+        $written | Should -HaveCount $read.Count
+        for ($i = 0; $i -lt $read.Count; $i++) {
+            $written[$i].PSObject.Properties.Name | Should -Be $read[$i].PSObject.Properties.Name -Because "line $($i + 1) keeps its fields in their order"
+        }
+    }
+
+    It 'lets -Property replace a record''s field of the same name' {
+        [pscustomobject]@{ Event = 'nav'; Ticket = 'from the record'; Team = 'a' } | Write-ScoutAuditEvent -Path $log -Property @{ Ticket = 'given' }
+
+        $line = Read-Line $log
+        $line.Ticket | Should -Be 'given'
+        $line.Team | Should -Be 'a'
+    }
+
+    It 'takes none of the properties of a .NET object: a file piped with -Event given writes the event alone' {
+        $file = New-Item -ItemType File -Path (Join-Path $TestDrive "$([guid]::NewGuid()).txt")
+
+        $file | Write-ScoutAuditEvent nav -Path $log
+
+        @((Read-Line $log).PSObject.Properties.Name) | Should -Be @('ts', 'event', 'session_id')
+    }
+
+    It 'redacts a secret in a record''s own field, as in -Property' {
+        [pscustomobject]@{ Event = 'nav'; password = 'hunter2' } | Write-ScoutAuditEvent -Path $log
+
+        (Read-Line $log).password | Should -Be '[REDACTED]'
+    }
+}

@@ -182,8 +182,10 @@ public sealed class WriteScoutAuditEventCommand : AuditCommandBase
         }
         try
         {
-            // A piped ScoutAudit event keeps its extra fields; -Property adds to them or replaces them by name.
+            // A piped ScoutAudit event keeps its extra fields, a custom object the properties no parameter
+            // takes (RecordExtras); -Property adds to them or replaces them by name.
             if (InputObject?.BaseObject is AuditEvent { Source: var read }) extras.AddRange(EventFieldRules.ExtraFieldsRead(read).Extras);
+            else if (RecordExtras.Of(InputObject) is { } unnamed) extras = EventFieldInput.ExtraFields(unnamed);
             if (Property is not null) extras = EventFieldInput.Merge(extras, EventFieldInput.ExtraFields(Property));
         }
         catch (ArgumentException error)
