@@ -14,7 +14,6 @@ public class LoadTests(ITestOutputHelper output)
     private const int EventsPerThread = 2_500;
     private const int EventsPerProcess = 10_000;
     private const long RotationBytes = 16 * 1024; // small, so that the load meets hundreds of rotations
-    private static readonly TimeSpan DeadlockGuard = TimeSpan.FromMinutes(2);
 
     [Fact]
     public async Task WritersAndReadersTogetherNeitherDeadlockNorSeeATornLineAndEveryEventIsAccountedFor()
@@ -45,11 +44,15 @@ public class LoadTests(ITestOutputHelper output)
                 }
             }, TaskCreationOptions.LongRunning)).ToArray();
 
-            // The guards throw TimeoutException when a task hangs: a deadlock fails the test instead of hanging CI.
-            await Task.WhenAll(threads).WaitAsync(DeadlockGuard);
-            foreach (var process in processes) process.WaitForExit(DeadlockGuard);
+            // The guards throw TimeoutException when the writers stop moving (StallGuard): a deadlock
+            // fails the test instead of hanging CI; a slow, loaded machine does not.
+            var writers = Task.WhenAll(threads.Append(Task.Run(() =>
+            {
+                foreach (var process in processes) process.WaitForExit(Timeout.InfiniteTimeSpan);
+            })));
+            await StallGuard.WaitWhileMoving(writers, () => StallGuard.BytesIn(folder.FullPath));
             writing.Cancel();
-            await Task.WhenAll(readers).WaitAsync(DeadlockGuard);
+            await StallGuard.WaitWhileMoving(Task.WhenAll(readers), () => queries[0] + queries[1]);
             Assert.All(processes, p => Assert.True(p.ExitCode == 0 && p.Finished, $"{p.Writer} exited {p.ExitCode}: {p.Errors}"));
             Assert.All(processes, p => Assert.Equal("", p.Errors));
         }
@@ -93,7 +96,7 @@ public class LoadTests(ITestOutputHelper output)
             {
                 for (var n = 0; n < perWriter; n++) log.Append(Tagged($"thread{t}", n));
             }, TaskCreationOptions.LongRunning)).ToArray();
-            await Task.WhenAll(threads).WaitAsync(DeadlockGuard);
+            await StallGuard.WaitWhileMoving(Task.WhenAll(threads), () => StallGuard.BytesIn(folder.FullPath));
             Assert.Equal(0, log.UnsyncedLines);
         }
         // Counted once the log is closed: sealed segments are compressed in the background, and
