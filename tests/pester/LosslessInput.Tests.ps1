@@ -272,11 +272,11 @@ Describe 'The properties of a record that no parameter takes' {
     }
 
     It 'writes a CSV column that names no field as an extra field, as the original''s log(**fields) does' {
-        "Event,Cost,Ticket`nnav,0.25,T-1`nbrief,0.5,T-2" | ConvertFrom-Csv | Write-ScoutAuditEvent -Path $log
+        "Event,Ticket,Cost`nnav,T-1,0.25`nbrief,T-2,0.5`nskip,,0.75" | ConvertFrom-Csv | Write-ScoutAuditEvent -Path $log
 
         $lines = Read-Line $log
-        $lines.Ticket | Should -Be @('T-1', 'T-2')
-        $lines.cost | Should -Be @(0.25, 0.5)
+        $lines.Ticket | Should -Be @('T-1', 'T-2', '') -Because 'an empty cell of a column that names no field is written as it is, an empty string'
+        $lines.cost | Should -Be @(0.25, 0.5, 0.75)
     }
 
     It 'never takes a column named Path or Id as a field, nor lets Path redirect the write' {
@@ -324,6 +324,24 @@ Describe 'The properties of a record that no parameter takes' {
         $file | Write-ScoutAuditEvent nav -Path $log
 
         @((Read-Line $log).PSObject.Properties.Name) | Should -Be @('ts', 'event', 'session_id')
+    }
+
+    It 'refuses a row with more columns than an event may have extra fields as that row''s error, and writes the records after it' {
+        $header = 'Event,' + ((1..1100 | ForEach-Object { "c$_" }) -join ',')
+        $wide = 'wide,' + ((1..1100 | ForEach-Object { 'x' }) -join ',')
+        @($header, $wide | ConvertFrom-Csv) + [pscustomobject]@{ Event = 'narrow'; Ticket = 'T-4' } |
+            Write-ScoutAuditEvent -Path $log -ErrorVariable refused -ErrorAction SilentlyContinue
+
+        $refused | Should -HaveCount 1
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'TooManyExtraFields,*'
+        @(Read-Line $log).event | Should -Be @('narrow')
+    }
+
+    It 'binds no hashtable by its keys, as the help says: cast it to [pscustomobject]' {
+        { @{ Event = 'nav'; Ticket = 'T-3' } | Write-ScoutAuditEvent -Path $log -ErrorAction Stop } | Should -Throw -ErrorId 'InputObjectMissingMandatory,*'
+        [pscustomobject]@{ Event = 'nav'; Ticket = 'T-3' } | Write-ScoutAuditEvent -Path $log
+
+        (Read-Line $log).Ticket | Should -Be 'T-3'
     }
 
     It 'redacts a secret in a record''s own field, as in -Property' {

@@ -24,8 +24,6 @@ internal sealed class ArchiveCheck(LogFiles files, ChainCheck chain, Action<Inte
     /// <summary>The bytes of the archives read.</summary>
     public long BytesRead { get; private set; }
 
-    private void Report(IntegrityFinding finding) => report(finding);
-
     public void Run(VerifiedState? last)
     {
         var onDisk = RotatedSegments.List(files).Where(s => s.HasArchive).ToList();
@@ -36,14 +34,14 @@ internal sealed class ArchiveCheck(LogFiles files, ChainCheck chain, Action<Inte
             Archives++;
             var path = files.PathOf(segment.ArchiveFile);
             if (chain.Removed.TryGetValue(segment.ArchiveFile, out var removal))
-                Report(new(IntegrityFindingKind.RemovedArchivePresent, IntegritySeverity.Warning, path,
+                report(new(IntegrityFindingKind.RemovedArchivePresent, IntegritySeverity.Warning, path,
                     $"The chain records this archive as removed{(removal.RemovedAt is { } at ? $" at {UtcTimestamp.Format(at)}" : "")} ({removal.Reason}), yet it is on disk.", Entry: removal.Sequence));
             if (chain.Chained.TryGetValue(segment.ArchiveFile, out var entry)) VerifyChainedArchive(path, entry, digests);
             else VerifyUnchainedArchive(path, last);
         }
         var present = onDisk.Select(s => s.ArchiveFile).ToHashSet(StringComparer.Ordinal);
         foreach (var entry in chain.Chained.Values.Where(e => !present.Contains(e.Archive!) && !chain.Removed.ContainsKey(e.Archive!)))
-            Report(new(IntegrityFindingKind.ArchiveMissing, IntegritySeverity.Error, entry.Info!.Path,
+            report(new(IntegrityFindingKind.ArchiveMissing, IntegritySeverity.Error, entry.Info!.Path,
                 $"The archive of entry {entry.Sequence} is gone, and the chain records no removal of it.",
                 Expected: $"{entry.Info.CompressedBytes} bytes, SHA-256 {entry.Info.Sha256}", Actual: "no file", Entry: entry.Sequence));
     }
@@ -58,13 +56,13 @@ internal sealed class ArchiveCheck(LogFiles files, ChainCheck chain, Action<Inte
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            Report(new(IntegrityFindingKind.FileUnreadable, IntegritySeverity.Error, path, $"The archive cannot be read: {error.Message}", Entry: entry.Sequence));
+            report(new(IntegrityFindingKind.FileUnreadable, IntegritySeverity.Error, path, $"The archive cannot be read: {error.Message}", Entry: entry.Sequence));
             return;
         }
         var expected = entry.Info!;
         if (digest == expected.Sha256 && length == expected.CompressedBytes) return;
         var recordedAs = digests[digest].FirstOrDefault(name => name != entry.Archive);
-        Report(recordedAs is not null
+        report(recordedAs is not null
             ? new(IntegrityFindingKind.ArchiveMisplaced, IntegritySeverity.Error, path,
                 $"The archive holds the bytes the chain records for '{recordedAs}': archives were renamed or reordered.",
                 Expected: $"SHA-256 {expected.Sha256} (entry {entry.Sequence})", Actual: $"SHA-256 {digest}, the archive recorded as '{recordedAs}'", Entry: entry.Sequence)
@@ -95,7 +93,7 @@ internal sealed class ArchiveCheck(LogFiles files, ChainCheck chain, Action<Inte
         catch (InvalidDataException error) when (ArchiveBounds.SuspicionIn(error) is { } suspicion)
         {
             // An error whether or not the log has a chain: queries do not return what it holds past the bound.
-            Report(new(IntegrityFindingKind.ArchiveSuspicious, IntegritySeverity.Error, path,
+            report(new(IntegrityFindingKind.ArchiveSuspicious, IntegritySeverity.Error, path,
                 $"The archive is suspicious (a decompression bomb): {suspicion.Reason}. Queries stop reading it there and return none of its events from there on, " +
                 "and this verification read no further. If you know where it comes from, check its events elsewhere and move it away from the log.",
                 Expected: $"at most {suspicion.Limit} bytes decompressed ({ArchiveBounds.MaxRatio} times its size)",
@@ -104,12 +102,12 @@ internal sealed class ArchiveCheck(LogFiles files, ChainCheck chain, Action<Inte
         }
         catch (InvalidDataException error)
         {
-            Report(new(IntegrityFindingKind.ArchiveDamaged, IntegritySeverity.Error, path, $"The archive is not a whole gzip stream: {error.Message}"));
+            report(new(IntegrityFindingKind.ArchiveDamaged, IntegritySeverity.Error, path, $"The archive is not a whole gzip stream: {error.Message}"));
             return;
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            Report(new(IntegrityFindingKind.FileUnreadable, IntegritySeverity.Error, path, $"The archive cannot be read: {error.Message}"));
+            report(new(IntegrityFindingKind.FileUnreadable, IntegritySeverity.Error, path, $"The archive cannot be read: {error.Message}"));
             return;
         }
         var rotatedVerifiedFile = last is { ActivePrefix: not null, ActiveLength: > 0 } && prefix == last.ActivePrefix;
@@ -117,13 +115,13 @@ internal sealed class ArchiveCheck(LogFiles files, ChainCheck chain, Action<Inte
         if (rotatedVerifiedFile || last?.RecognisesArchive(name, digest) == true) OriginalArchives.Add(new RecognisedArchive(name, digest));
         else if (chain.Head is not null)
         {
-            Report(new(IntegrityFindingKind.ArchiveNotInChain, IntegritySeverity.Error, path,
+            report(new(IntegrityFindingKind.ArchiveNotInChain, IntegritySeverity.Error, path,
                 "The archive has no entry in the chain, and it is not the original tool's rotation of the active file as last verified: its entry was removed, or the file was put there. " +
                 "If you know where it comes from, check its events and add it with Test-ScoutAuditLog -Adopt."));
             return;
         }
         Unchained++;
-        Report(new(IntegrityFindingKind.ArchiveUnchained, IntegritySeverity.Warning, path,
+        report(new(IntegrityFindingKind.ArchiveUnchained, IntegritySeverity.Warning, path,
             rotatedVerifiedFile || OriginalArchives.Count > 0 && OriginalArchives[^1].Archive == name
                 ? "Unchained: the original tool archived the active file as it was verified, and went on in a new one; nothing vouches for what it added after the verification. Test-ScoutAuditLog -Adopt adds it to the chain."
                 : "Unchained: the log has no chain, and the archive reads as a whole, but nothing vouches for its bytes (made by the original tool, or before ScoutAudit chained its index). Test-ScoutAuditLog -Adopt starts a chain over it."));

@@ -31,8 +31,6 @@ internal sealed class ChainCheck(LogFiles files, ChainKey? publicKey, Action<Int
 
     public int SignaturesChecked { get; private set; }
 
-    private void Report(IntegrityFinding finding) => report(finding);
-
     public void Run(VerifiedState? last)
     {
         List<IndexLine> lines;
@@ -42,7 +40,7 @@ internal sealed class ChainCheck(LogFiles files, ChainKey? publicKey, Action<Int
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            Report(new(IntegrityFindingKind.FileUnreadable, IntegritySeverity.Error, files.Index, $"The archive index cannot be read: {error.Message}"));
+            report(new(IntegrityFindingKind.FileUnreadable, IntegritySeverity.Error, files.Index, $"The archive index cannot be read: {error.Message}"));
             return;
         }
         IndexLine? previous = null;
@@ -51,7 +49,7 @@ internal sealed class ChainCheck(LogFiles files, ChainKey? publicKey, Action<Int
         {
             if (line.Kind == IndexLineKind.Damaged)
             {
-                Report(new(IntegrityFindingKind.IndexLineDamaged, IntegritySeverity.Warning, files.Index,
+                report(new(IntegrityFindingKind.IndexLineDamaged, IntegritySeverity.Warning, files.Index,
                     $"Line {line.Number} of the archive index is not an entry in the form this module writes (a write torn by a crash, or an edit: a member added, repeated or changed); nothing is taken from it.",
                     Line: line.Number));
                 continue;
@@ -59,7 +57,7 @@ internal sealed class ChainCheck(LogFiles files, ChainKey? publicKey, Action<Int
             if (!line.IsChained) continue;
             var expectedSequence = previous is null ? 0 : previous.Sequence + 1;
             if (line.Sequence != expectedSequence || line.Previous != previous?.Digest)
-                Report(new(IntegrityFindingKind.ChainBroken, IntegritySeverity.Error, files.Index,
+                report(new(IntegrityFindingKind.ChainBroken, IntegritySeverity.Error, files.Index,
                     $"Entry {line.Sequence} (line {line.Number}) does not follow the entry before it: an entry was removed, inserted, reordered or edited.",
                     Expected: $"entry {expectedSequence} after {previous?.Digest ?? "the start of the chain"}",
                     Actual: $"entry {line.Sequence} after {line.Previous ?? "the start of the chain"}",
@@ -75,18 +73,18 @@ internal sealed class ChainCheck(LogFiles files, ChainKey? publicKey, Action<Int
                     break;
                 case IndexLineKind.Archive:
                     if (Chained.ContainsKey(name))
-                        Report(new(IntegrityFindingKind.EntryRepeated, IntegritySeverity.Error, files.Index,
+                        report(new(IntegrityFindingKind.EntryRepeated, IntegritySeverity.Error, files.Index,
                             $"Entry {line.Sequence} (line {line.Number}) records the archive '{name}' a second time.", Entry: line.Sequence, Line: line.Number));
                     else Chained[name] = line;
                     if (sealing && !line.Adopted && !WasSealed(line))
-                        Report(new(IntegrityFindingKind.SealMissing, IntegritySeverity.Error, files.Index,
+                        report(new(IntegrityFindingKind.SealMissing, IntegritySeverity.Error, files.Index,
                             $"Entry {line.Sequence} (line {line.Number}) chains the archive '{name}', but no earlier entry records the seal of its segment with its length: it was not made from a segment this module sealed.",
                             Entry: line.Sequence, Line: line.Number));
                     break;
                 default:
                     Removed[name] = line;
                     if (Chained.TryGetValue(name, out var entry) && entry.Info!.Sha256 != line.Info!.Sha256)
-                        Report(new(IntegrityFindingKind.ArchiveModified, IntegritySeverity.Error, line.Info.Path,
+                        report(new(IntegrityFindingKind.ArchiveModified, IntegritySeverity.Error, line.Info.Path,
                             $"The archive was altered before it was removed (entry {line.Sequence} records its removal{(line.RemovedAt is { } at ? $" at {UtcTimestamp.Format(at)}" : "")}).",
                             Expected: $"SHA-256 {entry.Info.Sha256} (entry {entry.Sequence})", Actual: $"SHA-256 {line.Info.Sha256} when removed",
                             Entry: line.Sequence, Line: line.Number));
@@ -111,7 +109,7 @@ internal sealed class ChainCheck(LogFiles files, ChainKey? publicKey, Action<Int
         else if (LastSigned is not null)
         {
             // Signing is a property of the log: after a signed entry, an unsigned one is a hole whoever lacks the key could use.
-            Report(new(IntegrityFindingKind.SignatureMissing, IntegritySeverity.Error, files.Index,
+            report(new(IntegrityFindingKind.SignatureMissing, IntegritySeverity.Error, files.Index,
                 $"Entry {line.Sequence} (line {line.Number}) is not signed, but entry {LastSigned.Sequence} before it is (key {LastSigned.KeyId}): the entry was added by someone without the key, or its signature was stripped.",
                 Expected: $"signed with key {LastSigned.KeyId}", Actual: "no signature", Entry: line.Sequence, Line: line.Number));
             return;
@@ -119,21 +117,21 @@ internal sealed class ChainCheck(LogFiles files, ChainKey? publicKey, Action<Int
         if (publicKey is null) return;
         if (line.Signature is null)
         {
-            Report(new(IntegrityFindingKind.SignatureMissing, IntegritySeverity.Error, files.Index,
+            report(new(IntegrityFindingKind.SignatureMissing, IntegritySeverity.Error, files.Index,
                 $"Entry {line.Sequence} (line {line.Number}) is not signed, and a public key was given: it was written by a process without the signing key, or its signature was stripped.",
                 Expected: $"signed with key {publicKey.Id}", Actual: "no signature", Entry: line.Sequence, Line: line.Number));
             return;
         }
         if (line.KeyId != publicKey.Id)
         {
-            Report(new(IntegrityFindingKind.SignedByOtherKey, IntegritySeverity.Error, files.Index,
+            report(new(IntegrityFindingKind.SignedByOtherKey, IntegritySeverity.Error, files.Index,
                 $"Entry {line.Sequence} (line {line.Number}) is signed with another key than the one given.",
                 Expected: $"key {publicKey.Id}", Actual: $"key {line.KeyId ?? "(none named)"}", Entry: line.Sequence, Line: line.Number));
             return;
         }
         SignaturesChecked++;
         if (!publicKey.Verify(line.SignedBytes(), line.Signature))
-            Report(new(IntegrityFindingKind.SignatureInvalid, IntegritySeverity.Error, files.Index,
+            report(new(IntegrityFindingKind.SignatureInvalid, IntegritySeverity.Error, files.Index,
                 $"The signature of entry {line.Sequence} (line {line.Number}) does not match it: the entry was altered after it was signed.",
                 Expected: $"a signature by key {publicKey.Id} over the entry as it reads", Actual: "a signature over other bytes", Entry: line.Sequence, Line: line.Number));
     }
@@ -142,13 +140,13 @@ internal sealed class ChainCheck(LogFiles files, ChainKey? publicKey, Action<Int
     {
         if (last is null) return;
         if (last.SignedBy is { } key && LastSigned is null)
-            Report(new(IntegrityFindingKind.SignatureMissing, IntegritySeverity.Error, files.Index,
+            report(new(IntegrityFindingKind.SignatureMissing, IntegritySeverity.Error, files.Index,
                 $"The chain was signed with key {key} when it was verified at {LogVerifier.When(last)}, and no entry of it is signed now: its signatures were stripped.",
                 Expected: $"entries signed with key {key}", Actual: "no signed entry"));
         if (last.ChainSequence is not { } verifiedSequence) return;
         var same = lines.FirstOrDefault(l => l.IsChained && l.Sequence == verifiedSequence);
         if (same is null || same.Digest != last.ChainHead)
-            Report(new(IntegrityFindingKind.ChainTruncated, IntegritySeverity.Error, files.Index,
+            report(new(IntegrityFindingKind.ChainTruncated, IntegritySeverity.Error, files.Index,
                 same is null
                     ? $"The chain ends at entry {Head?.Sequence.ToString() ?? "(none)"}, but reached entry {verifiedSequence} when it was verified at {LogVerifier.When(last)}: its last entries were removed."
                     : $"Entry {verifiedSequence} is not the one verified at {LogVerifier.When(last)}: the chain was rewritten from there.",

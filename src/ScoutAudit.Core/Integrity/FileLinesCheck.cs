@@ -15,8 +15,6 @@ internal sealed class FileLinesCheck(Action<IntegrityFinding> report, Cancellati
     /// <summary>The bytes of the files checked.</summary>
     public long BytesRead { get; private set; }
 
-    private void Report(IntegrityFinding finding) => report(finding);
-
     /// <summary>What reading a whole file gave: its length, the digests of its first bytes and of all of it, and, for the active file, the state to record.</summary>
     public readonly record struct FileRead(long Length, string? Prefix, string Whole, VerifiedState? State);
 
@@ -34,7 +32,7 @@ internal sealed class FileLinesCheck(Action<IntegrityFinding> report, Cancellati
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            Report(new(IntegrityFindingKind.FileUnreadable, IntegritySeverity.Error, path, $"The file cannot be read: {error.Message}"));
+            report(new(IntegrityFindingKind.FileUnreadable, IntegritySeverity.Error, path, $"The file cannot be read: {error.Message}"));
             return null;
         }
         using (file)
@@ -56,14 +54,14 @@ internal sealed class FileLinesCheck(Action<IntegrityFinding> report, Cancellati
                 if (status != LineStatus.TooLong && (LineJudge.IsBlank(line) || IsEvent(line))) continue;
                 var torn = status == LineStatus.Line && TornWrite.IsRepaired(line, reader.Position - 1);
                 if (++damaged <= LinesReportedPerFile)
-                    Report(torn
+                    report(torn
                         ? new(IntegrityFindingKind.TornLine, IntegritySeverity.Warning, path,
                             $"Line {reader.LineNumber} was cut short by a crash and ended by the next write: that event is lost, nothing was altered.", Line: reader.LineNumber)
                         : new(IntegrityFindingKind.LineDamaged, IntegritySeverity.Error, path,
                             $"Line {reader.LineNumber} is not an event{(status == LineStatus.TooLong ? $" ({LineJudge.TooLong(reader.SkippedLength)})" : "")}: it was possibly altered (a crash tears a line only at the end of a 4 KiB page).", Line: reader.LineNumber));
             }
             if (damaged > LinesReportedPerFile)
-                Report(new(IntegrityFindingKind.LineDamaged, IntegritySeverity.Error, path,
+                report(new(IntegrityFindingKind.LineDamaged, IntegritySeverity.Error, path,
                     $"{damaged - LinesReportedPerFile} more lines are not events (only the first {LinesReportedPerFile} are reported one by one)."));
             BytesRead += length;
             var state = isActive ? VerifiedState.Of(file.SafeFileHandle, completeLength, CompletePrefix(file, completeLength, hashing, length)) : null;

@@ -85,42 +85,36 @@ internal sealed class LogPaths(PSCmdlet command)
         return resolved;
     }
 
-    private string ResolveThroughProvider(string given)
-    {
-        string resolved = "";
-        InFileSystem(given, expanding: false, (string path, out ProviderInfo provider) => resolved = command.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _));
-        return System.IO.Path.GetFullPath(resolved);
-    }
-
-    private delegate void ProviderResolution(string given, out ProviderInfo provider);
+    private string ResolveThroughProvider(string given) =>
+        System.IO.Path.GetFullPath(InFileSystem(given, path => (command.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _), provider))!);
 
     /// <summary>
-    /// Runs a resolution of <paramref name="given"/> through the providers: one that fails, or that
-    /// lands outside the file system, is a terminating error that names the path. Returns false when
-    /// a wildcard being <paramref name="expanding"/> matches nothing.
+    /// Resolves <paramref name="given"/> through the providers: a resolution that fails, or that
+    /// lands outside the file system, is a terminating error that names the path. Null when a
+    /// wildcard being <paramref name="expanding"/> matches nothing.
     /// </summary>
-    private bool InFileSystem(string given, bool expanding, ProviderResolution resolve)
+    private T? InFileSystem<T>(string given, Func<string, (T Result, ProviderInfo Provider)> resolve, bool expanding = false) where T : class
     {
-        ProviderInfo provider;
+        (T Result, ProviderInfo Provider) resolved;
         try
         {
-            resolve(given, out provider);
+            resolved = resolve(given);
         }
         catch (ItemNotFoundException) when (expanding)
         {
-            return false;
+            return null;
         }
         catch (Exception error) when (error is SessionStateException or ProviderInvocationException or ArgumentException or NotSupportedException or IOException)
         {
             throw ErrorRecords.Terminate(command, new ArgumentException($"The audit log path '{given}' cannot be resolved: {error.Message}", "Path", error),
                 ErrorIds.AuditLogPathInvalid, ErrorCategory.InvalidArgument, given);
         }
-        if (provider.Name != "FileSystem")
+        if (resolved.Provider.Name != "FileSystem")
         {
-            throw ErrorRecords.Terminate(command, new ArgumentException($"The audit log path '{given}' is in the {provider.Name} provider; an audit log is a file, so give a file-system path.", "Path"),
+            throw ErrorRecords.Terminate(command, new ArgumentException($"The audit log path '{given}' is in the {resolved.Provider.Name} provider; an audit log is a file, so give a file-system path.", "Path"),
                 ErrorIds.AuditLogPathNotFileSystem, ErrorCategory.InvalidArgument, given);
         }
-        return true;
+        return resolved.Result;
     }
 
     /// <summary>
@@ -203,13 +197,10 @@ internal sealed class LogPaths(PSCmdlet command)
     }
 
     /// <summary>The files a wildcard -Path matches, full paths; directories left out.</summary>
-    private List<string> Expand(string pattern)
-    {
-        System.Collections.ObjectModel.Collection<string> found = [];
-        if (!InFileSystem(pattern, expanding: true, (string path, out ProviderInfo provider) => found = command.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider)))
-            return [];
-        return found.Select(System.IO.Path.GetFullPath).Where(File.Exists).Distinct(PathComparer).ToList();
-    }
+    private List<string> Expand(string pattern) =>
+        InFileSystem(pattern, path => (command.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider), provider), expanding: true) is { } found
+            ? found.Select(System.IO.Path.GetFullPath).Where(File.Exists).Distinct(PathComparer).ToList()
+            : [];
 
     /// <summary>Whether <paramref name="target"/> is there to read; when not, an ObjectNotFound error unless <paramref name="waiting"/>.</summary>
     public bool Exists(ReadTarget target, bool waiting = false)
